@@ -1,0 +1,104 @@
+package io.imdsguard.agent;
+
+import io.imdsguard.agent.config.AgentConfig;
+import io.imdsguard.agent.config.ConfigLoader;
+import io.imdsguard.agent.config.ConfigResult;
+import io.imdsguard.agent.detect.ImdsEndpoints;
+import io.imdsguard.agent.instrument.Instrumentations;
+import io.imdsguard.agent.instrument.JdkClientsListener;
+import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.metrics.PrometheusEndpoint;
+import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.report.CallSiteRegistry;
+import io.imdsguard.agent.report.Reporter;
+import io.imdsguard.agent.report.RequestTotals;
+import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.bootstrap.ImdsBridge;
+
+import java.lang.instrument.Instrumentation;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** Wires the agent together once its configuration is known to be good. */
+final class AgentRuntime {
+
+    private AgentRuntime() {
+    }
+
+    static void start(String arguments, Instrumentation instrumentation) {
+        ConfigResult result = ConfigLoader.load(arguments, systemProperties(), System.getenv());
+        if (!result.ok()) {
+            AgentLog log = AgentLog.toStandardError(false);
+            for (String error : result.errors()) {
+                log.info("configuration error: " + error);
+            }
+            log.info("imds-guard is OFF in this JVM until the configuration above is fixed; "
+                    + "the application runs unchanged");
+            return;
+        }
+        AgentConfig config = result.config();
+        AgentLog log = AgentLog.open(config.logPath(), config.debug());
+        RuntimeInfo runtime = RuntimeInfo.current(config.serviceName());
+
+        ImdsMetrics metrics = new ImdsMetrics();
+        RequestTotals totals = new RequestTotals();
+        CallSiteRegistry callSites = new CallSiteRegistry();
+        final Reporter reporter = new Reporter(log, runtime, config.mode().id(), totals, callSites,
+                config.reportPath());
+        RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter);
+        ImdsEndpoints endpoints = ImdsEndpoints.forThisJvm(config.endpoint());
+
+        ImdsBridge.install(new JdkClientsListener(endpoints, observer, log));
+        Instrumentations.install(instrumentation, log);
+
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            @Override
+            public void run() {
+                reporter.atExit();
+            }
+        }, "imds-guard-exit"));
+        reporter.startPeriodicWrites(config.reportIntervalSeconds());
+        log.info("imds-guard " + runtime.agentVersion() + " started: mode=" + config.mode().id()
+                + " service=" + runtime.service()
+                + (config.reportPath() != null ? " report=" + config.reportPath() : "")
+                + (config.prometheusPort() != null
+                    ? " prometheus=" + config.prometheusHost() + ":" + config.prometheusPort() : ""));
+        startPrometheusInBackground(config, metrics, log);
+    }
+
+    /** Off the start-up path, and on a daemon thread so that the endpoint never keeps the JVM alive. */
+    private static void startPrometheusInBackground(final AgentConfig config, final ImdsMetrics metrics,
+                                                    final AgentLog log) {
+        if (config.prometheusPort() == null) {
+            return;
+        }
+        Thread starter = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    PrometheusEndpoint endpoint = PrometheusEndpoint.start(metrics, config.prometheusHost(),
+                            config.prometheusPort());
+                    log.info("Prometheus metrics at " + endpoint.url());
+                } catch (Exception e) {
+                    log.info("cannot serve Prometheus metrics on " + config.prometheusHost() + ":"
+                            + config.prometheusPort() + " (keys 'prometheus.host', 'prometheus.port'): " + e
+                            + "; detection and reports go on without it");
+                } catch (Throwable t) {
+                    log.internalError("Prometheus endpoint", t);
+                }
+            }
+        }, "imds-guard-prometheus-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private static Map<String, String> systemProperties() {
+        Map<String, String> map = new HashMap<String, String>();
+        Properties properties = System.getProperties();
+        for (String name : properties.stringPropertyNames()) {
+            map.put(name, properties.getProperty(name));
+        }
+        return map;
+    }
+}

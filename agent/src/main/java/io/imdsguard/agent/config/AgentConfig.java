@@ -1,0 +1,63 @@
+package io.imdsguard.agent.config;
+
+import java.net.URI;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The agent's validated configuration; every value here has been parsed and range-checked. */
+public final class AgentConfig {
+
+    private final Map<ConfigKey, Object> values;
+
+    AgentConfig(Map<ConfigKey, Object> values) {
+        this.values = new EnumMap<ConfigKey, Object>(values);
+    }
+
+    /** The configuration with every key at its default: what an agent without arguments runs with. */
+    public static AgentConfig defaults() {
+        ConfigResult result = ConfigLoader.load(null, java.util.Collections.<String, String>emptyMap(),
+                java.util.Collections.<String, String>emptyMap());
+        return result.config();
+    }
+
+    public Mode mode() {
+        return (Mode) values.get(ConfigKey.MODE);
+    }
+
+    /** The agent key {@code endpoint}, or null. */
+    public URI endpoint() {
+        return (URI) values.get(ConfigKey.ENDPOINT);
+    }
+
+    /** Where the JSON report goes, or null for no report file. */
+    public String reportPath() {
+        return (String) values.get(ConfigKey.REPORT);
+    }
+
+    public int reportIntervalSeconds() {
+        return (Integer) values.get(ConfigKey.REPORT_INTERVAL);
+    }
+
+    /** Where log lines go, or null for standard error. */
+    public String logPath() {
+        return (String) values.get(ConfigKey.LOG);
+    }
+
+    /** The Prometheus scrape port, or null when the endpoint is off. */
+    public Integer prometheusPort() {
+        return (Integer) values.get(ConfigKey.PROMETHEUS_PORT);
+    }
+
+    public String prometheusHost() {
+        return (String) values.get(ConfigKey.PROMETHEUS_HOST);
+    }
+
+    /** The configured service name, or null to derive one from the JVM's command line. */
+    public String serviceName() {
+        return (String) values.get(ConfigKey.SERVICE_NAME);
+    }
+
+    public boolean debug() {
+        return (Boolean) values.get(ConfigKey.DEBUG);
+    }
+}

@@ -1,0 +1,72 @@
+package io.imdsguard.agent.config;
+
+import java.util.Locale;
+
+/**
+ * Every key the agent accepts, with its default and its parser. The README's configuration table
+ * is kept in step with this list.
+ */
+public enum ConfigKey {
+    MODE("mode", "report", ValueParsers.mode()),
+    ENDPOINT("endpoint", null, ValueParsers.endpoint()),
+    REPORT("report", null, ValueParsers.path()),
+    REPORT_INTERVAL("report.interval", "30", ValueParsers.integer(1, 86_400, "seconds")),
+    LOG("log", null, ValueParsers.path()),
+    PROMETHEUS_PORT("prometheus.port", null, ValueParsers.integer(1, 65_535, "a TCP port")),
+    PROMETHEUS_HOST("prometheus.host", "127.0.0.1", ValueParsers.text()),
+    SERVICE_NAME("service.name", null, ValueParsers.text()),
+    DEBUG("debug", "false", ValueParsers.bool());
+
+    static final String SYSTEM_PROPERTY_PREFIX = "imds.guard.";
+    static final String ENVIRONMENT_PREFIX = "IMDS_GUARD_";
+
+    private final String key;
+    private final String defaultValue;
+    private final ValueParser parser;
+
+    ConfigKey(String key, String defaultValue, ValueParser parser) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.parser = parser;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    String defaultValue() {
+        return defaultValue;
+    }
+
+    ValueParser parser() {
+        return parser;
+    }
+
+    public String systemProperty() {
+        return SYSTEM_PROPERTY_PREFIX + key;
+    }
+
+    public String environmentVariable() {
+        return ENVIRONMENT_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    static ConfigKey byName(String name) {
+        for (ConfigKey candidate : values()) {
+            if (candidate.key.equals(name)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    static String allKeys() {
+        StringBuilder names = new StringBuilder();
+        for (ConfigKey candidate : values()) {
+            if (names.length() > 0) {
+                names.append(", ");
+            }
+            names.append(candidate.key);
+        }
+        return names.toString();
+    }
+}

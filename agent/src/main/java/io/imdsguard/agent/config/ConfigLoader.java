@@ -1,0 +1,108 @@
+package io.imdsguard.agent.config;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the agent's keys from its arguments, system properties and environment, in that order of
+ * precedence, and validates them. It never throws: every problem becomes one line of
+ * {@link ConfigResult#errors()}.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {
+    }
+
+    public static ConfigResult load(String agentArgs, Map<String, String> systemProperties,
+                                    Map<String, String> environment) {
+        List<String> errors = new ArrayList<String>();
+        // Lowest precedence first: later sources overwrite earlier ones.
+        Map<ConfigKey, RawValue> raw = new EnumMap<ConfigKey, RawValue>(ConfigKey.class);
+        readEnvironment(environment, raw, errors);
+        readSystemProperties(systemProperties, raw, errors);
+        readAgentArguments(agentArgs, raw, errors);
+
+        Map<ConfigKey, Object> values = new EnumMap<ConfigKey, Object>(ConfigKey.class);
+        for (ConfigKey key : ConfigKey.values()) {
+            RawValue supplied = raw.get(key);
+            String text = supplied != null ? supplied.value : key.defaultValue();
+            if (text == null) {
+                continue;
+            }
+            try {
+                values.put(key, key.parser().parse(text));
+            } catch (ConfigException e) {
+                String source = supplied != null ? supplied.source : "the default";
+                errors.add("bad value for '" + key.key() + "' in " + source + ": " + e.getMessage()
+                        + "; accepted: " + key.parser().accepted());
+            }
+        }
+        return new ConfigResult(errors.isEmpty() ? new AgentConfig(values) : null, errors);
+    }
+
+    private static void readEnvironment(Map<String, String> environment, Map<ConfigKey, RawValue> raw,
+                                        List<String> errors) {
+        for (Map.Entry<String, String> entry : environment.entrySet()) {
+            String name = entry.getKey();
+            if (!name.startsWith(ConfigKey.ENVIRONMENT_PREFIX)) {
+                continue;
+            }
+            String keyName = name.substring(ConfigKey.ENVIRONMENT_PREFIX.length())
+                    .toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+            put(keyName, entry.getValue(), "environment variable " + name, raw, errors);
+        }
+    }
+
+    private static void readSystemProperties(Map<String, String> properties, Map<ConfigKey, RawValue> raw,
+                                             List<String> errors) {
+        for (Map.Entry<String, String> entry : properties.entrySet()) {
+            String name = entry.getKey();
+            if (!name.startsWith(ConfigKey.SYSTEM_PROPERTY_PREFIX)) {
+                continue;
+            }
+            put(name.substring(ConfigKey.SYSTEM_PROPERTY_PREFIX.length()), entry.getValue(),
+                    "system property -D" + name, raw, errors);
+        }
+    }
+
+    private static void readAgentArguments(String agentArgs, Map<ConfigKey, RawValue> raw, List<String> errors) {
+        if (agentArgs == null || agentArgs.trim().isEmpty()) {
+            return;
+        }
+        for (String pair : agentArgs.split(",")) {
+            if (pair.trim().isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            if (equals < 0) {
+                errors.add("agent argument '" + pair.trim() + "' is not of the form key=value; accepted keys: "
+                        + ConfigKey.allKeys());
+                continue;
+            }
+            String keyName = pair.substring(0, equals).trim();
+            put(keyName, pair.substring(equals + 1), "agent argument '" + pair.trim() + "'", raw, errors);
+        }
+    }
+
+    private static void put(String keyName, String value, String source, Map<ConfigKey, RawValue> raw,
+                            List<String> errors) {
+        ConfigKey key = ConfigKey.byName(keyName);
+        if (key == null) {
+            errors.add("unknown key '" + keyName + "' in " + source + "; accepted keys: " + ConfigKey.allKeys());
+            return;
+        }
+        raw.put(key, new RawValue(value == null ? "" : value, source));
+    }
+
+    private static final class RawValue {
+        final String value;
+        final String source;
+
+        RawValue(String value, String source) {
+            this.value = value;
+            this.source = source;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.imdsguard.agent.detect;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Finds the application code behind a request in a stack trace: the first frame that belongs
+ * neither to the agent, nor to the JDK, nor to an HTTP client library. That frame is the call site
+ * a user has to change; everything above it is plumbing they do not own.
+ */
+public final class CallerFrames {
+
+    /** At most this many frames are kept for a report: enough to see the path, bounded in size. */
+    static final int MAX_FRAMES = 64;
+
+    private static final String[] INFRASTRUCTURE = {
+        "io.imdsguard.agent.", "io.imdsguard.bootstrap.", "io.imdsguard.shaded.",
+        "java.", "javax.", "jdk.", "sun.", "com.sun.",
+        "org.apache.http.", "org.apache.hc.", "okhttp3.", "okio.", "retrofit2.",
+        "io.netty.", "reactor.netty.", "reactor.core.", "org.asynchttpclient.", "io.vertx.",
+        "org.eclipse.jetty.", "org.springframework.web.client.", "org.springframework.http.",
+        "kotlin.", "kotlinx.coroutines.",
+    };
+
+    private final String site;
+    private final List<String> frames;
+
+    private CallerFrames(String site, List<String> frames) {
+        this.site = site;
+        this.frames = frames;
+    }
+
+    /** The first application frame, as {@code class.method(File.java:line)}. */
+    public String site() {
+        return site;
+    }
+
+    /** The trace from the call site down, without the agent's and the HTTP client's frames. */
+    public List<String> frames() {
+        return frames;
+    }
+
+    public static CallerFrames of(StackTraceElement[] stack) {
+        int first = firstApplicationFrame(stack);
+        List<String> frames = new ArrayList<String>();
+        for (int i = first; i < stack.length && frames.size() < MAX_FRAMES; i++) {
+            frames.add(format(stack[i]));
+        }
+        String site = frames.isEmpty() ? "unknown" : frames.get(0);
+        return new CallerFrames(site, Collections.unmodifiableList(frames));
+    }
+
+    static int firstApplicationFrame(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            if (!isInfrastructure(stack[i].getClassName())) {
+                return i;
+            }
+        }
+        // No application code at all (a JDK-internal thread): fall back to the first frame that is
+        // not the agent's own, which is still more useful than nothing.
+        for (int i = 0; i < stack.length; i++) {
+            String name = stack[i].getClassName();
+            if (!name.startsWith("io.imdsguard.agent.") && !name.startsWith("io.imdsguard.bootstrap.")) {
+                return i;
+            }
+        }
+        return stack.length;
+    }
+
+    static boolean isInfrastructure(String className) {
+        for (String prefix : INFRASTRUCTURE) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One frame in a form that is the same on every JDK: {@link StackTraceElement#toString()} adds
+     * class loader and module names from Java 9 on, which would split one call site in two.
+     */
+    static String format(StackTraceElement frame) {
+        StringBuilder text = new StringBuilder(frame.getClassName()).append('.').append(frame.getMethodName())
+                .append('(');
+        if (frame.isNativeMethod()) {
+            text.append("Native Method");
+        } else if (frame.getFileName() == null) {
+            text.append("Unknown Source");
+        } else {
+            text.append(frame.getFileName());
+            if (frame.getLineNumber() >= 0) {
+                text.append(':').append(frame.getLineNumber());
+            }
+        }
+        return text.append(')').toString();
+    }
+}

@@ -1,0 +1,55 @@
+package io.imdsguard.agent.detect;
+
+import java.net.URI;
+import java.util.Locale;
+
+/** An endpoint override's host and port, normalised so that it can be compared with a request's. */
+final class HostPort {
+
+    final String host;
+    final int port;
+
+    private HostPort(String host, int port) {
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Parses an endpoint such as {@code http://127.0.0.1:1338/}; null when it has no usable host. */
+    static HostPort parse(String endpoint) {
+        if (endpoint == null || endpoint.trim().isEmpty()) {
+            return null;
+        }
+        try {
+            return of(new URI(endpoint.trim()));
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    static HostPort of(URI uri) {
+        if (uri == null || uri.getHost() == null) {
+            return null;
+        }
+        int port = uri.getPort();
+        if (port < 0) {
+            port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        }
+        return new HostPort(normalise(uri.getHost()), port);
+    }
+
+    boolean matches(String normalisedHost, int requestPort) {
+        return port == requestPort && host.equals(normalisedHost);
+    }
+
+    /** Lower case, no IPv6 brackets, no trailing dot of a fully qualified name. */
+    static String normalise(String host) {
+        String h = host;
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,22 @@
+package io.imdsguard.agent.detect;
+
+/** How an IMDS request authenticates itself. */
+public enum ImdsVersion {
+    /** No session token: what {@code HttpTokens=required} refuses. */
+    V1("v1"),
+    /** Carries {@code X-aws-ec2-metadata-token}. */
+    V2("v2"),
+    /** {@code PUT /latest/api/token}: the start of a v2 session. */
+    TOKEN("token");
+
+    private final String tag;
+
+    ImdsVersion(String tag) {
+        this.tag = tag;
+    }
+
+    /** The value used in metrics tags and reports. */
+    public String tag() {
+        return tag;
+    }
+}

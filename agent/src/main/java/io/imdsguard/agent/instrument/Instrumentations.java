@@ -1,0 +1,76 @@
+package io.imdsguard.agent.instrument;
+
+import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionInstrumentation;
+import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpClientInstrumentation;
+import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.bootstrap.ImdsBridge;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.util.Arrays;
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+/** Installs every client instrumentation with one Byte Buddy agent builder. */
+public final class Instrumentations {
+
+    private Instrumentations() {
+    }
+
+    static List<ClientInstrumentation> all() {
+        return Arrays.<ClientInstrumentation>asList(
+                new HttpUrlConnectionInstrumentation(),
+                new JdkHttpClientInstrumentation());
+    }
+
+    public static void install(Instrumentation instrumentation, AgentLog log) {
+        // The Nexus serves LoadedTypeInitializers, which inlined advice never needs; probing for it
+        // touches sun.misc.Unsafe, which JDK 24+ reports on standard error. The property name is
+        // relocated with Byte Buddy, so this never affects an application's own Byte Buddy.
+        System.setProperty(Nexus.PROPERTY, "true");
+        AgentBuilder builder = new AgentBuilder.Default()
+                // JDK classes are already loaded: they can only be retransformed, and retransformation
+                // cannot add fields or methods, so advice is inlined and the class format kept.
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .with(new ErrorLogger(log))
+                // The default ignores bootstrap classes, which are exactly the JDK clients' classes.
+                .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("io.imdsguard.")))
+                // On JDK 9+, java.base and java.net.http must read the bridge's unnamed module.
+                .assureReadEdgeTo(instrumentation, ImdsBridge.class);
+        for (ClientInstrumentation client : all()) {
+            builder = builder.type(client.types()).transform(client.transformer());
+            log.debug("instrumentation registered: " + client.client());
+        }
+        builder.installOn(instrumentation);
+    }
+
+    /** Without a listener Byte Buddy's transformation errors vanish; the user must hear of them. */
+    private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
+        private final AgentLog log;
+
+        ErrorLogger(AgentLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                                     DynamicType dynamicType) {
+            log.debug("instrumented " + type.getName());
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+                            Throwable error) {
+            log.once("transform:" + typeName, "could not instrument " + typeName + " (its requests are not seen; "
+                    + "the application is unaffected): " + error);
+        }
+    }
+}

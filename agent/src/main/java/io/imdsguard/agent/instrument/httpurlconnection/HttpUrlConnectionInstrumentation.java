@@ -1,0 +1,32 @@
+package io.imdsguard.agent.instrument.httpurlconnection;
+
+import io.imdsguard.agent.instrument.ClientInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/** {@code java.net.HttpURLConnection} and {@code URL.openStream()}: the JDK's own HTTP handler. */
+public final class HttpUrlConnectionInstrumentation implements ClientInstrumentation {
+
+    @Override
+    public String client() {
+        return HttpUrlConnectionRequests.CLIENT;
+    }
+
+    @Override
+    public ElementMatcher<TypeDescription> types() {
+        return named("sun.net.www.protocol.http.HttpURLConnection");
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(HttpUrlConnectionAdvice.class.getClassLoader())
+                .advice(named("connect").and(takesArguments(0)).and(isPublic()),
+                        HttpUrlConnectionAdvice.class.getName());
+    }
+}

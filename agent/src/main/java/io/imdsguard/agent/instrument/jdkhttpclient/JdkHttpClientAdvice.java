@@ -1,0 +1,23 @@
+package io.imdsguard.agent.instrument.jdkhttpclient;
+
+import io.imdsguard.bootstrap.ImdsBridge;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * Inlined at the start of {@code jdk.internal.net.http.HttpClientImpl}'s four-argument
+ * {@code sendAsync}, the one funnel that {@code send} and every public {@code sendAsync} pass
+ * through, on the caller's thread (so the stack shows the application's code, even for async
+ * calls). The request may be replaced before it is sent.
+ */
+public final class JdkHttpClientAdvice {
+
+    private JdkHttpClientAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void beforeSend(@Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC)
+                           Object request) {
+        request = ImdsBridge.beforeSend(request);
+    }
+}

@@ -1,0 +1,30 @@
+package io.imdsguard.agent.instrument.jdkhttpclient;
+
+import io.imdsguard.agent.instrument.ClientInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/** {@code java.net.http.HttpClient} (Java 11+), {@code send} and {@code sendAsync}. */
+public final class JdkHttpClientInstrumentation implements ClientInstrumentation {
+
+    @Override
+    public String client() {
+        return JdkHttpRequests.CLIENT;
+    }
+
+    @Override
+    public ElementMatcher<TypeDescription> types() {
+        return named("jdk.internal.net.http.HttpClientImpl");
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(JdkHttpClientAdvice.class.getClassLoader())
+                .advice(named("sendAsync").and(takesArguments(4)), JdkHttpClientAdvice.class.getName());
+    }
+}

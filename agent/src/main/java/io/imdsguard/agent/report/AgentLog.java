@@ -1,0 +1,97 @@
+package io.imdsguard.agent.report;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's log: standard error by default, or a file. Every line starts with
+ * {@code [imds-guard]} so that a user can grep the agent's output out of the application's. No
+ * logging framework: the agent must not touch the application's logging configuration, and
+ * java.util.logging in premain is a known start-up trap.
+ */
+public final class AgentLog {
+
+    public static final String PREFIX = "[imds-guard] ";
+
+    private final PrintWriter out;
+    private final boolean debug;
+    private final Set<String> onceKeys = ConcurrentHashMap.newKeySet();
+
+    private AgentLog(PrintWriter out, boolean debug) {
+        this.out = out;
+        this.debug = debug;
+    }
+
+    public static AgentLog toStandardError(boolean debug) {
+        return new AgentLog(stderrWriter(), debug);
+    }
+
+    /**
+     * A log that appends to {@code path}; if the file cannot be opened, one line says so on standard
+     * error and the log goes there instead, so that reporting never stops.
+     */
+    public static AgentLog open(String path, boolean debug) {
+        if (path == null) {
+            return toStandardError(debug);
+        }
+        try {
+            PrintWriter file = new PrintWriter(new OutputStreamWriter(new FileOutputStream(path, true),
+                    Charset.forName("UTF-8")), true);
+            return new AgentLog(file, debug);
+        } catch (IOException | SecurityException e) {
+            AgentLog fallback = toStandardError(debug);
+            fallback.info("cannot write the log file '" + path + "' (key 'log'): " + e.getMessage()
+                    + "; logging to standard error instead");
+            return fallback;
+        }
+    }
+
+    private static PrintWriter stderrWriter() {
+        PrintStream err = System.err;
+        return new PrintWriter(err, true);
+    }
+
+    public void info(String line) {
+        synchronized (out) {
+            out.println(PREFIX + line);
+        }
+    }
+
+    /** Several lines written together, so that another thread's line cannot land in between. */
+    public void block(Iterable<String> lines) {
+        synchronized (out) {
+            for (String line : lines) {
+                out.println(PREFIX + line);
+            }
+        }
+    }
+
+    public void debug(String line) {
+        if (debug) {
+            info("debug: " + line);
+        }
+    }
+
+    public boolean debugEnabled() {
+        return debug;
+    }
+
+    /** Logs a problem the first time its key is seen, so that a recurring fault cannot flood the log. */
+    public void once(String key, String line) {
+        if (onceKeys.add(key)) {
+            info(line);
+        }
+    }
+
+    /** An internal failure of the agent: logged once per place, never thrown to the application. */
+    public void internalError(String where, Throwable error) {
+        once("internal:" + where, "internal error in " + where + " (logged once; the request proceeds unchanged): "
+                + error);
+    }
+}

@@ -1,0 +1,106 @@
+package io.imdsguard.agent.report;
+
+import io.imdsguard.agent.detect.CallerFrames;
+import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.detect.PathCategory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The distinct v1 call sites seen in this JVM. A call site is identified by the client, the HTTP
+ * method and the first application frame: the same line of code calling again is one site with a
+ * higher count, however many different paths it reads.
+ */
+public final class CallSiteRegistry {
+
+    /** Call sites are code locations, so they are few; the cap only guards against the pathological. */
+    static final int MAX_SITES = 1000;
+
+    private final ConcurrentMap<String, CallSite> sites = new ConcurrentHashMap<String, CallSite>();
+    private final AtomicLong overflow = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+
+    /** The outcome of recording one call. */
+    public static final class Sighting {
+        private final CallSite site;
+        private final boolean first;
+
+        Sighting(CallSite site, boolean first) {
+            this.site = site;
+            this.first = first;
+        }
+
+        /** The site, or null when the registry is full and the call was only counted as overflow. */
+        public CallSite site() {
+            return site;
+        }
+
+        public boolean first() {
+            return first;
+        }
+    }
+
+    public Sighting record(ImdsRequest request, CallerFrames caller, String thread, long now) {
+        changes.incrementAndGet();
+        String key = key(request.client(), request.method(), caller.site());
+        CallSite existing = sites.get(key);
+        if (existing != null) {
+            existing.seen(now);
+            return new Sighting(existing, false);
+        }
+        if (sites.size() >= MAX_SITES) {
+            overflow.incrementAndGet();
+            return new Sighting(null, false);
+        }
+        CallSite created = new CallSite(id(key), request.client(), request.method(),
+                PathCategory.of(request.path()).tag(), Sanitizer.path(request.path()), caller.site(),
+                Sanitizer.forLog(thread, 128), caller.frames(), now);
+        CallSite raced = sites.putIfAbsent(key, created);
+        CallSite winner = raced != null ? raced : created;
+        winner.seen(now);
+        return new Sighting(winner, raced == null);
+    }
+
+    static String key(String client, String method, String site) {
+        return client + '|' + method + '|' + site;
+    }
+
+    /** An eight-hex-digit hash of the identity: stable across JVMs, short enough to quote. */
+    static String id(String key) {
+        int hash = 0x811c9dc5;
+        for (int i = 0; i < key.length(); i++) {
+            hash ^= key.charAt(i);
+            hash *= 0x01000193;
+        }
+        return String.format("%08x", hash);
+    }
+
+    /** The sites, most frequent first. */
+    public List<CallSite> snapshot() {
+        List<CallSite> list = new ArrayList<CallSite>(sites.values());
+        Collections.sort(list, new Comparator<CallSite>() {
+            @Override
+            public int compare(CallSite a, CallSite b) {
+                int byCount = Long.compare(b.count(), a.count());
+                return byCount != 0 ? byCount : a.site().compareTo(b.site());
+            }
+        });
+        return list;
+    }
+
+    /** v1 calls that were counted but not attributed because the registry was full. */
+    public long overflow() {
+        return overflow.get();
+    }
+
+    /** Grows with every recorded call: lets the report writer skip rewriting an unchanged report. */
+    public long changes() {
+        return changes.get();
+    }
+}

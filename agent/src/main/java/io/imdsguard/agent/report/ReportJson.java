@@ -1,0 +1,78 @@
+package io.imdsguard.agent.report;
+
+import io.imdsguard.agent.detect.ImdsVersion;
+
+import java.util.List;
+
+/**
+ * Renders the JSON report; its schema is documented in the README ("JSON report"). Bump
+ * {@link #SCHEMA_VERSION} on any incompatible change, so that readers can refuse what they do not
+ * understand.
+ */
+public final class ReportJson {
+
+    public static final String SCHEMA = "imds-guard-report";
+    public static final int SCHEMA_VERSION = 1;
+
+    private ReportJson() {
+    }
+
+    public static String render(RuntimeInfo runtime, String mode, RequestTotals totals, CallSiteRegistry registry,
+                                long now) {
+        List<CallSite> sites = registry.snapshot();
+        StringBuilder json = new StringBuilder(1024 + sites.size() * 1024);
+        json.append("{\n");
+        field(json, 1, "schema", Json.string(SCHEMA));
+        field(json, 1, "schemaVersion", String.valueOf(SCHEMA_VERSION));
+        field(json, 1, "agentVersion", Json.string(runtime.agentVersion()));
+        field(json, 1, "service", Json.string(runtime.service()));
+        field(json, 1, "host", Json.string(runtime.host()));
+        field(json, 1, "pid", String.valueOf(runtime.pid()));
+        field(json, 1, "jvm", Json.string(runtime.jvm()));
+        field(json, 1, "mode", Json.string(mode));
+        field(json, 1, "startedAt", Json.string(Json.instant(runtime.startedAt())));
+        field(json, 1, "writtenAt", Json.string(Json.instant(now)));
+        json.append("  \"totals\": {")
+                .append("\"v1\": ").append(totals.get(ImdsVersion.V1))
+                .append(", \"v2\": ").append(totals.get(ImdsVersion.V2))
+                .append(", \"token\": ").append(totals.get(ImdsVersion.TOKEN))
+                .append(", \"v1CallSites\": ").append(sites.size())
+                .append(", \"v1Unattributed\": ").append(registry.overflow())
+                .append("},\n");
+        json.append("  \"callSites\": [");
+        for (int i = 0; i < sites.size(); i++) {
+            json.append(i == 0 ? "\n" : ",\n");
+            callSite(json, sites.get(i));
+        }
+        json.append(sites.isEmpty() ? "]\n" : "\n  ]\n");
+        return json.append("}\n").toString();
+    }
+
+    private static void callSite(StringBuilder json, CallSite site) {
+        json.append("    {\n");
+        field(json, 3, "id", Json.string(site.id()));
+        field(json, 3, "client", Json.string(site.client()));
+        field(json, 3, "method", Json.string(site.method()));
+        field(json, 3, "pathCategory", Json.string(site.pathCategory()));
+        field(json, 3, "examplePath", Json.string(site.examplePath()));
+        field(json, 3, "site", Json.string(site.site()));
+        field(json, 3, "thread", Json.string(site.thread()));
+        field(json, 3, "count", String.valueOf(site.count()));
+        field(json, 3, "firstSeen", Json.string(Json.instant(site.firstSeen())));
+        field(json, 3, "lastSeen", Json.string(Json.instant(site.lastSeen())));
+        json.append("      \"stack\": [");
+        List<String> frames = site.frames();
+        for (int i = 0; i < frames.size(); i++) {
+            json.append(i == 0 ? "\n        " : ",\n        ").append(Json.string(frames.get(i)));
+        }
+        json.append(frames.isEmpty() ? "]\n" : "\n      ]\n");
+        json.append("    }");
+    }
+
+    private static void field(StringBuilder json, int depth, String name, String renderedValue) {
+        for (int i = 0; i < depth; i++) {
+            json.append("  ");
+        }
+        json.append('"').append(name).append("\": ").append(renderedValue).append(",\n");
+    }
+}

@@ -1,0 +1,48 @@
+package io.imdsguard.bootstrap;
+
+import java.net.HttpURLConnection;
+
+/**
+ * The single entry point of advice woven into JDK classes. It is appended to the bootstrap class
+ * path at start-up, so it is visible from {@code java.base} and {@code java.net.http}; the real
+ * work happens in the listener the agent core installs.
+ *
+ * <p>Nothing here may throw into the application: the core already guards itself, and this class
+ * swallows whatever escapes it as a last line of defence.
+ */
+public final class ImdsBridge {
+
+    private static volatile ImdsRequestListener listener;
+
+    private ImdsBridge() {
+    }
+
+    public static void install(ImdsRequestListener newListener) {
+        listener = newListener;
+    }
+
+    public static void beforeConnect(HttpURLConnection connection) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.beforeConnect(connection);
+        } catch (Throwable ignored) {
+            // The core logs its own failures; an escape here must still not reach the application.
+        }
+    }
+
+    public static Object beforeSend(Object httpRequest) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return httpRequest;
+        }
+        try {
+            Object replacement = current.beforeSend(httpRequest);
+            return replacement != null ? replacement : httpRequest;
+        } catch (Throwable ignored) {
+            return httpRequest;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.imdsguard.bootstrap;
+
+import java.net.HttpURLConnection;
+
+/**
+ * What the agent core does with a request the JDK is about to send. Implemented by the core, which
+ * lives in the agent's own class loader; this interface lives on the bootstrap path so that advice
+ * woven into JDK classes can reach it. Only JDK types appear here for that reason: a
+ * {@code java.net.http.HttpRequest} travels as {@link Object} because the bootstrap loader cannot
+ * see the {@code java.net.http} module's types from Java 8 bytecode.
+ */
+public interface ImdsRequestListener {
+
+    /** Called before an {@link HttpURLConnection} connects, while its headers can still change. */
+    void beforeConnect(HttpURLConnection connection);
+
+    /**
+     * Called before {@code java.net.http.HttpClient} sends a request.
+     *
+     * @return the request to send: the same one, or a replacement
+     */
+    Object beforeSend(Object httpRequest);
+}

@@ -1,0 +1,50 @@
+package io.imdsguard.it.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The agent's log lines, read the way a user reads them: first-sight blocks, errors, summary. */
+public final class AgentOutput {
+
+    public static final String PREFIX = "[imds-guard] ";
+
+    private static final Pattern FIRST_SIGHT = Pattern.compile(
+            "IMDSv1 call from (\\S+): client=(\\S+) method=(\\S+) path=(\\S+) thread=(.+) site-id=(\\w+) \\(first sight.*");
+
+    /** One first-sight block: the header's fields and the trace below it. */
+    public record FirstSight(String site, String client, String method, String path, String thread, String id,
+                             List<String> frames) {
+    }
+
+    private final List<String> lines;
+
+    AgentOutput(List<String> lines) {
+        this.lines = lines;
+    }
+
+    public List<String> lines() {
+        return lines;
+    }
+
+    public List<FirstSight> firstSights() {
+        List<FirstSight> sights = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = FIRST_SIGHT.matcher(lines.get(i));
+            if (!m.matches()) {
+                continue;
+            }
+            List<String> frames = new ArrayList<>();
+            for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("    at "); j++) {
+                frames.add(lines.get(j).substring("    at ".length()));
+            }
+            sights.add(new FirstSight(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), frames));
+        }
+        return sights;
+    }
+
+    public List<String> linesContaining(String text) {
+        return lines.stream().filter(l -> l.contains(text)).toList();
+    }
+}

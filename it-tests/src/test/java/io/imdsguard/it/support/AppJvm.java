@@ -1,0 +1,230 @@
+package io.imdsguard.it.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a real JVM, with or without the agent, on the same JDK as the test itself (so the
+ * it-jdk25 run tests the agent on JDK 25), and collects its output.
+ */
+public final class AppJvm {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    private final List<String> command = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> removedEnvironment = new ArrayList<>();
+    private String agentArguments;
+    private boolean withAgent;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> target = new ArrayList<>();
+    private final List<String> wrapper = new ArrayList<>();
+
+    public static AppJvm mainClass(Class<?> mainClass, String... args) {
+        AppJvm jvm = new AppJvm();
+        jvm.target.add("-cp");
+        jvm.target.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        jvm.target.add(mainClass.getName());
+        jvm.target.addAll(List.of(args));
+        return jvm;
+    }
+
+    public static AppJvm demoJar(String... args) {
+        AppJvm jvm = new AppJvm();
+        jvm.target.add("-jar");
+        jvm.target.add(Artifacts.demoJar().toString());
+        jvm.target.addAll(List.of(args));
+        return jvm;
+    }
+
+    /** Runs with {@code -javaagent:imds-guard-agent.jar=ARGS}; null or empty for no arguments. */
+    public AppJvm withAgent(String arguments) {
+        this.withAgent = true;
+        this.agentArguments = arguments;
+        return this;
+    }
+
+    public AppJvm systemProperty(String name, String value) {
+        jvmOptions.add("-D" + name + "=" + value);
+        return this;
+    }
+
+    public AppJvm env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    public AppJvm withoutEnv(String name) {
+        removedEnvironment.add(name);
+        return this;
+    }
+
+    /** Runs the JVM through another program, e.g. {@code unshare -rn sh -c '...'}. */
+    public AppJvm wrappedIn(List<String> wrapperCommand) {
+        wrapper.addAll(wrapperCommand);
+        return this;
+    }
+
+    public List<String> command() {
+        List<String> full = new ArrayList<>();
+        full.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        if (withAgent) {
+            String agent = "-javaagent:" + Artifacts.agentJar();
+            full.add(agentArguments == null || agentArguments.isEmpty() ? agent : agent + "=" + agentArguments);
+        }
+        full.addAll(jvmOptions);
+        full.addAll(target);
+        return full;
+    }
+
+    public JvmResult run() throws IOException, InterruptedException {
+        return start().finish();
+    }
+
+    public Running start() throws IOException {
+        List<String> full = new ArrayList<>(wrapper);
+        if (wrapper.isEmpty()) {
+            full.addAll(command());
+        } else {
+            // The wrapper's last element is a shell script; the java command is appended to it, quoted.
+            String script = full.remove(full.size() - 1);
+            StringBuilder quoted = new StringBuilder(script);
+            for (String part : command()) {
+                quoted.append(" '").append(part.replace("'", "'\\''")).append('\'');
+            }
+            full.add(quoted.toString());
+        }
+        ProcessBuilder builder = new ProcessBuilder(full);
+        removedEnvironment.forEach(builder.environment()::remove);
+        builder.environment().keySet().removeIf(name -> name.startsWith("IMDS_GUARD_"));
+        builder.environment().putAll(environment);
+        return new Running(builder.start());
+    }
+
+    /** A JVM that is still running. */
+    public static final class Running {
+        private final Process process;
+        private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        private final Thread outPump;
+        private final Thread errPump;
+
+        Running(Process process) {
+            this.process = process;
+            this.outPump = pump(process.getInputStream(), stdout);
+            this.errPump = pump(process.getErrorStream(), stderr);
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        /** Waits until standard output contains {@code text}, or fails after the timeout. */
+        public void awaitStdout(String text) throws InterruptedException {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!stdout().contains(text)) {
+                if (!process.isAlive() && !stdout().contains(text)) {
+                    throw new AssertionError("the JVM exited before printing '" + text + "':\n" + stdout() + "\n"
+                            + stderr());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out waiting for '" + text + "':\n" + stdout() + "\n" + stderr());
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        /** Sends a line to the JVM's standard input. */
+        public void sendLine(String line) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        public JvmResult finish() throws InterruptedException {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+                outPump.join(5000);
+                errPump.join(5000);
+                throw new AssertionError("the JVM did not exit within " + TIMEOUT + ":\n" + stdout() + "\n" + stderr());
+            }
+            outPump.join(10_000);
+            errPump.join(10_000);
+            return new JvmResult(process.exitValue(), stdout(), stderr());
+        }
+
+        public String stdout() {
+            synchronized (stdout) {
+                return stdout.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        public String stderr() {
+            synchronized (stderr) {
+                return stderr.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        private static Thread pump(InputStream in, ByteArrayOutputStream out) {
+            Thread thread = new Thread(() -> {
+                byte[] buffer = new byte[8192];
+                try {
+                    int read;
+                    while ((read = in.read(buffer)) > 0) {
+                        synchronized (out) {
+                            out.write(buffer, 0, read);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, "jvm-output-pump");
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
+        }
+    }
+
+    /** Where the build put the artifacts under test. */
+    public static final class Artifacts {
+        private Artifacts() {
+        }
+
+        public static Path agentJar() {
+            return existing("imds.guard.it.agent.jar");
+        }
+
+        public static Path demoJar() {
+            return existing("imds.guard.it.demo.jar");
+        }
+
+        private static Path existing(String property) {
+            String value = System.getProperty(property);
+            if (value == null) {
+                throw new IllegalStateException("system property " + property + " is not set; run the tests with mvn verify");
+            }
+            Path path = Paths.get(value).toAbsolutePath().normalize();
+            if (!path.toFile().isFile()) {
+                throw new IllegalStateException(path + " does not exist; run mvn verify from the project root");
+            }
+            return path;
+        }
+    }
+}
