@@ -1,0 +1,241 @@
+package io.imdsguard.agent.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    private static final Map<String, String> NONE = Collections.emptyMap();
+
+    private static Map<String, String> map(String... pairs) {
+        Map<String, String> map = new HashMap<String, String>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    private static AgentConfig ok(String args, Map<String, String> sysprops, Map<String, String> env) {
+        ConfigResult result = ConfigLoader.load(args, sysprops, env);
+        assertTrue(result.ok(), "expected a valid configuration, got " + result.errors());
+        return result.config();
+    }
+
+    /** Loads a configuration that must fail with exactly one error line, and returns that line. */
+    private static String singleError(String args, Map<String, String> sysprops, Map<String, String> env) {
+        ConfigResult result = ConfigLoader.load(args, sysprops, env);
+        assertFalse(result.ok());
+        assertNull(result.config(), "a broken configuration must not be usable");
+        assertEquals(1, result.errors().size(), "expected one error line, got " + result.errors());
+        return result.errors().get(0);
+    }
+
+    @Test
+    void withoutAnySettingTheAgentRunsWithItsDocumentedDefaults() {
+        for (AgentConfig config : new AgentConfig[] {ok(null, NONE, NONE), ok("", NONE, NONE), ok("  ", NONE, NONE),
+                AgentConfig.defaults()}) {
+            assertEquals(Mode.REPORT, config.mode());
+            assertNull(config.endpoint());
+            assertNull(config.reportPath());
+            assertEquals(30, config.reportIntervalSeconds());
+            assertNull(config.logPath());
+            assertNull(config.prometheusPort());
+            assertEquals("127.0.0.1", config.prometheusHost());
+            assertNull(config.serviceName());
+            assertFalse(config.debug());
+        }
+    }
+
+    @Test
+    void unrelatedPropertiesAndVariablesAreIgnored() {
+        AgentConfig config = ok(null, map("java.version", "17", "imds.guardian.mode", "x"),
+                map("PATH", "/usr/bin", "IMDS_GUARDIAN_MODE", "x", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://x"));
+        assertEquals(Mode.REPORT, config.mode());
+        assertNull(config.endpoint());
+    }
+
+    @Test
+    void agentArgumentsBeatSystemPropertiesWhichBeatTheEnvironment() {
+        Map<String, String> env = map("IMDS_GUARD_REPORT_INTERVAL", "10", "IMDS_GUARD_SERVICE_NAME", "from-env",
+                "IMDS_GUARD_DEBUG", "true");
+        Map<String, String> sysprops = map("imds.guard.report.interval", "20", "imds.guard.service.name", "from-prop");
+
+        AgentConfig all = ok("report.interval=40", sysprops, env);
+        assertEquals(40, all.reportIntervalSeconds());
+        assertEquals("from-prop", all.serviceName());
+        assertTrue(all.debug(), "a key set only in the environment still applies");
+
+        AgentConfig noArgs = ok(null, sysprops, env);
+        assertEquals(20, noArgs.reportIntervalSeconds());
+
+        AgentConfig envOnly = ok(null, NONE, env);
+        assertEquals(10, envOnly.reportIntervalSeconds());
+        assertEquals("from-env", envOnly.serviceName());
+    }
+
+    @Test
+    void everyKeyCanBeSetFromEverySourceUnderItsDocumentedName() {
+        String[][] keyValueCheck = {
+            {"mode", "report"},
+            {"endpoint", "http://127.0.0.1:1338"},
+            {"report", "/tmp/imds-report.json"},
+            {"report.interval", "5"},
+            {"log", "/tmp/imds.log"},
+            {"prometheus.port", "9464"},
+            {"prometheus.host", "0.0.0.0"},
+            {"service.name", "billing"},
+            {"debug", "true"},
+        };
+        assertEquals(ConfigKey.values().length, keyValueCheck.length, "a new key needs a line here");
+        for (String[] kv : keyValueCheck) {
+            ConfigKey key = ConfigKey.byName(kv[0]);
+            assertEquals("imds.guard." + kv[0], key.systemProperty());
+            assertEquals("IMDS_GUARD_" + kv[0].toUpperCase(java.util.Locale.ROOT).replace('.', '_'),
+                    key.environmentVariable());
+            AgentConfig fromArgs = ok(kv[0] + "=" + kv[1], NONE, NONE);
+            AgentConfig fromProp = ok(null, map(key.systemProperty(), kv[1]), NONE);
+            AgentConfig fromEnv = ok(null, NONE, map(key.environmentVariable(), kv[1]));
+            for (AgentConfig config : new AgentConfig[] {fromArgs, fromProp, fromEnv}) {
+                assertEquals(kv[1], valueOf(config, key), "key " + kv[0]);
+            }
+        }
+    }
+
+    private static String valueOf(AgentConfig config, ConfigKey key) {
+        switch (key) {
+            case MODE: return config.mode().id();
+            case ENDPOINT: return config.endpoint().toString();
+            case REPORT: return config.reportPath();
+            case REPORT_INTERVAL: return String.valueOf(config.reportIntervalSeconds());
+            case LOG: return config.logPath();
+            case PROMETHEUS_PORT: return String.valueOf(config.prometheusPort());
+            case PROMETHEUS_HOST: return config.prometheusHost();
+            case SERVICE_NAME: return config.serviceName();
+            case DEBUG: return String.valueOf(config.debug());
+            default: throw new AssertionError(key);
+        }
+    }
+
+    @Test
+    void severalAgentArgumentsWithSpacesAreAccepted() {
+        AgentConfig config = ok(" mode = REPORT , debug=true,, report.interval=7 ,endpoint=https://[::1]:8443/x",
+                NONE, NONE);
+        assertEquals(Mode.REPORT, config.mode());
+        assertTrue(config.debug());
+        assertEquals(7, config.reportIntervalSeconds());
+        assertEquals(URI.create("https://[::1]:8443/x"), config.endpoint());
+    }
+
+    @Test
+    void modeAcceptsOnlyReportAndRefusesTheFutureModesAsNotAvailableYet() {
+        assertEquals(Mode.REPORT, ok("mode= Report ", NONE, NONE).mode());
+        for (String future : new String[] {"rewrite", "enforce", "ENFORCE"}) {
+            String error = singleError("mode=" + future, NONE, NONE);
+            assertTrue(error.contains("'mode'"), error);
+            assertTrue(error.contains("not available"), error);
+            assertTrue(error.contains("agent argument 'mode=" + future + "'"), error);
+            assertTrue(error.endsWith("accepted: report"), error);
+        }
+        String error = singleError(null, map("imds.guard.mode", "audit"), NONE);
+        assertTrue(error.contains("'mode'") && error.contains("audit") && error.contains("-Dimds.guard.mode"), error);
+        assertTrue(error.endsWith("accepted: report"), error);
+    }
+
+    @Test
+    void aBadValueIsOneLineNamingKeySourceAndAcceptedValues() {
+        Object[][] cases = {
+            // source, key, value, text of the accepted values
+            {"arg", "report.interval", "0", "seconds from 1 to 86400"},
+            {"prop", "report.interval", "86401", "seconds from 1 to 86400"},
+            {"env", "report.interval", "soon", "seconds from 1 to 86400"},
+            {"arg", "prometheus.port", "65536", "a TCP port from 1 to 65535"},
+            {"env", "prometheus.port", "0", "a TCP port from 1 to 65535"},
+            {"prop", "debug", "yes", "true or false"},
+            {"arg", "endpoint", "ftp://127.0.0.1:1338", "an http URL"},
+            {"env", "endpoint", "127.0.0.1:1338", "an http URL"},
+            {"prop", "endpoint", "http://", "an http URL"},
+            {"arg", "log", "", "a file path"},
+            {"env", "report", "   ", "a file path"},
+            {"prop", "service.name", "", "a non-empty text"},
+        };
+        for (Object[] c : cases) {
+            String source = (String) c[0];
+            String key = (String) c[1];
+            String value = (String) c[2];
+            ConfigKey configKey = ConfigKey.byName(key);
+            String error;
+            String sourceText;
+            if ("arg".equals(source)) {
+                error = singleError(key + "=" + value, NONE, NONE);
+                sourceText = "agent argument";
+            } else if ("prop".equals(source)) {
+                error = singleError(null, map(configKey.systemProperty(), value), NONE);
+                sourceText = "-D" + configKey.systemProperty();
+            } else {
+                error = singleError(null, NONE, map(configKey.environmentVariable(), value));
+                sourceText = configKey.environmentVariable();
+            }
+            assertTrue(error.contains("'" + key + "'"), error);
+            assertTrue(error.contains(sourceText), error);
+            assertTrue(error.contains("accepted: " + c[3]), error);
+        }
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedFromEverySourceAndTheAcceptedKeysAreListed() {
+        String fromArgs = singleError("mdoe=report", NONE, NONE);
+        String fromProp = singleError(null, map("imds.guard.reportinterval", "5"), NONE);
+        String fromEnv = singleError(null, NONE, map("IMDS_GUARD_PORT", "9464"));
+        assertTrue(fromArgs.contains("'mdoe'") && fromArgs.contains("agent argument 'mdoe=report'"), fromArgs);
+        assertTrue(fromProp.contains("'reportinterval'") && fromProp.contains("-Dimds.guard.reportinterval"), fromProp);
+        assertTrue(fromEnv.contains("'port'") && fromEnv.contains("IMDS_GUARD_PORT"), fromEnv);
+        for (String error : new String[] {fromArgs, fromProp, fromEnv}) {
+            assertTrue(error.contains("unknown key"), error);
+            for (ConfigKey key : ConfigKey.values()) {
+                assertTrue(error.contains(key.key()), "accepted keys missing " + key.key() + ": " + error);
+            }
+        }
+    }
+
+    @Test
+    void anArgumentWithoutEqualsSignIsRefused() {
+        String error = singleError("debug", NONE, NONE);
+        assertTrue(error.contains("'debug'") && error.contains("key=value") && error.contains("report.interval"),
+                error);
+    }
+
+    @Test
+    void everyProblemIsReportedNotJustTheFirst() {
+        ConfigResult result = ConfigLoader.load("mode=enforce,prometheus.port=http,colour=blue",
+                map("imds.guard.debug", "maybe"), map("IMDS_GUARD_NOPE", "1"));
+        assertFalse(result.ok());
+        assertNull(result.config());
+        List<String> errors = result.errors();
+        assertEquals(5, errors.size(), errors.toString());
+        String all = errors.toString();
+        for (String expected : new String[] {"'mode'", "'prometheus.port'", "'colour'", "'debug'", "'nope'"}) {
+            assertTrue(all.contains(expected), expected + " not in " + all);
+        }
+    }
+
+    @Test
+    void errorsStayOneLineEvenWhenTheRejectedTextContainsLineBreaks() {
+        // Environment values and property names can hold line breaks; each error is printed as one log line.
+        List<String> errors = ConfigLoader.load("mode=rep\nort", map("imds.guard.debug", "true\r\nforged",
+                "imds.guard.x\nforged", "1"), map("IMDS_GUARD_REPORT_INTERVAL", "1\n2")).errors();
+        assertEquals(4, errors.size(), errors.toString());
+        for (String error : errors) {
+            assertFalse(error.contains("\n") || error.contains("\r"), "error spans lines: " + error);
+        }
+    }
+}
