@@ -48,8 +48,9 @@ public final class DemoApp {
             System.out.println("demo: embedded mock IMDS at " + endpoint + " (HttpTokens="
                     + options.httpTokens.name().toLowerCase() + ")");
         }
-        if (!endpoint.contains("169.254.169.254")) {
-            // Point "the SDK" at the mock exactly as a real service would be configured.
+        if (!endpoint.contains("169.254.169.254") && !endpoint.contains("fd00:ec2::254")) {
+            // Point "the SDK" at the mock exactly as a real service would be configured. On IMDS's
+            // own address (inside a test's network namespace) no override is needed, as on EC2.
             System.setProperty(SDK_ENDPOINT_PROPERTY, endpoint);
         }
         int failures = run(endpoint, options.repeat);

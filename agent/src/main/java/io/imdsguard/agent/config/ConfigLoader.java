@@ -1,5 +1,7 @@
 package io.imdsguard.agent.config;
 
+import io.imdsguard.agent.report.Sanitizer;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -35,7 +37,7 @@ public final class ConfigLoader {
                 values.put(key, key.parser().parse(text));
             } catch (ConfigException e) {
                 String source = supplied != null ? supplied.source : "the default";
-                errors.add("bad value for '" + key.key() + "' in " + source + ": " + e.getMessage()
+                addError(errors, "bad value for '" + key.key() + "' in " + source + ": " + e.getMessage()
                         + "; accepted: " + key.parser().accepted());
             }
         }
@@ -77,7 +79,7 @@ public final class ConfigLoader {
             }
             int equals = pair.indexOf('=');
             if (equals < 0) {
-                errors.add("agent argument '" + pair.trim() + "' is not of the form key=value; accepted keys: "
+                addError(errors, "agent argument '" + pair.trim() + "' is not of the form key=value; accepted keys: "
                         + ConfigKey.allKeys());
                 continue;
             }
@@ -90,10 +92,15 @@ public final class ConfigLoader {
                             List<String> errors) {
         ConfigKey key = ConfigKey.byName(keyName);
         if (key == null) {
-            errors.add("unknown key '" + keyName + "' in " + source + "; accepted keys: " + ConfigKey.allKeys());
+            addError(errors, "unknown key '" + keyName + "' in " + source + "; accepted keys: " + ConfigKey.allKeys());
             return;
         }
         raw.put(key, new RawValue(value == null ? "" : value, source));
+    }
+
+    /** Values and names come from outside; a line break in one must not split its error line. */
+    private static void addError(List<String> errors, String message) {
+        errors.add(Sanitizer.forLog(message, 2000));
     }
 
     private static final class RawValue {

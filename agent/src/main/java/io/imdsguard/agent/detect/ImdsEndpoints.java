@@ -73,6 +73,9 @@ public final class ImdsEndpoints {
             return false;
         }
         String normalised = HostPort.normalise(host);
+        if (normalised.isEmpty()) {
+            return false;
+        }
         return isWellKnown(normalised) || matchesOverride(normalised, port);
     }
 

@@ -54,8 +54,15 @@ final class IpLiterals {
      * The 16 bytes of an IPv6 literal, or null. Only called on text containing ':', which the JDK
      * parses as a literal without any lookup.
      */
-    static byte[] parseIpv6(String host) {
+    static byte[] parseIpv6(String literal) {
+        // A zone id (fd00:ec2::254%eth0) only picks the interface; the address is what counts.
+        int zone = literal.indexOf('%');
+        String host = zone >= 0 ? literal.substring(0, zone) : literal;
         if (host.indexOf(':') < 0) {
+            return null;
+        }
+        // The JDK treats text as a literal (and never looks it up) only when it starts like one.
+        if (Character.digit(host.charAt(0), 16) < 0 && host.charAt(0) != ':') {
             return null;
         }
         for (int i = 0; i < host.length(); i++) {

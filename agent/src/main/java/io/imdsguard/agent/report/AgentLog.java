@@ -57,9 +57,12 @@ public final class AgentLog {
         return new PrintWriter(err, true);
     }
 
+    /** Longer lines are cut: a log line is for reading, the report holds the details. */
+    static final int MAX_LINE = 4000;
+
     public void info(String line) {
         synchronized (out) {
-            out.println(PREFIX + line);
+            out.println(PREFIX + Sanitizer.forLog(line, MAX_LINE));
         }
     }
 
@@ -67,7 +70,7 @@ public final class AgentLog {
     public void block(Iterable<String> lines) {
         synchronized (out) {
             for (String line : lines) {
-                out.println(PREFIX + line);
+                out.println(PREFIX + Sanitizer.forLog(line, MAX_LINE));
             }
         }
     }
