@@ -1,0 +1,65 @@
+package io.imdsguard.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imdsguard.it.support.AgentOutput.FirstSight;
+import io.imdsguard.it.support.AppJvm;
+import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.it.support.Reports;
+import io.imdsguard.mockimds.MockImds;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The demo as the README runs it, and the promise that the agent changes nothing it prints. */
+class DemoAppIT {
+
+    private static final Set<String> DEMO_V1_SITES = Set.of(
+            "io.imdsguard.demo.legacy.LegacyInstanceInfo.instanceId",
+            "io.imdsguard.demo.legacy.LegacyRegionLookup.region",
+            "io.imdsguard.demo.legacy.LegacyCredentialsFetcher.get",
+            "io.imdsguard.demo.legacy.AsyncIdentityDocument.accountId");
+
+    @Test
+    void theApplicationsOwnOutputIsTheSameWithAndWithoutTheAgent(@TempDir Path dir) throws Exception {
+        try (MockImds mock = MockImds.builder().start()) {
+            JvmResult without = AppJvm.demoJar("--endpoint", mock.endpoint(), "--repeat", "3").run();
+            JvmResult with = AppJvm.demoJar("--endpoint", mock.endpoint(), "--repeat", "3")
+                    .withAgent("report=" + dir.resolve("report.json")).run();
+            assertEquals(0, without.exitCode(), without.describe());
+            assertEquals(0, with.exitCode(), with.describe());
+            assertEquals(without.stdout(), with.stdout());
+            assertEquals(without.applicationStderr(), with.applicationStderr());
+            assertTrue(without.agentLines().isEmpty());
+            assertTrue(with.stdout().contains("instance-id: i-0123456789abcdef0"), with.stdout());
+        }
+    }
+
+    @Test
+    void theReadmeDemoShowsEveryLegacyCallSiteAndNoMigratedOne(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("imds-guard-report.json");
+        JvmResult run = AppJvm.demoJar().withAgent("report=" + report).run();
+        assertEquals(0, run.exitCode(), run.describe());
+        assertTrue(run.stdout().contains("the mock IMDS received 5 v1, 2 v2 and 1 token request(s)"), run.stdout());
+
+        List<FirstSight> sights = run.agent().firstSights();
+        Set<String> sites = sights.stream().map(s -> s.site().substring(0, s.site().indexOf('(')))
+                .collect(Collectors.toSet());
+        assertEquals(DEMO_V1_SITES, sites, run.stderr());
+        assertEquals(DEMO_V1_SITES.size(), sights.size(), "each site once:\n" + run.stderr());
+        assertTrue(sights.stream().noneMatch(s -> s.site().contains(".modern.")), run.stderr());
+
+        JsonNode json = Reports.read(report);
+        assertEquals("imds-guard-demo", json.get("service").asText());
+        assertEquals(5, json.get("totals").get("v1").asLong());
+        assertEquals(2, json.get("totals").get("v2").asLong());
+        assertEquals(2, Reports.siteStartingWith(json, "io.imdsguard.demo.legacy.LegacyCredentialsFetcher.get(")
+                .get("count").asLong(), "role name and role credentials come from the same line");
+    }
+}

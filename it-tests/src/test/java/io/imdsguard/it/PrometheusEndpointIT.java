@@ -1,0 +1,75 @@
+package io.imdsguard.it;
+
+import io.imdsguard.it.apps.JdkClientsApp;
+import io.imdsguard.it.support.AppJvm;
+import io.imdsguard.it.support.FreePort;
+import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.it.support.PrometheusText;
+import io.imdsguard.mockimds.ImdsStats;
+import io.imdsguard.mockimds.MockImds;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The built-in scrape endpoint shows exactly the calls the application made, and never keeps it alive. */
+class PrometheusEndpointIT {
+
+    private static final int REPS = 2;
+
+    @Test
+    void scrapeCountsMatchTheCallsMadeAndWhatReachedImds() throws Exception {
+        try (MockImds mock = MockImds.builder().start()) {
+            int port = FreePort.find();
+            AppJvm.Running app = AppJvm.mainClass(JdkClientsApp.class, String.valueOf(REPS), "--hold")
+                    .withAgent("prometheus.port=" + port)
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                    .start();
+            app.awaitStdout("done");
+            awaitAgentLine(app, "Prometheus metrics at http://127.0.0.1:" + port + "/metrics");
+
+            PrometheusText scrape = PrometheusText.scrape("http://127.0.0.1:" + port + "/metrics");
+            Map<String, Double> requests = scrape.samples("imds_requests_total");
+            String observed = "action=observed,client=";
+            assertEquals(2.0 * REPS, requests.get(observed + "HttpURLConnection,path=meta-data,version=v1"),
+                    scrape.text());
+            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=credentials,version=v1"),
+                    scrape.text());
+            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=identity,version=v1"),
+                    scrape.text());
+            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=meta-data,version=v2"),
+                    scrape.text());
+            assertEquals(1.0 * REPS, requests.get(observed + "HttpURLConnection,path=meta-data,version=v2"),
+                    scrape.text());
+            assertEquals(1.0, requests.get(observed + "java.net.http.HttpClient,path=token,version=token"),
+                    scrape.text());
+            assertEquals(6, requests.size(), "no other series: " + requests);
+
+            ImdsStats stats = mock.stats();
+            double v1 = requests.entrySet().stream().filter(e -> e.getKey().endsWith("version=v1"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            double v2 = requests.entrySet().stream().filter(e -> e.getKey().endsWith("version=v2"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            assertEquals(stats.v1Served(), (long) v1);
+            assertEquals(stats.v2Served(), (long) v2);
+            assertTrue(scrape.text().contains("# TYPE imds_requests_total counter"), scrape.text());
+
+            app.sendLine("");
+            JvmResult result = app.finish();
+            assertEquals(0, result.exitCode(), "the endpoint's threads must not keep the JVM alive\n"
+                    + result.describe());
+        }
+    }
+
+    private static void awaitAgentLine(AppJvm.Running app, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!app.stderr().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no line '" + text + "' from the agent:\n" + app.stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+}

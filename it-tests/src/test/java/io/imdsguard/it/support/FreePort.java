@@ -1,0 +1,19 @@
+package io.imdsguard.it.support;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/** A loopback port that was free a moment ago. */
+public final class FreePort {
+
+    private FreePort() {
+    }
+
+    public static int find() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
