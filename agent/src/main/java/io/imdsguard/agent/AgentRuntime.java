@@ -26,7 +26,7 @@ final class AgentRuntime {
     private AgentRuntime() {
     }
 
-    static void start(String arguments, Instrumentation instrumentation) {
+    static void start(String arguments, Instrumentation instrumentation, String bridge) {
         ConfigResult result = ConfigLoader.load(arguments, systemProperties(), System.getenv());
         if (!result.ok()) {
             AgentLog log = AgentLog.toStandardError(false);
@@ -49,6 +49,7 @@ final class AgentRuntime {
         RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter);
         ImdsEndpoints endpoints = ImdsEndpoints.forThisJvm(config.endpoint());
 
+        log.debug("bootstrap bridge " + bridge);
         ImdsBridge.install(new JdkClientsListener(endpoints, observer, log));
         Instrumentations.install(instrumentation, log);
 

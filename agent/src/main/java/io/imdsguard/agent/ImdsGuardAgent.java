@@ -1,6 +1,6 @@
 package io.imdsguard.agent;
 
-import io.imdsguard.agent.instrument.BootstrapBridgeJar;
+import io.imdsguard.agent.instrument.BootstrapBridge;
 
 import java.lang.instrument.Instrumentation;
 
@@ -32,8 +32,8 @@ public final class ImdsGuardAgent {
         }
         started = true;
         try {
-            BootstrapBridgeJar.install(instrumentation);
-            AgentRuntime.start(arguments, instrumentation);
+            String bridge = BootstrapBridge.install(instrumentation);
+            AgentRuntime.start(arguments, instrumentation, bridge);
         } catch (Throwable t) {
             // Whatever happens, the application must start as if the agent were not there.
             System.err.println("[imds-guard] failed to start; the application runs without imds-guard: " + t);

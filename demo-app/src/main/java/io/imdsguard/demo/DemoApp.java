@@ -36,6 +36,10 @@ public final class DemoApp {
             System.exit(2);
             return;
         }
+        if (options.help) {
+            System.out.println(DemoOptions.USAGE);
+            return;
+        }
         MockImds mock = null;
         String endpoint;
         if (options.endpoint != null) {

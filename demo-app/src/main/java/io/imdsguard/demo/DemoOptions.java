@@ -24,6 +24,7 @@ final class DemoOptions {
     HttpTokens httpTokens = HttpTokens.OPTIONAL;
     int repeat = 1;
     boolean hold;
+    boolean help;
 
     static DemoOptions parse(String[] args) {
         DemoOptions options = new DemoOptions();
@@ -35,6 +36,7 @@ final class DemoOptions {
                 case "--http-tokens" -> options.httpTokens = httpTokens(value(args, ++i, arg));
                 case "--repeat" -> options.repeat = positive(value(args, ++i, arg), arg);
                 case "--hold" -> options.hold = true;
+                case "--help", "-h" -> options.help = true;
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }

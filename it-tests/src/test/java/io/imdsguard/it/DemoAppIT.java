@@ -1,6 +1,7 @@
 package io.imdsguard.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imdsguard.it.apps.InternalsProbeApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
@@ -39,6 +40,15 @@ class DemoAppIT {
             assertTrue(without.agentLines().isEmpty());
             assertTrue(with.stdout().contains("instance-id: i-0123456789abcdef0"), with.stdout());
         }
+    }
+
+    @Test
+    void theAgentOpensNoJdkInternalsToTheApplication() throws Exception {
+        JvmResult without = AppJvm.mainClass(InternalsProbeApp.class).run();
+        JvmResult with = AppJvm.mainClass(InternalsProbeApp.class).withAgent("").run();
+        assertEquals("jdk.internal.misc: inaccessible", without.stdout().trim(), without.describe());
+        assertEquals(without.stdout(), with.stdout(), with.describe());
+        assertEquals("", with.applicationStderr(), "not even a JVM warning");
     }
 
     @Test

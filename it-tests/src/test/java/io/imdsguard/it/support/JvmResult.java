@@ -7,10 +7,6 @@ import java.util.stream.Collectors;
 /** What a finished JVM left behind: exit code and both output streams. */
 public record JvmResult(int exitCode, String stdout, String stderr) {
 
-    /** The JVM's own note when an agent appends to the boot class path; not the application's output. */
-    static final String CDS_WARNING = "Sharing is only supported for boot loader classes because bootstrap classpath"
-            + " has been appended";
-
     /** The agent's lines, prefix removed. */
     public List<String> agentLines() {
         return lines(stderr).stream().filter(l -> l.startsWith(AgentOutput.PREFIX))
@@ -21,10 +17,10 @@ public record JvmResult(int exitCode, String stdout, String stderr) {
         return new AgentOutput(agentLines());
     }
 
-    /** Standard error as the application wrote it: without the agent's lines and the JVM's CDS note. */
+    /** Standard error without the agent's lines: what the application (and the JVM) wrote. */
     public String applicationStderr() {
         return lines(stderr).stream().filter(l -> !l.startsWith(AgentOutput.PREFIX))
-                .filter(l -> !l.contains(CDS_WARNING)).collect(Collectors.joining("\n"));
+                .collect(Collectors.joining("\n"));
     }
 
     public List<String> stdoutLines() {
