@@ -107,6 +107,32 @@ class JdkClientsDetectionIT {
         }
     }
 
+    @Test
+    void theReportIsRewrittenWhileTheJvmRunsNotOnlyAtExit(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("live.json");
+        AppJvm.Running app = AppJvm.mainClass(JdkClientsApp.class, "1", "--hold")
+                .withAgent("report=" + report + ",report.interval=1")
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                .start();
+        app.awaitStdout("done");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        JsonNode live = null;
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(report)) {
+                live = Reports.read(report);
+                if (live.get("totals").get("v1").asLong() == 4) {
+                    break;
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(live != null && live.get("totals").get("v1").asLong() == 4,
+                "the running JVM's report shows its calls: " + live);
+        assertEquals(4, Reports.callSites(live).size());
+        app.sendLine("");
+        assertEquals(0, app.finish().exitCode());
+    }
+
     private static void assertSite(JsonNode json, String method, String client, String category, String path) {
         JsonNode site = Reports.siteStartingWith(json, APP + method + "(");
         assertEquals(client, site.get("client").asText());
