@@ -3,6 +3,14 @@ package io.imdsguard.agent;
 import io.imdsguard.agent.config.AgentConfig;
 import io.imdsguard.agent.config.ConfigLoader;
 import io.imdsguard.agent.config.ConfigResult;
+import io.imdsguard.agent.config.Mode;
+import io.imdsguard.agent.policy.CallerScope;
+import io.imdsguard.agent.policy.EnforcePolicy;
+import io.imdsguard.agent.policy.ReportPolicy;
+import io.imdsguard.agent.policy.RequestPolicy;
+import io.imdsguard.agent.policy.RewritePolicy;
+import io.imdsguard.agent.rewrite.HttpTokenFetcher;
+import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.instrument.Instrumentations;
 import io.imdsguard.agent.instrument.JdkClientsListener;
@@ -46,11 +54,17 @@ final class AgentRuntime {
         CallSiteRegistry callSites = new CallSiteRegistry();
         final Reporter reporter = new Reporter(log, runtime, config.mode().id(), totals, callSites,
                 config.reportPath());
-        RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter);
+        TokenProvider tokens = config.mode() == Mode.REWRITE
+                ? new TokenProvider(new HttpTokenFetcher(config.tokenConnectTimeoutMillis(),
+                        config.tokenReadTimeoutMillis()), config.tokenTtlSeconds(), TokenProvider.systemClock(), log,
+                        metrics)
+                : null;
+        RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter,
+                policy(config, tokens, log));
         ImdsEndpoints endpoints = ImdsEndpoints.forThisJvm(config.endpoint());
 
         log.debug("bootstrap bridge " + bridge);
-        ImdsBridge.install(new JdkClientsListener(endpoints, observer, log));
+        ImdsBridge.install(new JdkClientsListener(endpoints, observer, tokens, log));
         Instrumentations.install(instrumentation, log);
 
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
@@ -61,11 +75,37 @@ final class AgentRuntime {
         }, "imds-guard-exit"));
         reporter.startPeriodicWrites(config.reportIntervalSeconds());
         log.info("imds-guard " + runtime.agentVersion() + " started: mode=" + config.mode().id()
+                + (config.mode() == Mode.REWRITE ? " rewrite.callers=" + join(config.rewriteCallers()) : "")
                 + " service=" + runtime.service()
                 + (config.reportPath() != null ? " report=" + config.reportPath() : "")
                 + (config.prometheusPort() != null
                     ? " prometheus=" + config.prometheusHost() + ":" + config.prometheusPort() : ""));
         startPrometheusInBackground(config, metrics, log);
+    }
+
+    private static RequestPolicy policy(AgentConfig config, TokenProvider tokens, AgentLog log) {
+        switch (config.mode()) {
+            case REWRITE:
+                CallerScope scope = new CallerScope(config.rewriteCallers());
+                if (scope.everyCaller()) {
+                    log.info("WARNING: rewrite.callers=* rewrites v1 calls from ANY code, including a request an"
+                            + " attacker forges through an SSRF flaw: it hands them the IMDSv2 token and reopens the"
+                            + " hole IMDSv2 closes. Prefer the call sites named in report mode.");
+                }
+                return new RewritePolicy(scope, tokens);
+            case ENFORCE:
+                return new EnforcePolicy();
+            default:
+                return new ReportPolicy();
+        }
+    }
+
+    private static String join(java.util.List<String> parts) {
+        StringBuilder text = new StringBuilder();
+        for (String part : parts) {
+            text.append(text.length() > 0 ? ";" : "").append(part);
+        }
+        return text.toString();
     }
 
     /** Off the start-up path, and on a daemon thread so that the endpoint never keeps the JVM alive. */

@@ -6,43 +6,62 @@ import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.PathCategory;
 import io.imdsguard.agent.detect.RequestClassifier;
 import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.policy.Decision;
+import io.imdsguard.agent.policy.ReportPolicy;
+import io.imdsguard.agent.policy.RequestPolicy;
 import io.imdsguard.agent.report.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
 import io.imdsguard.agent.report.RequestTotals;
 
 /**
- * What happens to every IMDS request any instrumentation sees: classify it, count it, and for a v1
- * request attribute it to its call site, reporting the site the first time.
+ * What happens to every IMDS request any instrumentation sees: classify it, let the mode's policy
+ * decide about a v1 request, count it, and attribute a v1 request to its call site, reporting the
+ * site the first time. The client instrumentation then applies the decision.
  */
 public final class RequestObserver {
-
-    static final String ACTION_OBSERVED = "observed";
 
     private final ImdsMetrics metrics;
     private final RequestTotals totals;
     private final CallSiteRegistry callSites;
     private final Reporter reporter;
+    private final RequestPolicy policy;
 
+    /** Report mode: observe only. */
     public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter) {
+        this(metrics, totals, callSites, reporter, new ReportPolicy());
+    }
+
+    public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter,
+                           RequestPolicy policy) {
         this.metrics = metrics;
         this.totals = totals;
         this.callSites = callSites;
         this.reporter = reporter;
+        this.policy = policy;
     }
 
-    public ImdsVersion observe(ImdsRequest request) {
+    public Decision handle(ImdsRequest request) {
         ImdsVersion version = RequestClassifier.classify(request);
-        totals.add(version);
-        metrics.countRequest(version.tag(), request.client(), PathCategory.of(request.path()).tag(), ACTION_OBSERVED);
+        Decision decision;
         if (version == ImdsVersion.V1) {
-            // The stack is walked only for v1 calls: those are the ones a user must find and fix.
+            // The stack is walked only for v1 calls: those are the ones a user must find and fix,
+            // and the rewrite scope is judged by their call site.
             CallerFrames caller = CallerFrames.of(new Throwable().getStackTrace());
+            decision = policy.decideV1(request, caller);
             String thread = Thread.currentThread().getName();
             CallSiteRegistry.Sighting sighting = callSites.record(request, caller, thread, System.currentTimeMillis());
-            if (sighting.first()) {
-                reporter.firstSight(sighting.site(), request, thread);
+            if (sighting.site() != null) {
+                sighting.site().acted(decision.action(), decision.reason());
             }
+            if (sighting.first()) {
+                reporter.firstSight(sighting.site(), request, thread, decision);
+            }
+        } else {
+            decision = Decision.observed(version);
         }
-        return version;
+        totals.add(version, decision.action());
+        metrics.countRequest(version.tag(), request.client(), PathCategory.of(request.path()).tag(),
+                decision.action().tag(), decision.reason());
+        return decision;
     }
 }

@@ -33,6 +33,31 @@ public final class ImdsBridge {
         }
     }
 
+    public static void unauthorized(HttpURLConnection connection) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.unauthorized(connection);
+        } catch (Throwable ignored) {
+            // see beforeConnect
+        }
+    }
+
+    public static Object afterSend(Object httpClient, Object sentRequest, Object bodyHandler, Object responseFuture) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return responseFuture;
+        }
+        try {
+            Object replacement = current.afterSend(httpClient, sentRequest, bodyHandler, responseFuture);
+            return replacement != null ? replacement : responseFuture;
+        } catch (Throwable ignored) {
+            return responseFuture;
+        }
+    }
+
     public static Object beforeSend(Object httpRequest) {
         ImdsRequestListener current = listener;
         if (current == null) {

@@ -20,4 +20,14 @@ public interface ImdsRequestListener {
      * @return the request to send: the same one, or a replacement
      */
     Object beforeSend(Object httpRequest);
+
+    /**
+     * Called when {@code java.net.http.HttpClient} has started sending {@code sentRequest}.
+     *
+     * @return the future to hand to the application: the same one, or one that retries once
+     */
+    Object afterSend(Object httpClient, Object sentRequest, Object bodyHandler, Object responseFuture);
+
+    /** Called when an {@link HttpURLConnection} got a 401 answer. */
+    void unauthorized(HttpURLConnection connection);
 }

@@ -19,18 +19,18 @@ public final class LegacyMetadataClient {
     }
 
     public ImdsVersion readInstanceIdV1() {
-        return observer.observe(new ImdsRequest(CLIENT, "GET", "/latest/meta-data/instance-id", false, false));
+        return observer.handle(new ImdsRequest(CLIENT, "GET", "/latest/meta-data/instance-id", false, false)).version();
     }
 
     public ImdsVersion readRegionV1(String path) {
-        return observer.observe(new ImdsRequest(CLIENT, "GET", path, false, false));
+        return observer.handle(new ImdsRequest(CLIENT, "GET", path, false, false)).version();
     }
 
     public ImdsVersion fetchToken() {
-        return observer.observe(new ImdsRequest(CLIENT, "PUT", "/latest/api/token", false, false));
+        return observer.handle(new ImdsRequest(CLIENT, "PUT", "/latest/api/token", false, false)).version();
     }
 
     public ImdsVersion readInstanceIdV2() {
-        return observer.observe(new ImdsRequest(CLIENT, "GET", "/latest/meta-data/instance-id", true, false));
+        return observer.handle(new ImdsRequest(CLIENT, "GET", "/latest/meta-data/instance-id", true, false)).version();
     }
 }

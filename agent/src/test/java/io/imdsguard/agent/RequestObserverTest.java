@@ -82,7 +82,7 @@ class RequestObserverTest {
 
     private double exported(String version, String path) {
         Counter counter = exporter.find(ImdsMetrics.REQUESTS).tags("version", version, "path", path,
-                "client", LegacyMetadataClient.CLIENT, "action", RequestObserver.ACTION_OBSERVED).counter();
+                "client", LegacyMetadataClient.CLIENT, "action", "observed").counter();
         return counter == null ? 0 : counter.count();
     }
 

@@ -46,10 +46,17 @@ class BadConfigurationIT {
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("agent argument", "mode=loud", null, null,
-                        "bad value for 'mode' in agent argument 'mode=loud': unknown mode 'loud'; accepted: report"),
-                Arguments.of("mode of a later version", "mode=rewrite", null, null,
-                        "bad value for 'mode' in agent argument 'mode=rewrite': mode 'rewrite' is not available"
-                                + " in this version yet; accepted: report"),
+                        "bad value for 'mode' in agent argument 'mode=loud': unknown mode 'loud'; accepted: report,"
+                                + " rewrite or enforce"),
+                Arguments.of("caller list", "rewrite.callers=com/acme", null, null,
+                        "bad value for 'rewrite.callers' in agent argument 'rewrite.callers=com/acme': 'com/acme' is"
+                                + " not a class or package name; accepted: class or package prefixes separated by ';'"),
+                Arguments.of("token TTL", null, null, "IMDS_GUARD_TOKEN_TTL=21601",
+                        "bad value for 'token.ttl' in environment variable IMDS_GUARD_TOKEN_TTL: 21601 is out of"
+                                + " range; accepted: seconds from 1 to 21600"),
+                Arguments.of("token timeout", null, "-Dimds.guard.token.read.timeout=soon", null,
+                        "bad value for 'token.read.timeout' in system property -Dimds.guard.token.read.timeout:"
+                                + " 'soon' is not a duration; accepted: a duration from 1ms to 60s"),
                 Arguments.of("port not a number", "prometheus.port=abc", null, null,
                         "bad value for 'prometheus.port' in agent argument 'prometheus.port=abc': 'abc' is not a"
                                 + " number; accepted: a TCP port from 1 to 65535"),

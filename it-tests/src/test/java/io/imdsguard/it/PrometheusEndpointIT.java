@@ -33,17 +33,17 @@ class PrometheusEndpointIT {
             PrometheusText scrape = PrometheusText.scrape("http://127.0.0.1:" + port + "/metrics");
             Map<String, Double> requests = scrape.samples("imds_requests_total");
             String observed = "action=observed,client=";
-            assertEquals(2.0 * REPS, requests.get(observed + "HttpURLConnection,path=meta-data,version=v1"),
+            assertEquals(2.0 * REPS, requests.get(observed + "HttpURLConnection,path=meta-data,reason=none,version=v1"),
                     scrape.text());
-            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=credentials,version=v1"),
+            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=credentials,reason=none,version=v1"),
                     scrape.text());
-            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=identity,version=v1"),
+            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=identity,reason=none,version=v1"),
                     scrape.text());
-            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=meta-data,version=v2"),
+            assertEquals(1.0 * REPS, requests.get(observed + "java.net.http.HttpClient,path=meta-data,reason=none,version=v2"),
                     scrape.text());
-            assertEquals(1.0 * REPS, requests.get(observed + "HttpURLConnection,path=meta-data,version=v2"),
+            assertEquals(1.0 * REPS, requests.get(observed + "HttpURLConnection,path=meta-data,reason=none,version=v2"),
                     scrape.text());
-            assertEquals(1.0, requests.get(observed + "java.net.http.HttpClient,path=token,version=token"),
+            assertEquals(1.0, requests.get(observed + "java.net.http.HttpClient,path=token,reason=none,version=token"),
                     scrape.text());
             assertEquals(6, requests.size(), "no other series: " + requests);
 

@@ -60,4 +60,23 @@ public final class AgentConfig {
     public boolean debug() {
         return (Boolean) values.get(ConfigKey.DEBUG);
     }
+
+    /** Class or package prefixes whose v1 calls may be rewritten, or the single entry {@code *}. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> rewriteCallers() {
+        return (java.util.List<String>) values.get(ConfigKey.REWRITE_CALLERS);
+    }
+
+    /** The TTL the agent asks for its own tokens, in seconds. */
+    public int tokenTtlSeconds() {
+        return (Integer) values.get(ConfigKey.TOKEN_TTL);
+    }
+
+    public long tokenConnectTimeoutMillis() {
+        return (Long) values.get(ConfigKey.TOKEN_CONNECT_TIMEOUT);
+    }
+
+    public long tokenReadTimeoutMillis() {
+        return (Long) values.get(ConfigKey.TOKEN_READ_TIMEOUT);
+    }
 }

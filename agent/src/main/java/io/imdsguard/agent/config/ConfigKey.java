@@ -15,7 +15,11 @@ public enum ConfigKey {
     PROMETHEUS_PORT("prometheus.port", null, ValueParsers.integer(1, 65_535, "a TCP port")),
     PROMETHEUS_HOST("prometheus.host", "127.0.0.1", ValueParsers.text()),
     SERVICE_NAME("service.name", null, ValueParsers.text()),
-    DEBUG("debug", "false", ValueParsers.bool());
+    DEBUG("debug", "false", ValueParsers.bool()),
+    REWRITE_CALLERS("rewrite.callers", "com.amazonaws.;software.amazon.awssdk.", ValueParsers.callerPrefixes()),
+    TOKEN_TTL("token.ttl", "21600", ValueParsers.integer(1, 21_600, "seconds")),
+    TOKEN_CONNECT_TIMEOUT("token.connect.timeout", "1s", ValueParsers.duration(1, 60_000)),
+    TOKEN_READ_TIMEOUT("token.read.timeout", "1s", ValueParsers.duration(1, 60_000));
 
     static final String SYSTEM_PROPERTY_PREFIX = "imds.guard.";
     static final String ENVIRONMENT_PREFIX = "IMDS_GUARD_";

@@ -20,15 +20,82 @@ final class ValueParsers {
                         return mode;
                     }
                 }
-                if ("rewrite".equals(value) || "enforce".equals(value)) {
-                    throw new ConfigException("mode '" + value + "' is not available in this version yet");
-                }
                 throw new ConfigException("unknown mode '" + raw + "'");
             }
 
             @Override
             public String accepted() {
-                return "report";
+                return "report, rewrite or enforce";
+            }
+        };
+    }
+
+    /**
+     * A duration such as {@code 1s}, {@code 500ms} or {@code 1.5s}; a bare number is milliseconds.
+     * Parsed to milliseconds.
+     */
+    static ValueParser duration(final long minMillis, final long maxMillis) {
+        return new ValueParser() {
+            @Override
+            public Object parse(String raw) throws ConfigException {
+                String value = raw.trim().toLowerCase(Locale.ROOT);
+                double factor = 1;
+                if (value.endsWith("ms")) {
+                    value = value.substring(0, value.length() - 2);
+                } else if (value.endsWith("s")) {
+                    value = value.substring(0, value.length() - 1);
+                    factor = 1000;
+                }
+                long millis;
+                try {
+                    millis = Math.round(Double.parseDouble(value.trim()) * factor);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("'" + raw + "' is not a duration");
+                }
+                if (millis < minMillis || millis > maxMillis) {
+                    throw new ConfigException("'" + raw + "' is out of range");
+                }
+                return millis;
+            }
+
+            @Override
+            public String accepted() {
+                return "a duration from " + minMillis + "ms to " + (maxMillis / 1000) + "s, such as 500ms or 2s";
+            }
+        };
+    }
+
+    /**
+     * Class or package prefixes, separated by {@code ;} (or {@code ,} outside agent arguments,
+     * where a comma already separates keys), or {@code *} for every caller.
+     */
+    static ValueParser callerPrefixes() {
+        return new ValueParser() {
+            @Override
+            public Object parse(String raw) throws ConfigException {
+                java.util.List<String> prefixes = new java.util.ArrayList<String>();
+                for (String part : raw.split("[;,]")) {
+                    String prefix = part.trim();
+                    if (prefix.isEmpty()) {
+                        continue;
+                    }
+                    if (!prefix.equals("*") && !prefix.matches("[\\p{L}_$][\\p{L}\\p{N}_$.]*")) {
+                        throw new ConfigException("'" + prefix + "' is not a class or package name");
+                    }
+                    prefixes.add(prefix);
+                }
+                if (prefixes.isEmpty()) {
+                    throw new ConfigException("no prefix given");
+                }
+                if (prefixes.contains("*") && prefixes.size() > 1) {
+                    throw new ConfigException("'*' already means every caller; give it alone");
+                }
+                return java.util.Collections.unmodifiableList(prefixes);
+            }
+
+            @Override
+            public String accepted() {
+                return "class or package prefixes separated by ';' (e.g. com.acme.legacy.;com.amazonaws.), or *";
             }
         };
     }

@@ -24,11 +24,18 @@ public final class CallerFrames {
     };
 
     private final String site;
+    private final String siteClass;
     private final List<String> frames;
 
-    private CallerFrames(String site, List<String> frames) {
+    private CallerFrames(String site, String siteClass, List<String> frames) {
         this.site = site;
+        this.siteClass = siteClass;
         this.frames = frames;
+    }
+
+    /** The class of the call-site frame: what the rewrite scope is matched against. */
+    public String siteClass() {
+        return siteClass;
     }
 
     /** The first application frame, as {@code class.method(File.java:line)}. */
@@ -48,7 +55,8 @@ public final class CallerFrames {
             frames.add(format(stack[i]));
         }
         String site = frames.isEmpty() ? "unknown" : frames.get(0);
-        return new CallerFrames(site, Collections.unmodifiableList(frames));
+        String siteClass = first < stack.length ? stack[first].getClassName() : "unknown";
+        return new CallerFrames(site, siteClass, Collections.unmodifiableList(frames));
     }
 
     static int firstApplicationFrame(StackTraceElement[] stack) {

@@ -14,8 +14,19 @@ public final class ImdsRequest {
     private final String path;
     private final boolean carriesToken;
     private final boolean forwardedFor;
+    private final String origin;
 
     public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean forwardedFor) {
+        this(client, method, path, carriesToken, forwardedFor, null);
+    }
+
+    /**
+     * @param origin scheme, host and port of the target, e.g. {@code http://169.254.169.254:80}:
+     *               where the agent asks for a token when it rewrites this request
+     */
+    public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean forwardedFor,
+                       String origin) {
+        this.origin = origin;
         this.client = client;
         this.method = method == null ? "GET" : method;
         this.path = path == null || path.isEmpty() ? "/" : path;
@@ -43,5 +54,15 @@ public final class ImdsRequest {
 
     public boolean forwardedFor() {
         return forwardedFor;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    /** The origin of a target, the same text for the same endpoint whichever client names it. */
+    public static String origin(String scheme, String host, int port) {
+        String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        return scheme.toLowerCase(java.util.Locale.ROOT) + "://" + h.toLowerCase(java.util.Locale.ROOT) + ":" + port;
     }
 }

@@ -4,35 +4,60 @@ import io.imdsguard.agent.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionRequests;
+import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRetry;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRequests;
+import io.imdsguard.agent.policy.Action;
+import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.rewrite.AgentOwnRequests;
+import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.bootstrap.ImdsRequestListener;
 
 import java.net.HttpURLConnection;
+import java.net.URL;
 
 /**
- * Receives the JDK clients' requests from the bootstrap bridge, keeps the IMDS ones, and passes
- * them on. Any failure in here is logged once and the request proceeds unchanged.
+ * Receives the JDK clients' requests from the bootstrap bridge, keeps the IMDS ones, has the
+ * observer decide, and applies the decision to the request. Any failure in here is logged once and
+ * the request proceeds unchanged.
  */
 public final class JdkClientsListener implements ImdsRequestListener {
 
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
+    private final TokenProvider tokens;
     private final AgentLog log;
     private final JdkHttpRequests httpRequests = new JdkHttpRequests();
+    private final JdkHttpRetry retry;
 
-    public JdkClientsListener(ImdsEndpoints endpoints, RequestObserver observer, AgentLog log) {
+    /**
+     * @param tokens the agent's tokens in rewrite mode, or null in the other modes
+     */
+    public JdkClientsListener(ImdsEndpoints endpoints, RequestObserver observer, TokenProvider tokens,
+                              AgentLog log) {
         this.endpoints = endpoints;
         this.observer = observer;
+        this.tokens = tokens;
         this.log = log;
+        this.retry = tokens == null ? null : new JdkHttpRetry(httpRequests, tokens, log);
     }
 
     @Override
     public void beforeConnect(HttpURLConnection connection) {
+        if (AgentOwnRequests.active()) {
+            return;
+        }
         try {
+            if (!HttpUrlConnectionRequests.firstEntry(connection)) {
+                return;
+            }
             ImdsRequest request = HttpUrlConnectionRequests.describe(connection, endpoints);
-            if (request != null) {
-                observer.observe(request);
+            if (request == null) {
+                return;
+            }
+            Decision decision = observer.handle(request);
+            if (decision.tokenHeader() != null) {
+                connection.setRequestProperty(ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
             }
         } catch (Throwable t) {
             log.internalError(HttpUrlConnectionRequests.CLIENT, t);
@@ -40,15 +65,53 @@ public final class JdkClientsListener implements ImdsRequestListener {
     }
 
     @Override
-    public Object beforeSend(Object httpRequest) {
+    public void unauthorized(HttpURLConnection connection) {
+        if (tokens == null || AgentOwnRequests.active()) {
+            return;
+        }
         try {
-            ImdsRequest request = httpRequests.describe(httpRequest, endpoints);
-            if (request != null) {
-                observer.observe(request);
+            URL url = connection.getURL();
+            int port = url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
+            if (!endpoints.isImds(url.getHost(), port)) {
+                return;
+            }
+            String sent = connection.getRequestProperty(ImdsRequest.TOKEN_HEADER);
+            if (sent != null) {
+                // Only the agent's own token is dropped; an application token is the application's business.
+                tokens.rejected(ImdsRequest.origin(url.getProtocol(), url.getHost(), port), sent);
             }
         } catch (Throwable t) {
-            log.internalError(JdkHttpRequests.CLIENT, t);
+            log.internalError(HttpUrlConnectionRequests.CLIENT + " 401", t);
         }
-        return httpRequest;
+    }
+
+    @Override
+    public Object beforeSend(Object httpRequest) {
+        if (AgentOwnRequests.active() || JdkHttpRetry.retrying()) {
+            return httpRequest;
+        }
+        try {
+            ImdsRequest request = httpRequests.describe(httpRequest, endpoints);
+            if (request == null) {
+                return httpRequest;
+            }
+            Decision decision = observer.handle(request);
+            if (decision.tokenHeader() == null) {
+                return httpRequest;
+            }
+            Object changed = httpRequests.withHeader(httpRequest, ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
+            if (decision.action() == Action.REWRITTEN) {
+                retry.expect(changed, request.origin(), decision.tokenHeader());
+            }
+            return changed;
+        } catch (Throwable t) {
+            log.internalError(JdkHttpRequests.CLIENT, t);
+            return httpRequest;
+        }
+    }
+
+    @Override
+    public Object afterSend(Object httpClient, Object sentRequest, Object bodyHandler, Object responseFuture) {
+        return retry == null ? responseFuture : retry.wrap(httpClient, sentRequest, bodyHandler, responseFuture);
     }
 }

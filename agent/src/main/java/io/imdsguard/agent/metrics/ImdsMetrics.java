@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentMap;
 public final class ImdsMetrics {
 
     public static final String REQUESTS = "imds.requests";
+    public static final String TOKEN_FETCHES = "imds.token.fetches";
 
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
-    private final ConcurrentMap<String, Counter> requestCounters = new ConcurrentHashMap<String, Counter>();
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<String, Counter>();
 
     public MeterRegistry registry() {
         return registry;
@@ -29,24 +30,39 @@ public final class ImdsMetrics {
 
     /**
      * Counts one IMDS request. Every tag value is bounded (a version, a client name, a path
-     * category, an action), so a fleet's series count stays small whatever the requests were.
+     * category, an action, a reason), so a fleet's series count stays small whatever the requests
+     * were. The tag keys never vary: Prometheus drops a meter whose keys differ from its siblings'.
      */
-    public void countRequest(String version, String client, String pathCategory, String action) {
-        String key = version + '|' + client + '|' + pathCategory + '|' + action;
-        Counter counter = requestCounters.get(key);
+    public void countRequest(String version, String client, String pathCategory, String action, String reason) {
+        String key = REQUESTS + '|' + version + '|' + client + '|' + pathCategory + '|' + action + '|' + reason;
+        Counter counter = counters.get(key);
         if (counter == null) {
-            counter = Counter.builder(REQUESTS)
+            counter = register(key, Counter.builder(REQUESTS)
                     .description("HTTP requests to the EC2 Instance Metadata Service, by IMDS version")
                     .tag("version", version)
                     .tag("client", client)
                     .tag("path", pathCategory)
                     .tag("action", action)
-                    .register(registry);
-            Counter raced = requestCounters.putIfAbsent(key, counter);
-            if (raced != null) {
-                counter = raced;
-            }
+                    .tag("reason", reason));
         }
         counter.increment();
+    }
+
+    /** Counts one of the agent's own token requests: {@code success} or the failure's reason. */
+    public void countTokenFetch(String outcome) {
+        String key = TOKEN_FETCHES + '|' + outcome;
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = register(key, Counter.builder(TOKEN_FETCHES)
+                    .description("The agent's own IMDSv2 token requests (rewrite mode), by outcome")
+                    .tag("outcome", outcome));
+        }
+        counter.increment();
+    }
+
+    private Counter register(String key, Counter.Builder builder) {
+        Counter counter = builder.register(registry);
+        Counter raced = counters.putIfAbsent(key, counter);
+        return raced != null ? raced : counter;
     }
 }

@@ -1,7 +1,12 @@
 package io.imdsguard.agent.report;
 
+import io.imdsguard.agent.policy.Action;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /** One place in the application's code that calls IMDS v1, with how often and when it did. */
 public final class CallSite {
@@ -16,10 +21,14 @@ public final class CallSite {
     private final List<String> frames;
     private final long firstSeen;
     private final AtomicLong count = new AtomicLong();
+    private final AtomicLongArray actions = new AtomicLongArray(Action.values().length);
+    private final String siteClass;
     private volatile long lastSeen;
+    private volatile String lastReason = "none";
 
     CallSite(String id, String client, String method, String pathCategory, String examplePath, String site,
-             String thread, List<String> frames, long firstSeen) {
+             String siteClass, String thread, List<String> frames, long firstSeen) {
+        this.siteClass = siteClass;
         this.id = id;
         this.client = client;
         this.method = method;
@@ -37,6 +46,34 @@ public final class CallSite {
         if (now > lastSeen) {
             lastSeen = now;
         }
+    }
+
+    /** Counts what the agent did with one call from this site, and why. */
+    public void acted(Action action, String reason) {
+        actions.incrementAndGet(action.ordinal());
+        lastReason = reason;
+    }
+
+    /** How often each action was taken for this site; only the actions that happened. */
+    public Map<String, Long> actions() {
+        Map<String, Long> taken = new LinkedHashMap<String, Long>();
+        for (Action action : Action.values()) {
+            long n = actions.get(action.ordinal());
+            if (n > 0) {
+                taken.put(action.tag(), n);
+            }
+        }
+        return taken;
+    }
+
+    /** The reason given with the latest action, e.g. {@code out_of_scope}; {@code none} when there was none. */
+    public String lastReason() {
+        return lastReason;
+    }
+
+    /** The class of the call-site frame. */
+    public String siteClass() {
+        return siteClass;
     }
 
     /** A short stable identifier, the same in every JVM for the same code, for joining reports. */

@@ -60,7 +60,7 @@ public final class CallSiteRegistry {
         }
         CallSite created = new CallSite(id(key), request.client(), request.method(),
                 PathCategory.of(request.path()).tag(), Sanitizer.path(request.path()), caller.site(),
-                Sanitizer.forLog(thread, 128), caller.frames(), now);
+                caller.siteClass(), Sanitizer.forLog(thread, 128), caller.frames(), now);
         CallSite raced = sites.putIfAbsent(key, created);
         CallSite winner = raced != null ? raced : created;
         winner.seen(now);

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.report;
 
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.policy.Action;
 
 import java.util.List;
 
@@ -38,6 +39,10 @@ public final class ReportJson {
                 .append(", \"token\": ").append(totals.get(ImdsVersion.TOKEN))
                 .append(", \"v1CallSites\": ").append(sites.size())
                 .append(", \"v1Unattributed\": ").append(registry.overflow())
+                .append(", \"rewritten\": ").append(totals.get(Action.REWRITTEN))
+                .append(", \"rewriteDenied\": ").append(totals.get(Action.REWRITE_DENIED))
+                .append(", \"rewriteFailed\": ").append(totals.get(Action.REWRITE_FAILED))
+                .append(", \"blocked\": ").append(totals.get(Action.BLOCKED))
                 .append("},\n");
         json.append("  \"callSites\": [");
         for (int i = 0; i < sites.size(); i++) {
@@ -58,6 +63,13 @@ public final class ReportJson {
         field(json, 3, "site", Json.string(site.site()));
         field(json, 3, "thread", Json.string(site.thread()));
         field(json, 3, "count", String.valueOf(site.count()));
+        StringBuilder actions = new StringBuilder("{");
+        for (java.util.Map.Entry<String, Long> taken : site.actions().entrySet()) {
+            actions.append(actions.length() > 1 ? ", " : "").append(Json.string(taken.getKey())).append(": ")
+                    .append(taken.getValue());
+        }
+        field(json, 3, "actions", actions.append('}').toString());
+        field(json, 3, "lastReason", Json.string(site.lastReason()));
         field(json, 3, "firstSeen", Json.string(Json.instant(site.firstSeen())));
         field(json, 3, "lastSeen", Json.string(Json.instant(site.lastSeen())));
         json.append("      \"stack\": [");

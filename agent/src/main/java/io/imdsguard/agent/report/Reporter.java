@@ -2,6 +2,10 @@ package io.imdsguard.agent.report;
 
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.policy.Action;
+import io.imdsguard.agent.policy.CallerScope;
+import io.imdsguard.agent.policy.Decision;
+import io.imdsguard.agent.policy.RewritePolicy;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,16 +42,37 @@ public final class Reporter {
     }
 
     /** The log block for a call site seen for the first time. */
-    public void firstSight(CallSite site, ImdsRequest request, String thread) {
+    public void firstSight(CallSite site, ImdsRequest request, String thread, Decision decision) {
         List<String> lines = new ArrayList<String>(site.frames().size() + 1);
         lines.add("IMDSv1 call from " + site.site() + ": client=" + site.client() + " method="
                 + Sanitizer.forLog(request.method(), 16) + " path=" + Sanitizer.path(request.path())
                 + " thread=" + Sanitizer.forLog(thread, 128) + " site-id=" + site.id()
+                + " action=" + decision.action().tag() + explain(site, decision)
                 + " (first sight; later calls from this site are counted in the report)");
         for (String frame : site.frames()) {
             lines.add("    at " + frame);
         }
         log.block(lines);
+    }
+
+    /** Why the agent did what it did, in words that say what the user can do about it. */
+    static String explain(CallSite site, Decision decision) {
+        switch (decision.action()) {
+            case REWRITTEN:
+                return ": sent as IMDSv2 with the agent's token";
+            case BLOCKED:
+                return ": refused with 401, as HttpTokens=required will refuse it (mode=enforce)";
+            case REWRITE_FAILED:
+                return ": no IMDSv2 token (reason " + decision.reason() + "), sent unchanged as v1";
+            case REWRITE_DENIED:
+                if (RewritePolicy.FORWARDED_FOR.equals(decision.reason())) {
+                    return ": not rewritten, it carries X-Forwarded-For (a relayed request is what IMDSv2 refuses)";
+                }
+                return ": not rewritten, " + site.siteClass() + " is outside rewrite.callers; add "
+                        + CallerScope.suggestion(site.siteClass()) + " to rewrite.callers if this code is trusted";
+            default:
+                return "";
+        }
     }
 
     /** Writes the report now if a path is set and something changed since the last write. */
@@ -97,12 +122,24 @@ public final class Reporter {
         }, 0, seconds, TimeUnit.SECONDS);
     }
 
+    private String actionsSummary() {
+        StringBuilder text = new StringBuilder();
+        for (Action action : Action.values()) {
+            long n = totals.get(action);
+            if (action != Action.OBSERVED && n > 0) {
+                text.append(", ").append(n).append(' ').append(action.tag());
+            }
+        }
+        return text.toString();
+    }
+
     /** At JVM exit: the final report and a summary line. */
     public void atExit() {
         writeReport(true);
         log.info("summary: " + registry.snapshot().size() + " IMDSv1 call site(s), "
                 + totals.get(ImdsVersion.V1) + " v1 call(s), " + totals.get(ImdsVersion.V2) + " v2 call(s), "
                 + totals.get(ImdsVersion.TOKEN) + " token request(s)"
+                + actionsSummary()
                 + (reportPath != null && !reportFileFailed ? "; report: " + reportFile.path() : ""));
     }
 }

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.report;
 
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.policy.Action;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -8,12 +9,18 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class RequestTotals {
 
     private final AtomicLongArray counts = new AtomicLongArray(ImdsVersion.values().length);
+    private final AtomicLongArray actions = new AtomicLongArray(Action.values().length);
 
-    public void add(ImdsVersion version) {
+    public void add(ImdsVersion version, Action action) {
         counts.incrementAndGet(version.ordinal());
+        actions.incrementAndGet(action.ordinal());
     }
 
     public long get(ImdsVersion version) {
         return counts.get(version.ordinal());
+    }
+
+    public long get(Action action) {
+        return actions.get(action.ordinal());
     }
 }

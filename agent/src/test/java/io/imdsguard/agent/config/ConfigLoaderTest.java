@@ -95,6 +95,10 @@ class ConfigLoaderTest {
             {"prometheus.host", "0.0.0.0"},
             {"service.name", "billing"},
             {"debug", "true"},
+            {"rewrite.callers", "com.acme.legacy.MetadataClient"},
+            {"token.ttl", "300"},
+            {"token.connect.timeout", "250"},
+            {"token.read.timeout", "2000"},
         };
         assertEquals(ConfigKey.values().length, keyValueCheck.length, "a new key needs a line here");
         for (String[] kv : keyValueCheck) {
@@ -122,6 +126,10 @@ class ConfigLoaderTest {
             case PROMETHEUS_HOST: return config.prometheusHost();
             case SERVICE_NAME: return config.serviceName();
             case DEBUG: return String.valueOf(config.debug());
+            case REWRITE_CALLERS: return String.join(";", config.rewriteCallers());
+            case TOKEN_TTL: return String.valueOf(config.tokenTtlSeconds());
+            case TOKEN_CONNECT_TIMEOUT: return String.valueOf(config.tokenConnectTimeoutMillis());
+            case TOKEN_READ_TIMEOUT: return String.valueOf(config.tokenReadTimeoutMillis());
             default: throw new AssertionError(key);
         }
     }
@@ -137,18 +145,49 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void modeAcceptsOnlyReportAndRefusesTheFutureModesAsNotAvailableYet() {
+    void modeAcceptsReportRewriteAndEnforceInAnyCaseAndNothingElse() {
         assertEquals(Mode.REPORT, ok("mode= Report ", NONE, NONE).mode());
-        for (String future : new String[] {"rewrite", "enforce", "ENFORCE"}) {
-            String error = singleError("mode=" + future, NONE, NONE);
+        assertEquals(Mode.REWRITE, ok("mode=rewrite", NONE, NONE).mode());
+        assertEquals(Mode.ENFORCE, ok("mode=ENFORCE", NONE, NONE).mode());
+        for (String bad : new String[] {"audit", "block", "v2"}) {
+            String error = singleError("mode=" + bad, NONE, NONE);
             assertTrue(error.contains("'mode'"), error);
-            assertTrue(error.contains("not available"), error);
-            assertTrue(error.contains("agent argument 'mode=" + future + "'"), error);
-            assertTrue(error.endsWith("accepted: report"), error);
+            assertTrue(error.contains("unknown mode '" + bad + "'"), error);
+            assertTrue(error.contains("agent argument 'mode=" + bad + "'"), error);
+            assertTrue(error.endsWith("accepted: report, rewrite or enforce"), error);
         }
         String error = singleError(null, map("imds.guard.mode", "audit"), NONE);
         assertTrue(error.contains("'mode'") && error.contains("audit") && error.contains("-Dimds.guard.mode"), error);
-        assertTrue(error.endsWith("accepted: report"), error);
+        assertTrue(error.endsWith("accepted: report, rewrite or enforce"), error);
+    }
+
+    @Test
+    void rewriteCallersTakesPrefixesOrAStarAlone() {
+        assertEquals(java.util.Arrays.asList("com.amazonaws.", "software.amazon.awssdk."),
+                AgentConfig.defaults().rewriteCallers(), "the AWS SDKs and nothing else by default");
+        assertEquals(java.util.Arrays.asList("com.acme.legacy.", "com.acme.Metadata$Client"),
+                ok("rewrite.callers=com.acme.legacy.; com.acme.Metadata$Client", NONE, NONE).rewriteCallers());
+        assertEquals(java.util.Arrays.asList("a.B", "c."),
+                ok(null, map("imds.guard.rewrite.callers", "a.B,c."), NONE).rewriteCallers(),
+                "outside agent arguments a comma separates too");
+        assertEquals(java.util.Collections.singletonList("*"), ok("rewrite.callers=*", NONE, NONE).rewriteCallers());
+        assertTrue(singleError("rewrite.callers=*;com.acme.", NONE, NONE).contains("give it alone"));
+        assertTrue(singleError("rewrite.callers=com/acme", NONE, NONE).contains("not a class or package name"));
+        assertTrue(singleError("rewrite.callers= ; ", NONE, NONE).contains("no prefix given"));
+    }
+
+    @Test
+    void tokenSettingsHaveTheSdkDefaultsAndBounds() {
+        AgentConfig defaults = AgentConfig.defaults();
+        assertEquals(21600, defaults.tokenTtlSeconds());
+        assertEquals(1000, defaults.tokenConnectTimeoutMillis());
+        assertEquals(1000, defaults.tokenReadTimeoutMillis());
+        assertEquals(1500, ok("token.read.timeout=1.5s", NONE, NONE).tokenReadTimeoutMillis());
+        assertEquals(250, ok("token.connect.timeout=250ms", NONE, NONE).tokenConnectTimeoutMillis());
+        assertTrue(singleError("token.ttl=21601", NONE, NONE).endsWith("accepted: seconds from 1 to 21600"));
+        assertTrue(singleError("token.ttl=0", NONE, NONE).contains("out of range"));
+        assertTrue(singleError("token.read.timeout=soon", NONE, NONE).contains("'soon' is not a duration"));
+        assertTrue(singleError("token.connect.timeout=61s", NONE, NONE).contains("out of range"));
     }
 
     @Test
@@ -216,7 +255,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyProblemIsReportedNotJustTheFirst() {
-        ConfigResult result = ConfigLoader.load("mode=enforce,prometheus.port=http,colour=blue",
+        ConfigResult result = ConfigLoader.load("mode=audit,prometheus.port=http,colour=blue",
                 map("imds.guard.debug", "maybe"), map("IMDS_GUARD_NOPE", "1"));
         assertFalse(result.ok());
         assertNull(result.config());

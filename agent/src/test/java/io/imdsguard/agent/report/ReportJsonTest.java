@@ -62,10 +62,11 @@ class ReportJsonTest {
         assertEquals("2023-11-14T22:13:20.000Z", report.get("startedAt"));
         assertEquals("2023-11-14T22:14:20.000Z", report.get("writtenAt"));
         Map<?, ?> totals = (Map<?, ?>) report.get("totals");
-        for (String key : new String[] {"v1", "v2", "token", "v1CallSites", "v1Unattributed"}) {
+        for (String key : new String[] {"v1", "v2", "token", "v1CallSites", "v1Unattributed", "rewritten",
+            "rewriteDenied", "rewriteFailed", "blocked"}) {
             assertEquals(0L, totals.get(key), key);
         }
-        assertEquals(5, totals.size());
+        assertEquals(9, totals.size());
         assertEquals(java.util.Collections.emptyList(), report.get("callSites"));
         assertFalse(json.contains("<"), "no raw '<' even from the service name: " + json);
     }
@@ -80,12 +81,12 @@ class ReportJsonTest {
             for (int n = 0; n <= i; n++) {
                 registry.record(request, CallSiteRegistryTest.at("com.acme.Evil<" + i + ">", "call", 10 + i),
                         "thread<" + i + ">\n", 1_700_000_000_000L + n);
-                totals.add(ImdsVersion.V1);
+                totals.add(ImdsVersion.V1, io.imdsguard.agent.policy.Action.OBSERVED);
             }
         }
-        totals.add(ImdsVersion.V2);
-        totals.add(ImdsVersion.TOKEN);
-        totals.add(ImdsVersion.TOKEN);
+        totals.add(ImdsVersion.V2, io.imdsguard.agent.policy.Action.OBSERVED);
+        totals.add(ImdsVersion.TOKEN, io.imdsguard.agent.policy.Action.OBSERVED);
+        totals.add(ImdsVersion.TOKEN, io.imdsguard.agent.policy.Action.OBSERVED);
 
         String json = ReportJson.render(runtime(), "report", totals, registry, 1_700_000_100_000L);
         assertFalse(json.contains("<"), "no raw '<': " + json);
@@ -109,7 +110,7 @@ class ReportJsonTest {
         Map<?, ?> encoded = (Map<?, ?>) sites.get(1);
         Map<?, ?> script = (Map<?, ?>) sites.get(2);
         assertEquals(new HashSet<String>(Arrays.asList("id", "client", "method", "pathCategory", "examplePath",
-                "site", "thread", "count", "firstSeen", "lastSeen", "stack")), crlf.keySet());
+                "site", "thread", "count", "actions", "lastReason", "firstSeen", "lastSeen", "stack")), crlf.keySet());
 
         // the JSON carries the sanitised path: readable, and no line break once decoded either
         assertEquals(Sanitizer.path(RAW_CRLF_PATH), crlf.get("examplePath"));

@@ -31,14 +31,14 @@ public final class JdkClientsApp {
         String plainUrl = args.length > 1 && !args[1].startsWith("--") ? args[1] : null;
         boolean hold = args[args.length - 1].equals("--hold");
         for (int i = 0; i < reps; i++) {
-            print("v1 HttpURLConnection", v1ViaHttpUrlConnection(endpoint));
-            print("v1 URL.openStream", v1ViaOpenStream(endpoint));
-            print("v1 HttpClient.send", v1ViaHttpClientSend(endpoint));
-            print("v1 HttpClient.sendAsync", v1ViaHttpClientSendAsync(endpoint));
-            print("v2 HttpClient", v2ViaHttpClient(endpoint));
-            print("v2 HttpURLConnection", v2ViaHttpUrlConnection(endpoint));
+            print("v1 HttpURLConnection", () -> v1ViaHttpUrlConnection(endpoint));
+            print("v1 URL.openStream", () -> v1ViaOpenStream(endpoint));
+            print("v1 HttpClient.send", () -> v1ViaHttpClientSend(endpoint));
+            print("v1 HttpClient.sendAsync", () -> v1ViaHttpClientSendAsync(endpoint));
+            print("v2 HttpClient", () -> v2ViaHttpClient(endpoint));
+            print("v2 HttpURLConnection", () -> v2ViaHttpUrlConnection(endpoint));
             if (plainUrl != null) {
-                print("plain loopback", plainRequest(plainUrl));
+                print("plain loopback", () -> plainRequest(plainUrl));
             }
         }
         System.out.println("done");
@@ -103,7 +103,14 @@ public final class JdkClientsApp {
         }
     }
 
-    private static void print(String what, String result) {
+    /** One line per call: its result, or how it failed, as the application would log it. */
+    private static void print(String what, java.util.concurrent.Callable<String> call) {
+        String result;
+        try {
+            result = call.call();
+        } catch (Exception e) {
+            result = "FAILED " + e;
+        }
         System.out.println(what + ": " + result.replace('\n', ' ').trim());
     }
 }

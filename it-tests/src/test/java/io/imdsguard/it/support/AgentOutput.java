@@ -11,11 +11,12 @@ public final class AgentOutput {
     public static final String PREFIX = "[imds-guard] ";
 
     private static final Pattern FIRST_SIGHT = Pattern.compile(
-            "IMDSv1 call from (\\S+): client=(\\S+) method=(\\S+) path=(\\S+) thread=(.+) site-id=(\\w+) \\(first sight.*");
+            "IMDSv1 call from (\\S+): client=(\\S+) method=(\\S+) path=(\\S+) thread=(.+) site-id=(\\w+) action=(\\w+)"
+                    + ".* \\(first sight; later calls from this site are counted in the report\\)");
 
     /** One first-sight block: the header's fields and the trace below it. */
     public record FirstSight(String site, String client, String method, String path, String thread, String id,
-                             List<String> frames) {
+                             String action, List<String> frames) {
     }
 
     private final List<String> lines;
@@ -39,7 +40,8 @@ public final class AgentOutput {
             for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("    at "); j++) {
                 frames.add(lines.get(j).substring("    at ".length()));
             }
-            sights.add(new FirstSight(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), frames));
+            sights.add(new FirstSight(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6),
+                    m.group(7), frames));
         }
         return sights;
     }

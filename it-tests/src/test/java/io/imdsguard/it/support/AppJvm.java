@@ -145,6 +145,33 @@ public final class AppJvm {
             }
         }
 
+        /**
+         * Sends a command to a {@link io.imdsguard.it.apps.StepApp}-style program and returns its
+         * answer line, once the program has printed the {@code ok} that ends it.
+         */
+        public String step(String command) throws IOException, InterruptedException {
+            long before = stdoutLines().stream().filter("ok"::equals).count();
+            sendLine(command);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (stdoutLines().stream().filter("ok"::equals).count() == before) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("no answer to '" + command + "':\n" + stdout() + "\n" + stderr());
+                }
+                Thread.sleep(10);
+            }
+            List<String> lines = stdoutLines();
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).startsWith(command + ": ")) {
+                    return lines.get(i).substring(command.length() + 2);
+                }
+            }
+            throw new AssertionError("no result line for '" + command + "':\n" + stdout());
+        }
+
+        private List<String> stdoutLines() {
+            return JvmResult.lines(stdout());
+        }
+
         /** Sends a line to the JVM's standard input. */
         public void sendLine(String line) throws IOException {
             OutputStream in = process.getOutputStream();

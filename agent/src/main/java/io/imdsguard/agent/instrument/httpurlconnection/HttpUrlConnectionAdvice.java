@@ -6,11 +6,12 @@ import net.bytebuddy.asm.Advice;
 import java.net.HttpURLConnection;
 
 /**
- * Inlined at the start of {@code sun.net.www.protocol.http.HttpURLConnection.connect()}. Every way
- * of sending a request ({@code getInputStream}, {@code getOutputStream}, {@code getResponseCode},
- * {@code URL.openStream}) and every redirect hop passes through {@code connect()}; the
- * {@code connected} check keeps a second call on a live connection from counting twice. At this
- * point the request headers can still be changed.
+ * Inlined at the start of {@code connect()}, {@code getInputStream()} and {@code getOutputStream()}
+ * of {@code sun.net.www.protocol.http.HttpURLConnection}: every way of sending a request
+ * ({@code getResponseCode}, {@code URL.openStream}, ...) starts in one of them, and every redirect
+ * hop passes through {@code connect()}. At the first of them the request headers can still be
+ * changed: the other two mark the connection as connecting in their body, after this advice.
+ * The nested calls of one request are told apart by {@link HttpUrlConnectionRequests#firstEntry}.
  */
 public final class HttpUrlConnectionAdvice {
 
@@ -22,6 +23,24 @@ public final class HttpUrlConnectionAdvice {
                               @Advice.FieldValue("connected") boolean connected) {
         if (!connected) {
             ImdsBridge.beforeConnect(connection);
+        }
+    }
+
+    /**
+     * Inlined at the end of {@code getInputStream()} (which {@code getResponseCode()} calls too),
+     * including when it throws, as it does for a 401: a rejected token must be dropped. The status
+     * check is inlined so that every other answer costs one comparison.
+     */
+    public static final class Response {
+        private Response() {
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void afterResponse(@Advice.This HttpURLConnection connection,
+                                  @Advice.FieldValue("responseCode") int responseCode) {
+            if (responseCode == 401) {
+                ImdsBridge.unauthorized(connection);
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /** {@code java.net.HttpURLConnection} and {@code URL.openStream()}: the JDK's own HTTP handler. */
@@ -26,7 +27,9 @@ public final class HttpUrlConnectionInstrumentation implements ClientInstrumenta
     public AgentBuilder.Transformer transformer() {
         return new AgentBuilder.Transformer.ForAdvice()
                 .include(HttpUrlConnectionAdvice.class.getClassLoader())
-                .advice(named("connect").and(takesArguments(0)).and(isPublic()),
-                        HttpUrlConnectionAdvice.class.getName());
+                .advice(namedOneOf("connect", "getInputStream", "getOutputStream").and(takesArguments(0))
+                        .and(isPublic()), HttpUrlConnectionAdvice.class.getName())
+                .advice(named("getInputStream").and(takesArguments(0)).and(isPublic()),
+                        HttpUrlConnectionAdvice.Response.class.getName());
     }
 }

@@ -3,6 +3,7 @@ package io.imdsguard.agent.instrument.httpurlconnection;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 
+import java.lang.ref.WeakReference;
 import java.net.HttpURLConnection;
 import java.net.URL;
 
@@ -11,7 +12,25 @@ public final class HttpUrlConnectionRequests {
 
     public static final String CLIENT = "HttpURLConnection";
 
+    /** The connection and URL this thread last handled: nested entries of the same request repeat them. */
+    private static final ThreadLocal<Handled> LAST = new ThreadLocal<Handled>();
+
     private HttpUrlConnectionRequests() {
+    }
+
+    /**
+     * True the first time a request of this connection enters the advice on this thread; false for
+     * the nested {@code connect()} inside {@code getInputStream()}, and for the client's own resends
+     * of the same URL. A redirect changes the URL, so each hop counts as the request it is.
+     */
+    public static boolean firstEntry(HttpURLConnection connection) {
+        URL url = connection.getURL();
+        Handled last = LAST.get();
+        if (last != null && last.connection.get() == connection && last.url == url) {
+            return false;
+        }
+        LAST.set(new Handled(connection, url));
+        return true;
     }
 
     /** The request, or null when it does not go to IMDS (the common case, decided from the URL alone). */
@@ -24,6 +43,17 @@ public final class HttpUrlConnectionRequests {
         String path = url.getFile();
         return new ImdsRequest(CLIENT, connection.getRequestMethod(), path,
                 connection.getRequestProperty(ImdsRequest.TOKEN_HEADER) != null,
-                connection.getRequestProperty(ImdsRequest.FORWARDED_FOR_HEADER) != null);
+                connection.getRequestProperty(ImdsRequest.FORWARDED_FOR_HEADER) != null,
+                ImdsRequest.origin(url.getProtocol(), url.getHost(), port));
+    }
+
+    private static final class Handled {
+        final WeakReference<HttpURLConnection> connection;
+        final URL url;
+
+        Handled(HttpURLConnection connection, URL url) {
+            this.connection = new WeakReference<HttpURLConnection>(connection);
+            this.url = url;
+        }
     }
 }

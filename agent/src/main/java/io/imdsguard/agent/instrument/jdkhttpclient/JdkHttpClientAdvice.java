@@ -20,4 +20,13 @@ public final class JdkHttpClientAdvice {
                            Object request) {
         request = ImdsBridge.beforeSend(request);
     }
+
+    /** The future may be replaced by one that retries once when IMDS rejects the agent's token. */
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void afterSend(@Advice.This Object client,
+                          @Advice.Argument(0) Object sentRequest,
+                          @Advice.Argument(1) Object bodyHandler,
+                          @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future) {
+        future = ImdsBridge.afterSend(client, sentRequest, bodyHandler, future);
+    }
 }

@@ -1,0 +1,40 @@
+package io.imdsguard.agent.policy;
+
+import io.imdsguard.agent.detect.CallerFrames;
+import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.rewrite.TokenProvider;
+import io.imdsguard.agent.rewrite.TokenResult;
+
+/**
+ * mode=rewrite: a v1 request from a trusted call site is sent as v2 with the agent's token. Anything
+ * else goes on unchanged: out of scope, proxied (X-Forwarded-For), or no token to be had.
+ */
+public final class RewritePolicy implements RequestPolicy {
+
+    public static final String OUT_OF_SCOPE = "out_of_scope";
+    public static final String FORWARDED_FOR = "forwarded_for";
+
+    private final CallerScope scope;
+    private final TokenProvider tokens;
+
+    public RewritePolicy(CallerScope scope, TokenProvider tokens) {
+        this.scope = scope;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public Decision decideV1(ImdsRequest request, CallerFrames caller) {
+        if (request.forwardedFor()) {
+            // A request relayed for someone else is exactly what IMDSv2 refuses to serve.
+            return Decision.v1(Action.REWRITE_DENIED, FORWARDED_FOR, null);
+        }
+        if (!scope.includes(caller.siteClass())) {
+            return Decision.v1(Action.REWRITE_DENIED, OUT_OF_SCOPE, null);
+        }
+        TokenResult token = tokens.token(request.origin());
+        if (!token.ok()) {
+            return Decision.v1(Action.REWRITE_FAILED, token.failureReason(), null);
+        }
+        return Decision.v1(Action.REWRITTEN, Decision.NO_REASON, token.value());
+    }
+}

@@ -1,0 +1,139 @@
+package io.imdsguard.agent.rewrite;
+
+import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.report.AgentLog;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one token for one IMDS endpoint, shared by every thread and client. Fetched on first use,
+ * refreshed ahead of expiry by a single thread while the others keep using the still-valid token,
+ * dropped when IMDS rejects it, and not asked for again during a back-off after a failure, so that
+ * a dead token endpoint is not hammered on every call.
+ */
+public final class TokenManager {
+
+    /** Time source; a seam for tests. */
+    public interface Clock {
+        long nanoTime();
+    }
+
+    static final long FIRST_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+    static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final String origin;
+    private final TokenFetcher fetcher;
+    private final int ttlSeconds;
+    private final Clock clock;
+    private final AgentLog log;
+    private final ImdsMetrics metrics;
+    private final AtomicReference<Held> held = new AtomicReference<Held>();
+    private final ReentrantLock fetching = new ReentrantLock();
+    private long retryAfterNanos;
+    private int consecutiveFailures;
+    private String lastFailure;
+
+    public TokenManager(String origin, TokenFetcher fetcher, int ttlSeconds, Clock clock, AgentLog log,
+                        ImdsMetrics metrics) {
+        this.origin = origin;
+        this.fetcher = fetcher;
+        this.ttlSeconds = ttlSeconds;
+        this.clock = clock;
+        this.log = log;
+        this.metrics = metrics;
+    }
+
+    public TokenResult token() {
+        long now = clock.nanoTime();
+        Held current = held.get();
+        if (current != null && now < current.refreshAt) {
+            return TokenResult.of(current.value);
+        }
+        if (current != null && now < current.expiresAt) {
+            // Refresh window: one thread fetches, nobody waits for it.
+            if (fetching.tryLock()) {
+                try {
+                    refresh(now);
+                } finally {
+                    fetching.unlock();
+                }
+            }
+            Held latest = held.get();
+            return TokenResult.of(latest != null && now < latest.expiresAt ? latest.value : current.value);
+        }
+        fetching.lock();
+        try {
+            // Whoever held the lock before us may have fetched already: one PUT for many first calls.
+            current = held.get();
+            now = clock.nanoTime();
+            if (current != null && now < current.expiresAt) {
+                return TokenResult.of(current.value);
+            }
+            return refresh(now);
+        } finally {
+            fetching.unlock();
+        }
+    }
+
+    /** IMDS answered 401 to this token (it restarted, or the token expired early): drop it, once. */
+    public void rejected(String value) {
+        Held current = held.get();
+        if (current != null && current.value.equals(value) && held.compareAndSet(current, null)) {
+            log.info("IMDS rejected the agent's token for " + origin + "; fetching a new one");
+        }
+    }
+
+    /** Called with {@link #fetching} held. */
+    private TokenResult refresh(long now) {
+        if (lastFailure != null && now < retryAfterNanos) {
+            Held current = held.get();
+            return current != null && now < current.expiresAt ? TokenResult.of(current.value)
+                    : TokenResult.failed(lastFailure);
+        }
+        try {
+            FetchedToken token = fetcher.fetch(origin, ttlSeconds);
+            long ttlNanos = TimeUnit.SECONDS.toNanos(token.ttlSeconds);
+            long fetchedAt = clock.nanoTime();
+            // Refresh at 80% of the lifetime; stop using it a little before IMDS would refuse it.
+            held.set(new Held(token.value, fetchedAt + ttlNanos / 10 * 8,
+                    fetchedAt + ttlNanos - Math.min(TimeUnit.SECONDS.toNanos(1), ttlNanos / 10)));
+            metrics.countTokenFetch("success");
+            if (lastFailure != null) {
+                log.info("got an IMDSv2 token from " + origin + " again; rewriting resumes");
+            } else {
+                log.debug("fetched an IMDSv2 token from " + origin + " (TTL " + token.ttlSeconds + " s)");
+            }
+            lastFailure = null;
+            consecutiveFailures = 0;
+            return TokenResult.of(token.value);
+        } catch (TokenFetchException e) {
+            consecutiveFailures++;
+            long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 4));
+            retryAfterNanos = clock.nanoTime() + backoff;
+            metrics.countTokenFetch(e.reason());
+            if (!e.reason().equals(lastFailure)) {
+                log.info("cannot get an IMDSv2 token from " + origin + " (reason " + e.reason() + "): "
+                        + e.getMessage() + "; v1 calls go on unchanged (action=rewrite_failed); next attempt in "
+                        + TimeUnit.NANOSECONDS.toSeconds(backoff) + " s at the earliest");
+            }
+            lastFailure = e.reason();
+            Held current = held.get();
+            return current != null && now < current.expiresAt ? TokenResult.of(current.value)
+                    : TokenResult.failed(e.reason());
+        }
+    }
+
+    private static final class Held {
+        final String value;
+        final long refreshAt;
+        final long expiresAt;
+
+        Held(String value, long refreshAt, long expiresAt) {
+            this.value = value;
+            this.refreshAt = refreshAt;
+            this.expiresAt = expiresAt;
+        }
+    }
+}

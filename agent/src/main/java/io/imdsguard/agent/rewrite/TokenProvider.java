@@ -1,0 +1,62 @@
+package io.imdsguard.agent.rewrite;
+
+import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.report.AgentLog;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * One {@link TokenManager} per IMDS endpoint the application talks to (normally exactly one): a
+ * token is bound to the IMDS that issued it.
+ */
+public final class TokenProvider {
+
+    private final TokenFetcher fetcher;
+    private final int ttlSeconds;
+    private final TokenManager.Clock clock;
+    private final AgentLog log;
+    private final ImdsMetrics metrics;
+    private final ConcurrentMap<String, TokenManager> managers = new ConcurrentHashMap<String, TokenManager>();
+
+    public TokenProvider(TokenFetcher fetcher, int ttlSeconds, TokenManager.Clock clock, AgentLog log,
+                         ImdsMetrics metrics) {
+        this.fetcher = fetcher;
+        this.ttlSeconds = ttlSeconds;
+        this.clock = clock;
+        this.log = log;
+        this.metrics = metrics;
+    }
+
+    public static TokenManager.Clock systemClock() {
+        return new TokenManager.Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+        };
+    }
+
+    public TokenResult token(String origin) {
+        return manager(origin).token();
+    }
+
+    public void rejected(String origin, String value) {
+        TokenManager manager = managers.get(origin);
+        if (manager != null) {
+            manager.rejected(value);
+        }
+    }
+
+    private TokenManager manager(String origin) {
+        TokenManager manager = managers.get(origin);
+        if (manager == null) {
+            manager = new TokenManager(origin, fetcher, ttlSeconds, clock, log, metrics);
+            TokenManager raced = managers.putIfAbsent(origin, manager);
+            if (raced != null) {
+                manager = raced;
+            }
+        }
+        return manager;
+    }
+}

@@ -1,0 +1,264 @@
+package io.imdsguard.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imdsguard.it.apps.ConcurrentCallsApp;
+import io.imdsguard.it.apps.JdkClientsApp;
+import io.imdsguard.it.apps.StepApp;
+import io.imdsguard.it.support.AppJvm;
+import io.imdsguard.it.support.FreePort;
+import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.it.support.PrometheusText;
+import io.imdsguard.it.support.Reports;
+import io.imdsguard.mockimds.HttpTokens;
+import io.imdsguard.mockimds.ImdsStats;
+import io.imdsguard.mockimds.MockImds;
+import io.imdsguard.mockimds.ReceivedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** mode=rewrite: legacy v1 code keeps working against HttpTokens=required, within the SSRF scope. */
+class RewriteIT {
+
+    private static final String APPS = "io.imdsguard.it.apps.";
+
+    private MockImds mock;
+
+    @AfterEach
+    void stop() {
+        if (mock != null) {
+            mock.close();
+        }
+    }
+
+    @Test
+    void inScopeV1CallsSucceedAgainstRequiredImdsAndOnlyV2ReachesIt(@TempDir Path dir) throws Exception {
+        JvmResult reference;
+        try (MockImds optional = MockImds.builder().start()) {
+            reference = AppJvm.mainClass(JdkClientsApp.class, "2")
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", optional.endpoint()).run();
+        }
+        mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start();
+        Path report = dir.resolve("report.json");
+        int port = FreePort.find();
+        AppJvm.Running app = AppJvm.mainClass(JdkClientsApp.class, "2", "--hold")
+                .withAgent("mode=rewrite,rewrite.callers=" + APPS + ",report=" + report + ",prometheus.port=" + port)
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                .start();
+        app.awaitStdout("done");
+        PrometheusText scrape = scrapeWhenReady(port);
+        app.sendLine("");
+        JvmResult run = app.finish();
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals(reference.stdout(), run.stdout(), "the application sees what a v2 client sees");
+        assertFalse(run.stdout().contains("FAILED"), run.stdout());
+        ImdsStats stats = mock.stats();
+        assertEquals(0, stats.v1Served() + stats.v1Rejected(), "no v1 request reached IMDS: " + stats);
+        assertEquals(12, stats.v2Served(), "8 rewritten + 4 native v2: " + stats);
+        assertEquals(2, stats.tokensIssued(), "one for the agent, one for the application's own v2 code");
+
+        JsonNode json = Reports.read(report);
+        assertEquals("rewrite", json.get("mode").asText());
+        assertEquals(8, json.get("totals").get("rewritten").asLong());
+        assertEquals(8, json.get("totals").get("v1").asLong(), "still v1 in the code: still reported");
+        for (JsonNode site : Reports.callSites(json)) {
+            assertEquals(2, site.get("actions").get("rewritten").asLong(), site.toString());
+        }
+        assertEquals(8.0, scrape.samples("imds_requests_total").entrySet().stream()
+                .filter(e -> e.getKey().contains("action=rewritten")).mapToDouble(e -> e.getValue()).sum(),
+                scrape.text());
+        assertEquals(1.0, scrape.samples("imds_token_fetches_total").get("outcome=success"), scrape.text());
+        assertTrue(run.agent().linesContaining("action=rewritten: sent as IMDSv2").size() == 4, run.stderr());
+        assertNoTokenIn(mock, run.stdout(), run.stderr(), Files.readString(report), scrape.text());
+    }
+
+    @Test
+    void manyThreadsWithinOneTtlShareOneToken() throws Exception {
+        mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start();
+        JvmResult run = AppJvm.mainClass(ConcurrentCallsApp.class, "16", "25")
+                .withAgent("mode=rewrite,rewrite.callers=" + APPS)
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals("ok=400 failed=0", run.stdout().trim());
+        assertEquals(1, mock.stats().tokensIssued(), "concurrent first calls cause a single PUT: " + mock.stats());
+        assertEquals(400, mock.stats().v2Served());
+    }
+
+    @Test
+    void aShortTtlIsRefreshedBeforeImdsRefusesIt() throws Exception {
+        mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start();
+        JvmResult run = AppJvm.mainClass(ConcurrentCallsApp.class, "2", "12", "250")
+                .withAgent("mode=rewrite,rewrite.callers=" + APPS + ",token.ttl=1")
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals("ok=24 failed=0", run.stdout().trim());
+        ImdsStats stats = mock.stats();
+        assertTrue(stats.tokensIssued() >= 2, "the 1 s token was refreshed over ~3 s of calls: " + stats);
+        assertEquals(0, stats.v2Rejected(), "never used past its life: " + stats);
+    }
+
+    @Test
+    void anImdsRestartCausesOneRefreshAndOneRetry() throws Exception {
+        mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start();
+        AppJvm.Running app = startStepApp("mode=rewrite,rewrite.callers=" + APPS);
+        assertEquals("200 i-0123456789abcdef0", app.step("jdk"));
+        assertEquals("200 i-0123456789abcdef0", app.step("huc"));
+        assertEquals(1, mock.stats().tokensIssued());
+
+        mock.invalidateTokens();
+        assertEquals("200 i-0123456789abcdef0", app.step("jdk"), "java.net.http: retried with a fresh token");
+        ImdsStats stats = mock.stats();
+        assertEquals(2, stats.tokensIssued(), "one refresh: " + stats);
+        assertEquals(1, stats.v2Rejected(), "one rejected attempt, one retry: " + stats);
+        assertEquals("200 i-0123456789abcdef0", app.step("huc"), "the fresh token serves every client");
+
+        mock.invalidateTokens();
+        assertEquals("401 401 - Unauthorized", app.step("huc"),
+                "HttpURLConnection cannot be re-sent: the 401 passes, and the token is dropped (README, Limits)");
+        assertEquals("200 i-0123456789abcdef0", app.step("huc"));
+        assertEquals(3, mock.stats().tokensIssued(), "exactly one more refresh: " + mock.stats());
+        app.sendLine("quit");
+        assertEquals(0, app.finish().exitCode());
+    }
+
+    @Test
+    void aForwardedRequestIsNeverRewritten(@TempDir Path dir) throws Exception {
+        mock = MockImds.builder().start();
+        Path report = dir.resolve("report.json");
+        AppJvm.Running app = startStepApp("mode=rewrite,rewrite.callers=" + APPS + ",report=" + report);
+        assertEquals("200 i-0123456789abcdef0", app.step("huc-xff"));
+        assertEquals("200 i-0123456789abcdef0", app.step("jdk-xff"));
+        app.sendLine("quit");
+        JvmResult run = app.finish();
+
+        List<ReceivedRequest> received = mock.requests();
+        assertEquals(2, received.size(), received.toString());
+        assertTrue(received.stream().allMatch(r -> r.kind() == ReceivedRequest.Kind.V1 && r.forwardedFor()),
+                "sent as they were, v1: " + received);
+        assertEquals(0, mock.stats().tokensIssued(), "no token was even fetched for them");
+        JsonNode json = Reports.read(report);
+        assertEquals(2, json.get("totals").get("rewriteDenied").asLong());
+        for (JsonNode site : Reports.callSites(json)) {
+            assertEquals("forwarded_for", site.get("lastReason").asText());
+        }
+        assertEquals(2, run.agent().linesContaining("not rewritten, it carries X-Forwarded-For").size(), run.stderr());
+    }
+
+    @Test
+    void anOutOfScopeCallerIsNotRewrittenAndTheReportNamesWhatToAdd(@TempDir Path dir) throws Exception {
+        mock = MockImds.builder().start();
+        Path report = dir.resolve("report.json");
+        JvmResult run = AppJvm.mainClass(JdkClientsApp.class, "1")
+                .withAgent("mode=rewrite,report=" + report)
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals(4, mock.stats().v1Served(), "by default only the AWS SDKs are in scope: " + mock.stats());
+        assertEquals(1, mock.stats().tokensIssued(), "only the application's own v2 token");
+        List<String> denied = run.agent().linesContaining("action=rewrite_denied");
+        assertEquals(4, denied.size(), run.stderr());
+        assertTrue(denied.get(0).contains("io.imdsguard.it.apps.JdkClientsApp is outside rewrite.callers; add "
+                + "'io.imdsguard.it.apps.JdkClientsApp' (or its package 'io.imdsguard.it.apps.') to rewrite.callers"),
+                denied.get(0));
+        JsonNode json = Reports.read(report);
+        assertEquals(4, json.get("totals").get("rewriteDenied").asLong());
+        assertEquals("out_of_scope", Reports.callSites(json).get(0).get("lastReason").asText());
+    }
+
+    @Test
+    void everyCallerInScopeIsAllowedButWarnedAbout() throws Exception {
+        mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start();
+        JvmResult run = AppJvm.mainClass(JdkClientsApp.class, "1").withAgent("mode=rewrite,rewrite.callers=*")
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertFalse(run.stdout().contains("FAILED"), run.stdout());
+        List<String> warning = run.agent().linesContaining("WARNING: rewrite.callers=*");
+        assertEquals(1, warning.size(), run.stderr());
+        assertTrue(warning.get(0).contains("SSRF"), warning.get(0));
+    }
+
+    @Test
+    void aBlackHoledTokenRequestTimesOutAndTheCallGoesOnAsV1WithBackOff(@TempDir Path dir) throws Exception {
+        mock = MockImds.builder().start();
+        mock.setBlackHoleTokenRequests(true);
+        Path report = dir.resolve("report.json");
+        AppJvm.Running app = startStepApp("mode=rewrite,rewrite.callers=" + APPS
+                + ",token.read.timeout=500ms,token.connect.timeout=500ms,report=" + report);
+        long started = System.nanoTime();
+        assertEquals("200 i-0123456789abcdef0", app.step("jdk"), "the v1 call still works where v1 does");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMillis < 5000, "proceeds after about the timeout, took " + tookMillis + " ms");
+        assertEquals("200 i-0123456789abcdef0", app.step("huc"));
+        app.sendLine("quit");
+        JvmResult run = app.finish();
+
+        long tokenPuts = mock.requests().stream().filter(r -> r.kind() == ReceivedRequest.Kind.TOKEN).count();
+        assertEquals(1, tokenPuts, "the second call waits for the back-off instead of asking again");
+        assertEquals(2, mock.stats().v1Served());
+        JsonNode json = Reports.read(report);
+        assertEquals(2, json.get("totals").get("rewriteFailed").asLong());
+        for (JsonNode site : Reports.callSites(json)) {
+            assertEquals("timeout", site.get("lastReason").asText());
+        }
+        assertEquals(1, run.agent().linesContaining("cannot get an IMDSv2 token from").size(), run.stderr());
+    }
+
+    @Test
+    void aDisabledImdsIsRecordedAsForbidden(@TempDir Path dir) throws Exception {
+        mock = MockImds.builder().start();
+        mock.setEndpointEnabled(false);
+        Path report = dir.resolve("report.json");
+        JvmResult run = AppJvm.mainClass(JdkClientsApp.class, "1")
+                .withAgent("mode=rewrite,rewrite.callers=" + APPS + ",report=" + report)
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+
+        assertEquals(0, run.exitCode(), run.describe());
+        JsonNode json = Reports.read(report);
+        assertEquals(4, json.get("totals").get("rewriteFailed").asLong());
+        assertEquals("forbidden", Reports.callSites(json).get(0).get("lastReason").asText());
+        long agentPuts = mock.requests().stream().filter(r -> r.kind() == ReceivedRequest.Kind.TOKEN).count() - 1;
+        assertEquals(1, agentPuts, "one attempt, then back-off (the other PUT is the application's own)");
+    }
+
+    private AppJvm.Running startStepApp(String agentArguments) throws Exception {
+        AppJvm.Running app = AppJvm.mainClass(StepApp.class).withAgent(agentArguments)
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).start();
+        app.awaitStdout("ready");
+        return app;
+    }
+
+    private static PrometheusText scrapeWhenReady(int port) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            try {
+                return PrometheusText.scrape("http://127.0.0.1:" + port + "/metrics");
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    static void assertNoTokenIn(MockImds mock, String... outputs) {
+        assertFalse(mock.issuedTokens().isEmpty());
+        for (String token : mock.issuedTokens()) {
+            for (String output : outputs) {
+                assertFalse(output.contains(token), "a token value leaked into an output");
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.imdsguard.it.apps;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A legacy service driven step by step from standard input, so that a test can change the mock
+ * IMDS between two calls. Commands: {@code huc}, {@code jdk}, {@code huc-xff}, {@code jdk-xff},
+ * {@code quit}. Each call prints {@code <command>: <status> <body>} and then {@code ok}.
+ */
+public final class StepApp {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("ready");
+        String command;
+        while ((command = in.readLine()) != null && !command.equals("quit")) {
+            String result;
+            try {
+                result = switch (command) {
+                    case "huc" -> viaHttpUrlConnection(endpoint, false);
+                    case "huc-xff" -> viaHttpUrlConnection(endpoint, true);
+                    case "jdk" -> viaHttpClient(endpoint, false);
+                    case "jdk-xff" -> viaHttpClient(endpoint, true);
+                    default -> "unknown command";
+                };
+            } catch (Exception e) {
+                result = "FAILED " + e;
+            }
+            System.out.println(command + ": " + result);
+            System.out.println("ok");
+        }
+    }
+
+    static String viaHttpUrlConnection(String endpoint, boolean forwarded) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
+        if (forwarded) {
+            c.setRequestProperty("X-Forwarded-For", "203.0.113.7");
+        }
+        int status = c.getResponseCode();
+        InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream();
+        return status + " " + (body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8).trim());
+    }
+
+    static String viaHttpClient(String endpoint, boolean forwarded) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint + "/latest/meta-data/instance-id"));
+        if (forwarded) {
+            request.header("X-Forwarded-For", "203.0.113.7");
+        }
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body().trim();
+    }
+}
