@@ -43,6 +43,30 @@ class DemoAppIT {
     }
 
     @Test
+    void underHttpTokensRequiredTheDemoBreaksAndRewriteMendsIt() throws Exception {
+        JvmResult broken = AppJvm.demoJar("--http-tokens", "required").run();
+        assertEquals(1, broken.exitCode(), "v1 calls fail against a required IMDS:\n" + broken.describe());
+        assertEquals(4, broken.stdoutLines().stream().filter(l -> l.contains("FAILED")).count(), broken.stdout());
+
+        JvmResult mended = AppJvm.demoJar("--http-tokens", "required")
+                .withAgent("mode=rewrite,rewrite.callers=io.imdsguard.demo.legacy.").run();
+        assertEquals(0, mended.exitCode(), mended.describe());
+        assertTrue(mended.stdoutLines().stream().noneMatch(l -> l.contains("FAILED")), mended.stdout());
+        assertTrue(mended.stdout().contains("the mock IMDS received 0 v1, 7 v2 and 2 token request(s); 0 rejected"),
+                mended.stdout());
+
+        JvmResult enforced = AppJvm.demoJar().withAgent("mode=enforce").run();
+        assertEquals(1, enforced.exitCode(), "enforce on an optional IMDS breaks what required will break");
+        assertEquals(callLines(broken), callLines(enforced));
+    }
+
+    /** The demo's per-call lines, with the mock's random port masked. */
+    private static List<String> callLines(JvmResult run) {
+        return run.stdoutLines().stream().filter(l -> l.startsWith("["))
+                .map(l -> l.replaceAll(":\\d+/", ":PORT/")).toList();
+    }
+
+    @Test
     void theAgentOpensNoJdkInternalsToTheApplication() throws Exception {
         JvmResult without = AppJvm.mainClass(InternalsProbeApp.class).run();
         JvmResult with = AppJvm.mainClass(InternalsProbeApp.class).withAgent("").run();
