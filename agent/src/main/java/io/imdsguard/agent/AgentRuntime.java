@@ -13,7 +13,7 @@ import io.imdsguard.agent.rewrite.HttpTokenFetcher;
 import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.instrument.Instrumentations;
-import io.imdsguard.agent.instrument.JdkClientsListener;
+import io.imdsguard.agent.instrument.ClientRequestListener;
 import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.metrics.PrometheusEndpoint;
 import io.imdsguard.agent.report.AgentLog;
@@ -64,7 +64,7 @@ final class AgentRuntime {
         ImdsEndpoints endpoints = ImdsEndpoints.forThisJvm(config.endpoint());
 
         log.debug("bootstrap bridge " + bridge);
-        ImdsBridge.install(new JdkClientsListener(endpoints, observer, tokens, log));
+        ImdsBridge.install(new ClientRequestListener(endpoints, observer, tokens, log));
         Instrumentations.install(instrumentation, log);
 
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {

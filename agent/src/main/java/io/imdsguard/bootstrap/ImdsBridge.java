@@ -58,6 +58,31 @@ public final class ImdsBridge {
         }
     }
 
+    public static String beforeRequest(String client, String method, String url, boolean carriesToken,
+                                       boolean forwardedFor) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return null;
+        }
+        try {
+            return current.beforeRequest(client, method, url, carriesToken, forwardedFor);
+        } catch (Throwable ignored) {
+            return null;
+        }
+    }
+
+    public static void unauthorized(String url, String sentToken) {
+        ImdsRequestListener current = listener;
+        if (current == null || sentToken == null) {
+            return;
+        }
+        try {
+            current.unauthorized(url, sentToken);
+        } catch (Throwable ignored) {
+            // see beforeConnect
+        }
+    }
+
     public static Object beforeSend(Object httpRequest) {
         ImdsRequestListener current = listener;
         if (current == null) {

@@ -30,4 +30,18 @@ public interface ImdsRequestListener {
 
     /** Called when an {@link HttpURLConnection} got a 401 answer. */
     void unauthorized(HttpURLConnection connection);
+
+    /**
+     * Called by the advice of an HTTP client library before it sends a request. Only strings and
+     * booleans cross here: the library's own types stay in its advice, which is compiled against the
+     * library and inlined into it, so the agent never loads a library class itself.
+     *
+     * @param client the library's name for reports and metrics, e.g. {@code apache-httpclient-4}
+     * @param url the absolute request URL
+     * @return the value to set as {@code X-aws-ec2-metadata-token}, or null to change nothing
+     */
+    String beforeRequest(String client, String method, String url, boolean carriesToken, boolean forwardedFor);
+
+    /** A library's request to {@code url} that carried {@code sentToken} was answered 401. */
+    void unauthorized(String url, String sentToken);
 }

@@ -26,7 +26,7 @@ class CallerFramesTest {
     void theSiteIsTheFirstApplicationFrameBelowAgentJdkAndClientLibraryFrames() {
         StackTraceElement[] trace = stack(
                 frame("io.imdsguard.agent.RequestObserver", "observe", "RequestObserver.java", 40),
-                frame("io.imdsguard.agent.instrument.JdkClientsListener", "beforeConnect", "JdkClientsListener.java", 33),
+                frame("io.imdsguard.agent.instrument.ClientRequestListener", "beforeConnect", "ClientRequestListener.java", 33),
                 frame("io.imdsguard.bootstrap.ImdsBridge", "beforeConnect", "ImdsBridge.java", 28),
                 frame("sun.net.www.protocol.http.HttpURLConnection", "connect", "HttpURLConnection.java", 1000),
                 frame("java.net.HttpURLConnection", "getResponseCode", "HttpURLConnection.java", 500),

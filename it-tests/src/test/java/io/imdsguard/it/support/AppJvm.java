@@ -40,6 +40,31 @@ public final class AppJvm {
         return jvm;
     }
 
+    /**
+     * A main class of the test sources run on a classpath of its own: the compiled test classes
+     * plus the jars of {@code target/client-libs/<libraries>}, which the build copies there, so
+     * that one test can run the same code against two versions of a library (OkHttp 3 and 4, ...).
+     */
+    public static AppJvm mainClassWithLibraries(String libraries, Class<?> mainClass, String... args) {
+        Path testClasses = Paths.get(mainClass.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path libs = testClasses.getParent().resolve("client-libs").resolve(libraries);
+        StringBuilder classpath = new StringBuilder(testClasses.toString());
+        java.io.File[] jars = libs.toFile().listFiles((dir, name) -> name.endsWith(".jar"));
+        if (jars == null || jars.length == 0) {
+            throw new IllegalStateException("no jars in " + libs + "; run the tests with mvn verify");
+        }
+        java.util.Arrays.sort(jars);
+        for (java.io.File jar : jars) {
+            classpath.append(java.io.File.pathSeparator).append(jar);
+        }
+        AppJvm jvm = new AppJvm();
+        jvm.target.add("-cp");
+        jvm.target.add(classpath.toString());
+        jvm.target.add(mainClass.getName());
+        jvm.target.addAll(List.of(args));
+        return jvm;
+    }
+
     public static AppJvm demoJar(String... args) {
         AppJvm jvm = new AppJvm();
         jvm.target.add("-jar");

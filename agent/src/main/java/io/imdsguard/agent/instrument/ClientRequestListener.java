@@ -3,6 +3,7 @@ package io.imdsguard.agent.instrument;
 import io.imdsguard.agent.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.detect.UrlParts;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRetry;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRequests;
@@ -17,11 +18,11 @@ import java.net.HttpURLConnection;
 import java.net.URL;
 
 /**
- * Receives the JDK clients' requests from the bootstrap bridge, keeps the IMDS ones, has the
- * observer decide, and applies the decision to the request. Any failure in here is logged once and
- * the request proceeds unchanged.
+ * Receives every instrumented client's requests from the bootstrap bridge, keeps the IMDS ones,
+ * has the observer decide, and applies the decision to the JDK clients' requests (library advice
+ * applies it itself). Any failure in here is logged once and the request proceeds unchanged.
  */
-public final class JdkClientsListener implements ImdsRequestListener {
+public final class ClientRequestListener implements ImdsRequestListener {
 
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
@@ -33,7 +34,7 @@ public final class JdkClientsListener implements ImdsRequestListener {
     /**
      * @param tokens the agent's tokens in rewrite mode, or null in the other modes
      */
-    public JdkClientsListener(ImdsEndpoints endpoints, RequestObserver observer, TokenProvider tokens,
+    public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, TokenProvider tokens,
                               AgentLog log) {
         this.endpoints = endpoints;
         this.observer = observer;
@@ -107,6 +108,40 @@ public final class JdkClientsListener implements ImdsRequestListener {
         } catch (Throwable t) {
             log.internalError(JdkHttpRequests.CLIENT, t);
             return httpRequest;
+        }
+    }
+
+    @Override
+    public String beforeRequest(String client, String method, String url, boolean carriesToken,
+                                boolean forwardedFor) {
+        if (AgentOwnRequests.active()) {
+            return null;
+        }
+        try {
+            UrlParts parts = UrlParts.parse(url);
+            if (parts == null || !endpoints.isImds(parts.host(), parts.port())) {
+                return null;
+            }
+            return observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken, forwardedFor,
+                    parts.origin())).tokenHeader();
+        } catch (Throwable t) {
+            log.internalError(client, t);
+            return null;
+        }
+    }
+
+    @Override
+    public void unauthorized(String url, String sentToken) {
+        if (tokens == null) {
+            return;
+        }
+        try {
+            UrlParts parts = UrlParts.parse(url);
+            if (parts != null && endpoints.isImds(parts.host(), parts.port())) {
+                tokens.rejected(parts.origin(), sentToken);
+            }
+        } catch (Throwable t) {
+            log.internalError("401 handling", t);
         }
     }
 
