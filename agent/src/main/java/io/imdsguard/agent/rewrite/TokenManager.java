@@ -94,7 +94,8 @@ public final class TokenManager {
         }
         try {
             FetchedToken token = fetcher.fetch(origin, ttlSeconds);
-            long ttlNanos = TimeUnit.SECONDS.toNanos(token.ttlSeconds);
+            int grantedSeconds = token.ttlSeconds;
+            long ttlNanos = TimeUnit.SECONDS.toNanos(grantedSeconds);
             long fetchedAt = clock.nanoTime();
             // Refresh at 80% of the lifetime; stop using it a little before IMDS would refuse it.
             held.set(new Held(token.value, fetchedAt + ttlNanos / 10 * 8,
@@ -103,7 +104,7 @@ public final class TokenManager {
             if (lastFailure != null) {
                 log.info("got an IMDSv2 token from " + origin + " again; rewriting resumes");
             } else {
-                log.debug("fetched an IMDSv2 token from " + origin + " (TTL " + token.ttlSeconds + " s)");
+                log.debug("fetched an IMDSv2 token from " + origin + " (TTL " + grantedSeconds + " s)");
             }
             lastFailure = null;
             consecutiveFailures = 0;

@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The matcher runs for every HTTP request of the application. Every host used here is either an IP
  * literal, one of IMDS's fixed names, or a name that must be judged "not IMDS" by string comparison
- * alone: nothing here may need DNS.
+ * alone: nothing here may need DNS. Nothing here opens a socket either: traffic to IMDS's literal
+ * addresses is only ever sent by LiteralImdsAddressIT, inside a loopback-only network namespace it
+ * makes with unshare -rn.
  */
 class ImdsEndpointsTest {
 

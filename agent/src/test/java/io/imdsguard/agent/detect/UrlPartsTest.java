@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+// Pure string logic: nothing here opens a socket. Traffic to IMDS's literal addresses is only ever
+// sent by LiteralImdsAddressIT, inside a loopback-only network namespace it makes with unshare -rn.
 class UrlPartsTest {
 
     @Test
