@@ -55,13 +55,18 @@ public final class TokenManager {
             // Refresh window: one thread fetches, nobody waits for it.
             if (fetching.tryLock()) {
                 try {
-                    refresh(now);
+                    if (held.get() == current) {
+                        refresh(now);
+                    }
                 } finally {
                     fetching.unlock();
                 }
             }
             Held latest = held.get();
-            return TokenResult.of(latest != null && now < latest.expiresAt ? latest.value : current.value);
+            if (latest != null && now < latest.expiresAt) {
+                return TokenResult.of(latest.value);
+            }
+            // Rejected meanwhile: fall through and wait for a fresh one like everybody else.
         }
         fetching.lock();
         try {
@@ -109,21 +114,28 @@ public final class TokenManager {
             lastFailure = null;
             consecutiveFailures = 0;
             return TokenResult.of(token.value);
+        } catch (RuntimeException e) {
+            return failed(now, new TokenFetchException("error", e.toString()));
         } catch (TokenFetchException e) {
-            consecutiveFailures++;
-            long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 4));
-            retryAfterNanos = clock.nanoTime() + backoff;
-            metrics.countTokenFetch(e.reason());
-            if (!e.reason().equals(lastFailure)) {
-                log.info("cannot get an IMDSv2 token from " + origin + " (reason " + e.reason() + "): "
-                        + e.getMessage() + "; v1 calls go on unchanged (action=rewrite_failed); next attempt in "
-                        + TimeUnit.NANOSECONDS.toSeconds(backoff) + " s at the earliest");
-            }
-            lastFailure = e.reason();
-            Held current = held.get();
-            return current != null && now < current.expiresAt ? TokenResult.of(current.value)
-                    : TokenResult.failed(e.reason());
+            return failed(now, e);
         }
+    }
+
+    /** Called with {@link #fetching} held: start or lengthen the back-off, say so once per reason. */
+    private TokenResult failed(long now, TokenFetchException e) {
+        consecutiveFailures++;
+        long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 4));
+        retryAfterNanos = clock.nanoTime() + backoff;
+        metrics.countTokenFetch(e.reason());
+        if (!e.reason().equals(lastFailure)) {
+            log.info("cannot get an IMDSv2 token from " + origin + " (reason " + e.reason() + "): "
+                    + e.getMessage() + "; v1 calls go on unchanged (action=rewrite_failed); next attempt in "
+                    + TimeUnit.NANOSECONDS.toSeconds(backoff) + " s at the earliest");
+        }
+        lastFailure = e.reason();
+        Held current = held.get();
+        return current != null && now < current.expiresAt ? TokenResult.of(current.value)
+                : TokenResult.failed(e.reason());
     }
 
     private static final class Held {

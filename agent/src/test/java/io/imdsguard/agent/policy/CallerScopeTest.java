@@ -1,0 +1,103 @@
+package io.imdsguard.agent.policy;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CallerScopeTest {
+
+    private static CallerScope scope(String... prefixes) {
+        return new CallerScope(Arrays.asList(prefixes));
+    }
+
+    @Test
+    void aPackagePrefixAdmitsThePackageAndItsSubPackages() {
+        CallerScope scope = scope("com.acme.");
+        assertTrue(scope.includes("com.acme.Client"));
+        assertTrue(scope.includes("com.acme.billing.InvoiceService"));
+        assertTrue(scope.includes("com.acme.billing.internal.Fetcher$1"));
+        assertFalse(scope.includes("com.acmeevil.Client"));
+        assertFalse(scope.includes("com.acme"));
+        assertFalse(scope.includes("org.other.com.acme.Client"));
+        assertFalse(scope.everyCaller());
+    }
+
+    @Test
+    void aClassPrefixAdmitsTheClassAndItsNestedClassesOnly() {
+        CallerScope scope = scope("com.acme.Client");
+        assertTrue(scope.includes("com.acme.Client"));
+        assertTrue(scope.includes("com.acme.Client$Inner"));
+        assertTrue(scope.includes("com.acme.Client$Inner$Deeper"));
+        assertTrue(scope.includes("com.acme.Client$1"));
+        assertTrue(scope.includes("com.acme.Client$$Lambda$14/0x0000000800c0b000"));
+        assertFalse(scope.includes("com.acme.ClientOfAttacker"), "a class that merely starts with the name");
+        assertFalse(scope.includes("com.acme.Client2"));
+        assertFalse(scope.includes("com.acme.Client.Sub"), "a package named like the class");
+        assertFalse(scope.includes("com.acme.Other"));
+        assertFalse(scope.includes("com.acme.client"));
+    }
+
+    @Test
+    void severalPrefixesAdmitWhatAnyOfThemAdmits() {
+        // the default of rewrite.callers
+        CallerScope scope = scope("com.amazonaws.", "software.amazon.awssdk.");
+        assertTrue(scope.includes("com.amazonaws.internal.EC2ResourceFetcher"));
+        assertTrue(scope.includes("software.amazon.awssdk.imds.internal.DefaultEc2MetadataClient"));
+        assertFalse(scope.includes("com.acme.billing.SsrfProneController"));
+        assertFalse(scope.includes("software.amazon.awssdkfake.Client"));
+    }
+
+    @Test
+    void aStarAdmitsEveryCaller() {
+        CallerScope scope = scope(CallerScope.EVERY_CALLER);
+        assertTrue(scope.everyCaller());
+        assertTrue(scope.includes("com.acme.Client"));
+        assertTrue(scope.includes("Main"));
+        assertTrue(scope.includes("unknown"));
+        assertTrue(scope.includes("java.lang.Thread"));
+    }
+
+    @Test
+    void theScopeIsFixedWhenItIsMade() {
+        List<String> prefixes = new ArrayList<String>(Collections.singletonList("com.acme."));
+        CallerScope scope = new CallerScope(prefixes);
+        prefixes.add("*");
+        prefixes.add("org.evil.");
+        assertFalse(scope.includes("org.evil.Ssrf"));
+        assertFalse(scope.everyCaller());
+        assertEquals(Collections.singletonList("com.acme."), scope.prefixes());
+    }
+
+    @Test
+    void theSuggestionNamesTheOuterClassAndItsPackage() {
+        assertEquals("'com.acme.billing.Client' (or its package 'com.acme.billing.')",
+                CallerScope.suggestion("com.acme.billing.Client"));
+        assertEquals("'com.acme.billing.Client' (or its package 'com.acme.billing.')",
+                CallerScope.suggestion("com.acme.billing.Client$Inner"));
+        assertEquals("'com.acme.billing.Client' (or its package 'com.acme.billing.')",
+                CallerScope.suggestion("com.acme.billing.Client$$Lambda$3/0x0000000800c01234"));
+        assertEquals("'Main'", CallerScope.suggestion("Main"));
+        assertEquals("'Main'", CallerScope.suggestion("Main$1"));
+    }
+
+    @Test
+    void followingEitherSuggestionAdmitsTheClass() {
+        String className = "com.acme.billing.Client$Inner";
+        List<String> quoted = new ArrayList<String>();
+        String text = CallerScope.suggestion(className);
+        for (int start = text.indexOf('\''); start >= 0; start = text.indexOf('\'', text.indexOf('\'', start + 1) + 1)) {
+            quoted.add(text.substring(start + 1, text.indexOf('\'', start + 1)));
+        }
+        assertEquals(2, quoted.size(), text);
+        for (String prefix : quoted) {
+            assertTrue(scope(prefix).includes(className), prefix);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.imdsguard.agent.policy;
+
+import io.imdsguard.agent.detect.CallerFrames;
+import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.rewrite.FakeClock;
+import io.imdsguard.agent.rewrite.FakeTokenFetcher;
+import io.imdsguard.agent.rewrite.TokenProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class RewritePolicyTest {
+
+    /** Never contacted: the fetcher is a fake. */
+    private static final String ORIGIN = "http://127.0.0.1:1338";
+    private static final String OTHER_ORIGIN = "http://127.0.0.1:1339";
+
+    @TempDir
+    Path dir;
+
+    private final FakeClock clock = new FakeClock();
+    private final FakeTokenFetcher fetcher = new FakeTokenFetcher();
+    private RewritePolicy policy;
+
+    @BeforeEach
+    void setUp() {
+        TokenProvider tokens = new TokenProvider(fetcher, 21600, clock,
+                AgentLog.open(dir.resolve("agent.log").toString(), false), new ImdsMetrics());
+        policy = new RewritePolicy(new CallerScope(Arrays.asList("com.acme.Client", "com.amazonaws.")), tokens);
+    }
+
+    private static ImdsRequest v1(boolean forwardedFor, String origin) {
+        return new ImdsRequest("HttpURLConnection", "GET", "/latest/meta-data/instance-id", false, forwardedFor,
+                origin);
+    }
+
+    /** A stack as the instrumentation sees it: JDK client frames above the call site. */
+    private static CallerFrames calledFrom(String... applicationClasses) {
+        StackTraceElement[] stack = new StackTraceElement[2 + applicationClasses.length];
+        stack[0] = new StackTraceElement("sun.net.www.protocol.http.HttpURLConnection", "connect",
+                "HttpURLConnection.java", 1000);
+        stack[1] = new StackTraceElement("java.net.URL", "openStream", "URL.java", 1200);
+        for (int i = 0; i < applicationClasses.length; i++) {
+            stack[2 + i] = new StackTraceElement(applicationClasses[i], "call", "X.java", 10 + i);
+        }
+        return CallerFrames.of(stack);
+    }
+
+    @Test
+    void anInScopeCallIsSentWithTheAgentsToken() {
+        Decision decision = policy.decideV1(v1(false, ORIGIN), calledFrom("com.acme.Client"));
+        assertEquals(ImdsVersion.V1, decision.version());
+        assertEquals(Action.REWRITTEN, decision.action());
+        assertEquals(Decision.NO_REASON, decision.reason());
+        assertEquals(fetcher.token(1), decision.tokenHeader());
+        assertEquals(Collections.singletonList(ORIGIN), fetcher.origins(), "the token comes from the request's IMDS");
+        assertEquals(Collections.singletonList(21600), fetcher.requestedTtls());
+
+        Decision nested = policy.decideV1(v1(false, ORIGIN), calledFrom("com.acme.Client$Inner"));
+        assertEquals(Action.REWRITTEN, nested.action());
+        assertEquals(fetcher.token(1), nested.tokenHeader());
+        assertEquals(1, fetcher.calls(), "one shared token");
+    }
+
+    @Test
+    void aForwardedRequestIsNeverRewrittenEvenInScope() {
+        Decision decision = policy.decideV1(v1(true, ORIGIN), calledFrom("com.acme.Client"));
+        assertEquals(ImdsVersion.V1, decision.version());
+        assertEquals(Action.REWRITE_DENIED, decision.action());
+        assertEquals(RewritePolicy.FORWARDED_FOR, decision.reason());
+        assertEquals("forwarded_for", decision.reason());
+        assertNull(decision.tokenHeader());
+        assertEquals(0, fetcher.calls(), "no token is fetched for a request that will not get one");
+    }
+
+    @Test
+    void anOutOfScopeCallIsSentUnchangedWithoutFetchingAToken() {
+        Decision decision = policy.decideV1(v1(false, ORIGIN), calledFrom("com.acme.ClientOfAttacker"));
+        assertEquals(ImdsVersion.V1, decision.version());
+        assertEquals(Action.REWRITE_DENIED, decision.action());
+        assertEquals(RewritePolicy.OUT_OF_SCOPE, decision.reason());
+        assertEquals("out_of_scope", decision.reason());
+        assertNull(decision.tokenHeader());
+        assertEquals(0, fetcher.calls());
+    }
+
+    @Test
+    void onlyTheCallSiteCountsNotATrustedFrameFurtherDown() {
+        // An SSRF-prone controller makes the request; trusted code is merely on the stack below it.
+        Decision decision = policy.decideV1(v1(false, ORIGIN),
+                calledFrom("com.evil.ProxyController", "com.acme.Client", "com.amazonaws.Main"));
+        assertEquals(Action.REWRITE_DENIED, decision.action());
+        assertEquals(RewritePolicy.OUT_OF_SCOPE, decision.reason());
+        assertEquals(0, fetcher.calls());
+    }
+
+    @Test
+    void anInScopeCallWithoutATokenIsSentUnchangedWithTheReason() {
+        fetcher.failWith("timeout");
+        Decision decision = policy.decideV1(v1(false, ORIGIN), calledFrom("com.acme.Client"));
+        assertEquals(ImdsVersion.V1, decision.version());
+        assertEquals(Action.REWRITE_FAILED, decision.action());
+        assertEquals("timeout", decision.reason());
+        assertNull(decision.tokenHeader());
+
+        // Within the back-off the next call fails the same way without asking IMDS again.
+        fetcher.failWith("refused");
+        Decision again = policy.decideV1(v1(false, ORIGIN), calledFrom("com.amazonaws.internal.EC2ResourceFetcher"));
+        assertEquals(Action.REWRITE_FAILED, again.action());
+        assertEquals("timeout", again.reason());
+        assertNull(again.tokenHeader());
+        assertEquals(1, fetcher.calls());
+    }
+
+    @Test
+    void eachImdsEndpointGetsItsOwnToken() {
+        Decision first = policy.decideV1(v1(false, ORIGIN), calledFrom("com.acme.Client"));
+        Decision second = policy.decideV1(v1(false, OTHER_ORIGIN), calledFrom("com.acme.Client"));
+        assertEquals(Arrays.asList(ORIGIN, OTHER_ORIGIN), fetcher.origins());
+        assertEquals(fetcher.token(1), first.tokenHeader());
+        assertEquals(fetcher.token(2), second.tokenHeader());
+    }
+
+    @Test
+    void aDecisionNeverShowsTheToken() {
+        Decision rewritten = policy.decideV1(v1(false, ORIGIN), calledFrom("com.acme.Client"));
+        assertEquals(Action.REWRITTEN, rewritten.action());
+        assertFalse(rewritten.toString().contains(rewritten.tokenHeader()), rewritten.toString());
+        assertFalse(rewritten.toString().contains(FakeTokenFetcher.SECRET_MARK), rewritten.toString());
+        assertEquals("v1/rewritten/none", rewritten.toString());
+    }
+}
