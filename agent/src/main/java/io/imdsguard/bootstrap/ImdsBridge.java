@@ -1,6 +1,8 @@
 package io.imdsguard.bootstrap;
 
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.Socket;
 
 /**
  * The single entry point of advice woven into JDK classes. It is appended to the bootstrap class
@@ -80,6 +82,19 @@ public final class ImdsBridge {
             current.unauthorized(url, sentToken);
         } catch (Throwable ignored) {
             // see beforeConnect
+        }
+    }
+
+    public static OutputStream socketOutput(Socket socket, OutputStream out) {
+        ImdsRequestListener current = listener;
+        if (current == null || out == null) {
+            return out;
+        }
+        try {
+            OutputStream replacement = current.socketOutput(socket, out);
+            return replacement != null ? replacement : out;
+        } catch (Throwable ignored) {
+            return out;
         }
     }
 

@@ -1,6 +1,8 @@
 package io.imdsguard.bootstrap;
 
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.Socket;
 
 /**
  * What the agent core does with a request the JDK is about to send. Implemented by the core, which
@@ -44,4 +46,12 @@ public interface ImdsRequestListener {
 
     /** A library's request to {@code url} that carried {@code sentToken} was answered 401. */
     void unauthorized(String url, String sentToken);
+
+    /**
+     * Called when code asks a plain {@link Socket} for its output stream: the catch-all for code no
+     * client instrumentation covers.
+     *
+     * @return {@code out}, or a stream that reads the HTTP request heads written to an IMDS socket
+     */
+    OutputStream socketOutput(Socket socket, OutputStream out);
 }

@@ -6,6 +6,7 @@ import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.UrlParts;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRetry;
+import io.imdsguard.agent.instrument.socket.SocketRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRequests;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
@@ -14,7 +15,9 @@ import io.imdsguard.agent.rewrite.AgentOwnRequests;
 import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.bootstrap.ImdsRequestListener;
 
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.Socket;
 import java.net.URL;
 
 /**
@@ -30,6 +33,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final AgentLog log;
     private final JdkHttpRequests httpRequests = new JdkHttpRequests();
     private final JdkHttpRetry retry;
+    private final SocketRequests sockets;
 
     /**
      * @param tokens the agent's tokens in rewrite mode, or null in the other modes
@@ -41,6 +45,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
         this.tokens = tokens;
         this.log = log;
         this.retry = tokens == null ? null : new JdkHttpRetry(httpRequests, tokens, log);
+        this.sockets = new SocketRequests(endpoints, observer, log);
     }
 
     @Override
@@ -142,6 +147,19 @@ public final class ClientRequestListener implements ImdsRequestListener {
             }
         } catch (Throwable t) {
             log.internalError("401 handling", t);
+        }
+    }
+
+    @Override
+    public OutputStream socketOutput(Socket socket, OutputStream out) {
+        if (AgentOwnRequests.active()) {
+            return out;
+        }
+        try {
+            return sockets.watch(socket, out);
+        } catch (Throwable t) {
+            log.internalError(SocketRequests.CLIENT, t);
+            return out;
         }
     }
 

@@ -2,6 +2,7 @@ package io.imdsguard.agent.instrument;
 
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionInstrumentation;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpClientInstrumentation;
+import io.imdsguard.agent.instrument.socket.SocketInstrumentation;
 import io.imdsguard.agent.report.AgentLog;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -25,7 +26,8 @@ public final class Instrumentations {
     static List<ClientInstrumentation> all() {
         return Arrays.<ClientInstrumentation>asList(
                 new HttpUrlConnectionInstrumentation(),
-                new JdkHttpClientInstrumentation());
+                new JdkHttpClientInstrumentation(),
+                new SocketInstrumentation());
     }
 
     public static void install(Instrumentation instrumentation, AgentLog log) {

@@ -1,0 +1,23 @@
+package io.imdsguard.agent.instrument.socket;
+
+import io.imdsguard.bootstrap.ImdsBridge;
+import net.bytebuddy.asm.Advice;
+
+import java.io.OutputStream;
+import java.net.Socket;
+
+/**
+ * Inlined at the end of {@code java.net.Socket.getOutputStream()}: the stream of a socket connected
+ * to IMDS is handed out wrapped, so that the request heads written to it can be read.
+ */
+public final class SocketAdvice {
+
+    private SocketAdvice() {
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void afterGetOutputStream(@Advice.This Socket socket,
+                                     @Advice.Return(readOnly = false) OutputStream out) {
+        out = ImdsBridge.socketOutput(socket, out);
+    }
+}

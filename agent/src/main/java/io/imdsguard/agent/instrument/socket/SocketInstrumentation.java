@@ -1,0 +1,33 @@
+package io.imdsguard.agent.instrument.socket;
+
+import io.imdsguard.agent.instrument.ClientInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * The catch-all: a blocking {@code java.net.Socket} to IMDS, written by code that no client
+ * instrumentation covers (a hand-written client, an old or unknown library).
+ */
+public final class SocketInstrumentation implements ClientInstrumentation {
+
+    @Override
+    public String client() {
+        return SocketRequests.CLIENT;
+    }
+
+    @Override
+    public ElementMatcher<TypeDescription> types() {
+        return named("java.net.Socket");
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(SocketAdvice.class.getClassLoader())
+                .advice(named("getOutputStream").and(takesArguments(0)), SocketAdvice.class.getName());
+    }
+}
