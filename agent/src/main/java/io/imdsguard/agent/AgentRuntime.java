@@ -15,6 +15,7 @@ import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.instrument.Instrumentations;
 import io.imdsguard.agent.instrument.ClientRequestListener;
 import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.metrics.MicrometerLogging;
 import io.imdsguard.agent.metrics.PrometheusEndpoint;
 import io.imdsguard.agent.report.AgentLog;
 import io.imdsguard.agent.report.CallSiteRegistry;
@@ -49,6 +50,7 @@ final class AgentRuntime {
         AgentLog log = AgentLog.open(config.logPath(), config.debug());
         RuntimeInfo runtime = RuntimeInfo.current(config.serviceName());
 
+        MicrometerLogging.install(log);
         ImdsMetrics metrics = new ImdsMetrics();
         RequestTotals totals = new RequestTotals();
         CallSiteRegistry callSites = new CallSiteRegistry();

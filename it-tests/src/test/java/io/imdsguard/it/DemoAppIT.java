@@ -60,6 +60,20 @@ class DemoAppIT {
         assertEquals(callLines(broken), callLines(enforced));
     }
 
+    @Test
+    void theAgentLeavesTheApplicationsLoggingAlone() throws Exception {
+        // Starting java.util.logging in premain breaks applications that install their own LogManager
+        // later; binding to the application's SLF4J prints its warnings into the application's output.
+        JvmResult run = AppJvm.mainClass(InternalsProbeApp.class).jvmOption("-verbose:class")
+                .withAgent("prometheus.port=" + io.imdsguard.it.support.FreePort.find()).run();
+        assertEquals(0, run.exitCode(), run.describe());
+        assertTrue(run.stdout().contains("io.imdsguard.shaded.io.micrometer"), "the agent's Micrometer did start");
+        assertTrue(run.stdoutLines().stream().noneMatch(l -> l.contains(" java.util.logging.LogManager ")),
+                "java.util.logging was started");
+        assertTrue(run.stdoutLines().stream().noneMatch(l -> l.contains(" org.slf4j.")), "SLF4J was touched");
+        assertEquals("", run.applicationStderr());
+    }
+
     /** The demo's per-call lines, with the mock's random port masked. */
     private static List<String> callLines(JvmResult run) {
         return run.stdoutLines().stream().filter(l -> l.startsWith("["))

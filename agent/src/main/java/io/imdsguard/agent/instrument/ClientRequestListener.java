@@ -54,11 +54,9 @@ public final class ClientRequestListener implements ImdsRequestListener {
             return;
         }
         try {
-            if (!HttpUrlConnectionRequests.firstEntry(connection)) {
-                return;
-            }
             ImdsRequest request = HttpUrlConnectionRequests.describe(connection, endpoints);
-            if (request == null) {
+            // Non-IMDS requests, nearly all of them, leave right here: no per-request state for them.
+            if (request == null || !HttpUrlConnectionRequests.firstEntry(connection)) {
                 return;
             }
             Decision decision = observer.handle(request);

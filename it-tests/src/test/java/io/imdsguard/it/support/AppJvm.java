@@ -85,6 +85,12 @@ public final class AppJvm {
         return this;
     }
 
+    /** Any other option for the JVM, e.g. {@code -verbose:class}. */
+    public AppJvm jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
     public AppJvm env(String name, String value) {
         environment.put(name, value);
         return this;
