@@ -16,7 +16,13 @@ public enum ConfigKey {
     PROMETHEUS_HOST("prometheus.host", "127.0.0.1", ValueParsers.text()),
     SERVICE_NAME("service.name", null, ValueParsers.text()),
     DEBUG("debug", "false", ValueParsers.bool()),
-    REWRITE_CALLERS("rewrite.callers", "com.amazonaws.;software.amazon.awssdk.", ValueParsers.callerPrefixes()),
+    /*
+     * The AWS SDKs' own IMDS code, class by class: not their packages, which also hold the SDKs'
+     * general HTTP clients, through which an application may fetch a URL an attacker chose.
+     */
+    REWRITE_CALLERS("rewrite.callers", "com.amazonaws.internal.ConnectionUtils;com.amazonaws.internal.EC2MetadataClient;"
+            + "com.amazonaws.util.EC2MetadataUtils;software.amazon.awssdk.regions.internal.util.ConnectionUtils",
+            ValueParsers.callerPrefixes()),
     TOKEN_TTL("token.ttl", "21600", ValueParsers.integer(1, 21_600, "seconds")),
     TOKEN_CONNECT_TIMEOUT("token.connect.timeout", "1s", ValueParsers.duration(1, 60_000)),
     TOKEN_READ_TIMEOUT("token.read.timeout", "1s", ValueParsers.duration(1, 60_000));

@@ -163,8 +163,10 @@ class ConfigLoaderTest {
 
     @Test
     void rewriteCallersTakesPrefixesOrAStarAlone() {
-        assertEquals(java.util.Arrays.asList("com.amazonaws.", "software.amazon.awssdk."),
-                AgentConfig.defaults().rewriteCallers(), "the AWS SDKs and nothing else by default");
+        assertEquals(java.util.Arrays.asList("com.amazonaws.internal.ConnectionUtils",
+                "com.amazonaws.internal.EC2MetadataClient", "com.amazonaws.util.EC2MetadataUtils",
+                "software.amazon.awssdk.regions.internal.util.ConnectionUtils"),
+                AgentConfig.defaults().rewriteCallers(), "the AWS SDKs' IMDS code and nothing else by default");
         assertEquals(java.util.Arrays.asList("com.acme.legacy.", "com.acme.Metadata$Client"),
                 ok("rewrite.callers=com.acme.legacy.; com.acme.Metadata$Client", NONE, NONE).rewriteCallers());
         assertEquals(java.util.Arrays.asList("a.B", "c."),

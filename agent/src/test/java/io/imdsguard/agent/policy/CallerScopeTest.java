@@ -46,12 +46,22 @@ class CallerScopeTest {
 
     @Test
     void severalPrefixesAdmitWhatAnyOfThemAdmits() {
-        // the default of rewrite.callers
         CallerScope scope = scope("com.amazonaws.", "software.amazon.awssdk.");
         assertTrue(scope.includes("com.amazonaws.internal.EC2ResourceFetcher"));
         assertTrue(scope.includes("software.amazon.awssdk.imds.internal.DefaultEc2MetadataClient"));
         assertFalse(scope.includes("com.acme.billing.SsrfProneController"));
         assertFalse(scope.includes("software.amazon.awssdkfake.Client"));
+    }
+
+    @Test
+    void theDefaultAdmitsTheSdksImdsCodeButNotTheirGeneralHttpClients() {
+        CallerScope scope = new CallerScope(io.imdsguard.agent.config.AgentConfig.defaults().rewriteCallers());
+        assertTrue(scope.includes("com.amazonaws.internal.ConnectionUtils"));
+        assertTrue(scope.includes("software.amazon.awssdk.regions.internal.util.ConnectionUtils"));
+        // An application can fetch a URL of an attacker's choosing through these: SSRF stays closed.
+        assertFalse(scope.includes("software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient$RequestCallable"));
+        assertFalse(scope.includes("software.amazon.awssdk.http.apache.internal.impl.ApacheSdkHttpClient"));
+        assertFalse(scope.includes("com.amazonaws.http.AmazonHttpClient"));
     }
 
     @Test
