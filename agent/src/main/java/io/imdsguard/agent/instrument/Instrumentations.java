@@ -27,6 +27,15 @@ public final class Instrumentations {
         return Arrays.<ClientInstrumentation>asList(
                 new HttpUrlConnectionInstrumentation(),
                 new JdkHttpClientInstrumentation(),
+                new io.imdsguard.agent.instrument.apachehttpclient4.ApacheHttpClient4Instrumentation(),
+                new io.imdsguard.agent.instrument.apachehttpclient5.ApacheHttpClient5Instrumentation(),
+                new io.imdsguard.agent.instrument.apachehttpclient5.ApacheHttpAsyncClient5Instrumentation(),
+                new io.imdsguard.agent.instrument.okhttp.OkHttpInstrumentation(),
+                new io.imdsguard.agent.instrument.asynchttpclient.AsyncHttpClientInstrumentation(),
+                new io.imdsguard.agent.instrument.vertx.VertxWebClientInstrumentation(),
+                new io.imdsguard.agent.instrument.reactornetty.ReactorNettyInstrumentation(),
+                io.imdsguard.agent.instrument.jetty.JettyInstrumentation.jetty9to11(),
+                io.imdsguard.agent.instrument.jetty.JettyInstrumentation.jetty12(),
                 new SocketInstrumentation());
     }
 

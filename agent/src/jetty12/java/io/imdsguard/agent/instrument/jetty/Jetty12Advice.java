@@ -1,0 +1,110 @@
+package io.imdsguard.agent.instrument.jetty;
+
+import io.imdsguard.bootstrap.ImdsBridge;
+import net.bytebuddy.asm.Advice;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpRequest;
+import org.eclipse.jetty.client.transport.HttpResponse;
+import org.eclipse.jetty.http.HttpField;
+
+/**
+ * Advice for Jetty's {@code HttpClient} 12 (API in {@code org.eclipse.jetty.client}, implementation
+ * in {@code org.eclipse.jetty.client.transport}); see {@link JettyInstrumentation}. This source set
+ * is compiled by its own {@code javac} run against Jetty 12 (agent/pom.xml, execution
+ * {@code compile-jetty12-advice}), with {@code --release 8} like the rest of the agent: it only names
+ * Jetty types, which Jetty 12 (Java 17) resolves at run time.
+ */
+public final class Jetty12Advice {
+
+    private Jetty12Advice() {
+    }
+
+    /**
+     * Inlined at the start of {@code HttpDestination.send(Request, Response.CompleteListener)}, which
+     * every {@code request.send()}, {@code request.send(listener)}, {@code Destination.send(...)} and
+     * redirect passes through on the thread that called {@code send}, before the request is queued.
+     */
+    public static final class Send {
+
+        private Send() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Request request) {
+            if (request == null || request.getScheme() == null || request.getHost() == null) {
+                return;
+            }
+            String host = request.getHost();
+            if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                host = "[" + host + "]";
+            }
+            String path = request.getPath();
+            String query = request.getQuery();
+            String url = request.getScheme() + "://" + host + (request.getPort() > 0 ? ":" + request.getPort() : "")
+                    + (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+            boolean token = false;
+            boolean forwarded = false;
+            Iterable<?> headers = request.getHeaders();
+            if (headers != null) {
+                for (Object header : headers) {
+                    String name = ((HttpField) header).getName();
+                    if ("X-aws-ec2-metadata-token".equalsIgnoreCase(name)) {
+                        token = true;
+                    } else if ("X-Forwarded-For".equalsIgnoreCase(name)) {
+                        forwarded = true;
+                    }
+                }
+            }
+            String value = ImdsBridge.beforeRequest(JettyInstrumentation.CLIENT, request.getMethod(), url, token,
+                    forwarded);
+            if (value != null && request instanceof HttpRequest) {
+                // HttpDestination.send casts to HttpRequest itself; headers(Consumer) would need a lambda,
+                // which inlined advice cannot carry.
+                ((HttpRequest) request).addHeader(new HttpField("X-aws-ec2-metadata-token", value));
+            }
+        }
+    }
+
+    /**
+     * Inlined at the start of {@code HttpResponse.status(int)}, where every response's status is
+     * set (on an I/O thread, for blocking and asynchronous requests alike): a {@code 401} to a
+     * request that carried a token lets the agent drop that token if it was its own.
+     */
+    public static final class Status {
+
+        private Status() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This HttpResponse response, @Advice.Argument(0) int status) {
+            if (status != 401) {
+                return;
+            }
+            Request request = response.getRequest();
+            if (request == null) {
+                return;
+            }
+            String sent = null;
+            Iterable<?> headers = request.getHeaders();
+            if (headers != null) {
+                for (Object header : headers) {
+                    HttpField field = (HttpField) header;
+                    if ("X-aws-ec2-metadata-token".equalsIgnoreCase(field.getName())) {
+                        sent = field.getValue();
+                    }
+                }
+            }
+            if (sent == null || request.getScheme() == null || request.getHost() == null) {
+                return;
+            }
+            String host = request.getHost();
+            if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                host = "[" + host + "]";
+            }
+            String path = request.getPath();
+            ImdsBridge.unauthorized(request.getScheme() + "://" + host
+                    + (request.getPort() > 0 ? ":" + request.getPort() : "")
+                    + (path == null || path.isEmpty() ? "/" : path), sent);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.imdsguard.agent.instrument.apachehttpclient4;
+
+import io.imdsguard.bootstrap.ImdsBridge;
+import net.bytebuddy.asm.Advice;
+import org.apache.http.HttpHost;
+import org.apache.http.HttpRequest;
+import org.apache.http.HttpResponse;
+
+/**
+ * Inlined into {@code doExecute(HttpHost target, HttpRequest request, HttpContext context)} of
+ * HttpClient 4's clients (see {@link ApacheHttpClient4Instrumentation}). It may call nothing of the
+ * agent but {@link ImdsBridge}, so the URL is put together here: the target's scheme, host and
+ * port, then the path of the request line (which is absolute for an {@code HttpGet(uri)}).
+ *
+ * <p>The token header the agent asks for is set on the application's request object and taken off
+ * again when the call returns: a request object the application reuses must not turn into a v2
+ * request (carrying the agent's token) the next time.
+ */
+public final class ApacheHttpClient4Advice {
+
+    private ApacheHttpClient4Advice() {
+    }
+
+    /** Returns the token header value set on the request, or null when nothing was set. */
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static String enter(@Advice.Argument(0) HttpHost target,
+                        @Advice.Argument(1) HttpRequest request,
+                        @Advice.Local("imdsGuardUrl") String url) {
+        url = null;
+        if (request == null) {
+            return null;
+        }
+        String uri = request.getRequestLine().getUri();
+        int schemeEnd = uri.indexOf("://");
+        if (target != null) {
+            String path = uri;
+            if (schemeEnd >= 0) {
+                int pathStart = schemeEnd + 3;
+                while (pathStart < uri.length() && "/?#".indexOf(uri.charAt(pathStart)) < 0) {
+                    pathStart++;
+                }
+                path = uri.substring(pathStart);
+            }
+            if (!path.startsWith("/")) {
+                path = "/" + path;
+            }
+            String host = target.getHostName();
+            if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                host = "[" + host + "]";
+            }
+            url = target.getSchemeName() + "://" + host + (target.getPort() >= 0 ? ":" + target.getPort() : "")
+                    + path;
+        } else if (schemeEnd > 0) {
+            url = uri;
+        } else {
+            return null;
+        }
+        String token = ImdsBridge.beforeRequest("apache-httpclient-4", request.getRequestLine().getMethod(), url,
+                request.containsHeader("X-aws-ec2-metadata-token"), request.containsHeader("X-Forwarded-For"));
+        if (token != null) {
+            request.setHeader("X-aws-ec2-metadata-token", token);
+        }
+        return token;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter String token,
+                     @Advice.Argument(1) HttpRequest request,
+                     @Advice.Return HttpResponse response,
+                     @Advice.Local("imdsGuardUrl") String url) {
+        if (token != null) {
+            request.removeHeaders("X-aws-ec2-metadata-token");
+            if (response != null && response.getStatusLine().getStatusCode() == 401) {
+                ImdsBridge.unauthorized(url, token);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.imdsguard.agent.instrument.apachehttpclient5;
+
+import io.imdsguard.bootstrap.ImdsBridge;
+import net.bytebuddy.asm.Advice;
+import org.apache.hc.core5.http.HttpRequest;
+
+/**
+ * Inlined at the start of {@code InternalAbstractHttpAsyncClient.executeImmediate(HttpRequest, ...)}
+ * (see {@link ApacheHttpAsyncClient5Instrumentation}), which receives the library's own copy of the
+ * request with scheme and authority already filled in from the target.
+ */
+public final class ApacheHttpAsyncClient5Advice {
+
+    private ApacheHttpAsyncClient5Advice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) HttpRequest request) {
+        if (request == null || request.getScheme() == null || request.getAuthority() == null) {
+            return;
+        }
+        String path = request.getPath();
+        String url = request.getScheme() + "://" + request.getAuthority()
+                + (path == null || path.isEmpty() ? "/" : path.startsWith("/") ? path : "/" + path);
+        String token = ImdsBridge.beforeRequest("apache-httpclient-5-async", request.getMethod(), url,
+                request.containsHeader("X-aws-ec2-metadata-token"), request.containsHeader("X-Forwarded-For"));
+        if (token != null) {
+            request.setHeader("X-aws-ec2-metadata-token", token);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.imdsguard.agent.instrument.apachehttpclient5;
+
+import io.imdsguard.agent.instrument.ClientInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Apache HttpClient 5 classic ({@code org.apache.httpcomponents.client5:httpclient5}): every
+ * {@code execute(...)} / {@code executeOpen(...)} of a client built by {@code HttpClients} /
+ * {@code HttpClientBuilder} ({@code InternalHttpClient}) or by {@code HttpClients.createMinimal()}
+ * ({@code MinimalHttpClient}) ends in that class's
+ * {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)}, on the caller's thread, before
+ * anything is sent. Retries and redirects happen below it. Spring's
+ * {@code HttpComponentsClientHttpRequestFactory} (Spring 6) goes through it too.
+ */
+public final class ApacheHttpClient5Instrumentation implements ClientInstrumentation {
+
+    public static final String CLIENT = "apache-httpclient-5";
+
+    @Override
+    public String client() {
+        return CLIENT;
+    }
+
+    @Override
+    public ElementMatcher<TypeDescription> types() {
+        return namedOneOf("org.apache.hc.client5.http.impl.classic.InternalHttpClient",
+                "org.apache.hc.client5.http.impl.classic.MinimalHttpClient");
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(ApacheHttpClient5Advice.class.getClassLoader())
+                .advice(named("doExecute").and(takesArguments(3))
+                        .and(takesArgument(0, named("org.apache.hc.core5.http.HttpHost")))
+                        .and(takesArgument(1, named("org.apache.hc.core5.http.ClassicHttpRequest")))
+                        .and(takesArgument(2, named("org.apache.hc.core5.http.protocol.HttpContext"))),
+                        ApacheHttpClient5Advice.class.getName());
+    }
+}

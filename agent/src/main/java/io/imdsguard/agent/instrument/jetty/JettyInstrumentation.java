@@ -1,0 +1,93 @@
+package io.imdsguard.agent.instrument.jetty;
+
+import io.imdsguard.agent.instrument.ClientInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Eclipse Jetty's {@code HttpClient} ({@code org.eclipse.jetty:jetty-client}), in two generations
+ * whose classes have different names, so that each instance only ever meets its own version:
+ * <ul>
+ *   <li>{@link #jetty9to11()}: 9.4, 10 and 11, implementation classes in {@code org.eclipse.jetty.client};</li>
+ *   <li>{@link #jetty12()}: 12, implementation classes in {@code org.eclipse.jetty.client.transport}.</li>
+ * </ul>
+ * In both, every {@code request.send()} (blocking), {@code request.send(listener)} (asynchronous) and
+ * redirect reaches {@code HttpDestination.send(...)} on the thread that called {@code send}, before the
+ * request is queued for an I/O thread: there the request is classified, its call site taken from the
+ * application's stack, and the token header added when the agent asks for it. A {@code 401} is seen
+ * where the response's status is set, {@code HttpResponse.status(int)}.
+ *
+ * <p>Not seen: requests sent on a connection the application opened itself
+ * ({@code Destination.newConnection(...)} then {@code Connection.send(...)}), a rarely used API that
+ * bypasses the destination's queue. Jetty uses NIO channels, so the socket catch-all does not see
+ * them either.
+ */
+public final class JettyInstrumentation implements ClientInstrumentation {
+
+    /** The client name in reports and metrics, for every Jetty version. */
+    public static final String CLIENT = "jetty-httpclient";
+
+    /** Compiled in a source set of its own, against Jetty 12 (see agent/pom.xml), so named by string. */
+    private static final String JETTY12_ADVICE = "io.imdsguard.agent.instrument.jetty.Jetty12Advice";
+
+    private final String destination;
+    private final String response;
+    private final String requestArgument;
+    private final String listenerArgument;
+    private final String sendAdvice;
+    private final String statusAdvice;
+
+    private JettyInstrumentation(String destination, String response, String requestArgument,
+                                 String listenerArgument, String sendAdvice, String statusAdvice) {
+        this.destination = destination;
+        this.response = response;
+        this.requestArgument = requestArgument;
+        this.listenerArgument = listenerArgument;
+        this.sendAdvice = sendAdvice;
+        this.statusAdvice = statusAdvice;
+    }
+
+    /** Jetty 9.4 to 11: {@code HttpDestination.send(HttpRequest, List<Response.ResponseListener>)}. */
+    public static JettyInstrumentation jetty9to11() {
+        return new JettyInstrumentation("org.eclipse.jetty.client.HttpDestination",
+                "org.eclipse.jetty.client.HttpResponse",
+                "org.eclipse.jetty.client.HttpRequest", "java.util.List",
+                Jetty9Advice.Send.class.getName(), Jetty9Advice.Status.class.getName());
+    }
+
+    /** Jetty 12: {@code transport.HttpDestination.send(Request, Response.CompleteListener)}. */
+    public static JettyInstrumentation jetty12() {
+        return new JettyInstrumentation("org.eclipse.jetty.client.transport.HttpDestination",
+                "org.eclipse.jetty.client.transport.HttpResponse",
+                "org.eclipse.jetty.client.Request", "org.eclipse.jetty.client.Response$CompleteListener",
+                JETTY12_ADVICE + "$Send", JETTY12_ADVICE + "$Status");
+    }
+
+    @Override
+    public String client() {
+        return CLIENT;
+    }
+
+    @Override
+    public ElementMatcher<TypeDescription> types() {
+        return namedOneOf(destination, response);
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(JettyInstrumentation.class.getClassLoader())
+                .advice(isDeclaredBy(named(destination)).and(named("send")).and(takesArguments(2))
+                        .and(takesArgument(0, named(requestArgument)))
+                        .and(takesArgument(1, named(listenerArgument))), sendAdvice)
+                .advice(isDeclaredBy(named(response)).and(named("status")).and(takesArguments(1))
+                        .and(takesArgument(0, int.class)), statusAdvice);
+    }
+}

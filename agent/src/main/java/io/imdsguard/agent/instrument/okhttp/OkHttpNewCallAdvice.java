@@ -1,0 +1,32 @@
+package io.imdsguard.agent.instrument.okhttp;
+
+import io.imdsguard.bootstrap.ImdsBridge;
+import net.bytebuddy.asm.Advice;
+import okhttp3.Request;
+
+/**
+ * Inlined at the start of {@code okhttp3.OkHttpClient.newCall(Request)}, which the application (or
+ * Retrofit on its behalf) calls on its own thread before {@code execute()} or {@code enqueue()}: the
+ * stack shows the application's code even for asynchronous calls. {@link Request} is immutable, so
+ * when the agent must set the token header the argument is replaced by a copy that carries it.
+ *
+ * <p>Only OkHttp's types, JDK types and {@link ImdsBridge} may be named here: the code runs inside
+ * OkHttp's class. The methods used exist with the same signatures in OkHttp 3.x and 4.x.
+ */
+public final class OkHttpNewCallAdvice {
+
+    private OkHttpNewCallAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void beforeNewCall(@Advice.Argument(value = 0, readOnly = false) Request request) {
+        if (request == null) {
+            return;
+        }
+        String token = ImdsBridge.beforeRequest("okhttp", request.method(), request.url().toString(),
+                request.header("X-aws-ec2-metadata-token") != null, request.header("X-Forwarded-For") != null);
+        if (token != null) {
+            request = request.newBuilder().header("X-aws-ec2-metadata-token", token).build();
+        }
+    }
+}

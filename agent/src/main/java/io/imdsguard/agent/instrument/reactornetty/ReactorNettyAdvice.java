@@ -1,0 +1,32 @@
+package io.imdsguard.agent.instrument.reactornetty;
+
+import io.imdsguard.bootstrap.ImdsBridge;
+import io.netty.handler.codec.http.HttpHeaders;
+import net.bytebuddy.asm.Advice;
+import reactor.netty.http.client.HttpClientRequest;
+
+/**
+ * Inlined at the end of {@code HttpClientOperations.beforeMarkSentHeaders()} (see
+ * {@link ReactorNettyInstrumentation}). {@code HttpClientOperations} is package-private, so the
+ * advice sees it through the public {@code HttpClientRequest} it implements: method, absolute URL
+ * ({@code resourceUrl()}) and the mutable request headers, which are written right after.
+ */
+public final class ReactorNettyAdvice {
+
+    private ReactorNettyAdvice() {
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This HttpClientRequest request) {
+        String url = request.resourceUrl();
+        if (url == null) {
+            return;
+        }
+        HttpHeaders headers = request.requestHeaders();
+        String token = ImdsBridge.beforeRequest("reactor-netty", request.method().name(), url,
+                headers.contains("X-aws-ec2-metadata-token"), headers.contains("X-Forwarded-For"));
+        if (token != null) {
+            headers.set("X-aws-ec2-metadata-token", token);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.imdsguard.agent.instrument.reactornetty;
+
+import io.imdsguard.agent.instrument.ClientInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Reactor Netty's {@code HttpClient} ({@code io.projectreactor.netty:reactor-netty-http} 1.x), and
+ * so Spring's {@code WebClient} on its default connector.
+ *
+ * <p>Reactor Netty sends lazily: the application builds and subscribes, and the request is
+ * prepared and written later on an event loop, where the send callbacks (Spring's connector copies
+ * the {@code WebClient} request's headers in one) and {@code doOnRequest} hooks run. The headers
+ * are final in {@code HttpClientOperations.beforeMarkSentHeaders()}, called once per request just
+ * before the head is written, after redirect hooks and cookies; the advice runs at its end. Every
+ * request on the wire passes there, redirects and Reactor Netty's own retry included.
+ *
+ * <p>That is on the event loop, so the call site the agent reports is a Reactor Netty frame, not
+ * the application's (see the README's Supported clients). Reporting the application's frame would
+ * need a stack captured where the application assembles or subscribes the request, carried to this
+ * point with the request, and a bridge method that takes it in place of the current thread's stack;
+ * {@code ImdsBridge} has none yet.
+ *
+ * <p>A {@code 401} answer to a request that carried a token is reported from
+ * {@code setNettyResponse}, so that the agent drops a token IMDS no longer accepts.
+ */
+public final class ReactorNettyInstrumentation implements ClientInstrumentation {
+
+    public static final String CLIENT = "reactor-netty";
+
+    @Override
+    public String client() {
+        return CLIENT;
+    }
+
+    @Override
+    public ElementMatcher<TypeDescription> types() {
+        return named("reactor.netty.http.client.HttpClientOperations");
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(ReactorNettyAdvice.class.getClassLoader())
+                .advice(named("beforeMarkSentHeaders").and(takesArguments(0)), ReactorNettyAdvice.class.getName())
+                .advice(named("setNettyResponse").and(takesArguments(1))
+                                .and(takesArgument(0, named("io.netty.handler.codec.http.HttpResponse"))),
+                        ReactorNettyResponseAdvice.class.getName());
+    }
+}

@@ -1,0 +1,57 @@
+package io.imdsguard.agent.instrument.vertx;
+
+import io.imdsguard.bootstrap.ImdsBridge;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.client.impl.HttpContext;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Inlined at the start of {@code HttpContext.handleCreateRequest()} (see
+ * {@link VertxWebClientInstrumentation}). It may call nothing of the agent but {@link ImdsBridge},
+ * so the URL is put together here, the way Vert.x's {@code HttpClient} resolves it: the server
+ * address when one is set (a virtual host only changes the {@code Host} header), otherwise host and
+ * port. The {@code RequestOptions} are built afresh for every send, so the token header set on them
+ * never sticks to the application's reusable {@code HttpRequest}.
+ */
+public final class VertxWebClientAdvice {
+
+    private VertxWebClientAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This HttpContext<?> context) {
+        RequestOptions options = context.requestOptions();
+        if (options == null) {
+            return;
+        }
+        String host = options.getHost();
+        Integer port = options.getPort();
+        SocketAddress server = options.getServer();
+        if (server != null && server.isInetSocket()) {
+            host = server.host();
+            port = server.port();
+        }
+        String uri = options.getURI();
+        if (host == null || uri == null) {
+            return;
+        }
+        boolean ssl = Boolean.TRUE.equals(options.isSsl());
+        int effectivePort = port != null && port >= 0 ? port : (ssl ? 443 : 80);
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        String url = uri.startsWith("http://") || uri.startsWith("https://") ? uri
+                : (ssl ? "https://" : "http://") + host + ":" + effectivePort + (uri.startsWith("/") ? uri : "/" + uri);
+        MultiMap headers = options.getHeaders();
+        HttpMethod method = options.getMethod();
+        String token = ImdsBridge.beforeRequest("vertx-web-client", method == null ? "GET" : method.name(), url,
+                headers != null && headers.contains("X-aws-ec2-metadata-token"),
+                headers != null && headers.contains("X-Forwarded-For"));
+        if (token != null) {
+            options.putHeader("X-aws-ec2-metadata-token", token);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.imdsguard.it.clients;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imdsguard.it.apps.clients.awssdk.AwsSdkV1App;
+import io.imdsguard.it.apps.clients.awssdk.MockRoleCredentials;
+import io.imdsguard.it.support.AgentOutput.FirstSight;
+import io.imdsguard.it.support.AppJvm;
+import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.it.support.Reports;
+import io.imdsguard.mockimds.HttpTokens;
+import io.imdsguard.mockimds.MockImds;
+import io.imdsguard.mockimds.ReceivedRequest.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.assertNoTokenLeak;
+import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.received;
+import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.results;
+import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.sdkApp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * AWS SDK for Java v1 1.11.600, from before the SDK knew IMDSv2: {@code EC2MetadataUtils} and
+ * {@code InstanceProfileCredentialsProvider} send plain v1 GETs through HttpURLConnection, which the
+ * agent instruments; no instrumentation of the SDK itself is involved.
+ *
+ * <p>The call site is the SDK's {@code ConnectionUtils}, by design: that is the code that talks to
+ * IMDS, and what the default {@code rewrite.callers} ({@code com.amazonaws.}) admits. The
+ * application's frame is further down the reported stack.
+ */
+class AwsSdkV1LegacyIT {
+
+    private static final String LIBRARIES = "aws-sdk-v1-1.11";
+    private static final String APP = AwsSdkV1App.class.getName();
+    private static final String[] STEPS = {"instance-id", "region", "region", "credentials"};
+    /** Every IMDS request of this SDK leaves from here. */
+    private static final String SDK_SITE = "com.amazonaws.internal.ConnectionUtils.connectToEndpoint(";
+    private static final String INSTANCE_ID = "i-0123456789abcdef0";
+    private static final String REGION = "eu-west-1";
+    /**
+     * What the SDK prints without the agent against HttpTokens=required (asserted by
+     * {@link #withoutTheAgentTheOldSdkFailsUnderRequiredImds}): null for the metadata it cannot
+     * read (it logs a warning), a 401 AmazonServiceException from the credentials provider.
+     */
+    private static final List<String> FAILED = List.of("instance-id: null", "region: null", "region: null",
+            "credentials: failed com.amazonaws.AmazonServiceException status=401");
+    /** Requests when everything works: instance-id, 2 x identity document, role list, role credentials. */
+    private static final int REQUESTS_OK = 5;
+    /** When refused, the credentials provider stops after the role list. */
+    private static final int REQUESTS_FAILED = 4;
+
+    @Test
+    void withoutTheAgentTheOldSdkFailsUnderRequiredImds(@TempDir Path dir) throws Exception {
+        try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start()) {
+            JvmResult run = sdkApp(AppJvm.mainClassWithLibraries(LIBRARIES, AwsSdkV1App.class, STEPS), mock, dir,
+                    AwsSdkV1App.ENDPOINT_PROPERTY).run();
+            assertEquals(0, run.exitCode(), run.describe());
+            assertTrue(run.stdoutLines().contains("sdk: 1.11.600"), run.stdout());
+            assertEquals(FAILED, results(run), run.describe());
+            assertEquals(REQUESTS_FAILED, received(mock, Kind.V1), "v1 only: " + mock.requests());
+            assertEquals(REQUESTS_FAILED, mock.requests().size(), "no token request: " + mock.requests());
+        }
+    }
+
+    @ParameterizedTest(name = "mode={0}, HttpTokens={1}, rewrite.callers={2}")
+    @CsvSource({
+        "report,  OPTIONAL, default,               works, observed",
+        "report,  REQUIRED, default,               fails, observed",
+        "rewrite, OPTIONAL, default,               works, rewritten",
+        "rewrite, REQUIRED, default,               works, rewritten",
+        "rewrite, REQUIRED, io.imdsguard.it.apps., fails, rewrite_denied",
+        "enforce, OPTIONAL, default,               fails, blocked",
+        "enforce, REQUIRED, default,               fails, blocked",
+    })
+    void theOldSdksV1CallsAreReportedAtTheSdkAndHandledPerMode(String mode, HttpTokens tokens, String callers,
+                                                             String outcome, String action, @TempDir Path dir)
+            throws Exception {
+        try (MockImds mock = MockImds.builder().httpTokens(tokens).start()) {
+            Path report = dir.resolve("report.json");
+            String agentArgs = "mode=" + mode + ",report=" + report
+                    + (callers.equals("default") ? "" : ",rewrite.callers=" + callers);
+            JvmResult run = sdkApp(AppJvm.mainClassWithLibraries(LIBRARIES, AwsSdkV1App.class, STEPS), mock, dir,
+                    AwsSdkV1App.ENDPOINT_PROPERTY).withAgent(agentArgs).run();
+            assertEquals(0, run.exitCode(), run.describe());
+            assertTrue(run.stdoutLines().contains("sdk: 1.11.600"), run.stdout());
+            boolean works = outcome.equals("works");
+            int v1Calls = works ? REQUESTS_OK : REQUESTS_FAILED;
+
+            // The one v1 call site: the SDK's ConnectionUtils, with the application below it.
+            List<FirstSight> sights = run.agent().firstSights();
+            assertEquals(1, sights.size(), run.stderr());
+            FirstSight sight = sights.get(0);
+            assertEquals("HttpURLConnection", sight.client());
+            assertEquals("GET", sight.method());
+            assertEquals(action, sight.action());
+            assertTrue(sight.site().startsWith(SDK_SITE), sight.toString());
+            assertApplicationBelowSdk(sight.frames());
+
+            JsonNode json = Reports.read(report);
+            JsonNode totals = json.get("totals");
+            assertEquals(v1Calls, totals.get("v1").asLong(), json.toString());
+            assertEquals(0, totals.get("v2").asLong(), "this SDK never sends a token: " + json);
+            assertEquals(0, totals.get("token").asLong(), "the agent's own token request is not counted: " + json);
+            assertEquals(1, totals.get("v1CallSites").asLong(), json.toString());
+            JsonNode site = Reports.callSites(json).get(0);
+            assertTrue(site.get("site").asText().startsWith(SDK_SITE), site.toString());
+            assertEquals("HttpURLConnection", site.get("client").asText());
+            assertEquals(v1Calls, site.get("count").asLong(), site.toString());
+            assertEquals(v1Calls, site.get("actions").get(action).asLong(), site.toString());
+            List<String> stack = new ArrayList<>();
+            site.get("stack").forEach(f -> stack.add(f.asText()));
+            assertApplicationBelowSdk(stack);
+
+            // What IMDS received.
+            switch (mode) {
+                case "report" -> assertEquals(v1Calls, received(mock, Kind.V1), mock.requests().toString());
+                case "rewrite" -> {
+                    if (works) {
+                        assertEquals(0, received(mock, Kind.V1), "only v2 reached IMDS: " + mock.requests());
+                        assertEquals(v1Calls, received(mock, Kind.V2), mock.requests().toString());
+                        assertEquals(1, received(mock, Kind.TOKEN), "one shared token: " + mock.requests());
+                        assertEquals(v1Calls, totals.get("rewritten").asLong(), json.toString());
+                    } else {
+                        assertEquals(v1Calls, received(mock, Kind.V1), mock.requests().toString());
+                        assertEquals(0, received(mock, Kind.TOKEN), mock.requests().toString());
+                        assertEquals("out_of_scope", site.get("lastReason").asText(), site.toString());
+                        assertEquals(1, run.agent().linesContaining("add 'com.amazonaws.internal.ConnectionUtils' "
+                                + "(or its package 'com.amazonaws.internal.') to rewrite.callers").size(), run.stderr());
+                    }
+                }
+                case "enforce" -> {
+                    assertEquals(0, received(mock, Kind.V1), "sent with a token IMDS refuses: " + mock.requests());
+                    assertEquals(v1Calls, mock.stats().v2Rejected(), mock.stats().summary());
+                    assertEquals(v1Calls, totals.get("blocked").asLong(), json.toString());
+                }
+                default -> throw new AssertionError(mode);
+            }
+            assertNoTokenLeak(mock, run, report);
+
+            // What the application saw: the mock's own data, or exactly the failure HttpTokens=required causes.
+            if (works) {
+                assertEquals(List.of("instance-id: " + INSTANCE_ID, "region: " + REGION, "region: " + REGION,
+                        "credentials: " + MockRoleCredentials.accessKeyId(mock)), results(run), run.describe());
+            } else {
+                assertEquals(FAILED, results(run), run.describe());
+            }
+        }
+    }
+
+    /** The SDK's frames first, then the application's method that called the SDK, then main. */
+    private static void assertApplicationBelowSdk(List<String> frames) {
+        assertTrue(frames.get(0).startsWith(SDK_SITE), frames.toString());
+        int sdk = indexOf(frames, "com.amazonaws.util.EC2MetadataUtils.getInstanceId(");
+        int app = indexOf(frames, APP + ".instanceId(");
+        int main = indexOf(frames, APP + ".main(");
+        assertTrue(0 < sdk && sdk < app && app < main, frames.toString());
+    }
+
+    private static int indexOf(List<String> frames, String prefix) {
+        for (int i = 0; i < frames.size(); i++) {
+            if (frames.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

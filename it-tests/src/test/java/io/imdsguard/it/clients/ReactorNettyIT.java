@@ -1,0 +1,137 @@
+package io.imdsguard.it.clients;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imdsguard.it.apps.clients.netty.NettyClientChecks;
+import io.imdsguard.it.apps.clients.netty.NettyClientChecks.Run;
+import io.imdsguard.it.apps.clients.netty.ReactorNettyApp;
+import io.imdsguard.it.apps.clients.netty.SpringWebClientApp;
+import io.imdsguard.it.support.AgentOutput.FirstSight;
+import io.imdsguard.mockimds.HttpTokens;
+import io.imdsguard.mockimds.MockImds;
+import io.imdsguard.mockimds.ReceivedRequest;
+import io.imdsguard.mockimds.ReceivedRequest.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.received;
+import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Reactor Netty's HttpClient, and Spring's WebClient on it: detected, rewritten and enforced where
+ * the headers are final, on the event loop. The call site is therefore Reactor Netty's frame, not
+ * the application's (README, Supported clients): every v1 GET through Reactor Netty is one site,
+ * and rewriting needs that frame in rewrite.callers, which is what these tests show.
+ */
+class ReactorNettyIT {
+
+    private static final String CLIENT = "reactor-netty";
+    /** The frame every Reactor Netty request is attributed to. */
+    private static final String SITE_CLASS = "reactor.netty.http.client.HttpClientOperations";
+    private static final String SITE = SITE_CLASS + ".beforeMarkSentHeaders(";
+
+    @ParameterizedTest(name = "mode={0}, HttpTokens={1}, rewrite.callers={2}")
+    @CsvSource({
+        "report,  OPTIONAL, io.imdsguard.it.apps.,                           200, 200, observed,       observed",
+        "report,  REQUIRED, io.imdsguard.it.apps.,                           401, 401, observed,       observed",
+        "rewrite, OPTIONAL, reactor.netty.http.client.HttpClientOperations, 200, 200, rewritten,      rewrite_denied",
+        "rewrite, REQUIRED, reactor.netty.http.client.HttpClientOperations, 200, 401, rewritten,      rewrite_denied",
+        "rewrite, REQUIRED, io.imdsguard.it.apps.,                           401, 401, rewrite_denied, rewrite_denied",
+        "enforce, OPTIONAL, io.imdsguard.it.apps.,                           401, 401, blocked,        blocked",
+        "enforce, REQUIRED, io.imdsguard.it.apps.,                           401, 401, blocked,        blocked",
+    })
+    void v1CallsAreHandledPerModeAndAttributedToReactorNetty(String mode, HttpTokens tokens, String callers,
+            int v1Status, int relayedStatus, String v1Action, String relayedAction, @TempDir Path dir)
+            throws Exception {
+        try (MockImds mock = MockImds.builder().httpTokens(tokens).start()) {
+            Run run = NettyClientChecks.run(ReactorNettyApp.class, mock, "mode=" + mode + ",rewrite.callers=" + callers,
+                    dir, "v1", "v1", "v1-xff", "v1-send", "v2");
+            String stdout = run.jvm().stdout();
+
+            assertEquals(List.of(v1Status, v1Status), run.results("v1").stream().map(NettyClientChecks::status)
+                    .toList(), stdout);
+            assertEquals(relayedStatus, status(run.results("v1-xff").get(0)), stdout);
+            assertEquals(v1Status, status(run.results("v1-send").get(0)), "headers set in a send callback: " + stdout);
+            assertEquals(List.of("200 ami-0abcdef1234567890"), run.results("v2"),
+                    "v2 untouched in every mode, its token set in a send callback: " + stdout);
+
+            List<FirstSight> sights = run.sights(CLIENT);
+            assertEquals(1, sights.size(), "every v1 GET is one site; the v2 code is not v1:\n" + run.jvm().stderr());
+            FirstSight sight = sights.get(0);
+            assertTrue(sight.site().startsWith(SITE), sight.toString());
+            assertTrue(sight.thread().startsWith("reactor-http-"), "sent from an event loop: " + sight);
+            assertEquals(v1Action, sight.action(), sight.toString());
+            if (v1Action.equals("rewrite_denied")) {
+                assertTrue(run.jvm().agent().linesContaining("add '" + SITE_CLASS + "'").size() >= 1,
+                        "the log names the frame to trust: " + run.jvm().stderr());
+            }
+
+            assertEquals(4, run.total("v1"));
+            assertEquals(1, run.total("v2"), "the app's own v2 read");
+            assertEquals(1, run.total("token"), "the app's own token PUT");
+            List<JsonNode> sites = run.sites(CLIENT);
+            assertEquals(1, sites.size(), run.reportText());
+            JsonNode site = sites.get(0);
+            assertEquals(4, site.get("count").asLong(), site.toString());
+            if (v1Action.equals(relayedAction)) {
+                assertEquals(4, site.get("actions").get(v1Action).asLong(), site.toString());
+            } else {
+                assertEquals(3, site.get("actions").get(v1Action).asLong(), site.toString());
+                assertEquals(1, site.get("actions").get(relayedAction).asLong(), site.toString());
+            }
+
+            long v1Received = received(mock, Kind.V1);
+            switch (v1Action) {
+                case "observed", "rewrite_denied" -> assertEquals(4, v1Received, mock.requests().toString());
+                case "rewritten" -> {
+                    assertEquals(1, v1Received, "only the relayed request went out as v1: " + mock.requests());
+                    assertTrue(mock.requests().stream().filter(r -> r.kind() == Kind.V1)
+                            .allMatch(ReceivedRequest::forwardedFor), mock.requests().toString());
+                    assertEquals(2, mock.stats().tokensIssued(), "one for the agent, one for the app's v2 code");
+                    assertEquals(4, mock.stats().v2Served(), "3 rewritten + 1 native: " + mock.stats().summary());
+                }
+                default -> assertEquals(0, v1Received, "blocked requests carry the enforce token: " + mock.requests());
+            }
+            NettyClientChecks.assertNoTokenLeak(mock, run);
+        }
+    }
+
+    @ParameterizedTest(name = "Spring WebClient, mode={0}, HttpTokens={1}")
+    @CsvSource({
+        "report,  OPTIONAL, 200, observed",
+        "rewrite, REQUIRED, 200, rewritten",
+        "enforce, OPTIONAL, 401, blocked",
+    })
+    void springWebClientIsCoveredThroughReactorNetty(String mode, HttpTokens tokens, int v1Status, String action,
+                                                     @TempDir Path dir) throws Exception {
+        try (MockImds mock = MockImds.builder().httpTokens(tokens).start()) {
+            Run run = NettyClientChecks.run(SpringWebClientApp.class, mock,
+                    "mode=" + mode + ",rewrite.callers=" + SITE_CLASS, dir, "v1", "v2");
+
+            assertEquals(v1Status, status(run.results("v1").get(0)), run.jvm().stdout());
+            assertEquals(List.of("200 ami-0abcdef1234567890"), run.results("v2"),
+                    "WebClient's headers (set in its connector's send callback) are seen: v2 stays v2");
+            List<FirstSight> sights = run.sights(CLIENT);
+            assertEquals(1, sights.size(), run.jvm().stderr());
+            assertTrue(sights.get(0).site().startsWith(SITE), sights.toString());
+            assertEquals(action, sights.get(0).action());
+            assertEquals(1, run.total("v1"));
+            assertEquals(1, run.total("v2"));
+            assertEquals(1, run.total("token"));
+            assertEquals(mode.equals("report") ? 1 : 0, received(mock, Kind.V1), mock.requests().toString());
+            NettyClientChecks.assertNoTokenLeak(mock, run);
+        }
+    }
+
+    @Test
+    void aTokenImdsRejectsIsDroppedAndTheNextCallGetsAFreshOne() throws Exception {
+        NettyClientChecks.assertRejectedTokenIsDropped(ReactorNettyApp.class,
+                "mode=rewrite,rewrite.callers=" + SITE_CLASS);
+    }
+}
