@@ -39,6 +39,14 @@ class RestTemplateIT {
                 .runAndCheck(() -> AppJvm.mainClass(RestTemplateApp.class, "default", "2"), mode, httpTokens, dir);
     }
 
+    @ParameterizedTest(name = "Spring 6, OkHttp3ClientHttpRequestFactory: mode={0}, HttpTokens={1}")
+    @CsvSource({"report, OPTIONAL", "rewrite, REQUIRED", "enforce, OPTIONAL"})
+    void spring6WithTheOkHttpFactoryIsSeenAsOkHttp(String mode, HttpTokens httpTokens, @TempDir Path dir)
+            throws Exception {
+        new ClientMatrix(RestTemplateApp.class, method -> "okhttp")
+                .runAndCheck(() -> AppJvm.mainClass(RestTemplateApp.class, "okhttp", "2"), mode, httpTokens, dir);
+    }
+
     @ParameterizedTest(name = "Spring 5.3, HttpComponentsClientHttpRequestFactory: mode={0}, HttpTokens={1}")
     @CsvSource({"report, OPTIONAL", "rewrite, REQUIRED", "enforce, OPTIONAL"})
     void spring5WithTheApacheFactoryIsSeenAsHttpClient4(String mode, HttpTokens httpTokens, @TempDir Path dir)

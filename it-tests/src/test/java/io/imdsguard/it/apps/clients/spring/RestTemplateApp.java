@@ -26,8 +26,11 @@ public final class RestTemplateApp {
 
     public static void main(String[] args) {
         endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-        rest = "apache".equals(args[0]) ? new RestTemplate(new HttpComponentsClientHttpRequestFactory())
-                : new RestTemplate();
+        rest = switch (args[0]) {
+            case "apache" -> new RestTemplate(new HttpComponentsClientHttpRequestFactory());
+            case "okhttp" -> new RestTemplate(okHttpFactory());
+            default -> new RestTemplate();
+        };
         int reps = Integer.parseInt(args[1]);
         for (int i = 0; i < reps; i++) {
             Calls.print("v1GetForObject", RestTemplateApp::v1GetForObject);
@@ -35,6 +38,12 @@ public final class RestTemplateApp {
             Calls.print("v2Exchange", RestTemplateApp::v2Exchange);
         }
         System.out.println("done");
+    }
+
+    /** Spring 6 still ships the OkHttp factory, deprecated; legacy services use it. */
+    @SuppressWarnings("removal")
+    private static org.springframework.http.client.ClientHttpRequestFactory okHttpFactory() {
+        return new org.springframework.http.client.OkHttp3ClientHttpRequestFactory();
     }
 
     static String v1GetForObject() {
