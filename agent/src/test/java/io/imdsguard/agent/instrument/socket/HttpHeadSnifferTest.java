@@ -11,6 +11,11 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The head reader on bytes in memory: no socket is opened, so the IMDS address in a request line
+ * here is only text. (Traffic to that address is only ever sent by LiteralImdsAddressIT, inside a
+ * loopback-only network namespace made with unshare -rn.)
+ */
 class HttpHeadSnifferTest {
 
     private static final Charset LATIN_1 = Charset.forName("ISO-8859-1");

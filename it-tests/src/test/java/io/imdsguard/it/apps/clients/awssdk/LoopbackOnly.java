@@ -5,7 +5,8 @@ import java.net.URI;
 /**
  * The AWS SDKs fall back to the real IMDS address (169.254.169.254) when their endpoint override is
  * missing. The test apps call this first, so that a mistake in a test stops the app before the SDK
- * sends anything, instead of reaching for a real IMDS.
+ * sends anything, instead of reaching for a real IMDS. (The only test that uses IMDS's real address,
+ * LiteralImdsAddressIT, does so inside a loopback-only network namespace made with unshare -rn.)
  */
 final class LoopbackOnly {
 
