@@ -44,6 +44,7 @@ public final class Instrumentations {
         // touches sun.misc.Unsafe, which JDK 24+ reports on standard error. The property name is
         // relocated with Byte Buddy, so this never affects an application's own Byte Buddy.
         System.setProperty(Nexus.PROPERTY, "true");
+        AdviceHooks.logTo(log);
         AgentBuilder builder = new AgentBuilder.Default()
                 // JDK classes are already loaded: they can only be retransformed, and retransformation
                 // cannot add fields or methods, so advice is inlined and the class format kept.

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.apachehttpclient5;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -44,8 +45,7 @@ public final class ApacheHttpAsyncClient5Instrumentation implements ClientInstru
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(ApacheHttpAsyncClient5Advice.class.getClassLoader())
+        return AdviceHooks.of(client(), ApacheHttpAsyncClient5Advice.class.getClassLoader())
                 // 5 arguments in 5.4, 4 in 5.1 (which hands it a copy of the request as well).
                 .advice(named("executeImmediate")
                         .and(takesArgument(0, named("org.apache.hc.core5.http.HttpRequest"))),

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.apachehttpclient5;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -36,8 +37,7 @@ public final class ApacheHttpClient5Instrumentation implements ClientInstrumenta
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(ApacheHttpClient5Advice.class.getClassLoader())
+        return AdviceHooks.of(client(), ApacheHttpClient5Advice.class.getClassLoader())
                 .advice(named("doExecute").and(takesArguments(3))
                         .and(takesArgument(0, named("org.apache.hc.core5.http.HttpHost")))
                         .and(takesArgument(1, named("org.apache.hc.core5.http.ClassicHttpRequest")))

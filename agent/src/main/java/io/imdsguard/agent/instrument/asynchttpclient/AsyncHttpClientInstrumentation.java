@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.asynchttpclient;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -43,8 +44,7 @@ public final class AsyncHttpClientInstrumentation implements ClientInstrumentati
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(AsyncHttpClientAdvice.class.getClassLoader())
+        return AdviceHooks.of(client(), AsyncHttpClientAdvice.class.getClassLoader())
                 .advice(named("execute").and(takesArguments(2))
                                 .and(takesArgument(0, named("org.asynchttpclient.Request")))
                                 .and(takesArgument(1, named("org.asynchttpclient.AsyncHandler"))),

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.httpurlconnection;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -25,8 +26,7 @@ public final class HttpUrlConnectionInstrumentation implements ClientInstrumenta
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(HttpUrlConnectionAdvice.class.getClassLoader())
+        return AdviceHooks.of(client(), HttpUrlConnectionAdvice.class.getClassLoader())
                 .advice(namedOneOf("connect", "getInputStream", "getOutputStream").and(takesArguments(0))
                         .and(isPublic()), HttpUrlConnectionAdvice.class.getName())
                 .advice(named("getInputStream").and(takesArguments(0)).and(isPublic()),

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.jdkhttpclient;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -23,8 +24,7 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(JdkHttpClientAdvice.class.getClassLoader())
+        return AdviceHooks.of(client(), JdkHttpClientAdvice.class.getClassLoader())
                 .advice(named("sendAsync").and(takesArguments(4)), JdkHttpClientAdvice.class.getName());
     }
 }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.jetty;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -82,8 +83,7 @@ public final class JettyInstrumentation implements ClientInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(JettyInstrumentation.class.getClassLoader())
+        return AdviceHooks.of(client(), JettyInstrumentation.class.getClassLoader())
                 .advice(isDeclaredBy(named(destination)).and(named("send")).and(takesArguments(2))
                         .and(takesArgument(0, named(requestArgument)))
                         .and(takesArgument(1, named(listenerArgument))), sendAdvice)

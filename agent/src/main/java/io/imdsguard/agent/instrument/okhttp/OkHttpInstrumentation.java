@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.okhttp;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -44,8 +45,7 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(OkHttpNewCallAdvice.class.getClassLoader())
+        return AdviceHooks.of(client(), OkHttpNewCallAdvice.class.getClassLoader())
                 .advice(named("newCall").and(takesArguments(1)).and(takesArgument(0, named("okhttp3.Request"))),
                         OkHttpNewCallAdvice.class.getName())
                 .advice(named("getResponseWithInterceptorChain").or(named("getResponseWithInterceptorChain$okhttp"))

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.reactornetty;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -45,8 +46,7 @@ public final class ReactorNettyInstrumentation implements ClientInstrumentation 
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(ReactorNettyAdvice.class.getClassLoader())
+        return AdviceHooks.of(client(), ReactorNettyAdvice.class.getClassLoader())
                 .advice(named("beforeMarkSentHeaders").and(takesArguments(0)), ReactorNettyAdvice.class.getName())
                 .advice(named("setNettyResponse").and(takesArguments(1))
                                 .and(takesArgument(0, named("io.netty.handler.codec.http.HttpResponse"))),

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.socket;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -26,8 +27,7 @@ public final class SocketInstrumentation implements ClientInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(SocketAdvice.class.getClassLoader())
+        return AdviceHooks.of(client(), SocketAdvice.class.getClassLoader())
                 .advice(named("getOutputStream").and(takesArguments(0)), SocketAdvice.class.getName());
     }
 }

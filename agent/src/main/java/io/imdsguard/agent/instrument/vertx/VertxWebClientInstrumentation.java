@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.vertx;
 
+import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -40,8 +41,7 @@ public final class VertxWebClientInstrumentation implements ClientInstrumentatio
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
-                .include(VertxWebClientAdvice.class.getClassLoader())
+        return AdviceHooks.of(client(), VertxWebClientAdvice.class.getClassLoader())
                 .advice(named("handleCreateRequest").and(takesArguments(0)), VertxWebClientAdvice.class.getName())
                 .advice(named("receiveResponse").and(takesArguments(1))
                                 .and(takesArgument(0, named("io.vertx.core.http.HttpClientResponse"))),
