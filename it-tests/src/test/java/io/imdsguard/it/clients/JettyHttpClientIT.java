@@ -5,6 +5,7 @@ import io.imdsguard.it.apps.clients.jetty.JettyClientApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.it.support.ModeMatrix;
 import io.imdsguard.it.support.PlainHttpServer;
 import io.imdsguard.it.support.Reports;
 import io.imdsguard.mockimds.HttpTokens;
@@ -19,7 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,16 +47,7 @@ class JettyHttpClientIT {
             Map.of("jetty-9.4", "9.4.57.v20241219", "jetty-11", "11.0.24", "jetty-12", "12.0.39");
 
     static Stream<Arguments> matrix() {
-        List<Arguments> cases = new ArrayList<>();
-        for (String libraries : List.of("jetty-9.4", "jetty-11", "jetty-12")) {
-            cases.add(Arguments.of(libraries, "report", HttpTokens.OPTIONAL, "200", "observed"));
-            cases.add(Arguments.of(libraries, "report", HttpTokens.REQUIRED, "401", "observed"));
-            cases.add(Arguments.of(libraries, "rewrite", HttpTokens.OPTIONAL, "200", "rewritten"));
-            cases.add(Arguments.of(libraries, "rewrite", HttpTokens.REQUIRED, "200", "rewritten"));
-            cases.add(Arguments.of(libraries, "enforce", HttpTokens.OPTIONAL, "401", "blocked"));
-            cases.add(Arguments.of(libraries, "enforce", HttpTokens.REQUIRED, "401", "blocked"));
-        }
-        return cases.stream();
+        return ModeMatrix.forEach("jetty-9.4", "jetty-11", "jetty-12");
     }
 
     @ParameterizedTest(name = "{0}: mode={1}, HttpTokens={2}")

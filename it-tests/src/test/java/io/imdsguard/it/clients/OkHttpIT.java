@@ -5,6 +5,7 @@ import io.imdsguard.it.apps.clients.okhttp.OkHttpApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.it.support.ModeMatrix;
 import io.imdsguard.it.support.Reports;
 import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.ImdsStats;
@@ -44,16 +45,7 @@ class OkHttpIT {
     private static final String AMI = "ami-0abcdef1234567890";
 
     static Stream<Arguments> matrix() {
-        List<Arguments> cases = new java.util.ArrayList<>();
-        for (String libraries : List.of("okhttp-3.14", "okhttp-4.12")) {
-            cases.add(Arguments.of(libraries, "report", HttpTokens.OPTIONAL, "200", "observed"));
-            cases.add(Arguments.of(libraries, "report", HttpTokens.REQUIRED, "401", "observed"));
-            cases.add(Arguments.of(libraries, "rewrite", HttpTokens.OPTIONAL, "200", "rewritten"));
-            cases.add(Arguments.of(libraries, "rewrite", HttpTokens.REQUIRED, "200", "rewritten"));
-            cases.add(Arguments.of(libraries, "enforce", HttpTokens.OPTIONAL, "401", "blocked"));
-            cases.add(Arguments.of(libraries, "enforce", HttpTokens.REQUIRED, "401", "blocked"));
-        }
-        return cases.stream();
+        return ModeMatrix.forEach("okhttp-3.14", "okhttp-4.12");
     }
 
     @ParameterizedTest(name = "{0}: mode={1}, HttpTokens={2}")

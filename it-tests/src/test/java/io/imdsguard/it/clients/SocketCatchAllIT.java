@@ -10,7 +10,7 @@ import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.MockImds;
 import io.imdsguard.mockimds.ReceivedRequest;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -27,14 +27,7 @@ class SocketCatchAllIT {
     private static final int REPS = 2;
 
     @ParameterizedTest(name = "mode={0}, HttpTokens={1}")
-    @CsvSource({
-        "report,  OPTIONAL, 200, observed",
-        "report,  REQUIRED, 401, observed",
-        "rewrite, OPTIONAL, 200, rewritten",
-        "rewrite, REQUIRED, 200, rewritten",
-        "enforce, OPTIONAL, 401, blocked",
-        "enforce, REQUIRED, 401, blocked",
-    })
+    @MethodSource("io.imdsguard.it.support.ModeMatrix#cases")
     void aRawSocketRequestIsDetectedAndHandledPerMode(String mode, HttpTokens tokens, String expectedStatus,
                                                       String action, @TempDir Path dir) throws Exception {
         try (MockImds mock = MockImds.builder().httpTokens(tokens).start()) {
