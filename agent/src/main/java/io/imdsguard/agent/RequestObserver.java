@@ -41,14 +41,22 @@ public final class RequestObserver {
     }
 
     public Decision handle(ImdsRequest request) {
+        return handle(request, null);
+    }
+
+    /**
+     * @param origin where the application made the request, for clients that send it from another
+     *               thread; null when the request is being made on this thread, right now
+     */
+    public Decision handle(ImdsRequest request, CallOrigin origin) {
         ImdsVersion version = RequestClassifier.classify(request);
         Decision decision;
         if (version == ImdsVersion.V1) {
             // The stack is walked only for v1 calls: those are the ones a user must find and fix,
             // and the rewrite scope is judged by their call site.
-            CallerFrames caller = CallerFrames.of(new Throwable().getStackTrace());
+            CallerFrames caller = CallerFrames.of(origin != null ? origin.stack() : new Throwable().getStackTrace());
             decision = policy.decideV1(request, caller);
-            String thread = Thread.currentThread().getName();
+            String thread = origin != null ? origin.thread() : Thread.currentThread().getName();
             CallSiteRegistry.Sighting sighting = callSites.record(request, caller, thread, System.currentTimeMillis());
             if (sighting.site() != null) {
                 sighting.site().acted(decision.action(), decision.reason());

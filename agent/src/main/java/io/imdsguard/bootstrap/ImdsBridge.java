@@ -73,6 +73,43 @@ public final class ImdsBridge {
         }
     }
 
+    public static void rememberCallSite(Object key, String url) {
+        ImdsRequestListener current = listener;
+        if (current == null || key == null) {
+            return;
+        }
+        try {
+            current.rememberCallSite(key, url);
+        } catch (Throwable ignored) {
+            // see beforeConnect
+        }
+    }
+
+    public static void passCallSite(Object from, Object to) {
+        ImdsRequestListener current = listener;
+        if (current == null || from == null || to == null) {
+            return;
+        }
+        try {
+            current.passCallSite(from, to);
+        } catch (Throwable ignored) {
+            // see beforeConnect
+        }
+    }
+
+    public static String beforeRequestFor(Object key, String client, String method, String url,
+                                          boolean carriesToken, boolean forwardedFor) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return null;
+        }
+        try {
+            return current.beforeRequestFor(key, client, method, url, carriesToken, forwardedFor);
+        } catch (Throwable ignored) {
+            return null;
+        }
+    }
+
     public static void unauthorized(String url, String sentToken) {
         ImdsRequestListener current = listener;
         if (current == null || sentToken == null) {

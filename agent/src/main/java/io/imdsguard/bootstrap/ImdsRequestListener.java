@@ -44,6 +44,20 @@ public interface ImdsRequestListener {
      */
     String beforeRequest(String client, String method, String url, boolean carriesToken, boolean forwardedFor);
 
+    /**
+     * For clients that send from another thread than the one that made the request: remember, under
+     * {@code key}, where the application made a request to {@code url} (only IMDS requests are
+     * remembered).
+     */
+    void rememberCallSite(Object key, String url);
+
+    /** What was remembered under {@code from} now also holds for {@code to}. */
+    void passCallSite(Object from, Object to);
+
+    /** {@link #beforeRequest}, attributed to the call site remembered under {@code key}, if any. */
+    String beforeRequestFor(Object key, String client, String method, String url, boolean carriesToken,
+                            boolean forwardedFor);
+
     /** A library's request to {@code url} that carried {@code sentToken} was answered 401. */
     void unauthorized(String url, String sentToken);
 

@@ -20,6 +20,7 @@ public final class CallerFrames {
         "org.apache.http.", "org.apache.hc.", "okhttp3.", "okio.", "retrofit2.",
         "io.netty.", "reactor.netty.", "reactor.core.", "org.asynchttpclient.", "io.vertx.",
         "org.eclipse.jetty.", "org.springframework.web.client.", "org.springframework.http.",
+        "org.springframework.web.reactive.function.client.",
         "kotlin.", "kotlinx.coroutines.",
     };
 

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument;
 
+import io.imdsguard.agent.CallOrigin;
 import io.imdsguard.agent.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
@@ -34,6 +35,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final JdkHttpRequests httpRequests = new JdkHttpRequests();
     private final JdkHttpRetry retry;
     private final SocketRequests sockets;
+    private final CarriedCallOrigins origins = new CarriedCallOrigins();
 
     /**
      * @param tokens the agent's tokens in rewrite mode, or null in the other modes
@@ -117,6 +119,11 @@ public final class ClientRequestListener implements ImdsRequestListener {
     @Override
     public String beforeRequest(String client, String method, String url, boolean carriesToken,
                                 boolean forwardedFor) {
+        return decide(null, client, method, url, carriesToken, forwardedFor);
+    }
+
+    private String decide(CallOrigin origin, String client, String method, String url, boolean carriesToken,
+                          boolean forwardedFor) {
         if (AgentOwnRequests.active()) {
             return null;
         }
@@ -126,11 +133,34 @@ public final class ClientRequestListener implements ImdsRequestListener {
                 return null;
             }
             return observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken, forwardedFor,
-                    parts.origin())).tokenHeader();
+                    parts.origin()), origin).tokenHeader();
         } catch (Throwable t) {
             log.internalError(client, t);
             return null;
         }
+    }
+
+    @Override
+    public void rememberCallSite(Object key, String url) {
+        try {
+            UrlParts parts = UrlParts.parse(url);
+            if (parts != null && endpoints.isImds(parts.host(), parts.port())) {
+                origins.remember(key, CallOrigin.here());
+            }
+        } catch (Throwable t) {
+            log.internalError("call-site capture", t);
+        }
+    }
+
+    @Override
+    public void passCallSite(Object from, Object to) {
+        origins.pass(from, to);
+    }
+
+    @Override
+    public String beforeRequestFor(Object key, String client, String method, String url, boolean carriesToken,
+                                   boolean forwardedFor) {
+        return decide(origins.get(key), client, method, url, carriesToken, forwardedFor);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.imdsguard.it.clients;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.clients.netty.NettyClientChecks;
 import io.imdsguard.it.apps.clients.netty.NettyClientChecks.Run;
 import io.imdsguard.it.apps.clients.netty.ReactorNettyApp;
@@ -18,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.APPS;
 import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.received;
 import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,32 +25,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Reactor Netty's HttpClient, and Spring's WebClient on it: detected, rewritten and enforced where
- * the headers are final, on the event loop. The call site is therefore Reactor Netty's frame, not
- * the application's (README, Supported clients): every v1 GET through Reactor Netty is one site,
- * and rewriting needs that frame in rewrite.callers, which is what these tests show.
+ * the headers are final, on the event loop, yet attributed to the application's code and thread,
+ * where the request was made.
  */
 class ReactorNettyIT {
 
     private static final String CLIENT = "reactor-netty";
-    /** The frame every Reactor Netty request is attributed to. */
-    private static final String SITE_CLASS = "reactor.netty.http.client.HttpClientOperations";
-    private static final String SITE = SITE_CLASS + ".beforeMarkSentHeaders(";
 
-    @ParameterizedTest(name = "mode={0}, HttpTokens={1}, rewrite.callers={2}")
+    @ParameterizedTest(name = "mode={0}, HttpTokens={1}")
     @CsvSource({
-        "report,  OPTIONAL, io.imdsguard.it.apps.,                           200, 200, observed,       observed",
-        "report,  REQUIRED, io.imdsguard.it.apps.,                           401, 401, observed,       observed",
-        "rewrite, OPTIONAL, reactor.netty.http.client.HttpClientOperations, 200, 200, rewritten,      rewrite_denied",
-        "rewrite, REQUIRED, reactor.netty.http.client.HttpClientOperations, 200, 401, rewritten,      rewrite_denied",
-        "rewrite, REQUIRED, io.imdsguard.it.apps.,                           401, 401, rewrite_denied, rewrite_denied",
-        "enforce, OPTIONAL, io.imdsguard.it.apps.,                           401, 401, blocked,        blocked",
-        "enforce, REQUIRED, io.imdsguard.it.apps.,                           401, 401, blocked,        blocked",
+        "report,  OPTIONAL, 200, 200, observed,  observed",
+        "report,  REQUIRED, 401, 401, observed,  observed",
+        "rewrite, OPTIONAL, 200, 200, rewritten, rewrite_denied",
+        "rewrite, REQUIRED, 200, 401, rewritten, rewrite_denied",
+        "enforce, OPTIONAL, 401, 401, blocked,   blocked",
+        "enforce, REQUIRED, 401, 401, blocked,   blocked",
     })
-    void v1CallsAreHandledPerModeAndAttributedToReactorNetty(String mode, HttpTokens tokens, String callers,
-            int v1Status, int relayedStatus, String v1Action, String relayedAction, @TempDir Path dir)
-            throws Exception {
+    void v1CallsAreReportedAtTheApplicationsCallSiteAndHandledPerMode(String mode, HttpTokens tokens, int v1Status,
+            int relayedStatus, String v1Action, String relayedAction, @TempDir Path dir) throws Exception {
         try (MockImds mock = MockImds.builder().httpTokens(tokens).start()) {
-            Run run = NettyClientChecks.run(ReactorNettyApp.class, mock, "mode=" + mode + ",rewrite.callers=" + callers,
+            Run run = NettyClientChecks.run(ReactorNettyApp.class, mock, "mode=" + mode + ",rewrite.callers=" + APPS,
                     dir, "v1", "v1", "v1-xff", "v1-send", "v2");
             String stdout = run.jvm().stdout();
 
@@ -61,35 +55,25 @@ class ReactorNettyIT {
             assertEquals(List.of("200 ami-0abcdef1234567890"), run.results("v2"),
                     "v2 untouched in every mode, its token set in a send callback: " + stdout);
 
+            // Sent from an event loop, yet attributed to the application's methods and thread.
             List<FirstSight> sights = run.sights(CLIENT);
-            assertEquals(1, sights.size(), "every v1 GET is one site; the v2 code is not v1:\n" + run.jvm().stderr());
-            FirstSight sight = sights.get(0);
-            assertTrue(sight.site().startsWith(SITE), sight.toString());
-            assertTrue(sight.thread().startsWith("reactor-http-"), "sent from an event loop: " + sight);
-            assertEquals(v1Action, sight.action(), sight.toString());
-            if (v1Action.equals("rewrite_denied")) {
-                assertTrue(run.jvm().agent().linesContaining("add '" + SITE_CLASS + "'").size() >= 1,
-                        "the log names the frame to trust: " + run.jvm().stderr());
-            }
+            assertEquals(3, sights.size(), "v1Read, v1Relayed, v1WithSendCallback; v2 is not v1:\n"
+                    + run.jvm().stderr());
+            String app = ReactorNettyApp.class.getName();
+            assertSight(sights, app + ".v1Read(", v1Action);
+            assertSight(sights, app + ".v1Relayed(", relayedAction);
+            assertSight(sights, app + ".v1WithSendCallback(", v1Action);
+            assertTrue(sights.stream().allMatch(s -> s.thread().equals("main")), "the caller's thread: " + sights);
 
             assertEquals(4, run.total("v1"));
             assertEquals(1, run.total("v2"), "the app's own v2 read");
             assertEquals(1, run.total("token"), "the app's own token PUT");
-            List<JsonNode> sites = run.sites(CLIENT);
-            assertEquals(1, sites.size(), run.reportText());
-            JsonNode site = sites.get(0);
-            assertEquals(4, site.get("count").asLong(), site.toString());
-            if (v1Action.equals(relayedAction)) {
-                assertEquals(4, site.get("actions").get(v1Action).asLong(), site.toString());
-            } else {
-                assertEquals(3, site.get("actions").get(v1Action).asLong(), site.toString());
-                assertEquals(1, site.get("actions").get(relayedAction).asLong(), site.toString());
-            }
+            assertEquals(3, run.total("v1CallSites"));
 
             long v1Received = received(mock, Kind.V1);
-            switch (v1Action) {
-                case "observed", "rewrite_denied" -> assertEquals(4, v1Received, mock.requests().toString());
-                case "rewritten" -> {
+            switch (mode) {
+                case "report" -> assertEquals(4, v1Received, mock.requests().toString());
+                case "rewrite" -> {
                     assertEquals(1, v1Received, "only the relayed request went out as v1: " + mock.requests());
                     assertTrue(mock.requests().stream().filter(r -> r.kind() == Kind.V1)
                             .allMatch(ReceivedRequest::forwardedFor), mock.requests().toString());
@@ -102,6 +86,12 @@ class ReactorNettyIT {
         }
     }
 
+    private static void assertSight(List<FirstSight> sights, String sitePrefix, String action) {
+        FirstSight sight = sights.stream().filter(s -> s.site().startsWith(sitePrefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no call site " + sitePrefix + " in " + sights));
+        assertEquals(action, sight.action(), sight.toString());
+    }
+
     @ParameterizedTest(name = "Spring WebClient, mode={0}, HttpTokens={1}")
     @CsvSource({
         "report,  OPTIONAL, 200, observed",
@@ -112,14 +102,15 @@ class ReactorNettyIT {
                                                      @TempDir Path dir) throws Exception {
         try (MockImds mock = MockImds.builder().httpTokens(tokens).start()) {
             Run run = NettyClientChecks.run(SpringWebClientApp.class, mock,
-                    "mode=" + mode + ",rewrite.callers=" + SITE_CLASS, dir, "v1", "v2");
+                    "mode=" + mode + ",rewrite.callers=" + APPS, dir, "v1", "v2");
 
             assertEquals(v1Status, status(run.results("v1").get(0)), run.jvm().stdout());
             assertEquals(List.of("200 ami-0abcdef1234567890"), run.results("v2"),
                     "WebClient's headers (set in its connector's send callback) are seen: v2 stays v2");
             List<FirstSight> sights = run.sights(CLIENT);
             assertEquals(1, sights.size(), run.jvm().stderr());
-            assertTrue(sights.get(0).site().startsWith(SITE), sights.toString());
+            assertTrue(sights.get(0).site().startsWith(SpringWebClientApp.class.getName() + "."), sights.toString());
+            assertEquals("main", sights.get(0).thread(), "where the application subscribed");
             assertEquals(action, sights.get(0).action());
             assertEquals(1, run.total("v1"));
             assertEquals(1, run.total("v2"));
@@ -132,6 +123,6 @@ class ReactorNettyIT {
     @Test
     void aTokenImdsRejectsIsDroppedAndTheNextCallGetsAFreshOne() throws Exception {
         NettyClientChecks.assertRejectedTokenIsDropped(ReactorNettyApp.class,
-                "mode=rewrite,rewrite.callers=" + SITE_CLASS);
+                "mode=rewrite,rewrite.callers=" + APPS);
     }
 }

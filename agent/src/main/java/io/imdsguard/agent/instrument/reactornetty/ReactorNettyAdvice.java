@@ -23,7 +23,7 @@ public final class ReactorNettyAdvice {
             return;
         }
         HttpHeaders headers = request.requestHeaders();
-        String token = ImdsBridge.beforeRequest("reactor-netty", request.method().name(), url,
+        String token = ImdsBridge.beforeRequestFor(request, "reactor-netty", request.method().name(), url,
                 headers.contains("X-aws-ec2-metadata-token"), headers.contains("X-Forwarded-For"));
         if (token != null) {
             headers.set("X-aws-ec2-metadata-token", token);

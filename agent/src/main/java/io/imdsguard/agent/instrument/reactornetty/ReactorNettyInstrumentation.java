@@ -6,7 +6,10 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -21,11 +24,12 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * before the head is written, after redirect hooks and cookies; the advice runs at its end. Every
  * request on the wire passes there, redirects and Reactor Netty's own retry included.
  *
- * <p>That is on the event loop, so the call site the agent reports is a Reactor Netty frame, not
- * the application's (see the README's Supported clients). Reporting the application's frame would
- * need a stack captured where the application assembles or subscribes the request, carried to this
- * point with the request, and a bridge method that takes it in place of the current thread's stack;
- * {@code ImdsBridge} has none yet.
+ * <p>That is on the event loop, where the application's code is no longer on the stack. So the
+ * call site is captured where the application makes the request, when {@code MonoHttpConnect} is
+ * created for the request's configuration (the application's thread, as it calls
+ * {@code response()}, {@code responseSingle()} and the like, or as Spring's connector does at
+ * subscription), and carried from the configuration to the {@code HttpClientHandler} made from it,
+ * then to each {@code HttpClientOperations} the handler drives, redirects included.
  *
  * <p>A {@code 401} answer to a request that carried a token is reported from
  * {@code setNettyResponse}, so that the agent drops a token IMDS no longer accepts.
@@ -41,7 +45,9 @@ public final class ReactorNettyInstrumentation implements ClientInstrumentation 
 
     @Override
     public ElementMatcher<TypeDescription> types() {
-        return named("reactor.netty.http.client.HttpClientOperations");
+        return namedOneOf("reactor.netty.http.client.HttpClientOperations",
+                "reactor.netty.http.client.HttpClientConnect$MonoHttpConnect",
+                "reactor.netty.http.client.HttpClientConnect$HttpClientHandler");
     }
 
     @Override
@@ -50,6 +56,13 @@ public final class ReactorNettyInstrumentation implements ClientInstrumentation 
                 .advice(named("beforeMarkSentHeaders").and(takesArguments(0)), ReactorNettyAdvice.class.getName())
                 .advice(named("setNettyResponse").and(takesArguments(1))
                                 .and(takesArgument(0, named("io.netty.handler.codec.http.HttpResponse"))),
-                        ReactorNettyResponseAdvice.class.getName());
+                        ReactorNettyResponseAdvice.class.getName())
+                .advice(isConstructor().and(isDeclaredBy(named("reactor.netty.http.client.HttpClientConnect$MonoHttpConnect")))
+                                .and(takesArguments(1)), ReactorNettyCallSiteAdvice.Assembled.class.getName())
+                .advice(isConstructor().and(isDeclaredBy(named("reactor.netty.http.client.HttpClientConnect$HttpClientHandler")))
+                                .and(takesArguments(1)), ReactorNettyCallSiteAdvice.Subscribed.class.getName())
+                .advice(named("channel").and(takesArguments(1))
+                                .and(takesArgument(0, named("reactor.netty.http.client.HttpClientOperations"))),
+                        ReactorNettyCallSiteAdvice.Sending.class.getName());
     }
 }

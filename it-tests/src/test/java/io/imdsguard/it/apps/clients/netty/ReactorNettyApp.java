@@ -3,7 +3,9 @@ package io.imdsguard.it.apps.clients.netty;
 import io.netty.handler.codec.http.HttpMethod;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpResources;
+import reactor.netty.ByteBufMono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 
 import java.time.Duration;
 import java.util.Map;
@@ -41,36 +43,36 @@ public final class ReactorNettyApp {
         }
     }
 
+    // Each method makes its request itself (responseSingle), so each is a call site of its own.
     Mono<String> v1Read() {
-        return show(client.get().uri(endpoint + "/latest/meta-data/instance-id"));
+        return client.get().uri(endpoint + "/latest/meta-data/instance-id").responseSingle(ReactorNettyApp::show);
     }
 
     Mono<String> v1Relayed() {
-        return show(client.headers(h -> h.set("X-Forwarded-For", "203.0.113.7")).get()
-                .uri(endpoint + "/latest/meta-data/instance-id"));
+        return client.headers(h -> h.set("X-Forwarded-For", "203.0.113.7")).get()
+                .uri(endpoint + "/latest/meta-data/instance-id").responseSingle(ReactorNettyApp::show);
     }
 
     Mono<String> v1WithSendCallback() {
-        return show(client.request(HttpMethod.GET).uri(endpoint + "/latest/meta-data/placement/region")
+        return client.request(HttpMethod.GET).uri(endpoint + "/latest/meta-data/placement/region")
                 .send((request, outbound) -> {
                     request.header("Accept", "text/plain");
                     return outbound;
-                }));
+                }).responseSingle(ReactorNettyApp::show);
     }
 
     Mono<String> v2Read() {
         return client.headers(h -> h.set("X-aws-ec2-metadata-token-ttl-seconds", "60")).put()
                 .uri(endpoint + "/latest/api/token")
                 .responseSingle((response, body) -> body.asString())
-                .flatMap(token -> show(client.request(HttpMethod.GET).uri(endpoint + "/latest/meta-data/ami-id")
+                .flatMap(token -> client.request(HttpMethod.GET).uri(endpoint + "/latest/meta-data/ami-id")
                         .send((request, outbound) -> {
                             request.header("X-aws-ec2-metadata-token", token);
                             return outbound;
-                        })));
+                        }).responseSingle(ReactorNettyApp::show));
     }
 
-    private static Mono<String> show(HttpClient.ResponseReceiver<?> request) {
-        return request.responseSingle((response, body) -> body.asString().defaultIfEmpty("")
-                .map(text -> ClientScript.show(response.status().code(), text)));
+    private static Mono<String> show(HttpClientResponse response, ByteBufMono body) {
+        return body.asString().defaultIfEmpty("").map(text -> ClientScript.show(response.status().code(), text));
     }
 }
