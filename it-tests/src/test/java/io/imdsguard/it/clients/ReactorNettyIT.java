@@ -7,7 +7,6 @@ import io.imdsguard.it.apps.clients.netty.SpringWebClientApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
 import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.MockImds;
-import io.imdsguard.mockimds.ReceivedRequest;
 import io.imdsguard.mockimds.ReceivedRequest.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.APPS;
+import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.assertSight;
 import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.received;
 import static io.imdsguard.it.apps.clients.netty.NettyClientChecks.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,26 +70,9 @@ class ReactorNettyIT {
             assertEquals(1, run.total("token"), "the app's own token PUT");
             assertEquals(3, run.total("v1CallSites"));
 
-            long v1Received = received(mock, Kind.V1);
-            switch (mode) {
-                case "report" -> assertEquals(4, v1Received, mock.requests().toString());
-                case "rewrite" -> {
-                    assertEquals(1, v1Received, "only the relayed request went out as v1: " + mock.requests());
-                    assertTrue(mock.requests().stream().filter(r -> r.kind() == Kind.V1)
-                            .allMatch(ReceivedRequest::forwardedFor), mock.requests().toString());
-                    assertEquals(2, mock.stats().tokensIssued(), "one for the agent, one for the app's v2 code");
-                    assertEquals(4, mock.stats().v2Served(), "3 rewritten + 1 native: " + mock.stats().summary());
-                }
-                default -> assertEquals(0, v1Received, "blocked requests carry the enforce token: " + mock.requests());
-            }
+            NettyClientChecks.assertWhatImdsReceived(mock, mode);
             NettyClientChecks.assertNoTokenLeak(mock, run);
         }
-    }
-
-    private static void assertSight(List<FirstSight> sights, String sitePrefix, String action) {
-        FirstSight sight = sights.stream().filter(s -> s.site().startsWith(sitePrefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no call site " + sitePrefix + " in " + sights));
-        assertEquals(action, sight.action(), sight.toString());
     }
 
     @ParameterizedTest(name = "Spring WebClient, mode={0}, HttpTokens={1}")

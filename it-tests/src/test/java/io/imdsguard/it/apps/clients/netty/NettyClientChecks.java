@@ -129,18 +129,7 @@ public final class NettyClientChecks {
             assertSite(run, client, appClass + ".v1Relayed(", 1, relayedAction);
             assertSite(run, client, appClass + ".v1Reused(", 1, v1Action);
 
-            long v1Received = received(mock, Kind.V1);
-            switch (mode) {
-                case "report" -> assertEquals(4, v1Received, mock.requests().toString());
-                case "rewrite" -> {
-                    assertEquals(1, v1Received, "only the relayed request went out as v1: " + mock.requests());
-                    assertTrue(mock.requests().stream().filter(r -> r.kind() == Kind.V1)
-                            .allMatch(ReceivedRequest::forwardedFor), mock.requests().toString());
-                    assertEquals(2, mock.stats().tokensIssued(), "one for the agent, one for the app's v2 code");
-                    assertEquals(4, mock.stats().v2Served(), "3 rewritten + 1 native: " + mock.stats().summary());
-                }
-                default -> assertEquals(0, v1Received, "blocked requests carry the enforce token: " + mock.requests());
-            }
+            assertWhatImdsReceived(mock, mode);
             assertNoTokenLeak(mock, run);
         }
     }
@@ -167,12 +156,32 @@ public final class NettyClientChecks {
         }
     }
 
+    /**
+     * What IMDS received from a run of four v1 calls (one of them relayed with X-Forwarded-For) and
+     * one native v2 read: v1 as sent in report mode, only the relayed one as v1 in rewrite mode,
+     * none in enforce mode.
+     */
+    public static void assertWhatImdsReceived(MockImds mock, String mode) {
+        long v1Received = received(mock, Kind.V1);
+        switch (mode) {
+            case "report" -> assertEquals(4, v1Received, mock.requests().toString());
+            case "rewrite" -> {
+                assertEquals(1, v1Received, "only the relayed request went out as v1: " + mock.requests());
+                assertTrue(mock.requests().stream().filter(r -> r.kind() == Kind.V1)
+                        .allMatch(ReceivedRequest::forwardedFor), mock.requests().toString());
+                assertEquals(2, mock.stats().tokensIssued(), "one for the agent, one for the app's v2 code");
+                assertEquals(4, mock.stats().v2Served(), "3 rewritten + 1 native: " + mock.stats().summary());
+            }
+            default -> assertEquals(0, v1Received, "blocked requests carry the enforce token: " + mock.requests());
+        }
+    }
+
     /** The status an app printed, from {@code "<status> <body>"}. */
     public static int status(String result) {
         return Integer.parseInt(result.substring(0, result.indexOf(' ')));
     }
 
-    private static void assertSight(List<FirstSight> sights, String sitePrefix, String action) {
+    public static void assertSight(List<FirstSight> sights, String sitePrefix, String action) {
         FirstSight sight = sights.stream().filter(s -> s.site().startsWith(sitePrefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no call site " + sitePrefix + " in " + sights));
         assertEquals(action, sight.action(), sight.toString());
