@@ -12,6 +12,8 @@ import io.imdsguard.agent.policy.RewritePolicy;
 import io.imdsguard.agent.rewrite.HttpTokenFetcher;
 import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.agent.detect.ImdsEndpoints;
+import io.imdsguard.agent.diagnose.Diagnoses;
+import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.instrument.Instrumentations;
 import io.imdsguard.agent.instrument.ClientRequestListener;
 import io.imdsguard.agent.metrics.ImdsMetrics;
@@ -61,12 +63,14 @@ final class AgentRuntime {
                         config.tokenReadTimeoutMillis()), config.tokenTtlSeconds(), TokenProvider.systemClock(), log,
                         metrics)
                 : null;
+        Diagnoses diagnoses = new Diagnoses(new DiagnosisRegistry(log, runtime, metrics), Diagnoses.systemClock());
+        reporter.reportDiagnoses(diagnoses.registry());
         RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter,
-                policy(config, tokens, log));
+                policy(config, tokens, log), diagnoses);
         ImdsEndpoints endpoints = ImdsEndpoints.forThisJvm(config.endpoint());
 
         log.debug("bootstrap bridge " + bridge);
-        ImdsBridge.install(new ClientRequestListener(endpoints, observer, tokens, log));
+        ImdsBridge.install(new ClientRequestListener(endpoints, observer, tokens, log, diagnoses));
         Instrumentations.install(instrumentation, log);
 
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {

@@ -1,6 +1,7 @@
 package io.imdsguard.agent;
 
 import io.imdsguard.agent.detect.CallerFrames;
+import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.PathCategory;
@@ -25,6 +26,7 @@ public final class RequestObserver {
     private final CallSiteRegistry callSites;
     private final Reporter reporter;
     private final RequestPolicy policy;
+    private final Diagnoses diagnoses;
 
     /** Report mode: observe only. */
     public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter) {
@@ -33,6 +35,13 @@ public final class RequestObserver {
 
     public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter,
                            RequestPolicy policy) {
+        this(metrics, totals, callSites, reporter, policy, null);
+    }
+
+    /** @param diagnoses recognises migration traps in the application's requests; null for none */
+    public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter,
+                           RequestPolicy policy, Diagnoses diagnoses) {
+        this.diagnoses = diagnoses;
         this.metrics = metrics;
         this.totals = totals;
         this.callSites = callSites;
@@ -51,10 +60,11 @@ public final class RequestObserver {
     public Decision handle(ImdsRequest request, CallOrigin origin) {
         ImdsVersion version = RequestClassifier.classify(request);
         Decision decision;
+        CallerFrames caller = null;
         if (version == ImdsVersion.V1) {
             // The stack is walked only for v1 calls: those are the ones a user must find and fix,
             // and the rewrite scope is judged by their call site.
-            CallerFrames caller = CallerFrames.of(origin != null ? origin.stack() : new Throwable().getStackTrace());
+            caller = CallerFrames.of(origin != null ? origin.stack() : new Throwable().getStackTrace());
             decision = policy.decideV1(request, caller);
             String thread = origin != null ? origin.thread() : Thread.currentThread().getName();
             CallSiteRegistry.Sighting sighting = callSites.record(request, caller, thread, System.currentTimeMillis());
@@ -66,6 +76,9 @@ public final class RequestObserver {
             }
         } else {
             decision = Decision.observed(version);
+        }
+        if (diagnoses != null) {
+            diagnoses.observe(version, request, caller, origin);
         }
         totals.add(version, decision.action());
         metrics.countRequest(version.tag(), request.client(), PathCategory.of(request.path()).tag(),

@@ -147,4 +147,16 @@ public final class ImdsBridge {
             return httpRequest;
         }
     }
+
+    public static void failed(HttpURLConnection connection, int responseCode, Throwable thrown) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.failed(connection, responseCode, thrown);
+        } catch (Throwable ignored) {
+            // see beforeConnect
+        }
+    }
 }

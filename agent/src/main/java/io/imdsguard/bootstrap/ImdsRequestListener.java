@@ -68,4 +68,11 @@ public interface ImdsRequestListener {
      * @return {@code out}, or a stream that reads the HTTP request heads written to an IMDS socket
      */
     OutputStream socketOutput(Socket socket, OutputStream out);
+
+    /**
+     * Called when {@code connect}, {@code getInputStream} or {@code getOutputStream} of an
+     * {@link HttpURLConnection} threw: the request failed, with {@code responseCode} the status it got
+     * (0 or less for none). Nested calls of one request report the same failure again.
+     */
+    void failed(HttpURLConnection connection, int responseCode, Throwable thrown);
 }

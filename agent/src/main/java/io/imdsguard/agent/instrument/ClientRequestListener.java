@@ -4,11 +4,16 @@ import io.imdsguard.agent.CallOrigin;
 import io.imdsguard.agent.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.detect.RequestClassifier;
+import io.imdsguard.agent.diagnose.Diagnoses;
+import io.imdsguard.agent.diagnose.TokenFailure;
 import io.imdsguard.agent.detect.UrlParts;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRetry;
 import io.imdsguard.agent.instrument.socket.SocketRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRequests;
+import io.imdsguard.agent.instrument.jdkhttpclient.JdkTokenOutcomes;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.report.AgentLog;
@@ -36,12 +41,21 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final JdkHttpRetry retry;
     private final SocketRequests sockets;
     private final CarriedCallOrigins origins = new CarriedCallOrigins();
+    private final Diagnoses diagnoses;
+    private final JdkTokenOutcomes jdkTokenOutcomes = new JdkTokenOutcomes(httpRequests);
 
     /**
      * @param tokens the agent's tokens in rewrite mode, or null in the other modes
      */
     public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, TokenProvider tokens,
                               AgentLog log) {
+        this(endpoints, observer, tokens, log, null);
+    }
+
+    /** @param diagnoses told how the application's token PUTs failed; null for none */
+    public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, TokenProvider tokens,
+                                 AgentLog log, Diagnoses diagnoses) {
+        this.diagnoses = diagnoses;
         this.endpoints = endpoints;
         this.observer = observer;
         this.tokens = tokens;
@@ -102,6 +116,9 @@ public final class ClientRequestListener implements ImdsRequestListener {
                 return httpRequest;
             }
             Decision decision = observer.handle(request);
+            if (decision.version() == ImdsVersion.TOKEN && diagnoses != null) {
+                jdkTokenOutcomes.sending(httpRequest, diagnoses.currentAttempt());
+            }
             if (decision.tokenHeader() == null) {
                 return httpRequest;
             }
@@ -193,6 +210,23 @@ public final class ClientRequestListener implements ImdsRequestListener {
 
     @Override
     public Object afterSend(Object httpClient, Object sentRequest, Object bodyHandler, Object responseFuture) {
+        jdkTokenOutcomes.sent(sentRequest, responseFuture);
         return retry == null ? responseFuture : retry.wrap(httpClient, sentRequest, bodyHandler, responseFuture);
+    }
+
+    @Override
+    public void failed(HttpURLConnection connection, int responseCode, Throwable thrown) {
+        // Only the application's token PUTs matter here; any other failed request leaves at once.
+        if (diagnoses == null || AgentOwnRequests.active() || !"PUT".equals(connection.getRequestMethod())) {
+            return;
+        }
+        try {
+            ImdsRequest request = HttpUrlConnectionRequests.describe(connection, endpoints);
+            if (request != null && RequestClassifier.classify(request) == ImdsVersion.TOKEN) {
+                diagnoses.tokenFailedOnThisThread(TokenFailure.of(responseCode, thrown));
+            }
+        } catch (Throwable t) {
+            log.internalError(HttpUrlConnectionRequests.CLIENT + " failure", t);
+        }
     }
 }

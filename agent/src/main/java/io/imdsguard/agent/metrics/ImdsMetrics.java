@@ -65,4 +65,23 @@ public final class ImdsMetrics {
         Counter raced = counters.putIfAbsent(key, counter);
         return raced != null ? raced : counter;
     }
+
+    public static final String DIAGNOSES = "imds.diagnoses";
+
+    /**
+     * Counts occurrences of a diagnosis ({@code hop_limit}, {@code token_churn}) at a site, given as
+     * {@code class.method}: a code location, so the series stay few (the diagnose package caps them).
+     */
+    public void countDiagnosis(String diagnosis, String site, long times) {
+        String key = DIAGNOSES + '|' + diagnosis + '|' + site;
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = register(key, Counter.builder(DIAGNOSES)
+                    .description("IMDS migration traps recognised in the application's requests, by diagnosis and"
+                            + " call site")
+                    .tag("diagnosis", diagnosis)
+                    .tag("site", site));
+        }
+        counter.increment(times);
+    }
 }

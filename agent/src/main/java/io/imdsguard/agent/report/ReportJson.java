@@ -1,6 +1,7 @@
 package io.imdsguard.agent.report;
 
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.policy.Action;
 
 import java.util.List;
@@ -20,6 +21,12 @@ public final class ReportJson {
 
     public static String render(RuntimeInfo runtime, String mode, RequestTotals totals, CallSiteRegistry registry,
                                 long now) {
+        return render(runtime, mode, totals, registry, null, now);
+    }
+
+    /** @param diagnoses the diagnoses made so far; null for none */
+    public static String render(RuntimeInfo runtime, String mode, RequestTotals totals, CallSiteRegistry registry,
+                                DiagnosisRegistry diagnoses, long now) {
         List<CallSite> sites = registry.snapshot();
         StringBuilder json = new StringBuilder(1024 + sites.size() * 1024);
         json.append("{\n");
@@ -44,6 +51,7 @@ public final class ReportJson {
                 .append(", \"rewriteFailed\": ").append(totals.get(Action.REWRITE_FAILED))
                 .append(", \"blocked\": ").append(totals.get(Action.BLOCKED))
                 .append("},\n");
+        json.append("  \"diagnoses\": ").append(DiagnosesJson.array(diagnoses)).append(",\n");
         json.append("  \"callSites\": [");
         for (int i = 0; i < sites.size(); i++) {
             json.append(i == 0 ? "\n" : ",\n");

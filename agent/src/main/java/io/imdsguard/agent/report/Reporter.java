@@ -1,6 +1,7 @@
 package io.imdsguard.agent.report;
 
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.CallerScope;
@@ -30,6 +31,7 @@ public final class Reporter {
     private ReportFile reportFile;
     private boolean reportFileFailed;
     private long writtenAtChange = -1;
+    private volatile DiagnosisRegistry diagnoses;
 
     public Reporter(AgentLog log, RuntimeInfo runtime, String mode, RequestTotals totals, CallSiteRegistry registry,
                     String reportPath) {
@@ -39,6 +41,11 @@ public final class Reporter {
         this.totals = totals;
         this.registry = registry;
         this.reportPath = reportPath;
+    }
+
+    /** The report's {@code diagnoses} come from here (none until this is called). */
+    public void reportDiagnoses(DiagnosisRegistry registry) {
+        this.diagnoses = registry;
     }
 
     /** The log block for a call site seen for the first time. */
@@ -80,7 +87,8 @@ public final class Reporter {
         if (reportPath == null || reportFileFailed) {
             return;
         }
-        long change = registry.changes();
+        DiagnosisRegistry diagnosed = diagnoses;
+        long change = registry.changes() + (diagnosed != null ? diagnosed.changes() : 0);
         if (!evenIfUnchanged && change == writtenAtChange) {
             return;
         }
@@ -88,7 +96,8 @@ public final class Reporter {
             if (reportFile == null) {
                 reportFile = ReportFile.open(reportPath);
             }
-            reportFile.write(ReportJson.render(runtime, mode, totals, registry, System.currentTimeMillis()));
+            reportFile.write(ReportJson.render(runtime, mode, totals, registry, diagnosed,
+                    System.currentTimeMillis()));
             writtenAtChange = change;
         } catch (IOException | RuntimeException e) {
             reportFileFailed = true;

@@ -2,8 +2,12 @@ package io.imdsguard.agent.report;
 
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.diagnose.DiagnosisFixtures;
+import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -51,7 +55,8 @@ class ReportJsonTest {
                 1_700_000_060_000L);
         Map<String, Object> report = parseObject(json);
         assertEquals(new HashSet<String>(Arrays.asList("schema", "schemaVersion", "agentVersion", "service", "host",
-                "pid", "jvm", "mode", "startedAt", "writtenAt", "totals", "callSites")), report.keySet());
+                "pid", "jvm", "mode", "startedAt", "writtenAt", "totals", "diagnoses", "callSites")), report.keySet());
+        assertEquals(Arrays.asList(), report.get("diagnoses"), "an empty array when nothing was diagnosed");
         assertEquals("imds-guard-report", report.get("schema"));
         assertEquals((long) ReportJson.SCHEMA_VERSION, report.get("schemaVersion"));
         assertEquals("0.1.0-test", report.get("agentVersion"));
@@ -151,5 +156,40 @@ class ReportJsonTest {
         assertEquals((long) CallSiteRegistry.MAX_SITES, totals.get("v1CallSites"));
         assertEquals(2L, totals.get("v1Unattributed"));
         assertEquals(CallSiteRegistry.MAX_SITES, ((List<?>) report.get("callSites")).size());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachDiagnosisIsAnEntryWithItsSiteCountsAndAdvice(@TempDir Path dir) {
+        DiagnosisRegistry diagnoses = DiagnosisFixtures.hopLimitAndChurn(
+                AgentLog.open(dir.resolve("log").toString(), false), 1_700_000_030_000L);
+        Map<String, Object> report = parseObject(ReportJson.render(runtime(), "report", new RequestTotals(),
+                new CallSiteRegistry(), diagnoses, 1_700_000_060_000L));
+        List<Object> entries = (List<Object>) report.get("diagnoses");
+        assertEquals(2, entries.size(), entries.toString());
+
+        Map<String, Object> churn = (Map<String, Object>) entries.get(0);
+        assertEquals("token-churn", churn.get("kind"), "the most frequent first: " + entries);
+        assertEquals("com.acme.ImdsReader.token(ImdsReader.java:20)", churn.get("site"));
+        assertEquals("java.net.http.HttpClient", churn.get("client"));
+        assertEquals(6L, churn.get("count"));
+        assertEquals(6L, churn.get("tokens"));
+        assertEquals(6L, churn.get("reads"));
+        assertEquals(1.0, ((Number) churn.get("tokensPerRead")).doubleValue(), 1e-9);
+        assertEquals(null, churn.get("failure"));
+        assertTrue(((String) churn.get("advice")).startsWith("reuse the IMDSv2 token"), churn.toString());
+        assertTrue(((String) churn.get("firstSeen")).matches(ISO_INSTANT), churn.toString());
+
+        Map<String, Object> hop = (Map<String, Object>) entries.get(1);
+        assertEquals(new HashSet<String>(Arrays.asList("kind", "site", "client", "count", "failure", "tokens", "reads",
+                "tokensPerRead", "advice", "firstSeen", "lastSeen")), hop.keySet());
+        assertEquals("hop-limit", hop.get("kind"));
+        assertEquals("com.amazonaws.internal.ConnectionUtils.connectToEndpoint(ConnectionUtils.java:71)", hop.get("site"));
+        assertEquals(2L, hop.get("count"));
+        assertEquals("timeout", hop.get("failure"));
+        assertEquals(2L, hop.get("tokens"));
+        assertEquals(0L, hop.get("reads"));
+        assertEquals(null, hop.get("tokensPerRead"));
+        assertTrue(((String) hop.get("advice")).contains("--http-put-response-hop-limit 2"), hop.toString());
     }
 }

@@ -43,4 +43,24 @@ public final class HttpUrlConnectionAdvice {
             }
         }
     }
+
+    /**
+     * Inlined at the end of {@code connect()}, {@code getInputStream()} and {@code getOutputStream()}:
+     * a request that failed (timeout, refused, or an error status, which {@code getInputStream()}
+     * throws, even inside {@code getResponseCode()}) is reported, so that a failed token PUT can be
+     * diagnosed. A request that succeeds costs one comparison.
+     */
+    public static final class Failure {
+        private Failure() {
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void afterFailure(@Advice.This HttpURLConnection connection,
+                                 @Advice.FieldValue("responseCode") int responseCode,
+                                 @Advice.Thrown Throwable thrown) {
+            if (thrown != null) {
+                ImdsBridge.failed(connection, responseCode, thrown);
+            }
+        }
+    }
 }

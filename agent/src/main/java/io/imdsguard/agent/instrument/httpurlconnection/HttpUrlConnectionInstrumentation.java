@@ -30,6 +30,8 @@ public final class HttpUrlConnectionInstrumentation implements ClientInstrumenta
                 .advice(namedOneOf("connect", "getInputStream", "getOutputStream").and(takesArguments(0))
                         .and(isPublic()), HttpUrlConnectionAdvice.class.getName())
                 .advice(named("getInputStream").and(takesArguments(0)).and(isPublic()),
-                        HttpUrlConnectionAdvice.Response.class.getName());
+                        HttpUrlConnectionAdvice.Response.class.getName())
+                .advice(namedOneOf("connect", "getInputStream", "getOutputStream").and(takesArguments(0))
+                        .and(isPublic()), HttpUrlConnectionAdvice.Failure.class.getName());
     }
 }
