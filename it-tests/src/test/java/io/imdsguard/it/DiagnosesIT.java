@@ -2,6 +2,7 @@ package io.imdsguard.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.clients.awssdk.AwsSdkV1App;
+import io.imdsguard.it.apps.clients.awssdk.AwsSdkV2App;
 import io.imdsguard.it.apps.clients.awssdk.MockRoleCredentials;
 import io.imdsguard.it.apps.diagnose.DiagnosesApp;
 import io.imdsguard.it.support.AppJvm;
@@ -85,6 +86,33 @@ class DiagnosesIT {
                 assertTrue(received(mock, Kind.TOKEN) > 2, "the agent's own PUT was made too: " + mock.requests());
             }
             assertNoTokenLeak(mock, run, report);
+        }
+    }
+
+    /**
+     * SDK v2's credentials provider: one unanswered PUT, then v1 for the role list and the
+     * credentials. One failed PUT explains one fallback, so it counts once.
+     */
+    @Test
+    void theSdkV2CredentialsProvidersFallbackIsDiagnosedAsTheHopLimit(@TempDir Path dir) throws Exception {
+        try (MockImds mock = MockImds.builder().start()) {
+            mock.setBlackHoleTokenRequests(true);
+            Path report = dir.resolve("report.json");
+            JvmResult run = sdkApp(AppJvm.mainClass(AwsSdkV2App.class, "credentials"), mock, dir,
+                    AwsSdkV2App.ENDPOINT_PROPERTY).withAgent("report=" + report).run();
+            assertEquals(0, run.exitCode(), run.describe());
+            mock.setBlackHoleTokenRequests(false);
+            assertEquals(List.of("credentials: " + MockRoleCredentials.accessKeyId(mock)), results(run),
+                    run.describe());
+
+            JsonNode d = only(Reports.read(report).get("diagnoses"));
+            assertEquals("hop-limit", d.get("kind").asText(), d.toString());
+            assertTrue(d.get("site").asText().startsWith("software.amazon.awssdk.regions.internal.util.ConnectionUtils."),
+                    d.toString());
+            assertEquals(1, d.get("count").asLong(), d.toString());
+            assertEquals("timeout", d.get("failure").asText());
+            assertEquals(HOP_LIMIT_ADVICE, d.get("advice").asText());
+            only(run.agent().linesContaining("diagnosis hop-limit at software.amazon.awssdk."));
         }
     }
 
