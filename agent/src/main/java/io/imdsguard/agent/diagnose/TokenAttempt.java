@@ -37,6 +37,17 @@ public final class TokenAttempt {
         pending = outcome;
     }
 
+    /**
+     * The pending outcome is known now: {@code how} it failed, or null if it succeeded. The pending
+     * outcome is dropped, so that nothing of the answer (which holds the token) stays referenced.
+     */
+    public void settle(String how) {
+        if (how != null) {
+            failed(how);
+        }
+        pending = null;
+    }
+
     String failure() {
         String known = failure;
         PendingOutcome later = pending;

@@ -180,6 +180,19 @@ class DiagnosesTest {
     }
 
     @Test
+    void aSettledOutcomeIsKeptAndASuccessDiagnosesNothing() {
+        diagnoses.tokenRequested("java.net.http.HttpClient", SDK_PUT, true);
+        diagnoses.currentAttempt().settle(null);
+        diagnoses.v1Call("java.net.http.HttpClient", SDK_GET);
+        assertTrue(all().isEmpty(), all().toString());
+
+        diagnoses.tokenRequested("java.net.http.HttpClient", SDK_PUT, true);
+        diagnoses.currentAttempt().settle("status 405");
+        diagnoses.v1Call("java.net.http.HttpClient", SDK_GET);
+        assertEquals("status 405", all().get(0).failure());
+    }
+
+    @Test
     void aTokenPerReadIsChurnWithItsRatio() throws IOException {
         for (int i = 0; i < TokenChurnRule.MIN_READS - 1; i++) {
             diagnoses.tokenRequested(CLIENT, APP_TOKEN, true);

@@ -6,11 +6,14 @@ import io.imdsguard.agent.diagnose.TokenFailure;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 
 /**
  * Ties an application's {@code java.net.http} token PUT to its response future, so that a diagnosis
- * can ask later how the PUT ended. Nothing is attached to the future: its outcome is read only when
- * a diagnosis needs it, which also avoids racing the application's own wait for it.
+ * can tell how the PUT ended. The outcome is settled when the future completes, and then the future
+ * (whose response holds the token) is let go. Until then it can also be read on demand: the
+ * application's own wait on a failed future may wake up, and fall back to v1, before the completion
+ * callback has run.
  */
 public final class JdkTokenOutcomes {
 
@@ -37,30 +40,33 @@ public final class JdkTokenOutcomes {
         }
         SENDING.remove();
         if (sending.request == request && future instanceof CompletableFuture) {
-            sending.attempt.outcomeLater(new Outcome((CompletableFuture<?>) future));
+            final CompletableFuture<?> response = (CompletableFuture<?>) future;
+            final TokenAttempt attempt = sending.attempt;
+            attempt.outcomeLater(new TokenAttempt.PendingOutcome() {
+                @Override
+                public String failure() {
+                    return response.isDone() ? failureOf(response) : null;
+                }
+            });
+            // A dependent stage of its own: the application's future and its result stay as they were.
+            response.whenComplete(new BiConsumer<Object, Throwable>() {
+                @Override
+                public void accept(Object ignored, Throwable error) {
+                    attempt.settle(failureOf(response));
+                }
+            });
         }
     }
 
-    private final class Outcome implements TokenAttempt.PendingOutcome {
-        private final CompletableFuture<?> future;
-
-        Outcome(CompletableFuture<?> future) {
-            this.future = future;
-        }
-
-        @Override
-        public String failure() {
-            if (!future.isDone()) {
-                return null;
-            }
-            try {
-                int status = requests.statusCode(future.getNow(null));
-                return status == 200 ? null : TokenFailure.of(status, null);
-            } catch (CompletionException | CancellationException e) {
-                return TokenFailure.of(0, e);
-            } catch (Throwable t) {
-                return null;
-            }
+    /** Null when the PUT got its 200 (or its outcome cannot be read). */
+    private String failureOf(CompletableFuture<?> done) {
+        try {
+            int status = requests.statusCode(done.getNow(null));
+            return status == 200 ? null : TokenFailure.of(status, null);
+        } catch (CompletionException | CancellationException e) {
+            return TokenFailure.of(0, e);
+        } catch (Throwable t) {
+            return null;
         }
     }
 
