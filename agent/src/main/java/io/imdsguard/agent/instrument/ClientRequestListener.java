@@ -210,17 +210,24 @@ public final class ClientRequestListener implements ImdsRequestListener {
 
     @Override
     public Object afterSend(Object httpClient, Object sentRequest, Object bodyHandler, Object responseFuture) {
-        jdkTokenOutcomes.sent(sentRequest, responseFuture);
+        try {
+            jdkTokenOutcomes.sent(sentRequest, responseFuture);
+        } catch (Throwable t) {
+            log.internalError(JdkHttpRequests.CLIENT + " token outcome", t);
+        }
         return retry == null ? responseFuture : retry.wrap(httpClient, sentRequest, bodyHandler, responseFuture);
     }
 
     @Override
     public void failed(HttpURLConnection connection, int responseCode, Throwable thrown) {
-        // Only the application's token PUTs matter here; any other failed request leaves at once.
-        if (diagnoses == null || AgentOwnRequests.active() || !"PUT".equals(connection.getRequestMethod())) {
+        if (diagnoses == null || AgentOwnRequests.active()) {
             return;
         }
         try {
+            // Only the application's token PUTs matter here; any other failed request leaves at once.
+            if (!"PUT".equals(connection.getRequestMethod())) {
+                return;
+            }
             ImdsRequest request = HttpUrlConnectionRequests.describe(connection, endpoints);
             if (request != null && RequestClassifier.classify(request) == ImdsVersion.TOKEN) {
                 diagnoses.tokenFailedOnThisThread(TokenFailure.of(responseCode, thrown));
