@@ -4,13 +4,10 @@ import io.imdsguard.agent.config.AgentConfig;
 import io.imdsguard.agent.config.ConfigLoader;
 import io.imdsguard.agent.config.ConfigResult;
 import io.imdsguard.agent.config.Mode;
-import io.imdsguard.agent.policy.CallerScope;
-import io.imdsguard.agent.policy.EnforcePolicy;
-import io.imdsguard.agent.policy.ReportPolicy;
-import io.imdsguard.agent.policy.RequestPolicy;
-import io.imdsguard.agent.policy.RewritePolicy;
-import io.imdsguard.agent.rewrite.HttpTokenFetcher;
-import io.imdsguard.agent.rewrite.TokenProvider;
+import io.imdsguard.agent.control.AgentControl;
+import io.imdsguard.agent.control.AgentStatus;
+import io.imdsguard.agent.control.ImdsGuardJmx;
+import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
@@ -34,10 +31,24 @@ import java.util.Properties;
 /** Wires the agent together once its configuration is known to be good. */
 final class AgentRuntime {
 
-    private AgentRuntime() {
+    /** How long after premain the JMX MBean is registered; see ImdsGuardJmx.registerInBackground. */
+    private static final long JMX_DELAY_AFTER_PREMAIN_MILLIS = 2000;
+
+    private final AgentConfig config;
+    private final AgentControl control;
+    private final AgentLog log;
+
+    private AgentRuntime(AgentConfig config, AgentControl control, AgentLog log) {
+        this.config = config;
+        this.control = control;
+        this.log = log;
     }
 
-    static void start(String arguments, Instrumentation instrumentation, String bridge) {
+    /**
+     * @param attached true when loaded into a running JVM (agentmain), false for -javaagent
+     * @return the running agent, or null when the configuration is bad and the agent stays off
+     */
+    static AgentRuntime start(String arguments, Instrumentation instrumentation, String bridge, boolean attached) {
         ConfigResult result = ConfigLoader.load(arguments, systemProperties(), System.getenv());
         if (!result.ok()) {
             AgentLog log = AgentLog.toStandardError(false);
@@ -46,7 +57,7 @@ final class AgentRuntime {
             }
             log.info("imds-guard is OFF in this JVM until the configuration above is fixed; "
                     + "the application runs unchanged");
-            return;
+            return null;
         }
         AgentConfig config = result.config();
         AgentLog log = AgentLog.open(config.logPath(), config.debug());
@@ -58,15 +69,14 @@ final class AgentRuntime {
         CallSiteRegistry callSites = new CallSiteRegistry();
         final Reporter reporter = new Reporter(log, runtime, config.mode().id(), totals, callSites,
                 config.reportPath());
-        TokenProvider tokens = config.mode() == Mode.REWRITE
-                ? new TokenProvider(new HttpTokenFetcher(config.tokenConnectTimeoutMillis(),
-                        config.tokenReadTimeoutMillis()), config.tokenTtlSeconds(), TokenProvider.systemClock(), log,
-                        metrics)
-                : null;
+        // Made only when rewrite mode first needs a token: the mode can change at run time.
+        LazyTokenProvider tokens = new LazyTokenProvider(config.tokenConnectTimeoutMillis(),
+                config.tokenReadTimeoutMillis(), config.tokenTtlSeconds(), log, metrics);
+        AgentStatus status = new AgentStatus(runtime.agentVersion(), config.logPath(), config.reportPath());
+        AgentControl control = new AgentControl(config, tokens, log, reporter, status);
         Diagnoses diagnoses = new Diagnoses(new DiagnosisRegistry(log, runtime, metrics), Diagnoses.systemClock());
         reporter.reportDiagnoses(diagnoses.registry());
-        RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter,
-                policy(config, tokens, log), diagnoses);
+        RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter, control, diagnoses);
         ImdsEndpoints endpoints = ImdsEndpoints.forThisJvm(config.endpoint());
 
         log.debug("bootstrap bridge " + bridge);
@@ -80,30 +90,35 @@ final class AgentRuntime {
             }
         }, "imds-guard-exit"));
         reporter.startPeriodicWrites(config.reportIntervalSeconds());
-        log.info("imds-guard " + runtime.agentVersion() + " started: mode=" + config.mode().id()
+        log.info("imds-guard " + runtime.agentVersion() + (attached ? " attached" : " started") + ": mode="
+                + config.mode().id()
                 + (config.mode() == Mode.REWRITE ? " rewrite.callers=" + join(config.rewriteCallers()) : "")
                 + " service=" + runtime.service()
                 + (config.reportPath() != null ? " report=" + config.reportPath() : "")
                 + (config.prometheusPort() != null
                     ? " prometheus=" + config.prometheusHost() + ":" + config.prometheusPort() : ""));
         startPrometheusInBackground(config, metrics, log);
+        status.publish(config.mode().id());
+        ImdsGuardJmx.registerInBackground(new ImdsGuardJmx(control, totals, callSites, reporter, runtime.service()),
+                attached ? 0 : JMX_DELAY_AFTER_PREMAIN_MILLIS, log);
+        return new AgentRuntime(config, control, log);
     }
 
-    private static RequestPolicy policy(AgentConfig config, TokenProvider tokens, AgentLog log) {
-        switch (config.mode()) {
-            case REWRITE:
-                CallerScope scope = new CallerScope(config.rewriteCallers());
-                if (scope.everyCaller()) {
-                    log.info("WARNING: rewrite.callers=* rewrites v1 calls from ANY code, including a request an"
-                            + " attacker forges through an SSRF flaw: it hands them the IMDSv2 token and reopens the"
-                            + " hole IMDSv2 closes. Prefer the call sites named in report mode.");
-                }
-                return new RewritePolicy(scope, tokens);
-            case ENFORCE:
-                return new EnforcePolicy();
-            default:
-                return new ReportPolicy();
+    /**
+     * The agent is already running and is started again (a second attach, or an attach to a JVM
+     * started with -javaagent): change what can change at run time, never instrument twice.
+     */
+    void reconfigure(String arguments) {
+        ConfigResult requested = ConfigLoader.load(arguments, java.util.Collections.<String, String>emptyMap(),
+                java.util.Collections.<String, String>emptyMap());
+        if (!requested.ok()) {
+            for (String error : requested.errors()) {
+                log.info("attach: configuration error: " + error);
+            }
+            log.info("attach: nothing changed; imds-guard keeps running as before (mode=" + control.mode().id() + ")");
+            return;
         }
+        control.applyAttach(requested.config(), ConfigLoader.keysIn(arguments), config);
     }
 
     private static String join(java.util.List<String> parts) {

@@ -10,31 +10,46 @@ import java.lang.instrument.Instrumentation;
  */
 public final class ImdsGuardAgent {
 
-    private static volatile boolean started;
+    /** How the bridge was installed; set once, since the bootstrap loader cannot define its classes twice. */
+    private static String bridge;
+    private static AgentRuntime running;
+    /** A start that failed half-way may have instrumented classes already: never try again in this JVM. */
+    private static boolean failed;
 
     private ImdsGuardAgent() {
     }
 
     /** {@code -javaagent:imds-guard-agent.jar=key=value,...} */
     public static void premain(String arguments, Instrumentation instrumentation) {
-        start(arguments, instrumentation);
+        start(arguments, instrumentation, false);
     }
 
-    /** Dynamic attach to a running JVM. */
+    /**
+     * Dynamic attach to a running JVM ({@code java -jar imds-guard-agent.jar attach PID}). The JVM
+     * loads this class through the system class loader, as for -javaagent, so a second attach finds
+     * the running agent here and only changes its configuration.
+     */
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        start(arguments, instrumentation);
+        start(arguments, instrumentation, true);
     }
 
-    private static synchronized void start(String arguments, Instrumentation instrumentation) {
-        if (started) {
-            System.err.println("[imds-guard] already running in this JVM; ignoring the second start");
+    private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
+        if (failed) {
+            System.err.println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
             return;
         }
-        started = true;
         try {
-            String bridge = BootstrapBridge.install(instrumentation);
-            AgentRuntime.start(arguments, instrumentation, bridge);
+            if (running != null) {
+                running.reconfigure(arguments);
+                return;
+            }
+            if (bridge == null) {
+                bridge = BootstrapBridge.install(instrumentation);
+            }
+            // Null when the configuration was bad: a later attach with a good one may still start it.
+            running = AgentRuntime.start(arguments, instrumentation, bridge, attached);
         } catch (Throwable t) {
+            failed = true;
             // Whatever happens, the application must start as if the agent were not there.
             System.err.println("[imds-guard] failed to start; the application runs without imds-guard: " + t);
         }

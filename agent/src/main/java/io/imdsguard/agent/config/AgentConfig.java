@@ -76,6 +76,16 @@ public final class AgentConfig {
         return (Long) values.get(ConfigKey.TOKEN_CONNECT_TIMEOUT);
     }
 
+    /** Whether JMX clients may change mode and rewrite.callers. */
+    public boolean jmxControl() {
+        return (Boolean) values.get(ConfigKey.JMX_CONTROL);
+    }
+
+    /** The parsed value of any key, or null when it is unset; for comparing two configurations. */
+    public Object value(ConfigKey key) {
+        return values.get(key);
+    }
+
     public long tokenReadTimeoutMillis() {
         return (Long) values.get(ConfigKey.TOKEN_READ_TIMEOUT);
     }

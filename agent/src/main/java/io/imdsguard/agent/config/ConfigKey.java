@@ -25,7 +25,9 @@ public enum ConfigKey {
             ValueParsers.callerPrefixes()),
     TOKEN_TTL("token.ttl", "21600", ValueParsers.integer(1, 21_600, "seconds")),
     TOKEN_CONNECT_TIMEOUT("token.connect.timeout", "1s", ValueParsers.duration(1, 60_000)),
-    TOKEN_READ_TIMEOUT("token.read.timeout", "1s", ValueParsers.duration(1, 60_000));
+    TOKEN_READ_TIMEOUT("token.read.timeout", "1s", ValueParsers.duration(1, 60_000)),
+    /* Whether JMX clients may change mode and rewrite.callers; off, since a JMX port may be reachable by others. */
+    JMX_CONTROL("jmx.control", "false", ValueParsers.bool());
 
     static final String SYSTEM_PROPERTY_PREFIX = "imds.guard.";
     static final String ENVIRONMENT_PREFIX = "IMDS_GUARD_";
@@ -50,6 +52,16 @@ public enum ConfigKey {
 
     ValueParser parser() {
         return parser;
+    }
+
+    /** Parses a value of this key as the configuration would; the message says what is wrong. */
+    public Object parse(String raw) throws ConfigException {
+        return parser.parse(raw);
+    }
+
+    /** What this key accepts, in words. */
+    public String accepted() {
+        return parser.accepted();
     }
 
     public String systemProperty() {

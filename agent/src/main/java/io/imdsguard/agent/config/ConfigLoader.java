@@ -44,6 +44,25 @@ public final class ConfigLoader {
         return new ConfigResult(errors.isEmpty() ? new AgentConfig(values) : null, errors);
     }
 
+    /**
+     * The keys named in agent arguments, in the order given; unknown names are left out (load
+     * reports them). A later attach changes only these keys.
+     */
+    public static java.util.Set<ConfigKey> keysIn(String agentArgs) {
+        java.util.Set<ConfigKey> keys = new java.util.LinkedHashSet<ConfigKey>();
+        if (agentArgs == null) {
+            return keys;
+        }
+        for (String pair : agentArgs.split(",")) {
+            int equals = pair.indexOf('=');
+            ConfigKey key = equals < 0 ? null : ConfigKey.byName(pair.substring(0, equals).trim());
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
     private static void readEnvironment(Map<String, String> environment, Map<ConfigKey, RawValue> raw,
                                         List<String> errors) {
         for (Map.Entry<String, String> entry : environment.entrySet()) {

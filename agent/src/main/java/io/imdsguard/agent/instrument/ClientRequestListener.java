@@ -18,6 +18,7 @@ import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.report.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
+import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.bootstrap.ImdsRequestListener;
 
@@ -35,7 +36,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
 
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
-    private final TokenProvider tokens;
+    private final LazyTokenProvider tokens;
     private final AgentLog log;
     private final JdkHttpRequests httpRequests = new JdkHttpRequests();
     private final JdkHttpRetry retry;
@@ -45,22 +46,22 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final JdkTokenOutcomes jdkTokenOutcomes = new JdkTokenOutcomes(httpRequests);
 
     /**
-     * @param tokens the agent's tokens in rewrite mode, or null in the other modes
+     * @param tokens the agent's tokens, made when rewrite mode first needs one (the mode can change at run time)
      */
-    public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, TokenProvider tokens,
+    public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, LazyTokenProvider tokens,
                               AgentLog log) {
         this(endpoints, observer, tokens, log, null);
     }
 
     /** @param diagnoses told how the application's token PUTs failed; null for none */
-    public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, TokenProvider tokens,
+    public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, LazyTokenProvider tokens,
                                  AgentLog log, Diagnoses diagnoses) {
         this.diagnoses = diagnoses;
         this.endpoints = endpoints;
         this.observer = observer;
         this.tokens = tokens;
         this.log = log;
-        this.retry = tokens == null ? null : new JdkHttpRetry(httpRequests, tokens, log);
+        this.retry = new JdkHttpRetry(httpRequests, tokens, log);
         this.sockets = new SocketRequests(endpoints, observer, log);
     }
 
@@ -86,6 +87,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
 
     @Override
     public void unauthorized(HttpURLConnection connection) {
+        TokenProvider tokens = this.tokens.existing();
         if (tokens == null || AgentOwnRequests.active()) {
             return;
         }
@@ -182,6 +184,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
 
     @Override
     public void unauthorized(String url, String sentToken) {
+        TokenProvider tokens = this.tokens.existing();
         if (tokens == null) {
             return;
         }
@@ -215,7 +218,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
         } catch (Throwable t) {
             log.internalError(JdkHttpRequests.CLIENT + " token outcome", t);
         }
-        return retry == null ? responseFuture : retry.wrap(httpClient, sentRequest, bodyHandler, responseFuture);
+        return retry.wrap(httpClient, sentRequest, bodyHandler, responseFuture);
     }
 
     @Override

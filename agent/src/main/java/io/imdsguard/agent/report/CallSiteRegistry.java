@@ -99,6 +99,11 @@ public final class CallSiteRegistry {
         return overflow.get();
     }
 
+    /** Something the report shows changed besides the calls (the mode): the next periodic write must happen. */
+    public void touch() {
+        changes.incrementAndGet();
+    }
+
     /** Grows with every recorded call: lets the report writer skip rewriting an unchanged report. */
     public long changes() {
         return changes.get();

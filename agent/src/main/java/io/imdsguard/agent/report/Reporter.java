@@ -24,7 +24,7 @@ public final class Reporter {
 
     private final AgentLog log;
     private final RuntimeInfo runtime;
-    private final String mode;
+    private volatile String mode;
     private final RequestTotals totals;
     private final CallSiteRegistry registry;
     private final String reportPath;
@@ -46,6 +46,23 @@ public final class Reporter {
     /** The report's {@code diagnoses} come from here (none until this is called). */
     public void reportDiagnoses(DiagnosisRegistry registry) {
         this.diagnoses = registry;
+    }
+
+    /** The mode changed at run time (attach or JMX): the next report says so. */
+    public void modeChanged(String newMode) {
+        this.mode = newMode;
+        registry.touch();
+    }
+
+    /** Where the report goes, or null when the key {@code report} is not set. */
+    public String reportPath() {
+        return reportPath;
+    }
+
+    /** Writes the report now, changed or not; null when there is no report or it cannot be written. */
+    public synchronized String writeReportNow() {
+        writeReport(true);
+        return reportPath == null || reportFileFailed || reportFile == null ? null : reportFile.path().toString();
     }
 
     /** The log block for a call site seen for the first time. */

@@ -2,6 +2,7 @@ package io.imdsguard.agent.instrument.jdkhttpclient;
 
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.agent.rewrite.TokenResult;
 
@@ -19,10 +20,10 @@ public final class JdkHttpRetry {
     private static final ThreadLocal<Boolean> RETRYING = new ThreadLocal<Boolean>();
 
     private final JdkHttpRequests requests;
-    private final TokenProvider tokens;
+    private final LazyTokenProvider tokens;
     private final AgentLog log;
 
-    public JdkHttpRetry(JdkHttpRequests requests, TokenProvider tokens, AgentLog log) {
+    public JdkHttpRetry(JdkHttpRequests requests, LazyTokenProvider tokens, AgentLog log) {
         this.requests = requests;
         this.tokens = tokens;
         this.log = log;
@@ -61,7 +62,9 @@ public final class JdkHttpRetry {
     private CompletableFuture<Object> retryIfRejected(Object client, Object sentRequest, Object handler,
                                                       Object response, String origin, String token) {
         try {
-            if (requests.statusCode(response) != 401) {
+            // Only a rewritten request is watched, so rewrite mode made the provider.
+            TokenProvider tokens = this.tokens.existing();
+            if (tokens == null || requests.statusCode(response) != 401) {
                 return CompletableFuture.completedFuture(response);
             }
             tokens.rejected(origin, token);

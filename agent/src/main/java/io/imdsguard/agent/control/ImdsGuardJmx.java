@@ -1,0 +1,166 @@
+package io.imdsguard.agent.control;
+
+import io.imdsguard.agent.config.ConfigException;
+import io.imdsguard.agent.config.ConfigKey;
+import io.imdsguard.agent.config.Mode;
+import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.policy.Action;
+import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.report.CallSiteRegistry;
+import io.imdsguard.agent.report.Reporter;
+import io.imdsguard.agent.report.RequestTotals;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/** The {@link ImdsGuardMXBean}: reads the agent's counters, and changes its mode when allowed. */
+public final class ImdsGuardJmx implements ImdsGuardMXBean {
+
+    public static final String OBJECT_NAME = "io.imdsguard:type=ImdsGuard";
+
+    private final AgentControl control;
+    private final RequestTotals totals;
+    private final CallSiteRegistry callSites;
+    private final Reporter reporter;
+    private final String serviceName;
+
+    public ImdsGuardJmx(AgentControl control, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter,
+                        String serviceName) {
+        this.control = control;
+        this.totals = totals;
+        this.callSites = callSites;
+        this.reporter = reporter;
+        this.serviceName = serviceName;
+    }
+
+    /**
+     * Registers the MBean on a daemon thread after {@code delayMillis}: creating the platform MBean
+     * server initialises JMX and java.util.logging, which must not happen in premain, before the
+     * application's main has set up its own log manager. Any failure is logged once; the
+     * application never notices.
+     */
+    public static void registerInBackground(final ImdsGuardJmx bean, final long delayMillis, final AgentLog log) {
+        Thread registrar = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    if (delayMillis > 0) {
+                        Thread.sleep(delayMillis);
+                    }
+                    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+                    ObjectName name = new ObjectName(OBJECT_NAME);
+                    if (!server.isRegistered(name)) {
+                        server.registerMBean(bean, name);
+                    }
+                    log.debug("JMX MBean " + OBJECT_NAME + " registered");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Throwable t) {
+                    log.once("jmx-register", "cannot register the JMX MBean " + OBJECT_NAME + " (detection and"
+                            + " reports go on without it): " + t);
+                }
+            }
+        }, "imds-guard-jmx");
+        registrar.setDaemon(true);
+        registrar.start();
+    }
+
+    @Override
+    public String getMode() {
+        return control.mode().id();
+    }
+
+    @Override
+    public void setMode(String mode) {
+        control.checkJmxControl();
+        control.change((Mode) parse(ConfigKey.MODE, mode), null, AgentControl.BY_JMX);
+    }
+
+    @Override
+    public String getRewriteCallers() {
+        return AgentControl.join(control.rewriteCallers());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void setRewriteCallers(String callers) {
+        control.checkJmxControl();
+        control.change(null, (List<String>) parse(ConfigKey.REWRITE_CALLERS, callers), AgentControl.BY_JMX);
+    }
+
+    @Override
+    public boolean isJmxControl() {
+        return control.jmxControl();
+    }
+
+    private static Object parse(ConfigKey key, String value) {
+        try {
+            return key.parse(value == null ? "" : value);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("bad value for '" + key.key() + "': " + e.getMessage() + "; accepted: "
+                    + key.accepted());
+        }
+    }
+
+    @Override
+    public long getV1Requests() {
+        return totals.get(ImdsVersion.V1);
+    }
+
+    @Override
+    public long getV2Requests() {
+        return totals.get(ImdsVersion.V2);
+    }
+
+    @Override
+    public long getTokenRequests() {
+        return totals.get(ImdsVersion.TOKEN);
+    }
+
+    @Override
+    public long getV1CallSites() {
+        return callSites.snapshot().size();
+    }
+
+    @Override
+    public long getRewritten() {
+        return totals.get(Action.REWRITTEN);
+    }
+
+    @Override
+    public long getRewriteDenied() {
+        return totals.get(Action.REWRITE_DENIED);
+    }
+
+    @Override
+    public long getRewriteFailed() {
+        return totals.get(Action.REWRITE_FAILED);
+    }
+
+    @Override
+    public long getBlocked() {
+        return totals.get(Action.BLOCKED);
+    }
+
+    @Override
+    public String getServiceName() {
+        return serviceName;
+    }
+
+    @Override
+    public String getReportPath() {
+        return reporter.reportPath() == null ? "" : reporter.reportPath();
+    }
+
+    @Override
+    public String writeReport() {
+        if (reporter.reportPath() == null) {
+            return "no report: imds-guard runs without the key 'report' in this JVM; set it when the agent starts"
+                    + " (e.g. -javaagent:imds-guard-agent.jar=report=<path>, or attach with report=<path>)";
+        }
+        String path = reporter.writeReportNow();
+        return path != null ? path : "the report '" + reporter.reportPath() + "' cannot be written; see the agent's log";
+    }
+}
