@@ -99,6 +99,7 @@ class ConfigLoaderTest {
             {"token.ttl", "300"},
             {"token.connect.timeout", "250"},
             {"token.read.timeout", "2000"},
+            {"jmx.control", "true"},
         };
         assertEquals(ConfigKey.values().length, keyValueCheck.length, "a new key needs a line here");
         for (String[] kv : keyValueCheck) {
@@ -130,6 +131,7 @@ class ConfigLoaderTest {
             case TOKEN_TTL: return String.valueOf(config.tokenTtlSeconds());
             case TOKEN_CONNECT_TIMEOUT: return String.valueOf(config.tokenConnectTimeoutMillis());
             case TOKEN_READ_TIMEOUT: return String.valueOf(config.tokenReadTimeoutMillis());
+            case JMX_CONTROL: return String.valueOf(config.jmxControl());
             default: throw new AssertionError(key);
         }
     }
