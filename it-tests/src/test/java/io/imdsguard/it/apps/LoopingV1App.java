@@ -14,13 +14,16 @@ import java.time.Duration;
  * A running legacy service that was started without the agent: it reads IMDS with v1 calls
  * through HttpURLConnection and java.net.http, round after round, until its standard input closes
  * or says {@code quit}. After each round it prints {@code round N huc=<status> jdk=<status>}, so a
- * test knows how far it got and what each call returned.
+ * test knows how far it got and what each call returned. Arguments: the pause between rounds in
+ * milliseconds (default 100), and how many rounds to make before it prints {@code idle} and only
+ * waits (default 0: no end).
  */
 public final class LoopingV1App {
 
     public static void main(String[] args) throws Exception {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
         long pauseMillis = args.length > 0 ? Long.parseLong(args[0]) : 100;
+        long rounds = args.length > 1 ? Long.parseLong(args[1]) : 0;
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Thread stopper = new Thread(() -> {
             try {
@@ -34,12 +37,14 @@ public final class LoopingV1App {
         }, "stdin-watch");
         stopper.setDaemon(true);
         stopper.start();
-        for (long round = 1; ; round++) {
+        for (long round = 1; rounds == 0 || round <= rounds; round++) {
             String huc = viaHttpUrlConnection(endpoint);
             String jdk = viaHttpClient(client, endpoint);
             System.out.println("round " + round + " huc=" + huc + " jdk=" + jdk);
             Thread.sleep(pauseMillis);
         }
+        System.out.println("idle");
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     static String viaHttpUrlConnection(String endpoint) {
