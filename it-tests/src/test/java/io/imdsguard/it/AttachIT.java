@@ -116,6 +116,34 @@ class AttachIT {
     }
 
     @Test
+    void aTargetThatRefusesTheConfigurationSaysSoAndALaterAttachWithAGoodOneStartsTheAgent() throws Exception {
+        try (MockImds mock = MockImds.builder().start()) {
+            AppJvm.Running app = AppJvm.mainClass(LoopingV1App.class, "100").systemProperty("imds.guard.mode", "strict")
+                    .env(ENDPOINT_VARIABLE, mock.endpoint()).start();
+            String pid = String.valueOf(app.pid());
+            app.awaitStdout("round 1 huc=200 jdk=200");
+
+            JvmResult refused = AgentCommand.run("attach", pid);
+            assertFailedWith(refused, 1, "imds-guard: imds-guard did not start in " + pid + ": the target refused its"
+                    + " configuration");
+            Await.until("the target's reason", () -> app.stderr().contains("configuration error: bad value for 'mode'"
+                    + " in system property -Dimds.guard.mode: unknown mode 'strict'"), app::stderr);
+
+            // Agent arguments win over system properties, as at start-up.
+            JvmResult attach = AgentCommand.run("attach", pid, "mode=report");
+            assertEquals(0, attach.exitCode(), attach.describe());
+            assertTrue(attach.stdout().startsWith("attached imds-guard to " + pid + " (mode=report)"), attach.describe());
+            Await.until("first-sight blocks of both clients", () -> firstSights(app).size() == 2, app::stderr);
+
+            JvmResult run = app.finish();
+            // The bridge classes were defined by the first attempt; defining them again would fail and
+            // fall back to appending a jar to the boot class path, which the JVM would announce.
+            assertFalse(run.stderr().contains("bootstrap classpath has been appended"), run.stderr());
+            assertFalse(run.stderr().contains("internal error"), run.stderr());
+        }
+    }
+
+    @Test
     void whatCannotBeAttachedToFailsWithOneClearLineAndNoStackTrace() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
