@@ -100,7 +100,7 @@ final class AgentRuntime {
         startPrometheusInBackground(config, metrics, log);
         status.publish(config.mode().id());
         ImdsGuardJmx.registerInBackground(new ImdsGuardJmx(control, totals, callSites, reporter, runtime.service()),
-                attached ? 0 : JMX_DELAY_AFTER_PREMAIN_MILLIS, log);
+                attached ? 0 : JMX_DELAY_AFTER_PREMAIN_MILLIS, attached || config.jmxControl(), log);
         return new AgentRuntime(config, control, log);
     }
 

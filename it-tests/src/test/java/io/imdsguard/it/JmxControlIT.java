@@ -12,6 +12,8 @@ import io.imdsguard.mockimds.MockImds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.tools.attach.VirtualMachine;
+
 import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -141,6 +143,30 @@ class JmxControlIT {
                 assertFalse(run.stderr().contains("loaded dynamically"), "-XX:+EnableDynamicAgentLoading silences the"
                         + " JDK's warning: " + run.stderr());
             }
+        }
+    }
+
+    @Test
+    void aJvmStartedWithoutJmxGetsTheMBeanOnceAJmxClientConnectsLocallyAsJConsoleDoes() throws Exception {
+        try (MockImds mock = MockImds.builder().start()) {
+            AppJvm.Running app = AppJvm.mainClass(LoopingV1App.class, "20", "2").withAgent("")
+                    .env(ENDPOINT_VARIABLE, mock.endpoint()).start();
+            app.awaitStdout("idle");
+            // What JConsole does for a local JVM: attach and start the JVM's local management agent.
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
+            String address;
+            try {
+                address = vm.startLocalManagementAgent();
+            } finally {
+                vm.detach();
+            }
+            try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+                MBeanServerConnection jmx = connector.getMBeanServerConnection();
+                awaitMBean(jmx, app);
+                assertEquals(4L, jmx.getAttribute(IMDS_GUARD, "V1Requests"));
+                assertEquals(mock.stats().v1Served(), jmx.getAttribute(IMDS_GUARD, "V1Requests"));
+            }
+            app.finish();
         }
     }
 

@@ -13,6 +13,7 @@ import io.imdsguard.agent.report.RequestTotals;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 /** The {@link ImdsGuardMXBean}: reads the agent's counters, and changes its mode when allowed. */
@@ -36,18 +37,22 @@ public final class ImdsGuardJmx implements ImdsGuardMXBean {
     }
 
     /**
-     * Registers the MBean on a daemon thread after {@code delayMillis}: creating the platform MBean
-     * server initialises JMX and java.util.logging, which must not happen in premain, before the
-     * application's main has set up its own log manager. Any failure is logged once; the
-     * application never notices.
+     * Registers the MBean on a daemon thread, never on the start-up path, and never failing the
+     * application. After an attach, or with jmx.control=true, it is registered at once (after
+     * {@code delayMillis}). Otherwise it waits until the JVM uses JMX anyway (a JMX port, a local
+     * JMX connection such as JConsole's, or an MBean server the application made), so that a JVM
+     * without JMX never pays for creating one: that initialises JMX and java.util.logging, which
+     * takes time and must not happen before the application's main has set up its own logging.
      */
-    public static void registerInBackground(final ImdsGuardJmx bean, final long delayMillis, final AgentLog log) {
+    public static void registerInBackground(final ImdsGuardJmx bean, final long delayMillis,
+                                            final boolean evenWithoutJmx, final AgentLog log) {
         Thread registrar = new Thread(new Runnable() {
             @Override
             public void run() {
                 try {
-                    if (delayMillis > 0) {
-                        Thread.sleep(delayMillis);
+                    Thread.sleep(delayMillis);
+                    while (!evenWithoutJmx && !jmxInUse()) {
+                        Thread.sleep(JMX_CHECK_INTERVAL_MILLIS);
                     }
                     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
                     ObjectName name = new ObjectName(OBJECT_NAME);
@@ -65,6 +70,23 @@ public final class ImdsGuardJmx implements ImdsGuardMXBean {
         }, "imds-guard-jmx");
         registrar.setDaemon(true);
         registrar.start();
+    }
+
+    /** How often a JVM without JMX is checked again; a check reads three properties and one list. */
+    private static final long JMX_CHECK_INTERVAL_MILLIS = 5000;
+
+    /** Whether something in this JVM serves or made an MBean server, without making one. */
+    static boolean jmxInUse() {
+        if (System.getProperty("com.sun.management.jmxremote") != null
+                || System.getProperty("com.sun.management.jmxremote.port") != null
+                || System.getProperty("com.sun.management.jmxremote.localConnectorAddress") != null) {
+            return true;
+        }
+        try {
+            return !MBeanServerFactory.findMBeanServer(null).isEmpty();
+        } catch (SecurityException e) {
+            return false;
+        }
     }
 
     @Override
