@@ -16,7 +16,9 @@ import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.instrument.Instrumentations;
 import io.imdsguard.agent.instrument.ClientRequestListener;
+import io.imdsguard.agent.metrics.ApplicationMicrometer;
 import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.metrics.MetricsExporters;
 import io.imdsguard.agent.metrics.MicrometerLogging;
 import io.imdsguard.agent.metrics.PrometheusEndpoint;
 import io.imdsguard.agent.report.AgentLog;
@@ -53,9 +55,15 @@ final class AgentRuntime {
         RuntimeInfo runtime = RuntimeInfo.current(config.serviceName());
 
         MicrometerLogging.install(log);
-        ImdsMetrics metrics = new ImdsMetrics();
+        ImdsMetrics metrics = new ImdsMetrics(runtime.service(), runtime.host(), config.metricsSitesMax());
         RequestTotals totals = new RequestTotals();
         CallSiteRegistry callSites = new CallSiteRegistry();
+        metrics.trackCallSites(callSites, new java.util.function.ToDoubleFunction<CallSiteRegistry>() {
+            @Override
+            public double applyAsDouble(CallSiteRegistry sites) {
+                return sites.size();
+            }
+        });
         final Reporter reporter = new Reporter(log, runtime, config.mode().id(), totals, callSites,
                 config.reportPath());
         TokenProvider tokens = config.mode() == Mode.REWRITE
@@ -87,6 +95,14 @@ final class AgentRuntime {
                 + (config.prometheusPort() != null
                     ? " prometheus=" + config.prometheusHost() + ":" + config.prometheusPort() : ""));
         startPrometheusInBackground(config, metrics, log);
+        MetricsExporters.startInBackground(new MetricsExporters.Settings()
+                .otlp(config.otlpEndpoint(), config.otlpIntervalMillis())
+                .statsd(config.statsdHost(), config.statsdPort(), config.statsdFlavor())
+                .jmx(config.jmxMetrics()), metrics, runtime.service(), log);
+        if (config.metricsGlobal()) {
+            // In premain, so that no application class loading is missed; it only watches class names.
+            ApplicationMicrometer.install(instrumentation, metrics, log);
+        }
     }
 
     private static RequestPolicy policy(AgentConfig config, TokenProvider tokens, AgentLog log) {
