@@ -57,7 +57,11 @@ final class StatsdPushRegistry extends StepMeterRegistry {
     private volatile boolean failing;
 
     StatsdPushRegistry(String host, int port, String flavor, long stepMillis, AgentLog log) {
-        super(config(stepMillis), Clock.SYSTEM);
+        this(host, port, flavor, stepMillis, log, Clock.SYSTEM);
+    }
+
+    StatsdPushRegistry(String host, int port, String flavor, long stepMillis, AgentLog log, Clock clock) {
+        super(config(stepMillis), clock);
         this.host = host;
         this.port = port;
         this.flavor = flavor;
