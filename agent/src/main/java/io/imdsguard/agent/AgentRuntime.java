@@ -55,7 +55,7 @@ final class AgentRuntime {
         RuntimeInfo runtime = RuntimeInfo.current(config.serviceName());
 
         MicrometerLogging.install(log);
-        ImdsMetrics metrics = new ImdsMetrics(runtime.service(), runtime.host(), config.metricsSitesMax());
+        ImdsMetrics metrics = new ImdsMetrics(runtime.service(), runtime.host(), config.metricsSitesMax(), log);
         RequestTotals totals = new RequestTotals();
         CallSiteRegistry callSites = new CallSiteRegistry();
         metrics.trackCallSites(callSites, new java.util.function.ToDoubleFunction<CallSiteRegistry>() {

@@ -65,7 +65,7 @@ public final class ApplicationMicrometer implements ClassFileTransformer {
      * (when the agent is attached to a running JVM).
      */
     public static void install(final Instrumentation instrumentation, ImdsMetrics metrics, AgentLog log) {
-        final ApplicationMicrometer bridge = new ApplicationMicrometer(metrics.values(), log);
+        final ApplicationMicrometer bridge = new ApplicationMicrometer(metrics.registry(), log);
         instrumentation.addTransformer(bridge, false);
         bridge.worker.execute(new Runnable() {
             @Override

@@ -1,28 +1,27 @@
 package io.imdsguard.agent.metrics;
 
+import io.imdsguard.agent.report.AgentLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.CountingMode;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The agent's meters. They live in a composite registry so that exporters can be added after the
- * counting starts (Micrometer hands meters created earlier to registries added later). Every meter
- * carries the common tags {@code service} and {@code host}, set on the composite, so that every
- * exporter gets them.
- *
- * <p>A cumulative in-memory registry is always attached: it holds the values that readers outside
- * Micrometer's push/scrape model need (the application's own Micrometer, see
- * {@link ApplicationMicrometer}); a composite with no child would only hand out no-op meters.
+ * The agent's meters. They live in one cumulative in-memory registry, which counting touches and
+ * nothing else (an increment is a map lookup and an atomic add). Every meter carries the common
+ * tags {@code service} and {@code host}. Exporters (Prometheus, OTLP, StatsD, JMX, the
+ * application's own Micrometer) are attached later and read these values through
+ * {@link MeterMirror}: each sees every request since the JVM started, whenever it was attached.
  */
 public final class ImdsMetrics {
 
@@ -35,8 +34,7 @@ public final class ImdsMetrics {
     /** The default of key {@code metrics.sites.max}. */
     public static final int DEFAULT_MAX_SITES = 100;
 
-    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
-    private final SimpleMeterRegistry values = new SimpleMeterRegistry(new SimpleConfig() {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry(new SimpleConfig() {
         @Override
         public String get(String key) {
             return null;
@@ -49,38 +47,38 @@ public final class ImdsMetrics {
     }, io.micrometer.core.instrument.Clock.SYSTEM);
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<String, Counter>();
     private final CallSiteMeters callSites;
-    private final Timer rewriteLatency;
+    /** The agent's own latency timer and one per attached exporter. */
+    private final List<Timer> latencyTimers = new CopyOnWriteArrayList<Timer>();
+    private final AgentLog log;
 
     /** Meters tagged {@code service=unknown}, {@code host=unknown}: for tests that do not care. */
     public ImdsMetrics() {
-        this("unknown", "unknown", DEFAULT_MAX_SITES);
+        this("unknown", "unknown", DEFAULT_MAX_SITES, null);
     }
 
     /**
      * @param maxSites key {@code metrics.sites.max}: distinct call sites with their own series; the
      *                 rest count under {@code site=other}
+     * @param log      where a failure to export one meter is said, once; null in tests
      */
-    public ImdsMetrics(String service, String host, int maxSites) {
+    public ImdsMetrics(String service, String host, int maxSites, AgentLog log) {
+        this.log = log;
         // Before the first meter: a filter only applies to meters registered after it.
         registry.config().commonTags("service", service, "host", host);
-        registry.add(values);
         callSites = new CallSiteMeters(registry, maxSites);
-        rewriteLatency = Timer.builder(REWRITE_LATENCY)
+        latencyTimers.add(Timer.builder(REWRITE_LATENCY)
                 .description("Time the agent spent getting the token for a rewritten v1 request, cache hits included")
-                .register(registry);
+                .register(registry));
     }
 
+    /** The agent's cumulative meters, read directly. */
     public MeterRegistry registry() {
         return registry;
     }
 
-    /** The cumulative values of every agent meter, one registry whose meters can be read directly. */
-    MeterRegistry values() {
-        return values;
-    }
-
+    /** Shows every agent meter, from the JVM's start, in {@code exporter}, and the meters created later. */
     public void addRegistry(MeterRegistry exporter) {
-        registry.add(exporter);
+        MeterMirror.attach(registry, exporter, latencyTimers, log);
     }
 
     /**
@@ -125,7 +123,9 @@ public final class ImdsMetrics {
 
     /** Time spent getting the token for one rewritten request. */
     public void recordRewriteLatency(long nanos) {
-        rewriteLatency.record(nanos, TimeUnit.NANOSECONDS);
+        for (Timer timer : latencyTimers) {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Counts one of the agent's own token requests: {@code success} or the failure's reason. */

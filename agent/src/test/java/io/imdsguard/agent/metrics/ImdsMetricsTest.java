@@ -1,6 +1,7 @@
 package io.imdsguard.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,7 +21,7 @@ class ImdsMetricsTest {
 
     @Test
     void everyMeterCarriesServiceAndHostInEveryExporterEvenOneAddedLater() {
-        ImdsMetrics metrics = new ImdsMetrics("billing", "ip-10-0-0-12", 100);
+        ImdsMetrics metrics = new ImdsMetrics("billing", "ip-10-0-0-12", 100, null);
         SimpleMeterRegistry early = new SimpleMeterRegistry();
         metrics.addRegistry(early);
         metrics.countRequest("v1", "HttpURLConnection", "meta-data", "observed", "none");
@@ -50,7 +51,7 @@ class ImdsMetricsTest {
 
     @Test
     void eachCallSiteHasItsOwnSeriesByClientAndAction() {
-        ImdsMetrics metrics = new ImdsMetrics("svc", "host", 100);
+        ImdsMetrics metrics = new ImdsMetrics("svc", "host", 100, null);
         SimpleMeterRegistry exporter = new SimpleMeterRegistry();
         metrics.addRegistry(exporter);
         metrics.countCallSite("com.acme.A.read", "okhttp", "observed");
@@ -61,12 +62,12 @@ class ImdsMetricsTest {
         assertEquals(2.0, siteCount(exporter, "com.acme.A.read", "okhttp", "observed"));
         assertEquals(1.0, siteCount(exporter, "com.acme.A.read", "okhttp", "rewritten"));
         assertEquals(1.0, siteCount(exporter, "com.acme.B.load", "HttpURLConnection", "observed"));
-        assertEquals(3, exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).counters().size());
+        assertEquals(3, exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).functionCounters().size());
     }
 
     @Test
     void pastMetricsSitesMaxTheOtherSitesCountUnderSiteOther() {
-        ImdsMetrics metrics = new ImdsMetrics("svc", "host", 2);
+        ImdsMetrics metrics = new ImdsMetrics("svc", "host", 2, null);
         SimpleMeterRegistry exporter = new SimpleMeterRegistry();
         metrics.addRegistry(exporter);
         metrics.countCallSite("com.acme.A.one", "okhttp", "observed");
@@ -83,7 +84,7 @@ class ImdsMetricsTest {
         assertEquals(1.0, siteCount(exporter, CallSiteMeters.OTHER, "okhttp", "blocked"));
         assertNull(exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).tag("site", "com.acme.A.three").counter());
         Set<String> sites = new HashSet<String>();
-        for (Counter counter : exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).counters()) {
+        for (FunctionCounter counter : exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).functionCounters()) {
             sites.add(counter.getId().getTag("site"));
         }
         assertEquals(3, sites.size(), "two sites and 'other': " + sites);
@@ -91,7 +92,7 @@ class ImdsMetricsTest {
 
     @Test
     void theCapHoldsUnderConcurrentNewSites() throws InterruptedException {
-        final ImdsMetrics metrics = new ImdsMetrics("svc", "host", 10);
+        final ImdsMetrics metrics = new ImdsMetrics("svc", "host", 10, null);
         SimpleMeterRegistry exporter = new SimpleMeterRegistry();
         metrics.addRegistry(exporter);
         Thread[] threads = new Thread[4];
@@ -109,7 +110,7 @@ class ImdsMetricsTest {
         }
         Set<String> sites = new HashSet<String>();
         double total = 0;
-        for (Counter counter : exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).counters()) {
+        for (FunctionCounter counter : exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).functionCounters()) {
             sites.add(counter.getId().getTag("site"));
             total += counter.count();
         }
@@ -118,19 +119,35 @@ class ImdsMetricsTest {
     }
 
     @Test
+    void anExporterAttachedLateStillCountsEverythingSinceTheStart() {
+        ImdsMetrics metrics = new ImdsMetrics("svc", "host", 100, null);
+        metrics.countRequest("v1", "okhttp", "meta-data", "observed", "none");
+        metrics.countCallSite("com.acme.A.read", "okhttp", "observed");
+        SimpleMeterRegistry late = new SimpleMeterRegistry();
+        metrics.addRegistry(late);
+        metrics.countRequest("v1", "okhttp", "meta-data", "observed", "none");
+        metrics.countRequest("v2", "okhttp", "meta-data", "observed", "none");
+
+        assertEquals(2.0, late.get(ImdsMetrics.REQUESTS).tag("version", "v1").functionCounter().count());
+        assertEquals(1.0, late.get(ImdsMetrics.REQUESTS).tag("version", "v2").functionCounter().count(),
+                "a series created after the exporter was attached reaches it too");
+        assertEquals(1.0, siteCount(late, "com.acme.A.read", "okhttp", "observed"));
+    }
+
+    @Test
     void theCumulativeValuesAreReadableWithoutAnyExporter() {
-        ImdsMetrics metrics = new ImdsMetrics("svc", "host", 100);
+        ImdsMetrics metrics = new ImdsMetrics("svc", "host", 100, null);
         metrics.countRequest("v1", "okhttp", "meta-data", "observed", "none");
         metrics.countRequest("v1", "okhttp", "meta-data", "observed", "none");
-        Counter counter = metrics.values().find(ImdsMetrics.REQUESTS).counter();
+        Counter counter = metrics.registry().find(ImdsMetrics.REQUESTS).counter();
         assertNotNull(counter);
         assertEquals(2.0, counter.count());
-        assertFalse(metrics.values().getMeters().isEmpty());
+        assertFalse(metrics.registry().getMeters().isEmpty());
     }
 
     private static double siteCount(SimpleMeterRegistry exporter, String site, String client, String action) {
-        Counter counter = exporter.find(ImdsMetrics.CALL_SITE_REQUESTS)
-                .tags("site", site, "client", client, "action", action).counter();
+        FunctionCounter counter = exporter.find(ImdsMetrics.CALL_SITE_REQUESTS)
+                .tags("site", site, "client", client, "action", action).functionCounter();
         assertNotNull(counter, site + "/" + client + "/" + action);
         return counter.count();
     }

@@ -25,7 +25,7 @@ class StatsdPushRegistryTest {
 
     @Test
     void aStepSendsEachCounterIncreaseOnceWithItsTags() {
-        ImdsMetrics metrics = new ImdsMetrics("billing", "h1", 100);
+        ImdsMetrics metrics = new ImdsMetrics("billing", "h1", 100, null);
         StatsdPushRegistry statsd = registry(metrics, "datadog");
         metrics.countCallSite("com.acme.Legacy.read", "okhttp", "observed");
         metrics.countCallSite("com.acme.Legacy.read", "okhttp", "observed");
@@ -42,7 +42,7 @@ class StatsdPushRegistryTest {
 
     @Test
     void aTimerSendsCountTotalAndMaxOfTheStep() {
-        ImdsMetrics metrics = new ImdsMetrics("billing", "h1", 100);
+        ImdsMetrics metrics = new ImdsMetrics("billing", "h1", 100, null);
         StatsdPushRegistry statsd = registry(metrics, "datadog");
         metrics.recordRewriteLatency(3_000_000);
         metrics.recordRewriteLatency(5_000_000);
@@ -65,7 +65,7 @@ class StatsdPushRegistryTest {
                     + "service=billing,site=com.acme.Legacy.read:1|c"},
         };
         for (String[] flavorAndLine : expected) {
-            ImdsMetrics metrics = new ImdsMetrics("billing", "h1", 100);
+            ImdsMetrics metrics = new ImdsMetrics("billing", "h1", 100, null);
             StatsdPushRegistry statsd = registry(metrics, flavorAndLine[0]);
             metrics.countCallSite("com.acme.Legacy.read", "okhttp", "observed");
             clock.add(Duration.ofMillis(STEP));
