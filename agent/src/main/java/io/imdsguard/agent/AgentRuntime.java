@@ -98,7 +98,7 @@ final class AgentRuntime {
         MetricsExporters.startInBackground(new MetricsExporters.Settings()
                 .otlp(config.otlpEndpoint(), config.otlpIntervalMillis())
                 .statsd(config.statsdHost(), config.statsdPort(), config.statsdFlavor())
-                .jmx(config.jmxMetrics()), metrics, runtime.service(), log);
+                .jmx(config.jmxMetrics()), metrics, runtime.service(), instrumentation, log);
         if (config.metricsGlobal()) {
             // In premain, so that no application class loading is missed; it only watches class names.
             ApplicationMicrometer.install(instrumentation, metrics, log);

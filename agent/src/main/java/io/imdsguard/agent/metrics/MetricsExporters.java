@@ -3,6 +3,7 @@ package io.imdsguard.agent.metrics;
 import io.imdsguard.agent.report.AgentLog;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -55,7 +56,7 @@ public final class MetricsExporters {
     }
 
     public static void startInBackground(final Settings settings, final ImdsMetrics metrics, final String service,
-                                         final AgentLog log) {
+                                         final Instrumentation instrumentation, final AgentLog log) {
         if (!settings.any()) {
             return;
         }
@@ -63,7 +64,7 @@ public final class MetricsExporters {
         Thread starter = new Thread(new Runnable() {
             @Override
             public void run() {
-                exporters.start(settings, metrics, service, log);
+                exporters.start(settings, metrics, service, instrumentation, log);
             }
         }, "imds-guard-exporters-start");
         starter.setDaemon(true);
@@ -76,9 +77,11 @@ public final class MetricsExporters {
         }, "imds-guard-exporters-exit"));
     }
 
-    void start(Settings settings, ImdsMetrics metrics, String service, AgentLog log) {
+    void start(Settings settings, ImdsMetrics metrics, String service, Instrumentation instrumentation,
+               AgentLog log) {
         if (settings.otlpEndpoint != null) {
             try {
+                ProtobufWithoutUnsafe.install(instrumentation);
                 add(metrics, OtlpExporter.start(settings.otlpEndpoint, settings.otlpIntervalMillis, service, log));
                 log.info("pushing metrics over OTLP to " + settings.otlpEndpoint + " every "
                         + settings.otlpIntervalMillis / 1000.0 + " s");

@@ -24,6 +24,8 @@ class JmxMetricsIT {
                     .run();
             assertEquals(0, result.exitCode(), result.describe());
             assertFalse(result.stderr().contains("SLF4J"), "the bundled logging API stays silent: " + result.stderr());
+            assertEquals("", result.applicationStderr(), "the exporter writes nothing into the application's "
+                    + "output (no JVM warning either, e.g. about sun.misc.Unsafe on JDK 24+)");
             List<String> mbeans = result.stdoutLines().stream().filter(l -> l.startsWith("mbean ")).toList();
             assertTrue(mbeans.stream().anyMatch(l -> l.contains("name=imdsV1CallsiteRequests.")
                     && l.contains(".site.io.imdsguard.it.apps.metrics.JmxMetricsApp.instanceId")

@@ -49,6 +49,8 @@ class OtlpExportIT {
             assertEquals(0, result.exitCode(), "the exporter must not keep the JVM alive\n" + result.describe());
             assertFalse(result.stderr().contains("internal error"), result.stderr());
             assertFalse(result.stderr().contains("cannot push"), result.stderr());
+            assertEquals("", result.applicationStderr(), "the exporter writes nothing into the application's "
+                    + "output (no JVM warning either, e.g. about sun.misc.Unsafe on JDK 24+)");
 
             // The last push, at exit, holds the final cumulative values.
             ExportMetricsServiceRequest last = collector.last();
@@ -92,6 +94,7 @@ class OtlpExportIT {
 
             assertEquals(0, result.exitCode(), result.describe());
             assertEquals(reference.stdout(), result.stdout());
+            assertEquals("", result.applicationStderr());
             assertEquals(1, result.agent().linesContaining("cannot push metrics").size(), result.stderr());
             assertTrue(result.agent().linesContaining("micrometer").isEmpty(),
                     "no repeated warning of Micrometer's own: " + result.stderr());

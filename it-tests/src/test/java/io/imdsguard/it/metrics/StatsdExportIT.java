@@ -38,6 +38,8 @@ class StatsdExportIT {
             JvmResult result = app.finish();
             assertEquals(0, result.exitCode(), result.describe());
             assertFalse(result.stderr().contains("internal error"), result.stderr());
+            assertEquals("", result.applicationStderr(), "the exporter writes nothing into the application's "
+                    + "output (no JVM warning either, e.g. about sun.misc.Unsafe on JDK 24+)");
 
             List<String> lines = receive(statsd,
                     "imds.requests:2|c|#statistic:count,action:observed,client:HttpURLConnection,host:ip-10-1-2-3,"
