@@ -13,7 +13,9 @@ import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.instrument.Instrumentations;
 import io.imdsguard.agent.instrument.ClientRequestListener;
+import io.imdsguard.agent.metrics.ApplicationMicrometer;
 import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.metrics.MetricsExporters;
 import io.imdsguard.agent.metrics.MicrometerLogging;
 import io.imdsguard.agent.metrics.PrometheusEndpoint;
 import io.imdsguard.agent.report.AgentLog;
@@ -64,9 +66,15 @@ final class AgentRuntime {
         RuntimeInfo runtime = RuntimeInfo.current(config.serviceName());
 
         MicrometerLogging.install(log);
-        ImdsMetrics metrics = new ImdsMetrics();
+        ImdsMetrics metrics = new ImdsMetrics(runtime.service(), runtime.host(), config.metricsSitesMax(), log);
         RequestTotals totals = new RequestTotals();
         CallSiteRegistry callSites = new CallSiteRegistry();
+        metrics.trackCallSites(callSites, new java.util.function.ToDoubleFunction<CallSiteRegistry>() {
+            @Override
+            public double applyAsDouble(CallSiteRegistry sites) {
+                return sites.size();
+            }
+        });
         final Reporter reporter = new Reporter(log, runtime, config.mode().id(), totals, callSites,
                 config.reportPath());
         // Made only when rewrite mode first needs a token: the mode can change at run time.
@@ -101,6 +109,14 @@ final class AgentRuntime {
         status.publish(config.mode().id());
         ImdsGuardJmx.registerInBackground(new ImdsGuardJmx(control, totals, callSites, reporter, runtime.service()),
                 attached ? 0 : JMX_DELAY_AFTER_PREMAIN_MILLIS, attached || config.jmxControl(), log);
+        MetricsExporters.startInBackground(new MetricsExporters.Settings()
+                .otlp(config.otlpEndpoint(), config.otlpIntervalMillis())
+                .statsd(config.statsdHost(), config.statsdPort(), config.statsdFlavor())
+                .jmx(config.jmxMetrics()), metrics, runtime.service(), instrumentation, log);
+        if (config.metricsGlobal()) {
+            // In premain, so that no application class loading is missed; it only watches class names.
+            ApplicationMicrometer.install(instrumentation, metrics, log);
+        }
         return new AgentRuntime(config, control, log);
     }
 

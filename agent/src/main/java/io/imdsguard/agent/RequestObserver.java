@@ -74,6 +74,7 @@ public final class RequestObserver {
             if (sighting.first()) {
                 reporter.firstSight(sighting.site(), request, thread, decision);
             }
+            metrics.countCallSite(caller.siteMethod(), request.client(), decision.action().tag());
         } else {
             decision = Decision.observed(version);
         }

@@ -70,6 +70,13 @@ class BadConfigurationIT {
                 Arguments.of("system property", null, "-Dimds.guard.report.interval=0", null,
                         "bad value for 'report.interval' in system property -Dimds.guard.report.interval: 0 is out"
                                 + " of range; accepted: seconds from 1 to 86400"),
+                Arguments.of("StatsD flavour", "statsd.host=127.0.0.1,statsd.flavor=graphite", null, null,
+                        "bad value for 'statsd.flavor' in agent argument 'statsd.flavor=graphite': 'graphite' is not"
+                                + " one of them; accepted: datadog, etsy, telegraf or sysdig"),
+                Arguments.of("OTLP endpoint", null, null, "IMDS_GUARD_OTLP_ENDPOINT=collector:4318",
+                        "bad value for 'otlp.endpoint' in environment variable IMDS_GUARD_OTLP_ENDPOINT:"
+                                + " 'collector:4318' is not an http URL with a host; accepted: an http or https URL"
+                                + " such as http://127.0.0.1:4318/v1/metrics"),
                 Arguments.of("environment", null, null, "IMDS_GUARD_ENDPOINT=not a url",
                         "bad value for 'endpoint' in environment variable IMDS_GUARD_ENDPOINT: 'not a url' is not a"
                                 + " URL; accepted: an http URL such as http://127.0.0.1:1338"));

@@ -63,6 +63,43 @@ class PrometheusEndpointIT {
         }
     }
 
+    @Test
+    void everySeriesNamesServiceAndHostAndEachV1CallSiteHasOneUntilMetricsSitesMax() throws Exception {
+        try (MockImds mock = MockImds.builder().start()) {
+            int port = FreePort.find();
+            AppJvm.Running app = AppJvm.mainClass(JdkClientsApp.class, String.valueOf(REPS), "--hold")
+                    .withAgent("prometheus.port=" + port + ",service.name=billing,metrics.sites.max=2")
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                    .env("HOSTNAME", "ip-10-1-2-3")
+                    .start();
+            app.awaitStdout("done");
+            awaitAgentLine(app, "Prometheus metrics at http://127.0.0.1:" + port + "/metrics");
+            PrometheusText scrape = PrometheusText.scrape("http://127.0.0.1:" + port + "/metrics");
+            app.sendLine("");
+            assertEquals(0, app.finish().exitCode());
+
+            for (String metric : new String[] {"imds_requests_total", "imds_v1_callsite_requests_total",
+                    "imds_v1_callsites"}) {
+                Map<String, Double> all = scrape.samplesWithAllLabels(metric);
+                assertTrue(!all.isEmpty(), metric + "\n" + scrape.text());
+                for (String labels : all.keySet()) {
+                    assertTrue(labels.contains("host=ip-10-1-2-3") && labels.contains("service=billing"),
+                            metric + "{" + labels + "}");
+                }
+            }
+            // JdkClientsApp's four v1 call sites, in the order it calls them: the first two keep their
+            // own series, the other two count under site=other.
+            String app2 = "io.imdsguard.it.apps.JdkClientsApp.";
+            Map<String, Double> sites = scrape.samples("imds_v1_callsite_requests_total");
+            assertEquals(Map.of(
+                    "action=observed,client=HttpURLConnection,site=" + app2 + "v1ViaHttpUrlConnection", 1.0 * REPS,
+                    "action=observed,client=HttpURLConnection,site=" + app2 + "v1ViaOpenStream", 1.0 * REPS,
+                    "action=observed,client=java.net.http.HttpClient,site=other", 2.0 * REPS), sites, scrape.text());
+            assertEquals(4.0, scrape.samples("imds_v1_callsites").get(""),
+                    "the gauge counts every distinct site, also those folded into 'other'\n" + scrape.text());
+        }
+    }
+
     private static void awaitAgentLine(AppJvm.Running app, String text) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!app.stderr().contains(text)) {

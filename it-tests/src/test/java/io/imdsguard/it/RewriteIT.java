@@ -77,6 +77,10 @@ class RewriteIT {
                 .filter(e -> e.getKey().contains("action=rewritten")).mapToDouble(e -> e.getValue()).sum(),
                 scrape.text());
         assertEquals(1.0, scrape.samples("imds_token_fetches_total").get("outcome=success"), scrape.text());
+        assertEquals(8.0, scrape.samples("imds_rewrite_latency_seconds_count").get(""),
+                "the time to get the token is measured for each rewritten request, cache hits included\n"
+                        + scrape.text());
+        assertTrue(scrape.samples("imds_rewrite_latency_seconds_sum").get("") > 0, scrape.text());
         assertTrue(run.agent().linesContaining("action=rewritten: sent as IMDSv2").size() == 4, run.stderr());
         assertNoTokenIn(mock, run.stdout(), run.stderr(), Files.readString(report), scrape.text());
     }

@@ -89,4 +89,42 @@ public final class AgentConfig {
     public long tokenReadTimeoutMillis() {
         return (Long) values.get(ConfigKey.TOKEN_READ_TIMEOUT);
     }
+
+    /** Key {@code metrics.sites.max}: call sites with their own series before the rest fold into site=other. */
+    public int metricsSitesMax() {
+        return (Integer) values.get(ConfigKey.METRICS_SITES_MAX);
+    }
+
+    /** The OTLP/HTTP metrics URL to push to, or null when OTLP export is off. */
+    public String otlpEndpoint() {
+        return (String) values.get(ConfigKey.OTLP_ENDPOINT);
+    }
+
+    public long otlpIntervalMillis() {
+        return (Long) values.get(ConfigKey.OTLP_INTERVAL);
+    }
+
+    /** The StatsD agent's host, or null when StatsD export is off. */
+    public String statsdHost() {
+        return (String) values.get(ConfigKey.STATSD_HOST);
+    }
+
+    public int statsdPort() {
+        return (Integer) values.get(ConfigKey.STATSD_PORT);
+    }
+
+    /** datadog, etsy, telegraf or sysdig. */
+    public String statsdFlavor() {
+        return (String) values.get(ConfigKey.STATSD_FLAVOR);
+    }
+
+    /** Key {@code jmx.metrics}: expose the meters as MBeans. */
+    public boolean jmxMetrics() {
+        return (Boolean) values.get(ConfigKey.JMX_METRICS);
+    }
+
+    /** Key {@code metrics.global}: also show the meters in the application's own Micrometer global registry. */
+    public boolean metricsGlobal() {
+        return (Boolean) values.get(ConfigKey.METRICS_GLOBAL);
+    }
 }

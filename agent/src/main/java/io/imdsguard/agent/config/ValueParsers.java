@@ -204,4 +204,55 @@ final class ValueParsers {
             }
         };
     }
+
+    /** One of a few fixed words, compared without case; parsed to the lower-case word. */
+    static ValueParser oneOf(final String... words) {
+        return new ValueParser() {
+            @Override
+            public Object parse(String raw) throws ConfigException {
+                String value = raw.trim().toLowerCase(Locale.ROOT);
+                for (String word : words) {
+                    if (word.equals(value)) {
+                        return word;
+                    }
+                }
+                throw new ConfigException("'" + raw + "' is not one of them");
+            }
+
+            @Override
+            public String accepted() {
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < words.length; i++) {
+                    text.append(i == 0 ? "" : i == words.length - 1 ? " or " : ", ").append(words[i]);
+                }
+                return text.toString();
+            }
+        };
+    }
+
+    /** A full http or https URL with a host, such as a collector's; parsed to its text. */
+    static ValueParser httpUrl(final String example) {
+        return new ValueParser() {
+            @Override
+            public Object parse(String raw) throws ConfigException {
+                String value = raw.trim();
+                try {
+                    URI uri = new URI(value);
+                    String scheme = uri.getScheme();
+                    if (uri.getHost() == null || scheme == null
+                            || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+                        throw new ConfigException("'" + raw + "' is not an http URL with a host");
+                    }
+                    return value;
+                } catch (URISyntaxException e) {
+                    throw new ConfigException("'" + raw + "' is not a URL");
+                }
+            }
+
+            @Override
+            public String accepted() {
+                return "an http or https URL such as " + example;
+            }
+        };
+    }
 }

@@ -26,12 +26,22 @@ public final class CallerFrames {
 
     private final String site;
     private final String siteClass;
+    private final String siteMethod;
     private final List<String> frames;
 
-    private CallerFrames(String site, String siteClass, List<String> frames) {
+    private CallerFrames(String site, String siteClass, String siteMethod, List<String> frames) {
         this.site = site;
         this.siteClass = siteClass;
+        this.siteMethod = siteMethod;
         this.frames = frames;
+    }
+
+    /**
+     * The call-site frame as {@code class.method}, without file and line: the metrics' {@code site}
+     * tag, stable across builds that move a line.
+     */
+    public String siteMethod() {
+        return siteMethod;
     }
 
     /** The class of the call-site frame: what the rewrite scope is matched against. */
@@ -57,7 +67,8 @@ public final class CallerFrames {
         }
         String site = frames.isEmpty() ? "unknown" : frames.get(0);
         String siteClass = first < stack.length ? stack[first].getClassName() : "unknown";
-        return new CallerFrames(site, siteClass, Collections.unmodifiableList(frames));
+        String siteMethod = first < stack.length ? siteClass + '.' + stack[first].getMethodName() : "unknown";
+        return new CallerFrames(site, siteClass, siteMethod, Collections.unmodifiableList(frames));
     }
 
     static int firstApplicationFrame(StackTraceElement[] stack) {

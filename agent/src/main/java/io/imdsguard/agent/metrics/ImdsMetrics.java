@@ -1,31 +1,84 @@
 package io.imdsguard.agent.metrics;
 
+import io.imdsguard.agent.report.AgentLog;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.CountingMode;
+import io.micrometer.core.instrument.simple.SimpleConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The agent's meters. They live in a composite registry so that exporters can be added after the
- * counting starts (Micrometer hands meters created earlier to registries added later); with no
- * exporter attached, counting costs next to nothing.
+ * The agent's meters. They live in one cumulative in-memory registry, which counting touches and
+ * nothing else (an increment is a map lookup and an atomic add). Every meter carries the common
+ * tags {@code service} and {@code host}. Exporters (Prometheus, OTLP, StatsD, JMX, the
+ * application's own Micrometer) are attached later and read these values through
+ * {@link MeterMirror}: each sees every request since the JVM started, whenever it was attached.
  */
 public final class ImdsMetrics {
 
     public static final String REQUESTS = "imds.requests";
     public static final String TOKEN_FETCHES = "imds.token.fetches";
+    public static final String CALL_SITE_REQUESTS = CallSiteMeters.NAME;
+    public static final String CALL_SITES = "imds.v1.callsites";
+    public static final String REWRITE_LATENCY = "imds.rewrite.latency";
 
-    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    /** The default of key {@code metrics.sites.max}. */
+    public static final int DEFAULT_MAX_SITES = 100;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry(new SimpleConfig() {
+        @Override
+        public String get(String key) {
+            return null;
+        }
+
+        @Override
+        public CountingMode mode() {
+            return CountingMode.CUMULATIVE;
+        }
+    }, io.micrometer.core.instrument.Clock.SYSTEM);
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<String, Counter>();
+    private final CallSiteMeters callSites;
+    /** The agent's own latency timer and one per attached exporter. */
+    private final List<Timer> latencyTimers = new CopyOnWriteArrayList<Timer>();
+    private final AgentLog log;
 
+    /** Meters tagged {@code service=unknown}, {@code host=unknown}: for tests that do not care. */
+    public ImdsMetrics() {
+        this("unknown", "unknown", DEFAULT_MAX_SITES, null);
+    }
+
+    /**
+     * @param maxSites key {@code metrics.sites.max}: distinct call sites with their own series; the
+     *                 rest count under {@code site=other}
+     * @param log      where a failure to export one meter is said, once; null in tests
+     */
+    public ImdsMetrics(String service, String host, int maxSites, AgentLog log) {
+        this.log = log;
+        // Before the first meter: a filter only applies to meters registered after it.
+        registry.config().commonTags("service", service, "host", host);
+        callSites = new CallSiteMeters(registry, maxSites);
+        latencyTimers.add(Timer.builder(REWRITE_LATENCY)
+                .description("Time the agent spent getting the token for a rewritten v1 request, cache hits included")
+                .register(registry));
+    }
+
+    /** The agent's cumulative meters, read directly. */
     public MeterRegistry registry() {
         return registry;
     }
 
+    /** Shows every agent meter, from the JVM's start, in {@code exporter}, and the meters created later. */
     public void addRegistry(MeterRegistry exporter) {
-        registry.add(exporter);
+        MeterMirror.attach(registry, exporter, latencyTimers, log);
     }
 
     /**
@@ -46,6 +99,33 @@ public final class ImdsMetrics {
                     .tag("reason", reason));
         }
         counter.increment();
+    }
+
+    /**
+     * Counts one v1 request under its call site.
+     *
+     * @param site the first application frame as {@code class.method}
+     */
+    public void countCallSite(String site, String client, String action) {
+        callSites.count(site, client, action);
+    }
+
+    /**
+     * Publishes {@code imds.v1.callsites}: the number of distinct v1 call sites, read from
+     * {@code source} whenever a registry asks.
+     */
+    public <T> void trackCallSites(T source, ToDoubleFunction<T> distinctSites) {
+        Gauge.builder(CALL_SITES, source, distinctSites)
+                .description("Distinct IMDSv1 call sites seen in this JVM")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Time spent getting the token for one rewritten request. */
+    public void recordRewriteLatency(long nanos) {
+        for (Timer timer : latencyTimers) {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Counts one of the agent's own token requests: {@code success} or the failure's reason. */

@@ -94,6 +94,11 @@ public final class CallSiteRegistry {
         return list;
     }
 
+    /** How many distinct v1 call sites have been seen (at most the cap). */
+    public int size() {
+        return sites.size();
+    }
+
     /** v1 calls that were counted but not attributed because the registry was full. */
     public long overflow() {
         return overflow.get();

@@ -53,7 +53,26 @@ class ConfigLoaderTest {
             assertEquals("127.0.0.1", config.prometheusHost());
             assertNull(config.serviceName());
             assertFalse(config.debug());
+            assertEquals(100, config.metricsSitesMax());
+            assertNull(config.otlpEndpoint());
+            assertEquals(60_000, config.otlpIntervalMillis());
+            assertNull(config.statsdHost());
+            assertEquals(8125, config.statsdPort());
+            assertEquals("datadog", config.statsdFlavor());
+            assertFalse(config.jmxMetrics());
+            assertTrue(config.metricsGlobal());
         }
+    }
+
+    @Test
+    void metricsExporterSettingsAcceptTheirDocumentedForms() {
+        assertEquals(10_000, ok("otlp.interval=10s", NONE, NONE).otlpIntervalMillis());
+        assertEquals(90_000, ok("otlp.interval=1.5s", NONE, NONE).otlpIntervalMillis() * 60);
+        assertEquals("sysdig", ok("statsd.flavor=SysDig", NONE, NONE).statsdFlavor());
+        assertEquals("https://otel.internal:4318/v1/metrics",
+                ok("otlp.endpoint= https://otel.internal:4318/v1/metrics ", NONE, NONE).otlpEndpoint());
+        assertEquals(10_000, ok("metrics.sites.max=10000", NONE, NONE).metricsSitesMax());
+        assertEquals(1, ok("metrics.sites.max=1", NONE, NONE).metricsSitesMax());
     }
 
     @Test
@@ -100,6 +119,14 @@ class ConfigLoaderTest {
             {"token.connect.timeout", "250"},
             {"token.read.timeout", "2000"},
             {"jmx.control", "true"},
+            {"metrics.sites.max", "7"},
+            {"otlp.endpoint", "http://127.0.0.1:4318/v1/metrics"},
+            {"otlp.interval", "10000"},
+            {"statsd.host", "127.0.0.1"},
+            {"statsd.port", "9125"},
+            {"statsd.flavor", "telegraf"},
+            {"jmx.metrics", "true"},
+            {"metrics.global", "false"},
         };
         assertEquals(ConfigKey.values().length, keyValueCheck.length, "a new key needs a line here");
         for (String[] kv : keyValueCheck) {
@@ -132,6 +159,14 @@ class ConfigLoaderTest {
             case TOKEN_CONNECT_TIMEOUT: return String.valueOf(config.tokenConnectTimeoutMillis());
             case TOKEN_READ_TIMEOUT: return String.valueOf(config.tokenReadTimeoutMillis());
             case JMX_CONTROL: return String.valueOf(config.jmxControl());
+            case METRICS_SITES_MAX: return String.valueOf(config.metricsSitesMax());
+            case OTLP_ENDPOINT: return config.otlpEndpoint();
+            case OTLP_INTERVAL: return String.valueOf(config.otlpIntervalMillis());
+            case STATSD_HOST: return config.statsdHost();
+            case STATSD_PORT: return String.valueOf(config.statsdPort());
+            case STATSD_FLAVOR: return config.statsdFlavor();
+            case JMX_METRICS: return String.valueOf(config.jmxMetrics());
+            case METRICS_GLOBAL: return String.valueOf(config.metricsGlobal());
             default: throw new AssertionError(key);
         }
     }
@@ -210,6 +245,17 @@ class ConfigLoaderTest {
             {"arg", "log", "", "a file path"},
             {"env", "report", "   ", "a file path"},
             {"prop", "service.name", "", "a non-empty text"},
+            {"arg", "metrics.sites.max", "0", "a number of call sites from 1 to 10000"},
+            {"env", "metrics.sites.max", "10001", "a number of call sites from 1 to 10000"},
+            {"arg", "otlp.endpoint", "127.0.0.1:4318", "an http or https URL such as http://127.0.0.1:4318/v1/metrics"},
+            {"prop", "otlp.endpoint", "udp://collector:4318", "an http or https URL"},
+            {"arg", "otlp.interval", "often", "a duration from 1000ms to 3600s"},
+            {"env", "otlp.interval", "500ms", "a duration from 1000ms to 3600s"},
+            {"prop", "statsd.host", " ", "a non-empty text"},
+            {"arg", "statsd.port", "70000", "a UDP port from 1 to 65535"},
+            {"arg", "statsd.flavor", "graphite", "datadog, etsy, telegraf or sysdig"},
+            {"env", "jmx.metrics", "on", "true or false"},
+            {"arg", "metrics.global", "no", "true or false"},
         };
         for (Object[] c : cases) {
             String source = (String) c[0];

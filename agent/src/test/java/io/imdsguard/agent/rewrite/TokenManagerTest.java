@@ -2,7 +2,7 @@ package io.imdsguard.agent.rewrite;
 
 import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.report.AgentLog;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -395,12 +395,12 @@ class TokenManagerTest {
         assertEquals(2.0, fetches("success"));
         assertEquals(2.0, fetches("timeout"));
         assertEquals(1.0, fetches("forbidden"));
-        assertNull(registry.find(ImdsMetrics.TOKEN_FETCHES).tag("outcome", "refused").counter());
+        assertNull(registry.find(ImdsMetrics.TOKEN_FETCHES).tag("outcome", "refused").functionCounter());
         assertEquals(5, fetcher.calls());
     }
 
     private double fetches(String outcome) {
-        Counter counter = registry.find(ImdsMetrics.TOKEN_FETCHES).tag("outcome", outcome).counter();
+        FunctionCounter counter = registry.find(ImdsMetrics.TOKEN_FETCHES).tag("outcome", outcome).functionCounter();
         return counter == null ? 0 : counter.count();
     }
 

@@ -33,12 +33,32 @@ public final class PrometheusText {
         return new PrometheusText(response.body());
     }
 
+    /** Text in the Prometheus format from elsewhere, e.g. an application that printed its own scrape. */
+    public static PrometheusText of(String text) {
+        return new PrometheusText(text);
+    }
+
     public String text() {
         return text;
     }
 
-    /** Every sample of {@code metric}, keyed by its sorted labels rendered as {@code k=v,k=v}. */
+    /** The labels every agent meter carries (common tags): left out of {@link #samples} keys. */
+    public static final java.util.Set<String> COMMON_LABELS = java.util.Set.of("service", "host");
+
+    /**
+     * Every sample of {@code metric}, keyed by its sorted labels rendered as {@code k=v,k=v},
+     * without the common labels {@code service} and {@code host}; see {@link #samplesWithAllLabels}.
+     */
     public Map<String, Double> samples(String metric) {
+        return samples(metric, COMMON_LABELS);
+    }
+
+    /** Every sample of {@code metric}, keyed by all of its sorted labels. */
+    public Map<String, Double> samplesWithAllLabels(String metric) {
+        return samples(metric, java.util.Set.of());
+    }
+
+    private Map<String, Double> samples(String metric, java.util.Set<String> left) {
         Map<String, Double> samples = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             Matcher m = SAMPLE.matcher(line.trim());
@@ -49,7 +69,9 @@ public final class PrometheusText {
             if (m.group(3) != null) {
                 Matcher l = LABEL.matcher(m.group(3));
                 while (l.find()) {
-                    labels.put(l.group(1), l.group(2));
+                    if (!left.contains(l.group(1))) {
+                        labels.put(l.group(1), l.group(2));
+                    }
                 }
             }
             StringBuilder key = new StringBuilder();

@@ -1,0 +1,79 @@
+package io.imdsguard.it.apps.metrics;
+
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service with its own (unshaded) Micrometer, of whatever 1.x version its classpath holds, that
+ * serves the global registry the way Spring Boot's /actuator/prometheus does: a Prometheus registry
+ * added to {@code Metrics.globalRegistry}. It calls IMDS v1 from two places, then scrapes itself
+ * until the agent's meters are there (or WAIT_MS passed) and prints the {@code imds_} lines.
+ *
+ * <p>Everything Micrometer is reached by reflection, so that one class runs against Micrometer 1.9
+ * ({@code io.micrometer.prometheus}) and 1.13+ ({@code io.micrometer.prometheusmetrics}).
+ *
+ * <p>Arguments: {@code WAIT_MS}; IMDS from {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
+ */
+public final class MicrometerScrapeApp {
+
+    public static void main(String[] args) throws Exception {
+        long waitMillis = Long.parseLong(args[0]);
+        Object prometheus = newPrometheusRegistry();
+        Class<?> metrics = Class.forName("io.micrometer.core.instrument.Metrics");
+        Class<?> registryType = Class.forName("io.micrometer.core.instrument.MeterRegistry");
+        metrics.getMethod("addRegistry", registryType).invoke(null, prometheus);
+
+        String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+        instanceId(endpoint);
+        instanceId(endpoint);
+        region(endpoint);
+
+        String scrape = "";
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (System.nanoTime() < deadline) {
+            scrape = (String) prometheus.getClass().getMethod("scrape").invoke(prometheus);
+            if (scrape.contains("imds_v1_callsite_requests_total{") && scrape.contains("imds_requests_total{")
+                    && scrape.contains("imds_v1_callsites{")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("imds_") || line.startsWith("# TYPE imds_")) {
+                System.out.println(line);
+            }
+        }
+        System.out.println("done");
+    }
+
+    private static Object newPrometheusRegistry() throws Exception {
+        for (String pkg : new String[] {"io.micrometer.prometheusmetrics", "io.micrometer.prometheus"}) {
+            try {
+                Class<?> type = Class.forName(pkg + ".PrometheusMeterRegistry");
+                Class<?> config = Class.forName(pkg + ".PrometheusConfig");
+                return type.getConstructor(config).newInstance(config.getField("DEFAULT").get(null));
+            } catch (ClassNotFoundException e) {
+                // the other generation
+            }
+        }
+        throw new IllegalStateException("no Micrometer Prometheus registry on the classpath");
+    }
+
+    /** Each IMDS read has its own method: each is one call site. */
+    static void instanceId(String endpoint) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
+        try (InputStream in = c.getInputStream()) {
+            in.readAllBytes();
+        }
+    }
+
+    static void region(String endpoint) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/placement/region")
+                .openConnection();
+        try (InputStream in = c.getInputStream()) {
+            in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.imdsguard.it.metrics;
+
+import io.imdsguard.it.apps.JdkClientsApp;
+import io.imdsguard.it.support.AppJvm;
+import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.mockimds.MockImds;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** With {@code statsd.host}, the agent sends its meters as StatsD lines; a loopback UDP socket receives them. */
+class StatsdExportIT {
+
+    @Test
+    void aDatadogAgentReceivesCountsWithServiceHostAndCallSiteTags() throws Exception {
+        try (MockImds mock = MockImds.builder().start();
+             DatagramSocket statsd = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            AppJvm.Running app = AppJvm.mainClass(JdkClientsApp.class, "1", "--hold")
+                    .withAgent("statsd.host=127.0.0.1,statsd.port=" + statsd.getLocalPort() + ",service.name=billing")
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                    .env("HOSTNAME", "ip-10-1-2-3")
+                    .start();
+            app.awaitStdout("done");
+            AgentLines.await(app, "sending metrics to StatsD (datadog) at 127.0.0.1:" + statsd.getLocalPort());
+            // At exit the agent sends what the current step counted, so the test need not wait a step.
+            app.sendLine("");
+            JvmResult result = app.finish();
+            assertEquals(0, result.exitCode(), result.describe());
+            assertFalse(result.stderr().contains("internal error"), result.stderr());
+            assertEquals("", result.applicationStderr(), "the exporter writes nothing into the application's "
+                    + "output (no JVM warning either, e.g. about sun.misc.Unsafe on JDK 24+)");
+
+            List<String> lines = receive(statsd,
+                    "imds.requests:2|c|#statistic:count,action:observed,client:HttpURLConnection,host:ip-10-1-2-3,"
+                            + "path:meta-data,reason:none,service:billing,version:v1",
+                    "imds.v1.callsite.requests:1|c|#statistic:count,action:observed,client:java.net.http.HttpClient,"
+                            + "host:ip-10-1-2-3,service:billing,site:io.imdsguard.it.apps.JdkClientsApp"
+                            + ".v1ViaHttpClientSendAsync",
+                    "imds.v1.callsites:4|g|#statistic:value,host:ip-10-1-2-3,service:billing");
+            for (String line : lines) {
+                assertTrue(line.matches("[a-z0-9.]+:[0-9.]+\\|[cg]\\|#[^ ]+"), "a DogStatsD line: " + line);
+            }
+        }
+    }
+
+    /** Reads datagrams until every expected line has arrived; returns every line received. */
+    private static List<String> receive(DatagramSocket socket, String... expected) throws Exception {
+        List<String> lines = new ArrayList<>();
+        socket.setSoTimeout(15_000);
+        byte[] buffer = new byte[65_536];
+        while (!lines.containsAll(List.of(expected))) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(packet);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("expected lines " + List.of(expected) + ", received " + lines);
+            }
+            for (String line : new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8).split("\n")) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+}
