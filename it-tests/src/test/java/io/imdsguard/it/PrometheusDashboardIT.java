@@ -187,9 +187,7 @@ class PrometheusDashboardIT {
                 String name = rule.get("name").asText();
                 seen.add(name);
                 assertEquals("ok", rule.get("health").asText(), name + ": " + rule.path("lastError").asText());
-                Set<String> services = new TreeSet<>();
-                labelSets(prometheus.query(rule.get("query").asText())).forEach(s -> services.add(s.get("service")));
-                assertEquals(expectedServices.get(name), services, "services for which " + name + " fires");
+                awaitServices(prometheus, name, rule.get("query").asText(), expectedServices.get(name));
             }
         }
         assertEquals(expectedServices.keySet(), seen, "the alert rules Prometheus loaded");
@@ -208,6 +206,24 @@ class PrometheusDashboardIT {
             }
             assertFalse(System.nanoTime() > deadline, "ImdsV1CallsBlocked never fired: " + alerts);
             Thread.sleep(500);
+        }
+    }
+
+    /**
+     * An {@code increase()} needs two samples that differ: the token failures come 5 s, then 10 s
+     * apart (the agent's back-off), so the rule may need a while to see its second one.
+     */
+    private static void awaitServices(PrometheusServer prometheus, String rule, String query, Set<String> expected)
+            throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            Set<String> services = new TreeSet<>();
+            labelSets(prometheus.query(query)).forEach(s -> services.add(s.get("service")));
+            if (services.equals(expected) || System.nanoTime() > deadline) {
+                assertEquals(expected, services, "services for which " + rule + " fires: " + query);
+                return;
+            }
+            Thread.sleep(1000);
         }
     }
 
