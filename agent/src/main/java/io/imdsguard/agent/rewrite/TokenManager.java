@@ -98,13 +98,15 @@ public final class TokenManager {
                     : TokenResult.failed(lastFailure);
         }
         try {
+            // IMDS starts the token's life when it issues it, which is after this instant and before the answer
+            // arrives: counting from here, not from the answer, keeps a slow answer from stretching its life.
+            long askedAt = clock.nanoTime();
             FetchedToken token = fetcher.fetch(origin, ttlSeconds);
             int grantedSeconds = token.ttlSeconds;
             long ttlNanos = TimeUnit.SECONDS.toNanos(grantedSeconds);
-            long fetchedAt = clock.nanoTime();
             // Refresh at 80% of the lifetime; stop using it a little before IMDS would refuse it.
-            held.set(new Held(token.value, fetchedAt + ttlNanos / 10 * 8,
-                    fetchedAt + ttlNanos - Math.min(TimeUnit.SECONDS.toNanos(1), ttlNanos / 10)));
+            held.set(new Held(token.value, askedAt + ttlNanos / 10 * 8,
+                    askedAt + ttlNanos - Math.min(TimeUnit.SECONDS.toNanos(1), ttlNanos / 10)));
             metrics.countTokenFetch("success");
             if (lastFailure != null) {
                 log.info("got an IMDSv2 token from " + origin + " again; rewriting resumes");

@@ -64,6 +64,21 @@ class TokenManagerTest {
     }
 
     @Test
+    void aTokensLifeCountsFromTheRequestNotFromASlowAnswer() {
+        // IMDS issued the token when the PUT arrived; its answer took 30 s more to come back.
+        fetcher.whileFetching(() -> clock.advanceSeconds(30));
+        assertEquals(fetcher.token(1), manager.token().value());
+        fetcher.whileFetching(null);
+
+        clock.advanceSeconds(69 - 30);
+        assertEquals(fetcher.token(1), manager.token().value(), "still in use 69 s after the request");
+        clock.advanceSeconds(30);
+        assertEquals(fetcher.token(2), manager.token().value(),
+                "at 99 s after the request IMDS is about to refuse it, however late the answer came");
+        assertEquals(2, fetcher.calls());
+    }
+
+    @Test
     void theFirstCallFetchesOnceAndLaterCallsUseTheCachedToken() {
         TokenResult first = manager.token();
         assertTrue(first.ok());
