@@ -157,6 +157,17 @@ class TokenManagerTest {
     }
 
     @Test
+    void aShortLivedTokenGoesOutOfUseAQuarterOfItsLifeEarly() {
+        fetcher.grantTtl(2);
+        String first = manager.token().value();
+        fetcher.failWith("timeout");
+        clock.advanceMillis(1400);
+        assertEquals(first, manager.token().value(), "the refresh failed, the token is still good to use");
+        clock.advanceMillis(100);
+        assertFalse(manager.token().ok(), "0.5 s before IMDS refuses it, a request may still be on its way");
+    }
+
+    @Test
     void inTheRefreshWindowOneThreadFetchesAndTheOthersGetTheOldTokenWithoutWaiting() throws Exception {
         manager.token();
         clock.advanceSeconds(85);
