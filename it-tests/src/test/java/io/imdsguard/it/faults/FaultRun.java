@@ -76,6 +76,8 @@ final class FaultRun {
             }
             AppJvm.Running app = jvm.start();
             app.awaitStdout("ready");
+            // Seven JVMs start at once on two cores: load the clients' classes before a timeout can count.
+            app.step("load 4 2");
             rounds.put("warm-up", List.of(app.step("round")));
             resourcesAtBaseline = resources(app.step("resources"));
             for (Step step : steps) {
