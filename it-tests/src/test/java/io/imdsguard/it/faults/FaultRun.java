@@ -106,19 +106,36 @@ final class FaultRun {
             }
             resourcesAfterRun = resources(app.step("resources"));
             if (withAgent()) {
-                scrapeBeforeRefused = PrometheusText.scrape(metricsUrl());
+                scrapeBeforeRefused = scrape();
             }
             receivedBeforeRefused = mock.requests();
             issuedTokens = mock.issuedTokens();
             mock.close();
             rounds.put("refused", List.of(app.step("round")));
             if (withAgent()) {
-                scrapeAtEnd = PrometheusText.scrape(metricsUrl());
+                scrapeAtEnd = scrape();
             }
             app.sendLine("quit");
             result = app.finish();
         } finally {
             mock.close();
+        }
+    }
+
+    /**
+     * Up to three tries: on a machine this busy the test JVM's own HttpClient has been seen to fail a loopback
+     * connect (ClosedChannelException) right after a load; the agent's endpoint is not what is under test here.
+     */
+    private PrometheusText scrape() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return PrometheusText.scrape(metricsUrl());
+            } catch (java.io.IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
         }
     }
 
