@@ -47,6 +47,9 @@ final class FaultRun {
     PrometheusText scrapeAtEnd;
     List<ReceivedRequest> receivedBeforeRefused;
     Map<String, Long> tokenRequestsPerStep = new LinkedHashMap<>();
+    /** What the JVM wrote to standard error during each step, and the scrapes just before and after it. */
+    Map<String, String> stderrPerStep = new LinkedHashMap<>();
+    Map<String, List<PrometheusText>> scrapesAroundStep = new LinkedHashMap<>();
     Set<String> issuedTokens;
     JvmResult result;
 
@@ -82,6 +85,8 @@ final class FaultRun {
             resourcesAtBaseline = resources(app.step("resources"));
             for (Step step : steps) {
                 long tokensBefore = tokenRequests(mock);
+                int stderrBefore = app.stderr().length();
+                PrometheusText scrapeBefore = withAgent() ? scrape() : null;
                 step.fault().inject(mock);
                 List<String> outcomes = new ArrayList<>();
                 for (int i = 0; i < step.rounds(); i++) {
@@ -90,6 +95,10 @@ final class FaultRun {
                 Fault.healAll(mock);
                 rounds.put(step.label(), outcomes);
                 tokenRequestsPerStep.put(step.label(), tokenRequests(mock) - tokensBefore);
+                stderrPerStep.put(step.label(), app.stderr().substring(stderrBefore));
+                if (withAgent()) {
+                    scrapesAroundStep.put(step.label(), List.of(scrapeBefore, scrape()));
+                }
             }
             if (loadCalls > 0) {
                 // One load at a time: on two cores, concurrent loads would measure the machine, not the agent.

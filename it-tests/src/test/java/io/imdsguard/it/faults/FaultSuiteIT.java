@@ -64,6 +64,8 @@ class FaultSuiteIT {
             new Step("recovered", Fault.HEALTHY, 1));
 
     private final Map<String, FaultRun> runs = new LinkedHashMap<>();
+    private final List<Runnable> scripts = new ArrayList<>();
+    private final Semaphore loadTurn = new Semaphore(1);
     private Path dir;
     private long suiteMillis;
 
@@ -100,8 +102,6 @@ class FaultSuiteIT {
         suiteMillis = (System.nanoTime() - started) / 1_000_000;
     }
 
-    private final List<Runnable> scripts = new ArrayList<>();
-    private final Semaphore loadTurn = new Semaphore(1);
 
     private void add(FaultRun run, List<Step> steps, int loadCalls) {
         add(run, steps, LOAD_THREADS, loadCalls);
@@ -206,12 +206,15 @@ class FaultSuiteIT {
     @Test
     void aBlackHoledTokenEndpointGetsOnePutPerBackOff() {
         FaultRun run = runs.get("rewrite-required");
+        String step = "restart-then-black-hole";
         // Two rounds (one application PUT each) within the 5 s back-off: the agent tried exactly once.
-        assertEquals(3L, run.tokenRequestsPerStep.get("restart-then-black-hole"));
-        assertEquals(1L, Counts.sum(run.scrapeAtEnd.samples("imds_token_fetches_total"), "outcome=timeout"),
-                run.scrapeAtEnd.text());
-        assertEquals(1, run.result.agent().linesContaining("cannot get an IMDSv2 token from " + "").stream()
-                .filter(l -> l.contains("(reason timeout)")).count(), "said once: " + run.result.stderr());
+        assertEquals(3L, run.tokenRequestsPerStep.get(step));
+        List<PrometheusText> around = run.scrapesAroundStep.get(step);
+        assertEquals(1L, Counts.sum(around.get(1).samples("imds_token_fetches_total"), "outcome=timeout")
+                - Counts.sum(around.get(0).samples("imds_token_fetches_total"), "outcome=timeout"), around.get(1).text());
+        assertEquals(1, run.stderrPerStep.get(step).lines()
+                .filter(l -> l.contains("cannot get an IMDSv2 token") && l.contains("(reason timeout)")).count(),
+                "said once: " + run.stderrPerStep.get(step));
     }
 
     // ---- Counts ----
