@@ -17,6 +17,9 @@ final class ImdsHandler implements HttpHandler {
     static final String TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
     static final String FORWARDED_FOR = "X-Forwarded-For";
 
+    /** How many bytes a truncated answer falls short of its Content-Length, beyond the half of the body it omits. */
+    private static final int TRUNCATED_SHORTFALL = 16;
+
     // Digits only: Integer.parseInt would also take "+5"; six digits is enough to exceed the maximum.
     private static final Pattern TTL_VALUE = Pattern.compile("\\d{1,6}");
 
@@ -65,14 +68,27 @@ final class ImdsHandler implements HttpHandler {
                 return;
             }
             stats.record(new ReceivedRequest(method, path, kind, reply.status(), forwardedFor));
-            send(exchange, method, reply);
+            send(exchange, method, reply, settings.truncateBodies);
         } catch (IOException e) {
             // The client went away; there is nobody left to answer.
+        } catch (Truncated e) {
+            throw e;
         } catch (RuntimeException e) {
             sendInternalError(exchange);
         } finally {
             // Without headers sent this closes the connection, which is how held or delayed requests are dropped.
             exchange.close();
+        }
+    }
+
+    /**
+     * Thrown out of {@link #handle} after a truncated answer: only a handler that fails makes the JDK server
+     * close the connection; closing the exchange short of the announced length would leave it open, and the
+     * client waiting for bytes that never come.
+     */
+    private static final class Truncated extends RuntimeException {
+        Truncated() {
+            super("answer truncated on purpose", null, false, false);
         }
     }
 
@@ -83,7 +99,10 @@ final class ImdsHandler implements HttpHandler {
         }
         int forced = settings.forcedStatus;
         if (forced != 0) {
-            return Reply.empty(forced);
+            int retryAfter = settings.retryAfterSeconds;
+            return retryAfter > 0 && (forced == 429 || forced == 503)
+                    ? Reply.empty(forced).withHeader("Retry-After", Integer.toString(retryAfter))
+                    : Reply.empty(forced);
         }
         if (kind == ReceivedRequest.Kind.TOKEN) {
             return tokenReply(method, target, forwardedFor, headers);
@@ -148,6 +167,10 @@ final class ImdsHandler implements HttpHandler {
     }
 
     private static void send(HttpExchange exchange, String method, Reply reply) throws IOException {
+        send(exchange, method, reply, false);
+    }
+
+    private static void send(HttpExchange exchange, String method, Reply reply, boolean truncate) throws IOException {
         Headers out = exchange.getResponseHeaders();
         out.set("Server", "EC2ws");
         out.set("Connection", "close");
@@ -163,6 +186,12 @@ final class ImdsHandler implements HttpHandler {
         } else if (body.length == 0) {
             // -1, not 0: the JDK server takes 0 to mean "unknown length" and would switch to chunked encoding.
             exchange.sendResponseHeaders(reply.status(), -1);
+        } else if (truncate) {
+            exchange.sendResponseHeaders(reply.status(), body.length + TRUNCATED_SHORTFALL);
+            OutputStream os = exchange.getResponseBody();
+            os.write(body, 0, body.length / 2);
+            os.flush();
+            throw new Truncated();
         } else {
             exchange.sendResponseHeaders(reply.status(), body.length);
             try (OutputStream os = exchange.getResponseBody()) {

@@ -103,6 +103,25 @@ public final class MockImds implements AutoCloseable {
         settings.forcedStatus = status;
     }
 
+    /**
+     * Adds {@code Retry-After: seconds} to forced 429 and 503 answers, as a throttling server would; 0 (the
+     * default) sends none.
+     */
+    public void setRetryAfterSeconds(int seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("seconds must be >= 0: " + seconds);
+        }
+        settings.retryAfterSeconds = seconds;
+    }
+
+    /**
+     * While on, every answer with a body announces a {@code Content-Length} larger than the body it sends,
+     * then closes the connection: the client gets the status line and headers, then an early end of stream.
+     */
+    public void setTruncatedBodies(boolean on) {
+        settings.truncateBodies = on;
+    }
+
     public ImdsStats stats() {
         return stats.snapshot();
     }

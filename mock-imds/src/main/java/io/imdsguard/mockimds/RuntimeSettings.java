@@ -7,6 +7,8 @@ final class RuntimeSettings {
     volatile boolean endpointEnabled = true;
     volatile long responseDelayMillis;
     volatile int forcedStatus;
+    volatile int retryAfterSeconds;
+    volatile boolean truncateBodies;
 
     RuntimeSettings(HttpTokens httpTokens) {
         this.httpTokens = httpTokens;

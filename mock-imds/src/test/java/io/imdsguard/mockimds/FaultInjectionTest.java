@@ -68,9 +68,29 @@ class FaultInjectionTest {
     }
 
     @Test
+    void throttlingAnswersCarryRetryAfterWhenAsked() throws Exception {
+        imds.setRetryAfterSeconds(2);
+        imds.setForcedStatus(429);
+        assertEquals("2", client.get(INSTANCE_ID).headers().firstValue("Retry-After").orElse(null));
+        imds.setForcedStatus(500);
+        assertTrue(client.get(INSTANCE_ID).headers().firstValue("Retry-After").isEmpty(), "only on 429 and 503");
+    }
+
+    @Test
+    void truncatedBodiesEndBeforeTheirContentLength() throws Exception {
+        imds.setTruncatedBodies(true);
+        assertThrows(IOException.class, () -> client.get(INSTANCE_ID));
+        assertEquals(1, imds.stats().v1Served(), "received and answered, if badly: " + imds.stats());
+
+        imds.setTruncatedBodies(false);
+        assertEquals(200, client.get(INSTANCE_ID).statusCode());
+    }
+
+    @Test
     void forcedStatusRejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> imds.setForcedStatus(42));
         assertThrows(IllegalArgumentException.class, () -> imds.setResponseDelayMillis(-1));
+        assertThrows(IllegalArgumentException.class, () -> imds.setRetryAfterSeconds(-1));
     }
 
     @Test

@@ -43,7 +43,14 @@ public final class HttpTokenFetcher implements TokenFetcher {
             if (status != 200) {
                 throw new TokenFetchException(reasonFor(status), "IMDS answered HTTP " + status);
             }
-            String value = read(connection.getInputStream()).trim();
+            String body = read(connection.getInputStream());
+            long announced = connection.getContentLengthLong();
+            if (announced >= 0 && body.length() < announced) {
+                // HttpURLConnection ends a body cut short quietly; what arrived is part of a token, not a token.
+                throw new TokenFetchException("error", "the answer ended after " + body.length() + " of its "
+                        + announced + " bytes");
+            }
+            String value = body.trim();
             if (value.isEmpty()) {
                 throw new TokenFetchException("bad_status", "IMDS answered 200 with an empty token");
             }

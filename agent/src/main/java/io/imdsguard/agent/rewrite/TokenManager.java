@@ -98,13 +98,19 @@ public final class TokenManager {
                     : TokenResult.failed(lastFailure);
         }
         try {
+            // IMDS starts the token's life when it issues it, which is after this instant and before the answer
+            // arrives: counting from here, not from the answer, keeps a slow answer from stretching its life.
+            long askedAt = clock.nanoTime();
             FetchedToken token = fetcher.fetch(origin, ttlSeconds);
             int grantedSeconds = token.ttlSeconds;
             long ttlNanos = TimeUnit.SECONDS.toNanos(grantedSeconds);
-            long fetchedAt = clock.nanoTime();
-            // Refresh at 80% of the lifetime; stop using it a little before IMDS would refuse it.
-            held.set(new Held(token.value, fetchedAt + ttlNanos / 10 * 8,
-                    fetchedAt + ttlNanos - Math.min(TimeUnit.SECONDS.toNanos(1), ttlNanos / 10)));
+            // Stop using it a margin before IMDS would refuse it: a request carrying it still has to travel. The
+            // margin is 1 s, but a quarter of a short lifetime, so a token of a few seconds is not used to its
+            // last tenth. Refresh from 80% of the lifetime, and at least a tenth before it goes out of use.
+            long margin = Math.min(TimeUnit.SECONDS.toNanos(1), ttlNanos / 4);
+            long useUntil = askedAt + ttlNanos - margin;
+            long refreshFrom = askedAt + Math.min(ttlNanos / 10 * 8, ttlNanos - margin - ttlNanos / 10);
+            held.set(new Held(token.value, refreshFrom, useUntil));
             metrics.countTokenFetch("success");
             if (lastFailure != null) {
                 log.info("got an IMDSv2 token from " + origin + " again; rewriting resumes");

@@ -24,6 +24,7 @@ public final class FakeTokenFetcher implements TokenFetcher {
     private volatile String failReason;
     private volatile int grantedTtl;
     private volatile Gate gate;
+    private volatile Runnable whileFetching;
 
     public FakeTokenFetcher() {
         this("AQAEA" + SECRET_MARK + "-");
@@ -68,6 +69,11 @@ public final class FakeTokenFetcher implements TokenFetcher {
         this.grantedTtl = seconds;
     }
 
+    /** Runs inside every fetch from now on, e.g. to let a fake clock move while the answer is on its way. */
+    public void whileFetching(Runnable action) {
+        this.whileFetching = action;
+    }
+
     /** Fetches from now on block until the returned gate is released. */
     public Gate blockFetches() {
         Gate g = new Gate();
@@ -91,6 +97,10 @@ public final class FakeTokenFetcher implements TokenFetcher {
                 Thread.currentThread().interrupt();
                 throw new TokenFetchException("error", "interrupted");
             }
+        }
+        Runnable during = whileFetching;
+        if (during != null) {
+            during.run();
         }
         String reason = failReason;
         if (reason != null) {

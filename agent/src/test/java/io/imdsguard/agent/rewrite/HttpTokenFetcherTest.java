@@ -178,6 +178,43 @@ class HttpTokenFetcherTest {
     }
 
     @Test
+    void anAnswerCutShortOfItsContentLengthIsNoToken() throws Exception {
+        // HttpURLConnection ends such a body quietly at the early end of stream; half a token is not a token.
+        final ServerSocket raw = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        Thread answer = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    java.net.Socket s = raw.accept();
+                    java.io.InputStream in = s.getInputStream();
+                    int matched = 0;
+                    byte[] end = {'\r', '\n', '\r', '\n'};
+                    while (matched < 4) {
+                        int b = in.read();
+                        if (b < 0) {
+                            break;
+                        }
+                        matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 56\r\n"
+                            + HttpTokenFetcher.TTL_HEADER + ": 21600\r\nConnection: close\r\n\r\n"
+                            + "AQAEAhalf-of-a-token-0123456").getBytes(StandardCharsets.US_ASCII));
+                    s.close();
+                } catch (IOException ignored) {
+                    // the test fails on its own assertion
+                }
+            }
+        });
+        answer.start();
+        try {
+            assertEquals("error", reasonOf("http://127.0.0.1:" + raw.getLocalPort()));
+        } finally {
+            answer.join(5000);
+            raw.close();
+        }
+    }
+
+    @Test
     void aClosedPortIsRefused() throws IOException {
         ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
         int port = probe.getLocalPort();

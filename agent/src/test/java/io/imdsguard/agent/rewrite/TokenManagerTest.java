@@ -64,6 +64,21 @@ class TokenManagerTest {
     }
 
     @Test
+    void aTokensLifeCountsFromTheRequestNotFromASlowAnswer() {
+        // IMDS issued the token when the PUT arrived; its answer took 30 s more to come back.
+        fetcher.whileFetching(() -> clock.advanceSeconds(30));
+        assertEquals(fetcher.token(1), manager.token().value());
+        fetcher.whileFetching(null);
+
+        clock.advanceSeconds(69 - 30);
+        assertEquals(fetcher.token(1), manager.token().value(), "still in use 69 s after the request");
+        clock.advanceSeconds(30);
+        assertEquals(fetcher.token(2), manager.token().value(),
+                "at 99 s after the request IMDS is about to refuse it, however late the answer came");
+        assertEquals(2, fetcher.calls());
+    }
+
+    @Test
     void theFirstCallFetchesOnceAndLaterCallsUseTheCachedToken() {
         TokenResult first = manager.token();
         assertTrue(first.ok());
@@ -139,6 +154,17 @@ class TokenManagerTest {
         clock.advanceSeconds(1);
         manager.token();
         assertEquals(2, fetcher.calls());
+    }
+
+    @Test
+    void aShortLivedTokenGoesOutOfUseAQuarterOfItsLifeEarly() {
+        fetcher.grantTtl(2);
+        String first = manager.token().value();
+        fetcher.failWith("timeout");
+        clock.advanceMillis(1400);
+        assertEquals(first, manager.token().value(), "the refresh failed, the token is still good to use");
+        clock.advanceMillis(100);
+        assertFalse(manager.token().ok(), "0.5 s before IMDS refuses it, a request may still be on its way");
     }
 
     @Test
