@@ -59,6 +59,8 @@ class PrometheusDashboardIT {
                 Map.of("service", "reports", "site", INVENTORY_SITE));
         expect("Token fetch failures (rewrite mode)", Map.of("service", "reports"));
         expect("Token time per rewritten call", Map.of("service", "billing"));
+        expect("Migration traps (diagnoses)", Map.of("service", "reports", "diagnosis", "hop_limit",
+                "site", FLEET + "LegacySdkFetcher.fetchAvailabilityZone"));
     }
 
     @SafeVarargs
@@ -81,7 +83,7 @@ class PrometheusDashboardIT {
                 fleet.add(service(healthy, targets, "billing", "inventory,export,v2",
                         "mode=rewrite,rewrite.callers=" + FLEET + "InventorySync"));
                 fleet.add(service(healthy, targets, "inventory", "inventory", "mode=enforce"));
-                fleet.add(service(noTokens, targets, "reports", "inventory",
+                fleet.add(service(noTokens, targets, "reports", "inventory,legacy-sdk",
                         "mode=rewrite,rewrite.callers=" + FLEET + ",token.connect.timeout=200ms,"
                                 + "token.read.timeout=200ms"));
                 for (AppJvm.Running jvm : fleet) {

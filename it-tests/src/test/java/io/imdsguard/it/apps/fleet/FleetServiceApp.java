@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * One service of a small fleet, for the dashboard test: it keeps calling IMDS through the callers
- * named in its arguments ({@code inventory}, {@code export}, {@code v2}) every few hundred
+ * named in its arguments ({@code inventory}, {@code export}, {@code v2},
+ * {@code legacy-sdk}) every few hundred
  * milliseconds, as a long-running service does, until its standard input closes.
  */
 public final class FleetServiceApp {
@@ -21,6 +22,7 @@ public final class FleetServiceApp {
                 case "inventory" -> () -> InventorySync.fetchInstanceId(endpoint);
                 case "export" -> () -> ReportExporter.fetchRegion(endpoint);
                 case "v2" -> () -> NativeV2Client.fetchInstanceType(endpoint);
+                case "legacy-sdk" -> () -> LegacySdkFetcher.fetchAvailabilityZone(endpoint);
                 default -> throw new IllegalArgumentException("unknown caller " + name);
             });
         }
