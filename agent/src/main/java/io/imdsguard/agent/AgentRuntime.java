@@ -101,7 +101,7 @@ final class AgentRuntime {
         log.info("imds-guard " + runtime.agentVersion() + (attached ? " attached" : " started") + ": mode="
                 + config.mode().id()
                 + (config.mode() == Mode.REWRITE ? " rewrite.callers=" + join(config.rewriteCallers()) : "")
-                + " service=" + runtime.service()
+                + " " + runtime.where()
                 + (config.reportPath() != null ? " report=" + config.reportPath() : "")
                 + (config.prometheusPort() != null
                     ? " prometheus=" + config.prometheusHost() + ":" + config.prometheusPort() : ""));

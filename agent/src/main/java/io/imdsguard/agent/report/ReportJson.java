@@ -36,6 +36,9 @@ public final class ReportJson {
         field(json, 1, "service", Json.string(runtime.service()));
         field(json, 1, "host", Json.string(runtime.host()));
         field(json, 1, "pid", String.valueOf(runtime.pid()));
+        field(json, 1, "container", Json.string(runtime.container()));
+        field(json, 1, "pod", Json.string(runtime.pod()));
+        field(json, 1, "namespace", Json.string(runtime.namespace()));
         field(json, 1, "jvm", Json.string(runtime.jvm()));
         field(json, 1, "mode", Json.string(mode));
         field(json, 1, "startedAt", Json.string(Json.instant(runtime.startedAt())));

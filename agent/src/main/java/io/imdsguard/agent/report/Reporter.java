@@ -69,14 +69,22 @@ public final class Reporter {
     public void firstSight(CallSite site, ImdsRequest request, String thread, Decision decision) {
         List<String> lines = new ArrayList<String>(site.frames().size() + 1);
         lines.add("IMDSv1 call from " + site.site() + ": client=" + site.client() + " method="
-                + Sanitizer.forLog(request.method(), 16) + " path=" + Sanitizer.path(request.path())
+                + Sanitizer.forLog(request.method(), 16) + " path=" + pathForLog(request.path())
                 + " thread=" + Sanitizer.forLog(thread, 128) + " site-id=" + site.id()
                 + " action=" + decision.action().tag() + explain(site, decision)
-                + " (first sight; later calls from this site are counted in the report)");
+                + " (first sight; later calls from this site are counted in the report) in " + runtime.where());
         for (String frame : site.frames()) {
             lines.add("    at " + frame);
         }
         log.block(lines);
+    }
+
+    /**
+     * The path, escaped and capped, with spaces as {@code %20}: a path is chosen by whoever forged the
+     * request, and a space in it could otherwise fake further {@code key=value} fields of the line.
+     */
+    static String pathForLog(String path) {
+        return Sanitizer.path(path).replace(" ", "%20");
     }
 
     /** Why the agent did what it did, in words that say what the user can do about it. */
@@ -166,6 +174,7 @@ public final class Reporter {
                 + totals.get(ImdsVersion.V1) + " v1 call(s), " + totals.get(ImdsVersion.V2) + " v2 call(s), "
                 + totals.get(ImdsVersion.TOKEN) + " token request(s)"
                 + actionsSummary()
-                + (reportPath != null && !reportFileFailed ? "; report: " + reportFile.path() : ""));
+                + (reportPath != null && !reportFileFailed ? "; report: " + reportFile.path() : "")
+                + "; " + runtime.where());
     }
 }

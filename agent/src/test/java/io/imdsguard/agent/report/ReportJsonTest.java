@@ -55,8 +55,12 @@ class ReportJsonTest {
                 1_700_000_060_000L);
         Map<String, Object> report = parseObject(json);
         assertEquals(new HashSet<String>(Arrays.asList("schema", "schemaVersion", "agentVersion", "service", "host",
-                "pid", "jvm", "mode", "startedAt", "writtenAt", "totals", "diagnoses", "callSites")), report.keySet());
+                "pid", "container", "pod", "namespace", "jvm", "mode", "startedAt", "writtenAt", "totals", "diagnoses",
+                "callSites")), report.keySet());
         assertEquals(Arrays.asList(), report.get("diagnoses"), "an empty array when nothing was diagnosed");
+        assertTrue(report.containsKey("container") && report.get("container") == null, "null outside a container");
+        assertEquals(null, report.get("pod"));
+        assertEquals(null, report.get("namespace"));
         assertEquals("imds-guard-report", report.get("schema"));
         assertEquals((long) ReportJson.SCHEMA_VERSION, report.get("schemaVersion"));
         assertEquals("0.1.0-test", report.get("agentVersion"));
@@ -141,6 +145,18 @@ class ReportJsonTest {
             assertTrue(((String) ((Map<?, ?>) site).get("firstSeen")).matches(ISO_INSTANT));
             assertTrue(((String) ((Map<?, ?>) site).get("lastSeen")).matches(ISO_INSTANT));
         }
+    }
+
+    @Test
+    void containerPodAndNamespaceAreWrittenWhenKnown() {
+        String id = "3f9b0a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90";
+        RuntimeInfo inPod = new RuntimeInfo("billing", 1L, "billing-1", "jvm", "v", 0L, id, "billing-1</script>",
+                "prod");
+        Map<String, Object> report = parseObject(ReportJson.render(inPod, "report", new RequestTotals(),
+                new CallSiteRegistry(), 1L));
+        assertEquals(id, report.get("container"));
+        assertEquals("billing-1</script>", report.get("pod"));
+        assertEquals("prod", report.get("namespace"));
     }
 
     @Test

@@ -12,11 +12,16 @@ public final class AgentOutput {
 
     private static final Pattern FIRST_SIGHT = Pattern.compile(
             "IMDSv1 call from (\\S+): client=(\\S+) method=(\\S+) path=(\\S+) thread=(.+) site-id=(\\w+) action=(\\w+)"
-                    + ".* \\(first sight; later calls from this site are counted in the report\\)");
+                    + ".* \\(first sight; later calls from this site are counted in the report\\) in (service=.+)");
+
+    /** The {@code where} part of the start line: {@code service=... pid=... host=...} up to the next key. */
+    private static final Pattern STARTED = Pattern.compile(
+            "imds-guard \\S+ started: mode=\\S+(?: rewrite\\.callers=\\S*)? (service=.+? pid=\\d+ host=\\S+"
+                    + "(?: container=\\S+)?(?: pod=\\S+)?(?: namespace=\\S+)?)(?: report=.*| prometheus=.*)?");
 
     /** One first-sight block: the header's fields and the trace below it. */
     public record FirstSight(String site, String client, String method, String path, String thread, String id,
-                             String action, List<String> frames) {
+                             String action, String where, List<String> frames) {
     }
 
     private final List<String> lines;
@@ -41,9 +46,20 @@ public final class AgentOutput {
                 frames.add(lines.get(j).substring("    at ".length()));
             }
             sights.add(new FirstSight(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6),
-                    m.group(7), frames));
+                    m.group(7), m.group(8), frames));
         }
         return sights;
+    }
+
+    /** The start line's {@code where} part ({@code service=x pid=1 host=h ...}), or fails if there is none. */
+    public String startWhere() {
+        for (String line : lines) {
+            Matcher m = STARTED.matcher(line);
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("no start line in " + lines);
     }
 
     public List<String> linesContaining(String text) {
