@@ -183,7 +183,7 @@ public final class RuntimeInfo {
         }
     }
 
-    static String readAgentVersion() {
+    public static String readAgentVersion() {
         InputStream in = RuntimeInfo.class.getResourceAsStream("/META-INF/imds-guard-version.properties");
         if (in == null) {
             return "dev";

@@ -1,4 +1,4 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.check;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,35 +6,71 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict recursive-descent JSON parser (RFC 8259) for the tests: objects become LinkedHashMaps,
- * arrays Lists, numbers Doubles or Longs. Anything that is not JSON, including trailing commas,
- * raw control characters in strings, bad escapes, duplicate keys and trailing garbage, throws
- * IllegalArgumentException with the offset.
+ * A strict JSON parser (RFC 8259) for reading reports back: objects become LinkedHashMaps, arrays
+ * Lists, numbers Longs or Doubles. The agent ships no JSON library (one more thing to relocate),
+ * and reports may come from anywhere, so anything that is not JSON is refused with a message that
+ * says where: trailing commas, raw control characters in strings, bad escapes, duplicate keys,
+ * trailing content, nesting deeper than {@link #MAX_DEPTH}.
  */
-final class MiniJson {
+public final class JsonReader {
+
+    /** Reports nest four levels deep; far deeper input is hostile and must not overflow the stack. */
+    static final int MAX_DEPTH = 64;
+
+    /** Not JSON; {@link #truncated()} tells a cut-off file from a malformed one. */
+    public static final class SyntaxException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final boolean truncated;
+
+        SyntaxException(String message, boolean truncated) {
+            super(message);
+            this.truncated = truncated;
+        }
+
+        public boolean truncated() {
+            return truncated;
+        }
+    }
 
     private final String text;
     private int pos;
+    private int depth;
 
-    private MiniJson(String text) {
+    private JsonReader(String text) {
         this.text = text;
     }
 
-    static Object parse(String text) {
-        MiniJson parser = new MiniJson(text);
-        parser.whitespace();
-        Object value = parser.value();
-        parser.whitespace();
-        if (parser.pos != text.length()) {
-            throw parser.error("trailing content");
+    public static Object parse(String text) throws SyntaxException {
+        JsonReader reader = new JsonReader(text);
+        reader.whitespace();
+        Object value = reader.value();
+        reader.whitespace();
+        if (reader.pos != text.length()) {
+            throw reader.error("unexpected content after the JSON value");
         }
         return value;
     }
 
-    private IllegalArgumentException error(String what) {
-        int from = Math.max(0, pos - 20);
-        int to = Math.min(text.length(), pos + 20);
-        return new IllegalArgumentException(what + " at offset " + pos + " near '" + text.substring(from, to) + "'");
+    private SyntaxException error(String what) {
+        if (pos >= text.length()) {
+            return new SyntaxException("the text ends before the JSON is complete (" + what + ", at "
+                    + location() + "); the file looks truncated", true);
+        }
+        return new SyntaxException(what + " at " + location(), false);
+    }
+
+    private String location() {
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < pos && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return "line " + line + ", column " + column;
     }
 
     private void whitespace() {
@@ -48,9 +84,9 @@ final class MiniJson {
         }
     }
 
-    private Object value() {
+    private Object value() throws SyntaxException {
         if (pos >= text.length()) {
-            throw error("unexpected end");
+            throw error("a value was expected");
         }
         char c = text.charAt(pos);
         switch (c) {
@@ -73,57 +109,75 @@ final class MiniJson {
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }
-                throw error("unexpected character '" + c + "'");
+                throw error("unexpected character '" + printable(c) + "'");
         }
     }
 
-    private void literal(String word) {
-        if (!text.startsWith(word, pos)) {
-            throw error("expected " + word);
+    private static String printable(char c) {
+        return c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    }
+
+    private void literal(String word) throws SyntaxException {
+        for (int i = 0; i < word.length(); i++) {
+            if (pos + i >= text.length() || text.charAt(pos + i) != word.charAt(i)) {
+                pos += i;
+                throw error("expected " + word);
+            }
         }
         pos += word.length();
     }
 
-    private Map<String, Object> object() {
+    private void enter() throws SyntaxException {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " levels");
+        }
+    }
+
+    private Map<String, Object> object() throws SyntaxException {
+        enter();
         Map<String, Object> map = new LinkedHashMap<String, Object>();
         pos++; // {
         whitespace();
         if (peek() == '}') {
             pos++;
+            depth--;
             return map;
         }
         while (true) {
             whitespace();
             if (peek() != '"') {
-                throw error("expected a member name");
+                throw error("expected a member name in quotes");
             }
             String name = string();
             whitespace();
             expect(':');
             whitespace();
             if (map.containsKey(name)) {
-                throw error("duplicate member '" + name + "'");
+                throw error("duplicate member \"" + name + "\"");
             }
             map.put(name, value());
             whitespace();
             char next = peek();
-            pos++;
             if (next == '}') {
+                pos++;
+                depth--;
                 return map;
             }
             if (next != ',') {
-                pos--;
-                throw error("expected , or }");
+                throw error("expected ',' or '}'");
             }
+            pos++;
         }
     }
 
-    private List<Object> array() {
+    private List<Object> array() throws SyntaxException {
+        enter();
         List<Object> list = new ArrayList<Object>();
         pos++; // [
         whitespace();
         if (peek() == ']') {
             pos++;
+            depth--;
             return list;
         }
         while (true) {
@@ -131,18 +185,19 @@ final class MiniJson {
             list.add(value());
             whitespace();
             char next = peek();
-            pos++;
             if (next == ']') {
+                pos++;
+                depth--;
                 return list;
             }
             if (next != ',') {
-                pos--;
-                throw error("expected , or ]");
+                throw error("expected ',' or ']'");
             }
+            pos++;
         }
     }
 
-    private String string() {
+    private String string() throws SyntaxException {
         expect('"');
         StringBuilder out = new StringBuilder();
         while (true) {
@@ -155,7 +210,7 @@ final class MiniJson {
             }
             if (c < 0x20) {
                 pos--;
-                throw error("raw control character U+" + Integer.toHexString(c) + " in string");
+                throw error("raw control character " + printable(c) + " in a string");
             }
             if (c != '\\') {
                 out.append(c);
@@ -176,6 +231,7 @@ final class MiniJson {
                 case 't': out.append('\t'); break;
                 case 'u':
                     if (pos + 4 > text.length()) {
+                        pos = text.length();
                         throw error("short \\u escape");
                     }
                     int code = 0;
@@ -191,12 +247,12 @@ final class MiniJson {
                     break;
                 default:
                     pos--;
-                    throw error("bad escape \\" + e);
+                    throw error("bad escape \\" + printable(e));
             }
         }
     }
 
-    private Number number() {
+    private Number number() throws SyntaxException {
         int start = pos;
         if (peek() == '-') {
             pos++;
@@ -229,7 +285,14 @@ final class MiniJson {
             digits();
         }
         String literal = text.substring(start, pos);
-        return integral ? (Number) Long.valueOf(literal) : (Number) Double.valueOf(literal);
+        if (integral) {
+            try {
+                return Long.valueOf(literal);
+            } catch (NumberFormatException tooBig) {
+                return Double.valueOf(literal);
+            }
+        }
+        return Double.valueOf(literal);
     }
 
     private void digits() {
@@ -242,7 +305,7 @@ final class MiniJson {
         return pos < text.length() ? text.charAt(pos) : '\0';
     }
 
-    private void expect(char c) {
+    private void expect(char c) throws SyntaxException {
         if (peek() != c) {
             throw error("expected '" + c + "'");
         }

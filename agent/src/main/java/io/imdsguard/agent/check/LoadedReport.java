@@ -1,0 +1,127 @@
+package io.imdsguard.agent.check;
+
+import java.util.List;
+
+/** One JVM's report, read back and checked against the schema: what {@code check} needs of it. */
+final class LoadedReport {
+
+    final String source;
+    final String agentVersion;
+    final String service;
+    final String host;
+    final long pid;
+    final String container;
+    final String pod;
+    final String namespace;
+    final String mode;
+    final String writtenAt;
+    final long v1;
+    final long v2;
+    final long token;
+    final long v1Unattributed;
+    final long blocked;
+    final List<SiteEntry> sites;
+    final List<DiagnosisEntry> diagnoses;
+
+    LoadedReport(String source, String agentVersion, String service, String host, long pid, String container,
+                 String pod, String namespace, String mode, String writtenAt, long v1, long v2, long token,
+                 long v1Unattributed, long blocked, List<SiteEntry> sites, List<DiagnosisEntry> diagnoses) {
+        this.source = source;
+        this.agentVersion = agentVersion;
+        this.service = service;
+        this.host = host;
+        this.pid = pid;
+        this.container = container;
+        this.pod = pod;
+        this.namespace = namespace;
+        this.mode = mode;
+        this.writtenAt = writtenAt;
+        this.v1 = v1;
+        this.v2 = v2;
+        this.token = token;
+        this.v1Unattributed = v1Unattributed;
+        this.blocked = blocked;
+        this.sites = sites;
+        this.diagnoses = diagnoses;
+    }
+
+    /** Where the JVM ran, as the log lines say it: {@code pid 41 on host h (pod ns/p, container abc)}. */
+    String where() {
+        StringBuilder text = new StringBuilder("pid ").append(pid).append(" on ").append(host);
+        String pod = this.pod == null ? null : (namespace != null ? namespace + "/" : "") + this.pod;
+        if (pod != null || container != null) {
+            text.append(" (");
+            if (pod != null) {
+                text.append("pod ").append(pod);
+            }
+            if (container != null) {
+                text.append(pod != null ? ", " : "").append("container ").append(shortId(container));
+            }
+            text.append(')');
+        }
+        return text.toString();
+    }
+
+    static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    /** One entry of {@code callSites}. */
+    static final class SiteEntry {
+        final String id;
+        final String client;
+        final String method;
+        final String pathCategory;
+        final String examplePath;
+        final String site;
+        final String thread;
+        final long count;
+        final java.util.Map<String, Long> actions;
+        final String lastReason;
+        final String firstSeen;
+        final String lastSeen;
+        final List<String> stack;
+
+        SiteEntry(String id, String client, String method, String pathCategory, String examplePath, String site,
+                  String thread, long count, java.util.Map<String, Long> actions, String lastReason, String firstSeen,
+                  String lastSeen, List<String> stack) {
+            this.id = id;
+            this.client = client;
+            this.method = method;
+            this.pathCategory = pathCategory;
+            this.examplePath = examplePath;
+            this.site = site;
+            this.thread = thread;
+            this.count = count;
+            this.actions = actions;
+            this.lastReason = lastReason;
+            this.firstSeen = firstSeen;
+            this.lastSeen = lastSeen;
+            this.stack = stack;
+        }
+    }
+
+    /** One entry of {@code diagnoses}. */
+    static final class DiagnosisEntry {
+        final String kind;
+        final String site;
+        final String client;
+        final long count;
+        final long tokens;
+        final long reads;
+        final Double tokensPerRead;
+        final String advice;
+
+        DiagnosisEntry(String kind, String site, String client, long count, long tokens, long reads,
+                       Double tokensPerRead, String advice) {
+            this.kind = kind;
+            this.site = site;
+            this.client = client;
+            this.count = count;
+            this.tokens = tokens;
+            this.reads = reads;
+            this.tokensPerRead = tokensPerRead;
+            this.advice = advice;
+        }
+    }
+}
