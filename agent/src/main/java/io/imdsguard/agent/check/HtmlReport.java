@@ -46,7 +46,7 @@ final class HtmlReport {
                 .append("<style>").append(STYLE).append("</style>\n</head>\n<body>\n");
         html.append("<header class=\"verdict ").append(ready ? "ready" : "not-ready").append("\" id=\"verdict\">")
                 .append("<h1>").append(ready ? "READY" : "NOT READY").append("</h1><p>")
-                .append(Markup.escape(TextVerdict.verdictLine(readiness), 1000)).append("</p></header>\n<main>\n");
+                .append(Markup.escape(TextVerdict.verdictReason(readiness), 1000)).append("</p></header>\n<main>\n");
         html.append("<p class=\"totals\" id=\"totals\">").append(Markup.escape(TextVerdict.totalsLine(readiness), 1000))
                 .append("</p>\n");
 

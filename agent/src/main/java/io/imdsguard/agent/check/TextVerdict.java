@@ -31,6 +31,12 @@ final class TextVerdict {
                 + " service(s) will fail under HttpTokens=required; move them to IMDSv2";
     }
 
+    /** The verdict line without its leading READY or NOT READY, for where that word is a heading. */
+    static String verdictReason(Readiness readiness) {
+        String line = verdictLine(readiness);
+        return line.substring(line.indexOf(": ") + 2);
+    }
+
     static String render(Readiness readiness) {
         StringBuilder out = new StringBuilder();
         out.append(verdictLine(readiness)).append("\n\n");

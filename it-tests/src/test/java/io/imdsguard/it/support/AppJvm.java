@@ -73,6 +73,15 @@ public final class AppJvm {
         return jvm;
     }
 
+    /** {@code java -jar imds-guard-agent.jar ARGS}: the agent jar as a command-line program. */
+    public static AppJvm agentCommand(String... args) {
+        AppJvm jvm = new AppJvm();
+        jvm.target.add("-jar");
+        jvm.target.add(Artifacts.agentJar().toString());
+        jvm.target.addAll(List.of(args));
+        return jvm;
+    }
+
     /** Runs with {@code -javaagent:imds-guard-agent.jar=ARGS}; null or empty for no arguments. */
     public AppJvm withAgent(String arguments) {
         this.withAgent = true;
