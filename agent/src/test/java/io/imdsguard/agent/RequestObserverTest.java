@@ -175,7 +175,8 @@ class RequestObserverTest {
             assertFalse(line.startsWith("[imds-guard] forged"), "forged line in the log: " + lines);
         }
         String block = firstSightLines().get(0);
-        assertTrue(block.contains("path=/latest/meta-data/\\r\\n[imds-guard] forged path line"), block);
+        // spaces as %20, so that the path cannot add key=value fields to the line either
+        assertTrue(block.contains("path=/latest/meta-data/\\r\\n[imds-guard]%20forged%20path%20line thread="), block);
         assertTrue(block.contains("thread=worker\\n[imds-guard] forged thread line"), block);
     }
 

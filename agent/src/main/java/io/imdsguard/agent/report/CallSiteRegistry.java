@@ -58,7 +58,8 @@ public final class CallSiteRegistry {
             overflow.incrementAndGet();
             return new Sighting(null, false);
         }
-        CallSite created = new CallSite(id(key), request.client(), request.method(),
+        // a raw socket's method is whatever the request line says: capped like every request text
+        CallSite created = new CallSite(id(key), request.client(), Sanitizer.forLog(request.method(), 16),
                 PathCategory.of(request.path()).tag(), Sanitizer.path(request.path()), caller.site(),
                 caller.siteClass(), Sanitizer.forLog(thread, 128), caller.frames(), now);
         CallSite raced = sites.putIfAbsent(key, created);

@@ -27,13 +27,24 @@ public final class Sanitizer {
                 out.append("\\r");
             } else if (c == '\n') {
                 out.append("\\n");
-            } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '\u0085') {
+            } else if (mustEscape(c)) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);
             }
         }
         return out.toString();
+    }
+
+    /**
+     * C0 and C1 controls (a terminal acts on C1 CSI just like ESC [), Unicode line and paragraph
+     * separators, and the bidirectional overrides and isolates that make text display in another
+     * order than it is stored ("Trojan Source"), so a log line cannot look other than it is.
+     */
+    static boolean mustEscape(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
+                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e'
+                || c == '\u200f' || c == '\u061c';
     }
 
     /** A request path as it may appear in any output. */

@@ -19,7 +19,8 @@ class SanitizerTest {
     private static void assertNoLineBreaksOrControls(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            assertFalse(c < 0x20 || c == 0x7f || c == '\u0085' || c == '\u2028' || c == '\u2029',
+            assertFalse(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
+                    || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069'),
                     "raw control U+" + Integer.toHexString(c) + " in " + text);
         }
     }
@@ -36,6 +37,14 @@ class SanitizerTest {
         String out = Sanitizer.forLog("a\u0000b\u001b[31mc\td\u007fe\u0085f\u2028g\u2029h", 100);
         assertNoLineBreaksOrControls(out);
         assertEquals("a\\u0000b\\u001b[31mc\\u0009d\\u007fe\\u0085f\\u2028g\\u2029h", out);
+    }
+
+    @Test
+    void terminalC1ControlsAndBidiOverridesAreEscapedVisibly() {
+        // U+009B is CSI, which terminals act on like ESC [; U+202E shows what follows reversed
+        String out = Sanitizer.forLog("a\u009b31mb\u202egnp.exe\u2066c\u200fd", 100);
+        assertNoLineBreaksOrControls(out);
+        assertEquals("a\\u009b31mb\\u202egnp.exe\\u2066c\\u200fd", out);
     }
 
     @Test
