@@ -3,6 +3,7 @@ package io.imdsguard.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.JdkClientsApp;
 import io.imdsguard.it.apps.V2OnlyApp;
+import io.imdsguard.it.apps.diagnose.DiagnosesApp;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.Reports;
@@ -85,6 +86,29 @@ class CheckCommandIT {
             assertTrue(check.stdout().startsWith("READY: no IMDSv1 calls in 1 report(s) from 1 service(s)"),
                     check.stdout());
             assertTrue(check.stdout().contains("2 v2 call(s), 1 token request(s)"), check.stdout());
+        }
+    }
+
+    @Test
+    void aDiagnosisFromARealRunIsAWarningAndLeavesTheVerdictAlone(@TempDir Path dir) throws Exception {
+        try (MockImds mock = MockImds.builder().start()) {
+            Path report = dir.resolve("churn.json");
+            JvmResult run = AppJvm.mainClass(DiagnosesApp.class, "churn", "8").withAgent("report=" + report
+                    + ",service.name=churner").env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            assertEquals(0, run.exitCode(), run.describe());
+            assertEquals("token-churn", Reports.read(report).get("diagnoses").get(0).get("kind").asText());
+
+            Path html = dir.resolve("churn.html");
+            JvmResult check = check("--html", html.toString(), report.toString());
+            assertEquals(0, check.exitCode(), "a v2-only service with a warning is ready: " + check.describe());
+            String out = check.stdout();
+            assertTrue(out.startsWith("READY"), out);
+            assertTrue(out.contains("WARNING token-churn in service churner at io.imdsguard.it.apps.diagnose.ImdsReader"
+                    + ".token(ImdsReader.java:"), out);
+            assertTrue(out.contains("8 token(s) for 8 read(s), 1.00 tokens per read"), out);
+            assertTrue(out.contains("; 1 warning(s)"), out);
+            String page = Files.readString(html, StandardCharsets.UTF_8);
+            assertTrue(page.contains("<div class=\"warning\"><strong>WARNING token-churn</strong>"), page);
         }
     }
 
