@@ -1,0 +1,101 @@
+package io.imdsguard.bench;
+
+import io.imdsguard.mockimds.HttpTokens;
+import io.imdsguard.mockimds.MockImds;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The per-request benchmarks: non-IMDS requests through every client, and IMDS v1/v2 reads. */
+final class RequestBench {
+
+    private static final List<String> CLIENTS = List.of("httpUrlConnection", "javaNetHttp", "apacheHttpClient4",
+            "apacheHttpClient5", "okHttp");
+
+    private final BenchSettings settings;
+    private final JmhRounds rounds;
+
+    RequestBench(BenchSettings settings) {
+        this.settings = settings;
+        this.rounds = new JmhRounds(settings.jmhTiming(), settings.out());
+    }
+
+    /** Non-IMDS requests: the agent in report mode must cost nothing measurable (target ≤ 1 %). */
+    List<Result> httpClients() throws Exception {
+        try (LoopbackServer server = new LoopbackServer()) {
+            String url = "-Dbench.http.url=" + server.url();
+            JmhRounds.Variant none = new JmhRounds.Variant("no agent", HttpClientsBenchmark.class, CLIENTS,
+                    List.of(url));
+            JmhRounds.Variant agent = new JmhRounds.Variant("imds-guard report", HttpClientsBenchmark.class,
+                    CLIENTS, List.of(url, settings.agentOption()));
+            Map<String, Map<String, List<Double>>> scores = rounds.run("http", List.of(none, agent),
+                    settings.jmhRounds(), null);
+            List<Result> results = new ArrayList<>();
+            for (String client : CLIENTS) {
+                results.add(Result.of("non-IMDS request (loopback)", client, none.label(),
+                        scores.get(none.label()).get(client), agent.label(), scores.get(agent.label()).get(client),
+                        "µs/op", "≤ 1.01", 1.01, null));
+            }
+            return results;
+        }
+    }
+
+    /**
+     * IMDS reads: v1 in report mode against no agent, and v1 rewritten to v2 against a client that
+     * does v2 itself (target ≤ 1.05), with the token PUTs each JVM made, read from the mock.
+     */
+    List<Result> imds() throws Exception {
+        try (MockImds optional = MockImds.builder().httpTokens(HttpTokens.OPTIONAL).start();
+             MockImds required = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start()) {
+            List<String> v1 = List.of("v1");
+            JmhRounds.Variant none = new JmhRounds.Variant("v1, no agent", ImdsBenchmark.class, v1,
+                    List.of("-Dbench.imds.url=" + optional.endpoint()));
+            JmhRounds.Variant report = new JmhRounds.Variant("v1, imds-guard report", ImdsBenchmark.class, v1,
+                    List.of("-Dbench.imds.url=" + optional.endpoint(),
+                            settings.agentOption() + "=endpoint=" + optional.endpoint()));
+            JmhRounds.Variant nativeV2 = new JmhRounds.Variant("v2 client with its own token, no agent",
+                    ImdsBenchmark.class, List.of("v2Native"), List.of("-Dbench.imds.url=" + required.endpoint()));
+            JmhRounds.Variant rewrite = new JmhRounds.Variant("v1, imds-guard rewrite", ImdsBenchmark.class, v1,
+                    List.of("-Dbench.imds.url=" + required.endpoint(), settings.agentOption()
+                            + "=mode=rewrite,rewrite.callers=io.imdsguard.bench.,endpoint=" + required.endpoint()));
+            Map<String, List<Double>> tokenPuts = new LinkedHashMap<>();
+            JmhRounds.RunHook countTokens = new JmhRounds.RunHook() {
+                private long before;
+
+                @Override
+                public void before(JmhRounds.Variant variant) {
+                    before = required.stats().tokensIssued() + optional.stats().tokensIssued();
+                }
+
+                @Override
+                public void after(JmhRounds.Variant variant) {
+                    long puts = required.stats().tokensIssued() + optional.stats().tokensIssued() - before;
+                    tokenPuts.computeIfAbsent(variant.label(), v -> new ArrayList<>()).add((double) puts);
+                    // The mock keeps a log of its last 100,000 requests; the bench needs only counters.
+                    required.resetStats();
+                    optional.resetStats();
+                }
+            };
+            Map<String, Map<String, List<Double>>> scores = rounds.run("imds",
+                    List.of(none, report, nativeV2, rewrite), settings.jmhRounds(), countTokens);
+            List<Result> results = new ArrayList<>();
+            results.add(Result.of("IMDS read (mock IMDS, loopback)", "v1 GET, report mode", none.label(),
+                    scores.get(none.label()).get("v1"), report.label(), scores.get(report.label()).get("v1"),
+                    "µs/op", null, null, "stack walked on every v1 call to find its call site"));
+            results.add(Result.of("IMDS read (mock IMDS, loopback)", "v1 GET rewritten to v2", nativeV2.label(),
+                    scores.get(nativeV2.label()).get("v2Native"), rewrite.label(),
+                    scores.get(rewrite.label()).get("v1"), "µs/op", "≤ 1.05", 1.05, null));
+            List<Double> rewritePuts = tokenPuts.get(rewrite.label());
+            List<Double> nativePuts = tokenPuts.get(nativeV2.label());
+            boolean onePerJvm = rewritePuts.stream().allMatch(puts -> puts == 1.0);
+            results.add(new Result("IMDS read (mock IMDS, loopback)", "token PUTs per JVM (TTL 21600 s)",
+                    nativeV2.label(), Stats.median(nativePuts), rewrite.label(), Stats.median(rewritePuts),
+                    "PUTs", Stats.median(Stats.ratios(rewritePuts, nativePuts)), Stats.min(rewritePuts),
+                    Stats.max(rewritePuts), rewritePuts.size(), "exactly 1 per TTL", onePerJvm,
+                    "rewrite run PUTs per fork: " + rewritePuts + "; spread column shows min–max PUTs"));
+            return results;
+        }
+    }
+}

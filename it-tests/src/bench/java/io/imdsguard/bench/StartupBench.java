@@ -1,0 +1,111 @@
+package io.imdsguard.bench;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * JVM start-up to the application's first line, with no agent, with imds-guard and with the
+ * OpenTelemetry Java agent (exporting nothing), in interleaved repetitions so that each agent's
+ * run sits next to a run without it.
+ */
+final class StartupBench {
+
+    /** The OpenTelemetry agent exports nothing and looks for no cloud metadata: nothing leaves loopback. */
+    static final List<String> OTEL_QUIET = List.of("-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none",
+            "-Dotel.logs.exporter=none", "-Dotel.resource.providers.aws.enabled=false",
+            "-Dotel.resource.providers.gcp.enabled=false", "-Dotel.resource.providers.azure.enabled=false");
+
+    private static final String NONE = "no agent";
+    private static final String GUARD = "imds-guard";
+    private static final String OTEL = "OpenTelemetry agent";
+
+    private final BenchSettings settings;
+    private final String javaCommand = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+
+    StartupBench(BenchSettings settings) {
+        this.settings = settings;
+    }
+
+    private record App(String name, List<String> target, Predicate<String> firstLine) {
+    }
+
+    List<Result> run() throws Exception {
+        Path jar = settings.out().resolve("many-classes.jar");
+        GeneratedClasses.writeJar(jar, settings.generatedClasses());
+        String classPath = Paths.get(ManyClassesApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                + File.pathSeparator + jar;
+        List<App> apps = List.of(
+                new App("demo app", List.of("-jar", settings.demoJar().toString()),
+                        line -> line.startsWith("demo:")),
+                new App(String.format(Locale.ROOT, "app loading %,d classes", settings.generatedClasses()),
+                        List.of("-cp", classPath, ManyClassesApp.class.getName(),
+                                Integer.toString(settings.generatedClasses())),
+                        line -> line.startsWith("many-classes:")));
+        List<Result> results = new ArrayList<>();
+        for (App app : apps) {
+            results.addAll(measure(app));
+        }
+        return results;
+    }
+
+    private Map<String, List<String>> agents() {
+        Map<String, List<String>> agents = new LinkedHashMap<>();
+        agents.put(NONE, List.of());
+        agents.put(GUARD, List.of(settings.agentOption()));
+        List<String> otel = new ArrayList<>();
+        otel.add("-javaagent:" + settings.otelJar());
+        otel.addAll(OTEL_QUIET);
+        agents.put(OTEL, otel);
+        return agents;
+    }
+
+    private List<Result> measure(App app) throws Exception {
+        Map<String, List<String>> agents = agents();
+        Map<String, List<Double>> firstLine = new LinkedHashMap<>();
+        Map<String, List<Double>> exit = new LinkedHashMap<>();
+        List<String> labels = new ArrayList<>(agents.keySet());
+        int repetitions = settings.startupRepetitions();
+        // One unmeasured run each first: the page cache must hold the jars before anything counts.
+        for (int rep = -1; rep < repetitions; rep++) {
+            if (rep >= 0) {
+                Progress.say("start-up, " + app.name() + ": repetition " + (rep + 1) + "/" + repetitions);
+            }
+            // Rotate the order so no configuration always runs first (or right after the slow one).
+            for (int i = 0; i < labels.size(); i++) {
+                String label = labels.get((i + Math.max(rep, 0)) % labels.size());
+                List<String> command = new ArrayList<>();
+                command.add(javaCommand);
+                command.addAll(agents.get(label));
+                command.addAll(app.target());
+                ProcessTimer.Timing timing = ProcessTimer.time(command, Map.of(), app.firstLine());
+                if (rep >= 0) {
+                    firstLine.computeIfAbsent(label, l -> new ArrayList<>()).add(timing.firstLineMillis());
+                    exit.computeIfAbsent(label, l -> new ArrayList<>()).add(timing.exitMillis());
+                }
+            }
+        }
+        String section = "start-up: " + app.name();
+        List<Result> results = new ArrayList<>();
+        results.add(Result.of(section, "to first line, imds-guard", NONE, firstLine.get(NONE), GUARD,
+                firstLine.get(GUARD), "ms", "≤ 1.10", 1.10, null));
+        results.add(Result.of(section, "to first line, OpenTelemetry agent " + settings.otelVersion(), NONE,
+                firstLine.get(NONE), OTEL, firstLine.get(OTEL), "ms", null, null, null));
+        double none = Stats.median(firstLine.get(NONE));
+        double guardAdded = Stats.median(firstLine.get(GUARD)) - none;
+        double otelAdded = Stats.median(firstLine.get(OTEL)) - none;
+        double share = guardAdded / otelAdded;
+        results.add(new Result(section, "time added: imds-guard's / OpenTelemetry's", OTEL + " added", otelAdded,
+                GUARD + " added", guardAdded, "ms", share, Double.NaN, Double.NaN, firstLine.get(NONE).size(),
+                "≤ 0.20", share <= 0.20, "medians of time to first line, minus no agent's"));
+        results.add(Result.of(section, "whole process, imds-guard", NONE, exit.get(NONE), GUARD, exit.get(GUARD),
+                "ms", null, null, "to exit, shutdown hooks included"));
+        return results;
+    }
+}
