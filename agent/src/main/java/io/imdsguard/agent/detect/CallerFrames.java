@@ -27,13 +27,17 @@ public final class CallerFrames {
     private final String site;
     private final String siteClass;
     private final String siteMethod;
-    private final List<String> frames;
+    /** The trace the site was found in, or null when it was found by walking (see ofCurrentThread). */
+    private final StackTraceElement[] stack;
+    private final int first;
+    private List<String> frames;
 
-    private CallerFrames(String site, String siteClass, String siteMethod, List<String> frames) {
+    private CallerFrames(String site, String siteClass, String siteMethod, StackTraceElement[] stack, int first) {
         this.site = site;
         this.siteClass = siteClass;
         this.siteMethod = siteMethod;
-        this.frames = frames;
+        this.stack = stack;
+        this.first = first;
     }
 
     /**
@@ -54,21 +58,48 @@ public final class CallerFrames {
         return site;
     }
 
-    /** The trace from the call site down, without the agent's and the HTTP client's frames. */
+    /**
+     * The trace from the call site down, without the agent's and the HTTP client's frames. Only a
+     * site's first call needs it, so the frames are formatted on demand, not on every v1 call.
+     */
     public List<String> frames() {
+        if (frames == null) {
+            StackTraceElement[] trace = stack;
+            int from = first;
+            if (trace == null) {
+                trace = new Throwable().getStackTrace();
+                from = firstApplicationFrame(trace);
+            }
+            List<String> formatted = new ArrayList<String>();
+            for (int i = from; i < trace.length && formatted.size() < MAX_FRAMES; i++) {
+                formatted.add(format(trace[i]));
+            }
+            frames = Collections.unmodifiableList(formatted);
+        }
         return frames;
+    }
+
+    /**
+     * The call site of the request this thread is making right now. The call site is found by
+     * walking the stack only as far as the first application frame; the whole trace is taken only
+     * if {@link #frames()} is asked for (a site's first call), on this same thread.
+     */
+    public static CallerFrames ofCurrentThread() {
+        StackTraceElement site = StackWalkerSite.firstApplicationFrame();
+        if (site == null) {
+            return of(new Throwable().getStackTrace());
+        }
+        return new CallerFrames(format(site), site.getClassName(), site.getClassName() + '.' + site.getMethodName(),
+                null, 0);
     }
 
     public static CallerFrames of(StackTraceElement[] stack) {
         int first = firstApplicationFrame(stack);
-        List<String> frames = new ArrayList<String>();
-        for (int i = first; i < stack.length && frames.size() < MAX_FRAMES; i++) {
-            frames.add(format(stack[i]));
+        if (first >= stack.length) {
+            return new CallerFrames("unknown", "unknown", "unknown", stack, first);
         }
-        String site = frames.isEmpty() ? "unknown" : frames.get(0);
-        String siteClass = first < stack.length ? stack[first].getClassName() : "unknown";
-        String siteMethod = first < stack.length ? siteClass + '.' + stack[first].getMethodName() : "unknown";
-        return new CallerFrames(site, siteClass, siteMethod, Collections.unmodifiableList(frames));
+        return new CallerFrames(format(stack[first]), stack[first].getClassName(),
+                stack[first].getClassName() + '.' + stack[first].getMethodName(), stack, first);
     }
 
     static int firstApplicationFrame(StackTraceElement[] stack) {

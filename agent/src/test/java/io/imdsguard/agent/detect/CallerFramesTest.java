@@ -124,4 +124,17 @@ class CallerFramesTest {
         assertEquals("unknown", agentOnly.site());
         assertTrue(agentOnly.frames().isEmpty());
     }
+
+    /** The walked site (StackWalker on Java 9+) is the one the full trace gives, and so are the frames. */
+    @Test
+    void theCurrentThreadsSiteIsTheSameWhetherWalkedOrTakenFromTheWholeTrace() {
+        CallerFrames[] both = new CallerFrames[2];
+        // One line, so that both see the same frames below this test (JUnit's, the first non-agent code).
+        both[0] = CallerFrames.ofCurrentThread(); both[1] = CallerFrames.of(new Throwable().getStackTrace());
+        assertEquals(both[1].site(), both[0].site());
+        assertEquals(both[1].siteClass(), both[0].siteClass());
+        assertEquals(both[1].siteMethod(), both[0].siteMethod());
+        assertFalse(both[0].site().startsWith("io.imdsguard."), both[0].site());
+        assertEquals(both[1].frames(), both[0].frames());
+    }
 }
