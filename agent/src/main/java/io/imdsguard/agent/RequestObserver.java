@@ -30,12 +30,7 @@ public final class RequestObserver {
 
     /** Report mode: observe only. */
     public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter) {
-        this(metrics, totals, callSites, reporter, new ReportPolicy());
-    }
-
-    public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter,
-                           RequestPolicy policy) {
-        this(metrics, totals, callSites, reporter, policy, null);
+        this(metrics, totals, callSites, reporter, new ReportPolicy(), null);
     }
 
     /** @param diagnoses recognises migration traps in the application's requests; null for none */

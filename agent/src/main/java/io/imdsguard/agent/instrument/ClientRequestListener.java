@@ -46,14 +46,9 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final JdkTokenOutcomes jdkTokenOutcomes = new JdkTokenOutcomes(httpRequests);
 
     /**
-     * @param tokens the agent's tokens, made when rewrite mode first needs one (the mode can change at run time)
+     * @param tokens    the agent's tokens, made when rewrite mode first needs one (the mode can change at run time)
+     * @param diagnoses told how the application's token PUTs failed; null for none
      */
-    public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, LazyTokenProvider tokens,
-                              AgentLog log) {
-        this(endpoints, observer, tokens, log, null);
-    }
-
-    /** @param diagnoses told how the application's token PUTs failed; null for none */
     public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, LazyTokenProvider tokens,
                                  AgentLog log, Diagnoses diagnoses) {
         this.diagnoses = diagnoses;

@@ -30,6 +30,7 @@ public final class ImdsMetrics {
     public static final String CALL_SITE_REQUESTS = CallSiteMeters.NAME;
     public static final String CALL_SITES = "imds.v1.callsites";
     public static final String REWRITE_LATENCY = "imds.rewrite.latency";
+    public static final String DIAGNOSES = "imds.diagnoses";
 
     /** The default of key {@code metrics.sites.max}. */
     public static final int DEFAULT_MAX_SITES = 100;
@@ -145,8 +146,6 @@ public final class ImdsMetrics {
         Counter raced = counters.putIfAbsent(key, counter);
         return raced != null ? raced : counter;
     }
-
-    public static final String DIAGNOSES = "imds.diagnoses";
 
     /**
      * Counts occurrences of a diagnosis ({@code hop_limit}, {@code token_churn}) at a site, given as
