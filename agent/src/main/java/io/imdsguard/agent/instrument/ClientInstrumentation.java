@@ -1,17 +1,21 @@
 package io.imdsguard.agent.instrument;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
-/** One HTTP client family's instrumentation: which type to weave and with what advice. */
+import java.util.List;
+
+/** One HTTP client family's instrumentation: which types to weave and with what advice. */
 public interface ClientInstrumentation {
 
     /** The client's name as it appears in reports and in the {@code client} metrics tag. */
     String client();
 
-    /** Matches the client's classes by name only: super-type matching would slow every class load. */
-    ElementMatcher<TypeDescription> types();
+    /**
+     * The exact binary names of the classes to weave. Names only: they are checked for every class
+     * the JVM loads, before Byte Buddy is even loaded (see {@link DeferredInstrumentation}).
+     */
+    List<String> typeNames();
 
+    /** Called only once one of {@link #typeNames()} is being loaded. */
     AgentBuilder.Transformer transformer();
 }

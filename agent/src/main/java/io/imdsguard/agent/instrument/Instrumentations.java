@@ -11,13 +11,16 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
-/** Installs every client instrumentation with one Byte Buddy agent builder. */
+/** Installs every client instrumentation with one Byte Buddy agent builder, set up when first needed. */
 public final class Instrumentations {
 
     private Instrumentations() {
@@ -39,17 +42,35 @@ public final class Instrumentations {
                 new SocketInstrumentation());
     }
 
-    public static void install(Instrumentation instrumentation, AgentLog log) {
+    /**
+     * Registers the instrumentation. Byte Buddy itself is loaded and set up only when the first
+     * client class is loaded, or right away if one is loaded already (see DeferredInstrumentation).
+     */
+    public static void install(final Instrumentation instrumentation, final AgentLog log) {
+        final List<ClientInstrumentation> clients = all();
+        List<String> typeNames = new ArrayList<String>();
+        for (ClientInstrumentation client : clients) {
+            typeNames.addAll(client.typeNames());
+        }
+        new DeferredInstrumentation(typeNames, new DeferredInstrumentation.Builder() {
+            @Override
+            public ClassFileTransformer build() {
+                return byteBuddyTransformer(instrumentation, clients, log);
+            }
+        }, log).install(instrumentation);
+    }
+
+    private static ClassFileTransformer byteBuddyTransformer(Instrumentation instrumentation,
+                                                             List<ClientInstrumentation> clients, AgentLog log) {
         // The Nexus serves LoadedTypeInitializers, which inlined advice never needs; probing for it
         // touches sun.misc.Unsafe, which JDK 24+ reports on standard error. The property name is
         // relocated with Byte Buddy, so this never affects an application's own Byte Buddy.
         System.setProperty(Nexus.PROPERTY, "true");
         AdviceHooks.logTo(log);
         AgentBuilder builder = new AgentBuilder.Default()
-                // JDK classes are already loaded: they can only be retransformed, and retransformation
+                // JDK classes may be loaded already: they can only be retransformed, and retransformation
                 // cannot add fields or methods, so advice is inlined and the class format kept.
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new ErrorLogger(log))
@@ -57,11 +78,13 @@ public final class Instrumentations {
                 .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("io.imdsguard.")))
                 // On JDK 9+, java.base and java.net.http must read the bridge's unnamed module.
                 .assureReadEdgeTo(instrumentation, ImdsBridge.class);
-        for (ClientInstrumentation client : all()) {
-            builder = builder.type(client.types()).transform(client.transformer());
+        for (ClientInstrumentation client : clients) {
+            builder = builder.type(namedOneOf(client.typeNames().toArray(new String[0])))
+                    .transform(client.transformer());
             log.debug("instrumentation registered: " + client.client());
         }
-        builder.installOn(instrumentation);
+        // Not installed: DeferredInstrumentation, already registered with the JVM, hands it the classes.
+        return builder.makeRaw();
     }
 
     /** Without a listener Byte Buddy's transformation errors vanish; the user must hear of them. */

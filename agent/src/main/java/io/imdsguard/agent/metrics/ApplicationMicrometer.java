@@ -49,13 +49,14 @@ public final class ApplicationMicrometer implements ClassFileTransformer {
     private static final String METRICS = PACKAGE + ".Metrics";
     private static final String METRICS_INTERNAL = METRICS.replace('.', '/');
 
-    private final MeterRegistry source;
+    /** Its registry is asked for only once the application's Micrometer shows up: made on first use. */
+    private final ImdsMetrics source;
     private final AgentLog log;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             new DaemonThreads("imds-guard-app-micrometer"));
     private final Set<Class<?>> connected = Collections.newSetFromMap(new IdentityHashMap<Class<?>, Boolean>());
 
-    ApplicationMicrometer(MeterRegistry source, AgentLog log) {
+    ApplicationMicrometer(ImdsMetrics source, AgentLog log) {
         this.source = source;
         this.log = log;
     }
@@ -65,7 +66,7 @@ public final class ApplicationMicrometer implements ClassFileTransformer {
      * (when the agent is attached to a running JVM).
      */
     public static void install(final Instrumentation instrumentation, ImdsMetrics metrics, AgentLog log) {
-        final ApplicationMicrometer bridge = new ApplicationMicrometer(metrics.registry(), log);
+        final ApplicationMicrometer bridge = new ApplicationMicrometer(metrics, log);
         instrumentation.addTransformer(bridge, false);
         bridge.worker.execute(new Runnable() {
             @Override
@@ -113,6 +114,7 @@ public final class ApplicationMicrometer implements ClassFileTransformer {
             }
             Object globalRegistry = metrics.getField("globalRegistry").get(null);
             final Target target = new Target(globalRegistry, metrics.getClassLoader());
+            MeterRegistry source = this.source.registry();
             source.config().onMeterAdded(new Consumer<Meter>() {
                 @Override
                 public void accept(final Meter meter) {

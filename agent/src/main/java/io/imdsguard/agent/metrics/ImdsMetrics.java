@@ -35,22 +35,14 @@ public final class ImdsMetrics {
     /** The default of key {@code metrics.sites.max}. */
     public static final int DEFAULT_MAX_SITES = 100;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry(new SimpleConfig() {
-        @Override
-        public String get(String key) {
-            return null;
-        }
-
-        @Override
-        public CountingMode mode() {
-            return CountingMode.CUMULATIVE;
-        }
-    }, io.micrometer.core.instrument.Clock.SYSTEM);
-    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<String, Counter>();
-    private final CallSiteMeters callSites;
-    /** The agent's own latency timer and one per attached exporter. */
-    private final List<Timer> latencyTimers = new CopyOnWriteArrayList<Timer>();
+    private final String service;
+    private final String host;
+    private final int maxSites;
     private final AgentLog log;
+    /** Made on first use, not in premain: Micrometer is a hundred classes the JVM's start-up need not load. */
+    private volatile Meters meters;
+    private Object callSiteSource;
+    private ToDoubleFunction<Object> distinctSites;
 
     /** Meters tagged {@code service=unknown}, {@code host=unknown}: for tests that do not care. */
     public ImdsMetrics() {
@@ -63,23 +55,38 @@ public final class ImdsMetrics {
      * @param log      where a failure to export one meter is said, once; null in tests
      */
     public ImdsMetrics(String service, String host, int maxSites, AgentLog log) {
+        this.service = service;
+        this.host = host;
+        this.maxSites = maxSites;
         this.log = log;
-        // Before the first meter: a filter only applies to meters registered after it.
-        registry.config().commonTags("service", service, "host", host);
-        callSites = new CallSiteMeters(registry, maxSites);
-        latencyTimers.add(Timer.builder(REWRITE_LATENCY)
-                .description("Time the agent spent getting the token for a rewritten v1 request, cache hits included")
-                .register(registry));
+    }
+
+    private Meters meters() {
+        Meters current = meters;
+        if (current == null) {
+            synchronized (this) {
+                current = meters;
+                if (current == null) {
+                    current = new Meters(service, host, maxSites);
+                    if (callSiteSource != null) {
+                        current.trackCallSites(callSiteSource, distinctSites);
+                    }
+                    meters = current;
+                }
+            }
+        }
+        return current;
     }
 
     /** The agent's cumulative meters, read directly. */
     public MeterRegistry registry() {
-        return registry;
+        return meters().registry;
     }
 
     /** Shows every agent meter, from the JVM's start, in {@code exporter}, and the meters created later. */
     public void addRegistry(MeterRegistry exporter) {
-        MeterMirror.attach(registry, exporter, latencyTimers, log);
+        Meters current = meters();
+        MeterMirror.attach(current.registry, exporter, current.latencyTimers, log);
     }
 
     /**
@@ -88,10 +95,11 @@ public final class ImdsMetrics {
      * were. The tag keys never vary: Prometheus drops a meter whose keys differ from its siblings'.
      */
     public void countRequest(String version, String client, String pathCategory, String action, String reason) {
+        Meters meters = meters();
         String key = REQUESTS + '|' + version + '|' + client + '|' + pathCategory + '|' + action + '|' + reason;
-        Counter counter = counters.get(key);
+        Counter counter = meters.counters.get(key);
         if (counter == null) {
-            counter = register(key, Counter.builder(REQUESTS)
+            counter = meters.register(key, Counter.builder(REQUESTS)
                     .description("HTTP requests to the EC2 Instance Metadata Service, by IMDS version")
                     .tag("version", version)
                     .tag("client", client)
@@ -108,43 +116,41 @@ public final class ImdsMetrics {
      * @param site the first application frame as {@code class.method}
      */
     public void countCallSite(String site, String client, String action) {
-        callSites.count(site, client, action);
+        meters().callSites.count(site, client, action);
     }
 
     /**
      * Publishes {@code imds.v1.callsites}: the number of distinct v1 call sites, read from
      * {@code source} whenever a registry asks.
      */
-    public <T> void trackCallSites(T source, ToDoubleFunction<T> distinctSites) {
-        Gauge.builder(CALL_SITES, source, distinctSites)
-                .description("Distinct IMDSv1 call sites seen in this JVM")
-                .strongReference(true)
-                .register(registry);
+    @SuppressWarnings("unchecked")
+    public synchronized <T> void trackCallSites(T source, ToDoubleFunction<T> distinctSites) {
+        if (meters != null) {
+            meters.trackCallSites(source, distinctSites);
+        } else {
+            this.callSiteSource = source;
+            this.distinctSites = (ToDoubleFunction<Object>) distinctSites;
+        }
     }
 
     /** Time spent getting the token for one rewritten request. */
     public void recordRewriteLatency(long nanos) {
-        for (Timer timer : latencyTimers) {
+        for (Timer timer : meters().latencyTimers) {
             timer.record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 
     /** Counts one of the agent's own token requests: {@code success} or the failure's reason. */
     public void countTokenFetch(String outcome) {
+        Meters meters = meters();
         String key = TOKEN_FETCHES + '|' + outcome;
-        Counter counter = counters.get(key);
+        Counter counter = meters.counters.get(key);
         if (counter == null) {
-            counter = register(key, Counter.builder(TOKEN_FETCHES)
+            counter = meters.register(key, Counter.builder(TOKEN_FETCHES)
                     .description("The agent's own IMDSv2 token requests (rewrite mode), by outcome")
                     .tag("outcome", outcome));
         }
         counter.increment();
-    }
-
-    private Counter register(String key, Counter.Builder builder) {
-        Counter counter = builder.register(registry);
-        Counter raced = counters.putIfAbsent(key, counter);
-        return raced != null ? raced : counter;
     }
 
     /**
@@ -152,15 +158,58 @@ public final class ImdsMetrics {
      * {@code class.method}: a code location, so the series stay few (the diagnose package caps them).
      */
     public void countDiagnosis(String diagnosis, String site, long times) {
+        Meters meters = meters();
         String key = DIAGNOSES + '|' + diagnosis + '|' + site;
-        Counter counter = counters.get(key);
+        Counter counter = meters.counters.get(key);
         if (counter == null) {
-            counter = register(key, Counter.builder(DIAGNOSES)
+            counter = meters.register(key, Counter.builder(DIAGNOSES)
                     .description("IMDS migration traps recognised in the application's requests, by diagnosis and"
                             + " call site")
                     .tag("diagnosis", diagnosis)
                     .tag("site", site));
         }
         counter.increment(times);
+    }
+
+    /** The registry and the meters looked up by key on each count. */
+    private static final class Meters {
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry(new SimpleConfig() {
+            @Override
+            public String get(String key) {
+                return null;
+            }
+
+            @Override
+            public CountingMode mode() {
+                return CountingMode.CUMULATIVE;
+            }
+        }, io.micrometer.core.instrument.Clock.SYSTEM);
+        final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<String, Counter>();
+        final CallSiteMeters callSites;
+        /** The agent's own latency timer and one per attached exporter. */
+        final List<Timer> latencyTimers = new CopyOnWriteArrayList<Timer>();
+
+        Meters(String service, String host, int maxSites) {
+            // Before the first meter: a filter only applies to meters registered after it.
+            registry.config().commonTags("service", service, "host", host);
+            callSites = new CallSiteMeters(registry, maxSites);
+            latencyTimers.add(Timer.builder(REWRITE_LATENCY)
+                    .description("Time the agent spent getting the token for a rewritten v1 request, cache hits"
+                            + " included")
+                    .register(registry));
+        }
+
+        <T> void trackCallSites(T source, ToDoubleFunction<T> distinctSites) {
+            Gauge.builder(CALL_SITES, source, distinctSites)
+                    .description("Distinct IMDSv1 call sites seen in this JVM")
+                    .strongReference(true)
+                    .register(registry);
+        }
+
+        Counter register(String key, Counter.Builder builder) {
+            Counter counter = builder.register(registry);
+            Counter raced = counters.putIfAbsent(key, counter);
+            return raced != null ? raced : counter;
+        }
     }
 }

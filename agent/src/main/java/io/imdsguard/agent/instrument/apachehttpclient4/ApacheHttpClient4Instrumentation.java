@@ -3,11 +3,11 @@ package io.imdsguard.agent.instrument.apachehttpclient4;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -29,10 +29,8 @@ public final class ApacheHttpClient4Instrumentation implements ClientInstrumenta
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return namedOneOf("org.apache.http.impl.client.InternalHttpClient",
-                "org.apache.http.impl.client.MinimalHttpClient",
-                "org.apache.http.impl.client.AbstractHttpClient");
+    public List<String> typeNames() {
+        return Arrays.asList("org.apache.http.impl.client.InternalHttpClient", "org.apache.http.impl.client.MinimalHttpClient", "org.apache.http.impl.client.AbstractHttpClient");
     }
 
     @Override

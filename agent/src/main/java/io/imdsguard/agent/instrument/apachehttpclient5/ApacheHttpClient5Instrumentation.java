@@ -3,11 +3,11 @@ package io.imdsguard.agent.instrument.apachehttpclient5;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -30,9 +30,8 @@ public final class ApacheHttpClient5Instrumentation implements ClientInstrumenta
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return namedOneOf("org.apache.hc.client5.http.impl.classic.InternalHttpClient",
-                "org.apache.hc.client5.http.impl.classic.MinimalHttpClient");
+    public List<String> typeNames() {
+        return Arrays.asList("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "org.apache.hc.client5.http.impl.classic.MinimalHttpClient");
     }
 
     @Override

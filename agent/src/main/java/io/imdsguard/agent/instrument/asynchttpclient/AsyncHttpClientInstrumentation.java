@@ -3,11 +3,11 @@ package io.imdsguard.agent.instrument.asynchttpclient;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -38,8 +38,8 @@ public final class AsyncHttpClientInstrumentation implements ClientInstrumentati
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return namedOneOf(CLIENT_TYPE, HANDLER_TYPE);
+    public List<String> typeNames() {
+        return Arrays.asList(CLIENT_TYPE, HANDLER_TYPE);
     }
 
     @Override

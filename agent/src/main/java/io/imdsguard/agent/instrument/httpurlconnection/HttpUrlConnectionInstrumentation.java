@@ -3,8 +3,9 @@ package io.imdsguard.agent.instrument.httpurlconnection;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -20,8 +21,8 @@ public final class HttpUrlConnectionInstrumentation implements ClientInstrumenta
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return named("sun.net.www.protocol.http.HttpURLConnection");
+    public List<String> typeNames() {
+        return Arrays.asList("sun.net.www.protocol.http.HttpURLConnection");
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.imdsguard.agent.instrument.jdkhttpclient;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -18,8 +19,8 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return named("jdk.internal.net.http.HttpClientImpl");
+    public List<String> typeNames() {
+        return Arrays.asList("jdk.internal.net.http.HttpClientImpl");
     }
 
     @Override

@@ -3,12 +3,12 @@ package io.imdsguard.agent.instrument.jetty;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -77,8 +77,8 @@ public final class JettyInstrumentation implements ClientInstrumentation {
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return namedOneOf(destination, response);
+    public List<String> typeNames() {
+        return Arrays.asList(destination, response);
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.imdsguard.agent.instrument.okhttp;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
@@ -37,10 +38,8 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return named("okhttp3.OkHttpClient")
-                .or(named("okhttp3.RealCall"))
-                .or(named("okhttp3.internal.connection.RealCall"));
+    public List<String> typeNames() {
+        return Arrays.asList("okhttp3.OkHttpClient", "okhttp3.RealCall", "okhttp3.internal.connection.RealCall");
     }
 
     @Override

@@ -3,13 +3,13 @@ package io.imdsguard.agent.instrument.reactornetty;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -44,10 +44,8 @@ public final class ReactorNettyInstrumentation implements ClientInstrumentation 
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return namedOneOf("reactor.netty.http.client.HttpClientOperations",
-                "reactor.netty.http.client.HttpClientConnect$MonoHttpConnect",
-                "reactor.netty.http.client.HttpClientConnect$HttpClientHandler");
+    public List<String> typeNames() {
+        return Arrays.asList("reactor.netty.http.client.HttpClientOperations", "reactor.netty.http.client.HttpClientConnect$MonoHttpConnect", "reactor.netty.http.client.HttpClientConnect$HttpClientHandler");
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.imdsguard.agent.instrument.socket;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -21,8 +22,8 @@ public final class SocketInstrumentation implements ClientInstrumentation {
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return named("java.net.Socket");
+    public List<String> typeNames() {
+        return Arrays.asList("java.net.Socket");
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.imdsguard.agent.instrument.vertx;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -35,8 +36,8 @@ public final class VertxWebClientInstrumentation implements ClientInstrumentatio
     }
 
     @Override
-    public ElementMatcher<TypeDescription> types() {
-        return named("io.vertx.ext.web.client.impl.HttpContext");
+    public List<String> typeNames() {
+        return Arrays.asList("io.vertx.ext.web.client.impl.HttpContext");
     }
 
     @Override

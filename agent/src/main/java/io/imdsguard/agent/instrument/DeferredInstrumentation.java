@@ -1,0 +1,125 @@
+package io.imdsguard.agent.instrument;
+
+import io.imdsguard.agent.report.AgentLog;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Keeps Byte Buddy out of the JVM's start-up. Loading and setting up Byte Buddy is most of what the
+ * agent would cost before {@code main} (about 800 classes, a few hundred milliseconds), yet it is
+ * needed only once an HTTP client class is loaded. So premain registers this plain transformer,
+ * which compares each loaded class's name with the clients' class names and nothing else, and Byte
+ * Buddy's transformer is built when the first of those classes is loaded: an application pays for
+ * it at its first HTTP client, once, and one that makes no HTTP call never pays for it.
+ */
+final class DeferredInstrumentation implements ClassFileTransformer {
+
+    /** Builds Byte Buddy's transformer; it is called at most once. */
+    interface Builder {
+        ClassFileTransformer build();
+    }
+
+    private final Set<String> internalNames;
+    private final Builder builder;
+    private final AgentLog log;
+    private volatile ClassFileTransformer built;
+    /** Guarded by this: set while building, and for good when building failed. */
+    private boolean building;
+    private boolean failed;
+
+    DeferredInstrumentation(Collection<String> typeNames, Builder builder, AgentLog log) {
+        Set<String> names = new HashSet<String>();
+        for (String name : typeNames) {
+            names.add(name.replace('.', '/'));
+        }
+        this.internalNames = names;
+        this.builder = builder;
+        this.log = log;
+    }
+
+    /** Registers the transformer, and weaves the clients' classes that the JVM has loaded already. */
+    void install(Instrumentation instrumentation) {
+        instrumentation.addTransformer(this, true);
+        List<Class<?>> loaded = new ArrayList<Class<?>>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (internalNames.contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        if (loaded.isEmpty()) {
+            return;
+        }
+        // Attached to a running application, or a client class loaded before premain: weave those now.
+        for (Class<?> type : loaded) {
+            try {
+                instrumentation.retransformClasses(type);
+            } catch (Throwable t) {
+                log.once("retransform:" + type.getName(), "could not instrument " + type.getName()
+                        + " (its requests are not seen; the application is unaffected): " + t);
+            }
+        }
+    }
+
+    boolean isTarget(String internalName) {
+        return internalName != null && internalNames.contains(internalName);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (!isTarget(internalName)) {
+            return null;
+        }
+        try {
+            ClassFileTransformer transformer = byteBuddy(internalName);
+            if (transformer == null) {
+                return null;
+            }
+            return ModuleAwareTransform.apply(transformer, loader, internalName, classBeingRedefined,
+                    protectionDomain, classfileBuffer);
+        } catch (Throwable t) {
+            log.once("transform:" + internalName, "could not instrument " + internalName.replace('/', '.')
+                    + " (its requests are not seen; the application is unaffected): " + t);
+            return null;
+        }
+    }
+
+    /** @return Byte Buddy's transformer, built on first use; null if it cannot be had */
+    private ClassFileTransformer byteBuddy(String trigger) {
+        ClassFileTransformer transformer = built;
+        if (transformer != null) {
+            return transformer;
+        }
+        synchronized (this) {
+            if (built != null || failed) {
+                return built;
+            }
+            if (building) {
+                // Setting Byte Buddy up loaded a client class on this very thread: it cannot be woven.
+                log.debug("left " + trigger.replace('/', '.') + " alone: loaded while the instrumentation was set up");
+                return null;
+            }
+            building = true;
+            long started = System.nanoTime();
+            try {
+                built = builder.build();
+                log.debug("instrumentation set up in " + (System.nanoTime() - started) / 1_000_000 + " ms, on loading "
+                        + trigger.replace('/', '.'));
+            } catch (Throwable t) {
+                failed = true;
+                log.info("could not set up the instrumentation (no HTTP request is seen; the application is "
+                        + "unaffected): " + t);
+            } finally {
+                building = false;
+            }
+            return built;
+        }
+    }
+}
