@@ -85,12 +85,11 @@ public final class CallerFrames {
      * if {@link #frames()} is asked for (a site's first call), on this same thread.
      */
     public static CallerFrames ofCurrentThread() {
-        StackTraceElement site = StackWalkerSite.firstApplicationFrame();
+        Site site = StackWalkerSite.firstApplicationFrame();
         if (site == null) {
             return of(new Throwable().getStackTrace());
         }
-        return new CallerFrames(format(site), site.getClassName(), site.getClassName() + '.' + site.getMethodName(),
-                null, 0);
+        return new CallerFrames(site.site, site.siteClass, site.siteMethod, null, 0);
     }
 
     public static CallerFrames of(StackTraceElement[] stack) {
@@ -120,8 +119,30 @@ public final class CallerFrames {
     }
 
     static boolean isInfrastructure(String className) {
-        for (String prefix : INFRASTRUCTURE) {
+        return startsWithAny(className, INFRASTRUCTURE);
+    }
+
+    static boolean startsWithAny(String className, String[] prefixes) {
+        for (String prefix : prefixes) {
             if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the current thread is running code of a class whose name starts with one of
+     * {@code prefixes}. Where StackWalker is available the walk stops at the first such frame, so
+     * that a match near the top of the stack costs a few frames, not the whole trace.
+     */
+    public static boolean currentThreadRuns(String[] prefixes) {
+        Boolean walked = StackWalkerSite.runsAnyOf(prefixes);
+        if (walked != null) {
+            return walked;
+        }
+        for (StackTraceElement frame : new Throwable().getStackTrace()) {
+            if (startsWithAny(frame.getClassName(), prefixes)) {
                 return true;
             }
         }
@@ -146,5 +167,22 @@ public final class CallerFrames {
             }
         }
         return text.append(')').toString();
+    }
+
+    /** A call-site frame's texts, the same for every call made from that place in the code. */
+    static final class Site {
+        final String site;
+        final String siteClass;
+        final String siteMethod;
+
+        private Site(String site, String siteClass, String siteMethod) {
+            this.site = site;
+            this.siteClass = siteClass;
+            this.siteMethod = siteMethod;
+        }
+
+        static Site of(StackTraceElement frame) {
+            return new Site(format(frame), frame.getClassName(), frame.getClassName() + '.' + frame.getMethodName());
+        }
     }
 }

@@ -1,77 +1,183 @@
 package io.imdsguard.agent.detect;
 
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * Finds the call-site frame with {@code java.lang.StackWalker} (Java 9+), which stops at the first
- * application frame and builds a {@link StackTraceElement} for that one frame only, where
- * {@code new Throwable().getStackTrace()} resolves every frame of the stack. Every v1 call pays for
- * this lookup; only a site's first call needs the whole trace. The agent is Java 8 bytecode, so
- * StackWalker is reached through reflection; on Java 8 {@link #firstApplicationFrame()} is null and
- * callers use the Throwable's trace.
+ * application frame, where {@code new Throwable().getStackTrace()} resolves every frame of the
+ * stack. Every v1 call pays for this lookup, so it is kept to the walk itself: the frame is
+ * identified by class, method and bytecode index, and its {@link StackTraceElement} (file and line,
+ * which the JVM must look up) and the site's text are made once per such frame and remembered. Only
+ * a site's first call needs the whole trace.
+ *
+ * <p>The agent is Java 8 bytecode, so StackWalker is reached through method handles, which the JIT
+ * compiles like direct calls; on Java 8 {@link #firstApplicationFrame()} is null and callers use the
+ * Throwable's trace.
  */
 final class StackWalkerSite {
 
+    /** Frames remembered at most: an application has far fewer places that call IMDS. */
+    private static final int MAX_REMEMBERED = 4096;
+
     private static final Object WALKER;
-    private static final Method WALK;
-    private static final Method CLASS_NAME;
-    private static final Method TO_ELEMENT;
+    private static final MethodHandle WALK;
+    private static final MethodHandle CLASS_NAME;
+    private static final MethodHandle METHOD_NAME;
+    private static final MethodHandle BYTECODE_INDEX;
+    private static final MethodHandle TO_ELEMENT;
 
     static {
         Object walker = null;
-        Method walk = null;
-        Method className = null;
-        Method toElement = null;
+        MethodHandle walk = null;
+        MethodHandle className = null;
+        MethodHandle methodName = null;
+        MethodHandle bytecodeIndex = null;
+        MethodHandle toElement = null;
         try {
             Class<?> walkerType = Class.forName("java.lang.StackWalker");
             Class<?> frameType = Class.forName("java.lang.StackWalker$StackFrame");
-            walker = walkerType.getMethod("getInstance").invoke(null);
-            walk = walkerType.getMethod("walk", Function.class);
-            className = frameType.getMethod("getClassName");
-            toElement = frameType.getMethod("toStackTraceElement");
+            // walk() is caller-sensitive: it needs a full-privilege lookup, not the public one.
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            // Reflection frames are JDK frames, skipped as infrastructure anyway; showing them spares
+            // the walker its per-frame test for them.
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Object showReflectFrames = Enum.valueOf((Class) Class.forName("java.lang.StackWalker$Option"),
+                    "SHOW_REFLECT_FRAMES");
+            walker = walkerType.getMethod("getInstance", showReflectFrames.getClass()).invoke(null, showReflectFrames);
+            walk = lookup.findVirtual(walkerType, "walk", MethodType.methodType(Object.class, Function.class))
+                    .asType(MethodType.methodType(Object.class, Object.class, Function.class));
+            className = frameGetter(lookup, frameType, "getClassName", String.class);
+            methodName = frameGetter(lookup, frameType, "getMethodName", String.class);
+            bytecodeIndex = frameGetter(lookup, frameType, "getByteCodeIndex", int.class);
+            toElement = frameGetter(lookup, frameType, "toStackTraceElement", StackTraceElement.class);
         } catch (Throwable java8) {
             walk = null;
         }
         WALKER = walker;
         WALK = walk;
         CLASS_NAME = className;
+        METHOD_NAME = methodName;
+        BYTECODE_INDEX = bytecodeIndex;
         TO_ELEMENT = toElement;
     }
 
-    private static final Function<Stream<?>, StackTraceElement> FIRST_APPLICATION_FRAME =
-            new Function<Stream<?>, StackTraceElement>() {
-                @Override
-                public StackTraceElement apply(Stream<?> frames) {
-                    try {
-                        Iterator<?> each = frames.iterator();
-                        while (each.hasNext()) {
-                            Object frame = each.next();
-                            if (!CallerFrames.isInfrastructure((String) CLASS_NAME.invoke(frame))) {
-                                return (StackTraceElement) TO_ELEMENT.invoke(frame);
-                            }
-                        }
-                        return null;
-                    } catch (Exception e) {
-                        return null;
+    private static final ConcurrentMap<FrameKey, CallerFrames.Site> REMEMBERED =
+            new ConcurrentHashMap<FrameKey, CallerFrames.Site>();
+
+    private static final Function<Stream<?>, Object> FIRST_APPLICATION_FRAME = new Function<Stream<?>, Object>() {
+        @Override
+        public Object apply(Stream<?> frames) {
+            try {
+                Iterator<?> each = frames.iterator();
+                while (each.hasNext()) {
+                    Object frame = each.next();
+                    if (!CallerFrames.isInfrastructure((String) CLASS_NAME.invokeExact(frame))) {
+                        return frame;
                     }
                 }
-            };
+                return null;
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+    };
 
     private StackWalkerSite() {
     }
 
-    /** The current thread's first application frame; null on Java 8, or when there is none. */
-    static StackTraceElement firstApplicationFrame() {
+    /**
+     * Whether the current thread runs code of a class whose name starts with one of
+     * {@code prefixes}: the walk stops at the first such frame. Null on Java 8.
+     */
+    static Boolean runsAnyOf(final String[] prefixes) {
         if (WALK == null) {
             return null;
         }
         try {
-            return (StackTraceElement) WALK.invoke(WALKER, FIRST_APPLICATION_FRAME);
-        } catch (Exception e) {
+            return (Boolean) (Object) WALK.invokeExact(WALKER, (Function<Stream<?>, Object>) new Function<Stream<?>, Object>() {
+                @Override
+                public Object apply(Stream<?> frames) {
+                    try {
+                        Iterator<?> each = frames.iterator();
+                        while (each.hasNext()) {
+                            if (CallerFrames.startsWithAny((String) CLASS_NAME.invokeExact(each.next()), prefixes)) {
+                                return Boolean.TRUE;
+                            }
+                        }
+                        return Boolean.FALSE;
+                    } catch (Throwable t) {
+                        return null;
+                    }
+                }
+            });
+        } catch (Throwable t) {
             return null;
+        }
+    }
+
+    private static MethodHandle frameGetter(MethodHandles.Lookup lookup, Class<?> frameType, String name,
+                                            Class<?> type) throws ReflectiveOperationException {
+        return lookup.findVirtual(frameType, name, MethodType.methodType(type))
+                .asType(MethodType.methodType(type, Object.class));
+    }
+
+    /** The current thread's first application frame; null on Java 8, or when there is none. */
+    static CallerFrames.Site firstApplicationFrame() {
+        if (WALK == null) {
+            return null;
+        }
+        try {
+            Object frame = (Object) WALK.invokeExact(WALKER, FIRST_APPLICATION_FRAME);
+            if (frame == null) {
+                return null;
+            }
+            FrameKey key = new FrameKey((String) CLASS_NAME.invokeExact(frame), (String) METHOD_NAME.invokeExact(frame),
+                    (int) BYTECODE_INDEX.invokeExact(frame));
+            CallerFrames.Site site = REMEMBERED.get(key);
+            if (site == null) {
+                site = CallerFrames.Site.of((StackTraceElement) TO_ELEMENT.invokeExact(frame));
+                if (REMEMBERED.size() < MAX_REMEMBERED) {
+                    REMEMBERED.put(key, site);
+                }
+            }
+            return site;
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** A frame's place in the code: the same for every call made from there. */
+    private static final class FrameKey {
+        private final String className;
+        private final String methodName;
+        private final int bytecodeIndex;
+
+        FrameKey(String className, String methodName, int bytecodeIndex) {
+            this.className = className;
+            this.methodName = methodName;
+            this.bytecodeIndex = bytecodeIndex;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof FrameKey)) {
+                return false;
+            }
+            FrameKey that = (FrameKey) other;
+            return bytecodeIndex == that.bytecodeIndex && className.equals(that.className)
+                    && methodName.equals(that.methodName);
+        }
+
+        @Override
+        public int hashCode() {
+            return (className.hashCode() * 31 + methodName.hashCode()) * 31 + bytecodeIndex;
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,5 +137,18 @@ class CallerFramesTest {
         assertEquals(both[1].siteMethod(), both[0].siteMethod());
         assertFalse(both[0].site().startsWith("io.imdsguard."), both[0].site());
         assertEquals(both[1].frames(), both[0].frames());
+    }
+
+    /** Walked sites are remembered per place in the code: two lines stay two sites, call after call. */
+    @Test
+    void callsFromTwoLinesOfOneMethodAreTwoSitesEveryTime() {
+        for (int call = 0; call < 3; call++) {
+            CallerFrames[] sites = testcallers.TwoCallSites.fromTwoLines();
+            assertEquals("testcallers.TwoCallSites.fromTwoLines", sites[0].siteMethod());
+            assertEquals("testcallers.TwoCallSites.fromTwoLines", sites[1].siteMethod());
+            assertTrue(sites[0].site().startsWith("testcallers.TwoCallSites.fromTwoLines(TwoCallSites.java:"),
+                    sites[0].site());
+            assertNotEquals(sites[0].site(), sites[1].site());
+        }
     }
 }

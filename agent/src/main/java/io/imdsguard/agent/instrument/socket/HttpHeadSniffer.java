@@ -69,18 +69,21 @@ final class HttpHeadSniffer extends FilterOutputStream {
 
     /** Adds bytes to the pending head up to its end; completes the head when the end is reached. */
     private int appendToHead(byte[] bytes, int off, int len) throws IOException {
+        int room = MAX_HEAD + 1 - head.size();
         for (int i = 0; i < len; i++) {
-            head.write(bytes[off + i]);
             lastFour = (lastFour << 8) | (bytes[off + i] & 0xff);
             if (lastFour == 0x0d0a0d0a) {
+                head.write(bytes, off, i + 1);
                 completeHead();
                 return i + 1;
             }
-            if (head.size() > MAX_HEAD) {
+            if (i + 1 >= room) {
+                head.write(bytes, off, i + 1);
                 giveUp();
                 return i + 1;
             }
         }
+        head.write(bytes, off, len);
         return len;
     }
 

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.socket;
 
 import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.report.AgentLog;
@@ -22,7 +23,7 @@ public final class SocketRequests {
 
     /** Clients whose own instrumentation sees their requests, and that write through java.net.Socket. */
     private static final String[] INSTRUMENTED_CLIENTS = {
-        "sun.net.www.", "org.apache.http.", "org.apache.hc.client5.", "okhttp3.", "io.imdsguard.agent.",
+        "sun.net.www.", "org.apache.http.", "org.apache.hc.client5.", "okhttp3.", "io.imdsguard.agent.rewrite.",
     };
 
     private final ImdsEndpoints endpoints;
@@ -64,25 +65,10 @@ public final class SocketRequests {
     }
 
     private String judge(String method, String path, boolean carriesToken, boolean forwardedFor, String origin) {
-        if (writtenByAnInstrumentedClient(new Throwable().getStackTrace())) {
+        if (CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
             return null;
         }
         return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, forwardedFor, origin))
                 .tokenHeader();
-    }
-
-    static boolean writtenByAnInstrumentedClient(StackTraceElement[] stack) {
-        for (StackTraceElement frame : stack) {
-            String name = frame.getClassName();
-            if (name.startsWith("io.imdsguard.agent.instrument.socket.")) {
-                continue;
-            }
-            for (String prefix : INSTRUMENTED_CLIENTS) {
-                if (name.startsWith(prefix)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }
