@@ -12,8 +12,7 @@ import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.instrument.Instrumentations;
-import io.imdsguard.agent.instrument.ClientRequestListener;
-import io.imdsguard.agent.metrics.ApplicationMicrometer;
+import io.imdsguard.agent.metrics.ApplicationMicrometerWatch;
 import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.metrics.MetricsExporters;
 import io.imdsguard.agent.metrics.MicrometerLogging;
@@ -23,7 +22,6 @@ import io.imdsguard.agent.report.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
 import io.imdsguard.agent.report.RequestTotals;
 import io.imdsguard.agent.report.RuntimeInfo;
-import io.imdsguard.bootstrap.ImdsBridge;
 
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
@@ -50,7 +48,7 @@ final class AgentRuntime {
      * @param attached true when loaded into a running JVM (agentmain), false for -javaagent
      * @return the running agent, or null when the configuration is bad and the agent stays off
      */
-    static AgentRuntime start(String arguments, Instrumentation instrumentation, String bridge, boolean attached) {
+    static AgentRuntime start(String arguments, Instrumentation instrumentation, boolean attached) {
         ConfigResult result = ConfigLoader.load(arguments, systemProperties(), System.getenv());
         if (!result.ok()) {
             AgentLog log = AgentLog.toStandardError(false);
@@ -87,9 +85,7 @@ final class AgentRuntime {
         RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter, control, diagnoses);
         ImdsEndpoints endpoints = ImdsEndpoints.forThisJvm(config.endpoint());
 
-        log.debug("bootstrap bridge " + bridge);
-        ImdsBridge.install(new ClientRequestListener(endpoints, observer, tokens, log, diagnoses));
-        Instrumentations.install(instrumentation, log);
+        Instrumentations.install(instrumentation, endpoints, observer, tokens, diagnoses, log);
 
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
             @Override
@@ -109,13 +105,17 @@ final class AgentRuntime {
         status.publish(config.mode().id());
         ImdsGuardJmx.registerInBackground(new ImdsGuardJmx(control, totals, callSites, reporter, runtime.service()),
                 attached ? 0 : JMX_DELAY_AFTER_PREMAIN_MILLIS, attached || config.jmxControl(), log);
-        MetricsExporters.startInBackground(new MetricsExporters.Settings()
+        MetricsExporters.Settings exporters = new MetricsExporters.Settings()
                 .otlp(config.otlpEndpoint(), config.otlpIntervalMillis())
                 .statsd(config.statsdHost(), config.statsdPort(), config.statsdFlavor())
-                .jmx(config.jmxMetrics()), metrics, runtime.service(), instrumentation, log);
+                .jmx(config.jmxMetrics());
+        if (exporters.any()) {
+            // Checked here: merely loading MetricsExporters loads the exporters' Micrometer classes.
+            MetricsExporters.startInBackground(exporters, metrics, runtime.service(), instrumentation, log);
+        }
         if (config.metricsGlobal()) {
             // In premain, so that no application class loading is missed; it only watches class names.
-            ApplicationMicrometer.install(instrumentation, metrics, log);
+            ApplicationMicrometerWatch.install(instrumentation, metrics, log);
         }
         return new AgentRuntime(config, control, log);
     }

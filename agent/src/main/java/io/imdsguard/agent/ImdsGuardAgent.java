@@ -1,17 +1,14 @@
 package io.imdsguard.agent;
 
-import io.imdsguard.agent.instrument.BootstrapBridge;
-
 import java.lang.instrument.Instrumentation;
 
 /**
- * The agent's entry points. Kept tiny on purpose: the bootstrap bridge must be installed before
- * any class that refers to it is loaded, so everything else starts from {@link AgentRuntime}.
+ * The agent's entry points: start once, and on a later attach only reconfigure. The bootstrap
+ * bridge is installed later, when the first HTTP client class is woven (see
+ * {@code instrument.BridgeConnection}), so nothing loaded from here may refer to it.
  */
 public final class ImdsGuardAgent {
 
-    /** How the bridge was installed; set once, since the bootstrap loader cannot define its classes twice. */
-    private static String bridge;
     private static AgentRuntime running;
     /** A start that failed half-way may have instrumented classes already: never try again in this JVM. */
     private static boolean failed;
@@ -43,11 +40,8 @@ public final class ImdsGuardAgent {
                 running.reconfigure(arguments);
                 return;
             }
-            if (bridge == null) {
-                bridge = BootstrapBridge.install(instrumentation);
-            }
             // Null when the configuration was bad: a later attach with a good one may still start it.
-            running = AgentRuntime.start(arguments, instrumentation, bridge, attached);
+            running = AgentRuntime.start(arguments, instrumentation, attached);
         } catch (Throwable t) {
             failed = true;
             // Whatever happens, the application must start as if the agent were not there.

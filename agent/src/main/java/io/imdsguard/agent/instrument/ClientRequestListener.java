@@ -20,6 +20,7 @@ import io.imdsguard.agent.report.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.rewrite.TokenProvider;
+import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.ImdsRequestListener;
 
 import java.io.OutputStream;
@@ -58,6 +59,12 @@ public final class ClientRequestListener implements ImdsRequestListener {
         this.log = log;
         this.retry = new JdkHttpRetry(httpRequests, tokens, log);
         this.sockets = new SocketRequests(endpoints, observer, log);
+    }
+
+    /** Makes the listener and hands it to the bridge; only once the bridge is in the bootstrap loader. */
+    static void connect(ImdsEndpoints endpoints, RequestObserver observer, LazyTokenProvider tokens, AgentLog log,
+                        Diagnoses diagnoses) {
+        ImdsBridge.install(new ClientRequestListener(endpoints, observer, tokens, log, diagnoses));
     }
 
     @Override

@@ -23,7 +23,7 @@ final class DeferredInstrumentation implements ClassFileTransformer {
 
     /** Builds Byte Buddy's transformer; it is called at most once. */
     interface Builder {
-        ClassFileTransformer build();
+        ClassFileTransformer build() throws Exception;
     }
 
     private final Set<String> internalNames;

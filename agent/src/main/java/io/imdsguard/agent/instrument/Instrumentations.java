@@ -1,9 +1,13 @@
 package io.imdsguard.agent.instrument;
 
+import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.detect.ImdsEndpoints;
+import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionInstrumentation;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpClientInstrumentation;
 import io.imdsguard.agent.instrument.socket.SocketInstrumentation;
 import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -13,7 +17,6 @@ import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -43,19 +46,19 @@ public final class Instrumentations {
     }
 
     /**
-     * Registers the instrumentation. Byte Buddy itself is loaded and set up only when the first
-     * client class is loaded, or right away if one is loaded already (see DeferredInstrumentation).
+     * Registers the instrumentation. The bridge, the listener behind it and Byte Buddy are set up
+     * only when the first client class is loaded, or right away if one is loaded already (see
+     * DeferredInstrumentation).
      */
-    public static void install(final Instrumentation instrumentation, final AgentLog log) {
-        final List<ClientInstrumentation> clients = all();
-        List<String> typeNames = new ArrayList<String>();
-        for (ClientInstrumentation client : clients) {
-            typeNames.addAll(client.typeNames());
-        }
-        new DeferredInstrumentation(typeNames, new DeferredInstrumentation.Builder() {
+    public static void install(final Instrumentation instrumentation, final ImdsEndpoints endpoints,
+                               final RequestObserver observer, final LazyTokenProvider tokens,
+                               final Diagnoses diagnoses, final AgentLog log) {
+        final BridgeConnection bridge = new BridgeConnection(endpoints, observer, tokens, log, diagnoses);
+        new DeferredInstrumentation(ClientTypes.ALL, new DeferredInstrumentation.Builder() {
             @Override
-            public ClassFileTransformer build() {
-                return byteBuddyTransformer(instrumentation, clients, log);
+            public ClassFileTransformer build() throws Exception {
+                bridge.connect(instrumentation);
+                return byteBuddyTransformer(instrumentation, all(), log);
             }
         }, log).install(instrumentation);
     }

@@ -9,10 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 
-import java.lang.instrument.ClassFileTransformer;
-import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
@@ -39,68 +35,22 @@ import java.util.function.ToLongFunction;
  * creates later follow through the agent registry's meter-added listener. Each meter is registered
  * once per application Micrometer; the work never runs on the application's threads.
  */
-public final class ApplicationMicrometer implements ClassFileTransformer {
+final class ApplicationMicrometer {
 
-    /*
-     * Built at run time: the shade plugin rewrites string constants that name relocated packages,
-     * and these must keep naming the application's own, unrelocated classes.
-     */
-    private static final String PACKAGE = join("io", "micrometer", "core", "instrument");
-    private static final String METRICS = PACKAGE + ".Metrics";
-    private static final String METRICS_INTERNAL = METRICS.replace('.', '/');
+    private static final String PACKAGE = ApplicationMicrometerWatch.PACKAGE;
+    private static final String METRICS = ApplicationMicrometerWatch.METRICS;
 
     /** Its registry is asked for only once the application's Micrometer shows up: made on first use. */
     private final ImdsMetrics source;
     private final AgentLog log;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
-            new DaemonThreads("imds-guard-app-micrometer"));
+    /** The worker that runs {@link #connect} and registers meters, never an application thread. */
+    private final ExecutorService worker;
     private final Set<Class<?>> connected = Collections.newSetFromMap(new IdentityHashMap<Class<?>, Boolean>());
 
-    ApplicationMicrometer(ImdsMetrics source, AgentLog log) {
+    ApplicationMicrometer(ImdsMetrics source, AgentLog log, ExecutorService worker) {
         this.source = source;
+        this.worker = worker;
         this.log = log;
-    }
-
-    /**
-     * Watches for the application's Micrometer from now on, and connects to a copy already loaded
-     * (when the agent is attached to a running JVM).
-     */
-    public static void install(final Instrumentation instrumentation, ImdsMetrics metrics, AgentLog log) {
-        final ApplicationMicrometer bridge = new ApplicationMicrometer(metrics, log);
-        instrumentation.addTransformer(bridge, false);
-        bridge.worker.execute(new Runnable() {
-            @Override
-            public void run() {
-                for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-                    if (METRICS.equals(loaded.getName())) {
-                        bridge.connect(loaded.getClassLoader());
-                    }
-                }
-            }
-        });
-    }
-
-    static String join(String... parts) {
-        StringBuilder name = new StringBuilder();
-        for (String part : parts) {
-            name.append(name.length() > 0 ? "." : "").append(part);
-        }
-        return name.toString();
-    }
-
-    /** Notes the application's Metrics class being defined; it transforms nothing. */
-    @Override
-    public byte[] transform(final ClassLoader loader, String className, Class<?> redefined,
-                            ProtectionDomain domain, byte[] bytes) {
-        if (loader != null && redefined == null && METRICS_INTERNAL.equals(className)) {
-            worker.execute(new Runnable() {
-                @Override
-                public void run() {
-                    connect(loader);
-                }
-            });
-        }
-        return null;
     }
 
     /** On the worker thread only. */

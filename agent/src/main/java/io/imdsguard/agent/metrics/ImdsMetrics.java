@@ -173,7 +173,8 @@ public final class ImdsMetrics {
 
     /** The registry and the meters looked up by key on each count. */
     private static final class Meters {
-        final SimpleMeterRegistry registry = new SimpleMeterRegistry(new SimpleConfig() {
+        /** Declared as MeterRegistry so that loading ImdsMetrics in premain loads no registry class. */
+        final MeterRegistry registry = new SimpleMeterRegistry(new SimpleConfig() {
             @Override
             public String get(String key) {
                 return null;

@@ -42,7 +42,7 @@ public final class MetricsExporters {
             return this;
         }
 
-        boolean any() {
+        public boolean any() {
             return otlpEndpoint != null || statsdHost != null || jmx;
         }
     }
