@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  */
 final class ProcessTimer {
 
-    record Timing(double firstLineMillis, double exitMillis, String firstLine) {
+    /** @param laterLineMillis to the first line {@code laterLine} accepts; NaN when it was not asked for */
+    record Timing(double firstLineMillis, double laterLineMillis, double exitMillis, String firstLine) {
     }
 
     private ProcessTimer() {
@@ -29,14 +30,19 @@ final class ProcessTimer {
         return builder;
     }
 
-    static Timing time(List<String> command, Map<String, String> environment, Predicate<String> firstLine)
-            throws IOException, InterruptedException {
+    /**
+     * @param firstLine accepts the application's first line of its own output
+     * @param laterLine accepts a line that marks a later point of interest (e.g. the first HTTP answer); may be null
+     */
+    static Timing time(List<String> command, Map<String, String> environment, Predicate<String> firstLine,
+                       Predicate<String> laterLine) throws IOException, InterruptedException {
         ProcessBuilder builder = withoutAgentSettings(new ProcessBuilder(command))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment);
         long start = System.nanoTime();
         Process process = builder.start();
         long first = -1;
+        long later = -1;
         String seen = null;
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -45,6 +51,9 @@ final class ProcessTimer {
                 if (first < 0 && firstLine.test(line)) {
                     first = System.nanoTime();
                     seen = line;
+                }
+                if (later < 0 && laterLine != null && laterLine.test(line)) {
+                    later = System.nanoTime();
                 }
             }
         }
@@ -59,6 +68,10 @@ final class ProcessTimer {
         if (process.exitValue() != 0) {
             throw new IOException("exit " + process.exitValue() + ": " + command);
         }
-        return new Timing((first - start) / 1e6, (end - start) / 1e6, seen);
+        if (laterLine != null && later < 0) {
+            throw new IOException("exit " + process.exitValue() + " without the expected later line: " + command);
+        }
+        return new Timing((first - start) / 1e6, later < 0 ? Double.NaN : (later - start) / 1e6, (end - start) / 1e6,
+                seen);
     }
 }

@@ -30,6 +30,8 @@ final class RequestBench {
                     List.of(url));
             JmhRounds.Variant agent = new JmhRounds.Variant("imds-guard report", HttpClientsBenchmark.class,
                     CLIENTS, List.of(url, settings.agentOption()));
+            Progress.say("http: warming the loopback server");
+            ServerWarmUp.get(server.url(), null);
             Map<String, Map<String, List<Double>>> scores = rounds.run("http", List.of(none, agent),
                     settings.jmhRounds(), null);
             List<Result> results = new ArrayList<>();
@@ -60,6 +62,11 @@ final class RequestBench {
             JmhRounds.Variant rewrite = new JmhRounds.Variant("v1, imds-guard rewrite", ImdsBenchmark.class, v1,
                     List.of("-Dbench.imds.url=" + required.endpoint(), settings.agentOption()
                             + "=mode=rewrite,rewrite.callers=io.imdsguard.bench.,endpoint=" + required.endpoint()));
+            Progress.say("imds: warming the mock IMDS");
+            ServerWarmUp.get(optional.endpoint() + "/latest/meta-data/instance-id", null);
+            ServerWarmUp.get(required.endpoint() + "/latest/meta-data/instance-id", ServerWarmUp.token(required.endpoint()));
+            required.resetStats();
+            optional.resetStats();
             Map<String, List<Double>> tokenPuts = new LinkedHashMap<>();
             JmhRounds.RunHook countTokens = new JmhRounds.RunHook() {
                 private long before;
