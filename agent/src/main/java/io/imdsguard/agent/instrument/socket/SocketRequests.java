@@ -7,6 +7,7 @@ import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.report.AgentLog;
 
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Map;
@@ -29,7 +30,13 @@ public final class SocketRequests {
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
     private final AgentLog log;
-    private final Map<Socket, HttpHeadSniffer> watched = new WeakHashMap<Socket, HttpHeadSniffer>();
+    /**
+     * One sniffer per socket, so that a head written through two streams of one socket is followed as one.
+     * The sniffer is held weakly as well: it wraps the socket's stream, which holds the socket, so a strong
+     * value would keep every IMDS socket, and its sniffer, alive for the life of the JVM.
+     */
+    private final Map<Socket, WeakReference<HttpHeadSniffer>> watched =
+            new WeakHashMap<Socket, WeakReference<HttpHeadSniffer>>();
 
     public SocketRequests(ImdsEndpoints endpoints, RequestObserver observer, AgentLog log) {
         this.endpoints = endpoints;
@@ -45,7 +52,8 @@ public final class SocketRequests {
         }
         final String origin = ImdsRequest.origin("http", address.getHostAddress(), socket.getPort());
         synchronized (watched) {
-            HttpHeadSniffer sniffer = watched.get(socket);
+            WeakReference<HttpHeadSniffer> known = watched.get(socket);
+            HttpHeadSniffer sniffer = known == null ? null : known.get();
             if (sniffer == null) {
                 sniffer = new HttpHeadSniffer(out, new HttpHeadSniffer.HeadHandler() {
                     @Override
@@ -58,9 +66,16 @@ public final class SocketRequests {
                         log.internalError(CLIENT, error);
                     }
                 });
-                watched.put(socket, sniffer);
+                watched.put(socket, new WeakReference<HttpHeadSniffer>(sniffer));
             }
             return sniffer;
+        }
+    }
+
+    /** Sockets whose sniffer is still reachable; for tests. */
+    int watchedSockets() {
+        synchronized (watched) {
+            return watched.size();
         }
     }
 
