@@ -54,6 +54,12 @@ public final class HttpTokenFetcher implements TokenFetcher {
             if (value.isEmpty()) {
                 throw new TokenFetchException("bad_status", "IMDS answered 200 with an empty token");
             }
+            int bad = firstCharacterNoTokenHas(value);
+            if (bad >= 0) {
+                // Never repeat the body: it may be part of a real token.
+                throw new TokenFetchException("bad_status", "IMDS answered 200 with " + value.length()
+                        + " characters that are not a token (character " + (bad + 1) + " is not visible ASCII)");
+            }
             return new FetchedToken(value, grantedTtl(connection.getHeaderField(TTL_HEADER), ttlSeconds));
         } catch (SocketTimeoutException e) {
             throw new TokenFetchException("timeout", "no answer within " + (connectTimeoutMillis + readTimeoutMillis)
@@ -68,6 +74,20 @@ public final class HttpTokenFetcher implements TokenFetcher {
             }
             AgentOwnRequests.exit();
         }
+    }
+
+    /**
+     * Tokens are base64-like text. The agent writes the value into a header, in the socket catch-all
+     * byte for byte, so a space or line break from a proxy's error page must not pass as one.
+     */
+    private static int firstCharacterNoTokenHas(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     static String reasonFor(int status) {

@@ -159,6 +159,19 @@ class HttpTokenFetcherTest {
         assertEquals("bad_status", reasonOf(origin));
     }
 
+    /** The token goes into a header, in the socket catch-all byte for byte: a line break would add headers. */
+    @Test
+    void aBodyThatCannotBeAHeaderValueIsNoToken() {
+        body = "AQAEAtoken\r\nX-Forwarded-For: 10.0.0.1";
+        TokenFetchException refused = exceptionOf(origin);
+        assertEquals("bad_status", refused.reason());
+        assertFalse(refused.getMessage().contains("AQAEAtoken"), "the body is not repeated: " + refused.getMessage());
+        body = "<html><body>502 Bad Gateway</body></html>";
+        assertEquals("bad_status", reasonOf(origin));
+        body = "AQAEA\ttoken";
+        assertEquals("bad_status", reasonOf(origin));
+    }
+
     @Test
     void aRedirectIsNotFollowed() {
         status = 307;
