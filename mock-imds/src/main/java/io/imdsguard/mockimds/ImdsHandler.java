@@ -148,6 +148,9 @@ final class ImdsHandler implements HttpHandler {
         if (!TokenStore.isValidTtl(ttl)) {
             return Reply.error(400);
         }
+        if (settings.malformedTokens) {
+            return Reply.ok(MockImds.MALFORMED_TOKEN_BODY);
+        }
         return Reply.ok(tokens.issue(ttl)).withHeader(TTL_HEADER, Integer.toString(ttl));
     }
 

@@ -122,6 +122,17 @@ public final class MockImds implements AutoCloseable {
         settings.truncateBodies = on;
     }
 
+    /**
+     * While on, a token PUT IMDS would grant gets {@code 200} with {@link #MALFORMED_TOKEN_BODY}, as from a proxy's error page,
+     * instead of a token. No token is issued.
+     */
+    public void setMalformedTokens(boolean on) {
+        settings.malformedTokens = on;
+    }
+
+    /** What a token PUT gets while {@link #setMalformedTokens} is on. */
+    public static final String MALFORMED_TOKEN_BODY = "<html><body><h1>502 Bad Gateway</h1></body></html>\n";
+
     public ImdsStats stats() {
         return stats.snapshot();
     }

@@ -9,6 +9,7 @@ final class RuntimeSettings {
     volatile int forcedStatus;
     volatile int retryAfterSeconds;
     volatile boolean truncateBodies;
+    volatile boolean malformedTokens;
 
     RuntimeSettings(HttpTokens httpTokens) {
         this.httpTokens = httpTokens;

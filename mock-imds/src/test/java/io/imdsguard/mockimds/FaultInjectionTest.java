@@ -87,6 +87,19 @@ class FaultInjectionTest {
     }
 
     @Test
+    void malformedTokensAnswerAnErrorPageThatIsNoToken() throws Exception {
+        imds.setMalformedTokens(true);
+        HttpResponse<String> answer = client.putToken("60");
+        assertEquals(200, answer.statusCode());
+        assertEquals(MockImds.MALFORMED_TOKEN_BODY, answer.body());
+        assertEquals(401, client.getWithToken(INSTANCE_ID, answer.body().trim()).statusCode());
+        assertTrue(imds.issuedTokens().isEmpty());
+
+        imds.setMalformedTokens(false);
+        assertEquals(200, client.getWithToken(INSTANCE_ID, client.token()).statusCode());
+    }
+
+    @Test
     void forcedStatusRejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> imds.setForcedStatus(42));
         assertThrows(IllegalArgumentException.class, () -> imds.setResponseDelayMillis(-1));
