@@ -47,8 +47,9 @@ import org.apache.hc.core5.util.Timeout;
  *   <li>{@code load THREADS CALLS}: THREADS threads, all released at once, each making CALLS v1 reads
  *       through one client (thread i uses client i mod 4); the result counts outcomes, e.g.
  *       {@code calls=64000 200=64000};</li>
- *   <li>{@code resources}: lets the JVM settle, then prints its live thread count and open file
- *       descriptors ({@code threads=17 fds=12}), for leak checks;</li>
+ *   <li>{@code resources}: lets the JVM settle, then prints its live thread count, open file
+ *       descriptors and the heap in use after full collections, in KB ({@code threads=17 fds=12 heapKb=5120}),
+ *       for leak checks;</li>
  *   <li>{@code quit}.</li>
  * </ul>
  * Before the first round the test sends {@code load 4 2}, so that classes are loaded before any timeout runs.
@@ -186,8 +187,9 @@ public final class FaultApp {
             Thread.sleep(200);
         }
         String[] fds = new File("/proc/self/fd").list();
+        long heapKb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
         return "threads=" + ManagementFactory.getThreadMXBean().getThreadCount() + " fds="
-                + (fds == null ? -1 : fds.length);
+                + (fds == null ? -1 : fds.length) + " heapKb=" + heapKb;
     }
 
     private String outcome(Clients clients, String client) {

@@ -49,6 +49,21 @@ enum Fault {
             imds.setTruncatedBodies(true);
         }
     },
+    /** Malformed token answers: 200 with a proxy's error page where the token should be. */
+    MALFORMED_TOKEN {
+        @Override
+        void inject(MockImds imds) {
+            imds.setMalformedTokens(true);
+        }
+    },
+    /** A restart, after which token PUTs get a page that is no token: whoever held a token must fetch one. */
+    RESTART_THEN_MALFORMED_TOKEN {
+        @Override
+        void inject(MockImds imds) {
+            imds.invalidateTokens();
+            imds.setMalformedTokens(true);
+        }
+    },
     /** Every answer a second late: slower than the agent's token timeout, faster than the application's. */
     SLOW {
         @Override
@@ -80,6 +95,7 @@ enum Fault {
         imds.setRetryAfterSeconds(0);
         imds.setEndpointEnabled(true);
         imds.setTruncatedBodies(false);
+        imds.setMalformedTokens(false);
         imds.setResponseDelayMillis(0);
         imds.setBlackHoleTokenRequests(false);
     }

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class FaultRun {
 
-    private static final Pattern RESOURCES = Pattern.compile("threads=(\\d+) fds=(\\d+)");
+    private static final Pattern RESOURCES = Pattern.compile("threads=(\\d+) fds=(\\d+) heapKb=(\\d+)");
 
     /** A step of the script: a fault and how many rounds of calls to make under it. */
     record Step(String label, Fault fault, int rounds) {
@@ -82,6 +82,10 @@ final class FaultRun {
             // Seven JVMs start at once on two cores: load the clients' classes before a timeout can count.
             app.step("load 4 2");
             rounds.put("warm-up", List.of(app.step("round")));
+            if (withAgent()) {
+                // The endpoint's server and formatting load on the first scrape: before the baseline, not in it.
+                scrape();
+            }
             resourcesAtBaseline = resources(app.step("resources"));
             for (Step step : steps) {
                 long tokensBefore = tokenRequests(mock);
@@ -161,7 +165,7 @@ final class FaultRun {
         if (!m.find()) {
             throw new AssertionError("no resources in: " + line);
         }
-        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
     }
 
     @Override

@@ -49,6 +49,7 @@ class FaultSuiteIT {
     private static final int LOAD_THREADS = 64;
     private static final int SHORT_TTL_THREADS = 16;
     private static final int LOAD_CALLS = Integer.getInteger("faults.load.calls", 100);
+    private static final int HEAP_TOLERANCE_KB = 1024;
     private static final String ALL_OK = "huc=200 jdk=200 apache=200 okhttp=200 v2=200";
 
     /** Every fault, one round each, then one healthy round to show recovery. */
@@ -59,6 +60,7 @@ class FaultSuiteIT {
             new Step("429", Fault.THROTTLED, 1),
             new Step("403", Fault.DISABLED, 1),
             new Step("truncated", Fault.TRUNCATED, 1),
+            new Step("malformed-token", Fault.MALFORMED_TOKEN, 1),
             new Step("slow", Fault.SLOW, 1),
             new Step("token-black-hole", Fault.TOKEN_BLACK_HOLE, 1),
             new Step("recovered", Fault.HEALTHY, 1));
@@ -81,6 +83,8 @@ class FaultSuiteIT {
                 new Step("restart", Fault.RESTART, 1),
                 new Step("after-restart", Fault.HEALTHY, 1),
                 new Step("restart-then-black-hole", Fault.RESTART_THEN_TOKEN_BLACK_HOLE, 2)), 0);
+        add(new FaultRun("rewrite-required-bad-token", REWRITE, HttpTokens.REQUIRED, dir), List.of(
+                new Step("restart-then-malformed-token", Fault.RESTART_THEN_MALFORMED_TOKEN, 2)), 0);
         // Token expiry during the run: 16 threads, so that a request's way to IMDS stays well under the agent's
         // 1 s margin on a busy two-core machine (64 threads are the other runs' load).
         add(new FaultRun("rewrite-short-ttl", "mode=rewrite,rewrite.callers=" + APPS + ",token.ttl=4",
@@ -123,7 +127,7 @@ class FaultSuiteIT {
         System.out.println("fault suite: " + suiteMillis + " ms for " + runs.size() + " JVMs");
         runs.values().forEach(r -> {
             System.out.println("  " + r.name + ": load " + r.load + " in " + r.loadMillis + " ms; tokens during load "
-                    + r.tokensIssuedDuringLoad + "; threads/fds " + fmt(r.resourcesAtBaseline) + " -> "
+                    + r.tokensIssuedDuringLoad + "; threads/fds/heap " + fmt(r.resourcesAtBaseline) + " -> "
                     + fmt(r.resourcesAfterRun) + "; rounds " + r.rounds);
             if (r.result != null) {
                 r.result.agent().lines().stream().filter(l -> !l.startsWith("    at ")
@@ -133,7 +137,7 @@ class FaultSuiteIT {
     }
 
     private static String fmt(int[] r) {
-        return r == null ? "-" : r[0] + "/" + r[1];
+        return r == null ? "-" : r[0] + "/" + r[1] + "/" + r[2] + "KB";
     }
 
     // ---- What the application sees ----
@@ -217,10 +221,35 @@ class FaultSuiteIT {
                 "said once: " + run.stderrPerStep.get(step));
     }
 
+    /**
+     * A proxy's error page where the token should be: the agent takes no such text for a token (it
+     * would go into a header), says so once, and waits out its back-off before the next PUT; v1 goes
+     * on unchanged and gets what HttpTokens=required gives it.
+     */
+    @Test
+    void aMalformedTokenAnswerIsRefusedOnceAndBackedOffFrom() {
+        FaultRun run = runs.get("rewrite-required-bad-token");
+        String step = "restart-then-malformed-token";
+        // The application's own v2 read puts the page, line break included, into a header, which
+        // HttpURLConnection refuses: the application's doing, with or without the agent.
+        String noToken = "huc=401 jdk=401 apache=401 okhttp=401 v2=java.lang.IllegalArgumentException";
+        assertEquals(List.of(noToken, noToken), run.rounds.get(step));
+        // Two rounds (one application PUT each) within the 5 s back-off: the agent tried once.
+        assertEquals(3L, run.tokenRequestsPerStep.get(step));
+        assertEquals(1, run.stderrPerStep.get(step).lines()
+                .filter(l -> l.contains("cannot get an IMDSv2 token") && l.contains("(reason bad_status)")).count(),
+                "said once: " + run.stderrPerStep.get(step));
+        List<PrometheusText> around = run.scrapesAroundStep.get(step);
+        assertEquals(1L, Counts.sum(around.get(1).samples("imds_token_fetches_total"), "outcome=bad_status")
+                - Counts.sum(around.get(0).samples("imds_token_fetches_total"), "outcome=bad_status"),
+                around.get(1).text());
+    }
+
     // ---- Counts ----
 
     static Stream<String> agentRuns() {
-        return Stream.of("report", "rewrite", "enforce", "rewrite-required", "rewrite-short-ttl");
+        return Stream.of("report", "rewrite", "enforce", "rewrite-required", "rewrite-required-bad-token",
+                "rewrite-short-ttl");
     }
 
     /**
@@ -262,24 +291,29 @@ class FaultSuiteIT {
 
     static Stream<String> everyRun() {
         return Stream.of("none-optional", "none-required", "report", "rewrite", "enforce", "rewrite-required",
-                "rewrite-short-ttl");
+                "rewrite-required-bad-token", "rewrite-short-ttl");
     }
 
     /**
-     * After the faults and the load the JVM is back to the threads and descriptors it had after the
-     * warm-up round. The tolerance (2 threads, 4 descriptors) is what the JDK may legitimately add
-     * on its own between two samples: a Common-Cleaner or reference-handler helper, and the
-     * descriptors of the JDK's own lazily opened files (class data, jar re-opens); a leak per call,
-     * per fault or per token fetch would add hundreds.
+     * After the faults and the load the JVM is back to the threads, descriptors and heap it had
+     * after the warm-up round. The tolerance (2 threads, 4 descriptors) is what the JDK may
+     * legitimately add on its own between two samples: a Common-Cleaner or reference-handler helper,
+     * and the descriptors of the JDK's own lazily opened files (class data, jar re-opens); a leak per
+     * call, per fault or per token fetch would add hundreds. The heap is compared after full
+     * collections; {@value #HEAP_TOLERANCE_KB} KB covers what the first faults and the load load once
+     * (classes' mirrors, interned strings, JIT-era caches), in runs with or without the agent alike, while
+     * a few dozen bytes kept per call would exceed it at 64 x 1000 calls.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyRun")
-    void noThreadOrDescriptorIsLeft(String name) {
+    void noThreadDescriptorOrHeapIsLeft(String name) {
         FaultRun run = runs.get(name);
         assertTrue(run.resourcesAfterRun[0] <= run.resourcesAtBaseline[0] + 2,
                 "threads " + fmt(run.resourcesAtBaseline) + " -> " + fmt(run.resourcesAfterRun));
         assertTrue(run.resourcesAfterRun[1] <= run.resourcesAtBaseline[1] + 4,
                 "fds " + fmt(run.resourcesAtBaseline) + " -> " + fmt(run.resourcesAfterRun));
+        assertTrue(run.resourcesAfterRun[2] <= run.resourcesAtBaseline[2] + HEAP_TOLERANCE_KB,
+                "heap KB " + fmt(run.resourcesAtBaseline) + " -> " + fmt(run.resourcesAfterRun));
     }
 
     @ParameterizedTest(name = "{0}")
