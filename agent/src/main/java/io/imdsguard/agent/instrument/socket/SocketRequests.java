@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Decides which socket streams to watch, and judges the request heads written to them. A head
- * written from inside a client that has its own instrumentation was judged there already and is
- * passed on untouched, so nothing is reported twice.
+ * Decides which socket streams to watch, and judges the request heads written to them. The stream
+ * of a socket that a client with its own instrumentation opens is not watched, and a head written
+ * from inside such a client is passed on untouched: that instrumentation judged it already, so
+ * nothing is reported twice.
  */
 public final class SocketRequests {
 
@@ -50,6 +51,19 @@ public final class SocketRequests {
         if (address == null || !endpoints.isImds(address.getHostAddress(), socket.getPort())) {
             return out;
         }
+        synchronized (watched) {
+            WeakReference<HttpHeadSniffer> known = watched.get(socket);
+            HttpHeadSniffer sniffer = known == null ? null : known.get();
+            if (sniffer != null) {
+                return sniffer;
+            }
+        }
+        // An instrumented client asks for its socket's stream while it opens the connection: its own
+        // instrumentation judges what it writes, so the stream is left unwrapped. One walk per socket,
+        // instead of a buffered, parsed head and a walk per request.
+        if (CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
+            return out;
+        }
         final String origin = ImdsRequest.origin("http", address.getHostAddress(), socket.getPort());
         synchronized (watched) {
             WeakReference<HttpHeadSniffer> known = watched.get(socket);
@@ -80,6 +94,7 @@ public final class SocketRequests {
     }
 
     private String judge(String method, String path, boolean carriesToken, boolean forwardedFor, String origin) {
+        // Checked again per request: a stream taken by application code could be handed to a client.
         if (CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
             return null;
         }
