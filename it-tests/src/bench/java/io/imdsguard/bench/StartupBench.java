@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * JVM start-up to the application's first line, with no agent, with imds-guard and with the
- * OpenTelemetry Java agent (exporting nothing), in interleaved repetitions so that each agent's
- * run sits next to a run without it.
+ * JVM start-up to the application's first line, with no agent, with an agent that does nothing,
+ * with imds-guard and with the OpenTelemetry Java agent (exporting nothing), in interleaved
+ * repetitions so that each agent's run sits next to a run without it.
  */
 final class StartupBench {
 
@@ -23,10 +23,12 @@ final class StartupBench {
             "-Dotel.resource.providers.gcp.enabled=false", "-Dotel.resource.providers.azure.enabled=false");
 
     private static final String NONE = "no agent";
+    private static final String EMPTY = "an empty agent";
     private static final String GUARD = "imds-guard";
     private static final String OTEL = "OpenTelemetry agent";
 
     private final BenchSettings settings;
+    private Path emptyAgent;
     private final String javaCommand = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 
     StartupBench(BenchSettings settings) {
@@ -38,6 +40,7 @@ final class StartupBench {
     }
 
     List<Result> run() throws Exception {
+        emptyAgent = EmptyAgent.writeJar(settings.out().resolve("empty-agent.jar"));
         Path jar = settings.out().resolve("many-classes.jar");
         GeneratedClasses.writeJar(jar, settings.generatedClasses());
         String classPath = Paths.get(ManyClassesApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
@@ -59,6 +62,7 @@ final class StartupBench {
     private Map<String, List<String>> agents() {
         Map<String, List<String>> agents = new LinkedHashMap<>();
         agents.put(NONE, List.of());
+        agents.put(EMPTY, List.of("-javaagent:" + emptyAgent));
         agents.put(GUARD, List.of(settings.agentOption()));
         List<String> otel = new ArrayList<>();
         otel.add("-javaagent:" + settings.otelJar());
@@ -99,6 +103,11 @@ final class StartupBench {
         List<Result> results = new ArrayList<>();
         results.add(Result.of(section, "to first line, imds-guard", NONE, firstLine.get(NONE), GUARD,
                 firstLine.get(GUARD), "ms", "≤ 1.10", 1.10, null));
+        results.add(Result.of(section, "to first line, an empty -javaagent (what any agent costs)", NONE,
+                firstLine.get(NONE), EMPTY, firstLine.get(EMPTY), "ms", null, null, "premain does nothing"));
+        results.add(Result.of(section, "to first line, imds-guard against an empty agent", EMPTY,
+                firstLine.get(EMPTY), GUARD, firstLine.get(GUARD), "ms", null, null,
+                "imds-guard's own premain"));
         results.add(Result.of(section, "to first line, OpenTelemetry agent " + settings.otelVersion(), NONE,
                 firstLine.get(NONE), OTEL, firstLine.get(OTEL), "ms", null, null, null));
         double none = Stats.median(firstLine.get(NONE));

@@ -184,6 +184,13 @@ public final class RuntimeInfo {
     }
 
     public static String readAgentVersion() {
+        // The class loader read the jar's manifest already; opening a resource would load the JDK's
+        // jar-URL machinery during premain, a few milliseconds of every application's start-up.
+        Package agentPackage = RuntimeInfo.class.getPackage();
+        String fromManifest = agentPackage == null ? null : agentPackage.getImplementationVersion();
+        if (fromManifest != null) {
+            return fromManifest;
+        }
         InputStream in = RuntimeInfo.class.getResourceAsStream("/META-INF/imds-guard-version.properties");
         if (in == null) {
             return "dev";
