@@ -30,15 +30,23 @@ final class RequestBench {
                     List.of(url));
             JmhRounds.Variant agent = new JmhRounds.Variant("imds-guard report", HttpClientsBenchmark.class,
                     CLIENTS, List.of(url, settings.agentOption()));
+            // The control: an agent that does nothing, to tell imds-guard's effect from having an agent at all.
+            JmhRounds.Variant empty = new JmhRounds.Variant("an empty agent", HttpClientsBenchmark.class,
+                    CLIENTS, List.of(url, "-javaagent:" + EmptyAgent.writeJar(settings.out().resolve("empty-agent.jar"))));
             Progress.say("http: warming the loopback server");
             ServerWarmUp.get(server.url(), null);
-            Map<String, Map<String, List<Double>>> scores = rounds.run("http", List.of(none, agent),
+            Map<String, Map<String, List<Double>>> scores = rounds.run("http", List.of(none, agent, empty),
                     settings.jmhRounds(), null);
             List<Result> results = new ArrayList<>();
             for (String client : CLIENTS) {
                 results.add(Result.of("non-IMDS request (loopback)", client, none.label(),
                         scores.get(none.label()).get(client), agent.label(), scores.get(agent.label()).get(client),
                         "µs/op", "≤ 1.01", 1.01, null));
+            }
+            for (String client : CLIENTS) {
+                results.add(Result.of("non-IMDS request (loopback), against an empty agent", client, empty.label(),
+                        scores.get(empty.label()).get(client), agent.label(), scores.get(agent.label()).get(client),
+                        "µs/op", null, null, "the control: both JVMs run a -javaagent"));
             }
             return results;
         }
