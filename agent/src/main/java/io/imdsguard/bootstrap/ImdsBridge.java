@@ -60,6 +60,19 @@ public final class ImdsBridge {
         }
     }
 
+    /** False when no listener is installed or it fails: the request then goes on untouched. */
+    public static boolean isImds(String host, int port) {
+        ImdsRequestListener current = listener;
+        if (current == null || host == null) {
+            return false;
+        }
+        try {
+            return current.isImds(host, port);
+        } catch (Throwable ignored) {
+            return false;
+        }
+    }
+
     public static String beforeRequest(String client, String method, String url, boolean carriesToken,
                                        boolean forwardedFor) {
         ImdsRequestListener current = listener;

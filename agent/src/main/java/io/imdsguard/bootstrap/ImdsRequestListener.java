@@ -34,6 +34,12 @@ public interface ImdsRequestListener {
     void unauthorized(HttpURLConnection connection);
 
     /**
+     * Whether {@code host:port} (the port with the scheme's default filled in) is IMDS: a cheap first
+     * test for advice that would otherwise build a URL string for every request the application makes.
+     */
+    boolean isImds(String host, int port);
+
+    /**
      * Called by the advice of an HTTP client library before it sends a request. Only strings and
      * booleans cross here: the library's own types stay in its advice, which is compiled against the
      * library and inlined into it, so the agent never loads a library class itself.

@@ -138,6 +138,16 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
+    public boolean isImds(String host, int port) {
+        try {
+            return endpoints.isImds(host, port);
+        } catch (Throwable t) {
+            log.internalError("isImds", t);
+            return false;
+        }
+    }
+
+    @Override
     public String beforeRequest(String client, String method, String url, boolean carriesToken,
                                 boolean forwardedFor) {
         return decide(null, client, method, url, carriesToken, forwardedFor);

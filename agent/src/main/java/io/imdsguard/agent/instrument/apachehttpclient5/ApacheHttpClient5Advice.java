@@ -31,6 +31,11 @@ public final class ApacheHttpClient5Advice {
         if (request == null) {
             return null;
         }
+        // Most requests are not to IMDS: decide that from the target alone, before any string is built.
+        if (target != null && !ImdsBridge.isImds(target.getHostName(), target.getPort() >= 0 ? target.getPort()
+                : "https".equalsIgnoreCase(target.getSchemeName()) ? 443 : 80)) {
+            return null;
+        }
         String origin;
         if (target != null) {
             origin = target.toURI();
