@@ -20,7 +20,8 @@ public final class OkHttpNewCallAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void beforeNewCall(@Advice.Argument(value = 0, readOnly = false) Request request) {
-        if (request == null) {
+        // Most requests are not to IMDS: decide that from the host alone, before the URL is made a string.
+        if (request == null || !ImdsBridge.isImds(request.url().host(), request.url().port())) {
             return;
         }
         String token = ImdsBridge.beforeRequest("okhttp", request.method(), request.url().toString(),
