@@ -81,7 +81,7 @@ class SocketRequestsTest {
     private void writeOneRequestAndDropTheSocket() throws Exception {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort());
         OutputStream out = requests.watch(socket, socket.getOutputStream());
-        out.write("GET /latest/meta-data/iam/info HTTP/1.1\r\nHost: 169.254.169.254\r\n\r\n"
+        out.write("GET /latest/meta-data/iam/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         socket.close();
