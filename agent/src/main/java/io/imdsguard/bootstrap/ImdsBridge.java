@@ -61,13 +61,13 @@ public final class ImdsBridge {
     }
 
     /** False when no listener is installed or it fails: the request then goes on untouched. */
-    public static boolean isImds(String host, int port) {
+    public static boolean isImds(String scheme, String host, int port) {
         ImdsRequestListener current = listener;
         if (current == null || host == null) {
             return false;
         }
         try {
-            return current.isImds(host, port);
+            return current.isImds(scheme, host, port);
         } catch (Throwable ignored) {
             return false;
         }

@@ -34,10 +34,11 @@ public interface ImdsRequestListener {
     void unauthorized(HttpURLConnection connection);
 
     /**
-     * Whether {@code host:port} (the port with the scheme's default filled in) is IMDS: a cheap first
-     * test for advice that would otherwise build a URL string for every request the application makes.
+     * Whether {@code scheme://host:port} is IMDS ({@code port} below 0 for the scheme's default): a
+     * cheap first test for advice that would otherwise build a URL string for every request the
+     * application makes.
      */
-    boolean isImds(String host, int port);
+    boolean isImds(String scheme, String host, int port);
 
     /**
      * Called by the advice of an HTTP client library before it sends a request. Only strings and

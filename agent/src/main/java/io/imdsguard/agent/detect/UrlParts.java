@@ -19,6 +19,14 @@ public final class UrlParts {
         this.path = path;
     }
 
+    /** 80 for http, 443 for https, -1 for any other scheme (not one this agent follows). */
+    public static int defaultPort(String scheme) {
+        if ("http".equalsIgnoreCase(scheme)) {
+            return 80;
+        }
+        return "https".equalsIgnoreCase(scheme) ? 443 : -1;
+    }
+
     /** The parts, or null when {@code url} is not an absolute http(s) URL with a host. */
     public static UrlParts parse(String url) {
         if (url == null) {
@@ -29,12 +37,8 @@ public final class UrlParts {
             return null;
         }
         String scheme = url.substring(0, colon);
-        int defaultPort;
-        if ("http".equalsIgnoreCase(scheme)) {
-            defaultPort = 80;
-        } else if ("https".equalsIgnoreCase(scheme)) {
-            defaultPort = 443;
-        } else {
+        int defaultPort = defaultPort(scheme);
+        if (defaultPort < 0) {
             return null;
         }
         int start = colon + 3;

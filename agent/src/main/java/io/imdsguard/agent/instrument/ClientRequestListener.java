@@ -138,9 +138,11 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public boolean isImds(String host, int port) {
+    public boolean isImds(String scheme, String host, int port) {
         try {
-            return endpoints.isImds(host, port);
+            // A scheme this agent does not follow is never IMDS, as beforeRequest would find too.
+            int effectivePort = port >= 0 ? port : UrlParts.defaultPort(scheme);
+            return effectivePort >= 0 && endpoints.isImds(host, effectivePort);
         } catch (Throwable t) {
             log.internalError("isImds", t);
             return false;

@@ -32,8 +32,7 @@ public final class ApacheHttpClient5Advice {
             return null;
         }
         // Most requests are not to IMDS: decide that from the target alone, before any string is built.
-        if (target != null && !ImdsBridge.isImds(target.getHostName(), target.getPort() >= 0 ? target.getPort()
-                : "https".equalsIgnoreCase(target.getSchemeName()) ? 443 : 80)) {
+        if (target != null && !ImdsBridge.isImds(target.getSchemeName(), target.getHostName(), target.getPort())) {
             return null;
         }
         String origin;

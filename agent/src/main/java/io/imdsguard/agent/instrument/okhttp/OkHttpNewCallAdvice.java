@@ -21,7 +21,7 @@ public final class OkHttpNewCallAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void beforeNewCall(@Advice.Argument(value = 0, readOnly = false) Request request) {
         // Most requests are not to IMDS: decide that from the host alone, before the URL is made a string.
-        if (request == null || !ImdsBridge.isImds(request.url().host(), request.url().port())) {
+        if (request == null || !ImdsBridge.isImds(request.url().scheme(), request.url().host(), request.url().port())) {
             return;
         }
         String token = ImdsBridge.beforeRequest("okhttp", request.method(), request.url().toString(),

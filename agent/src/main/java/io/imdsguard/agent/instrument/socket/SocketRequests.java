@@ -52,8 +52,7 @@ public final class SocketRequests {
             return out;
         }
         synchronized (watched) {
-            WeakReference<HttpHeadSniffer> known = watched.get(socket);
-            HttpHeadSniffer sniffer = known == null ? null : known.get();
+            HttpHeadSniffer sniffer = sniffing(socket);
             if (sniffer != null) {
                 return sniffer;
             }
@@ -66,8 +65,7 @@ public final class SocketRequests {
         }
         final String origin = ImdsRequest.origin("http", address.getHostAddress(), socket.getPort());
         synchronized (watched) {
-            WeakReference<HttpHeadSniffer> known = watched.get(socket);
-            HttpHeadSniffer sniffer = known == null ? null : known.get();
+            HttpHeadSniffer sniffer = sniffing(socket);
             if (sniffer == null) {
                 sniffer = new HttpHeadSniffer(out, new HttpHeadSniffer.HeadHandler() {
                     @Override
@@ -84,6 +82,12 @@ public final class SocketRequests {
             }
             return sniffer;
         }
+    }
+
+    /** The socket's sniffer while it is reachable; the caller holds the lock on {@code watched}. */
+    private HttpHeadSniffer sniffing(Socket socket) {
+        WeakReference<HttpHeadSniffer> known = watched.get(socket);
+        return known == null ? null : known.get();
     }
 
     /** Sockets whose sniffer is still reachable; for tests. */
