@@ -11,7 +11,7 @@ import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
-import io.imdsguard.agent.instrument.Instrumentations;
+import io.imdsguard.agent.instrument.ClientSetup;
 import io.imdsguard.agent.metrics.ApplicationMicrometerWatch;
 import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.metrics.MetricsExporters;
@@ -28,7 +28,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** Wires the agent together once its configuration is known to be good. */
+/** Wires the agent together once its configuration is known to be good; see AgentStart for when. */
 final class AgentRuntime {
 
     /** How long after premain the JMX MBean is registered; see ImdsGuardJmx.registerInBackground. */
@@ -37,11 +37,26 @@ final class AgentRuntime {
     private final AgentConfig config;
     private final AgentControl control;
     private final AgentLog log;
+    private final Reporter reporter;
+    private final ClientSetup clientSetup;
 
-    private AgentRuntime(AgentConfig config, AgentControl control, AgentLog log) {
+    private AgentRuntime(AgentConfig config, AgentControl control, AgentLog log, Reporter reporter,
+                         ClientSetup clientSetup) {
         this.config = config;
         this.control = control;
         this.log = log;
+        this.reporter = reporter;
+        this.clientSetup = clientSetup;
+    }
+
+    /** What the client instrumentation reports to. */
+    ClientSetup clientSetup() {
+        return clientSetup;
+    }
+
+    /** The JVM is exiting: the last report and the summary line. */
+    void atExit() {
+        reporter.atExit();
     }
 
     /**
@@ -73,7 +88,7 @@ final class AgentRuntime {
                 return sites.size();
             }
         });
-        final Reporter reporter = new Reporter(log, runtime, config.mode().id(), totals, callSites,
+        Reporter reporter = new Reporter(log, runtime, config.mode().id(), totals, callSites,
                 config.reportPath());
         // Made only when rewrite mode first needs a token: the mode can change at run time.
         LazyTokenProvider tokens = new LazyTokenProvider(config.tokenConnectTimeoutMillis(),
@@ -85,14 +100,7 @@ final class AgentRuntime {
         RequestObserver observer = new RequestObserver(metrics, totals, callSites, reporter, control, diagnoses);
         ImdsEndpoints endpoints = ImdsEndpoints.forThisJvm(config.endpoint());
 
-        Instrumentations.install(instrumentation, endpoints, observer, tokens, diagnoses, log);
-
-        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
-            @Override
-            public void run() {
-                reporter.atExit();
-            }
-        }, "imds-guard-exit"));
+        ClientSetup clientSetup = new ClientSetup(endpoints, observer, tokens, diagnoses, log);
         reporter.startPeriodicWrites(config.reportIntervalSeconds());
         log.info("imds-guard " + runtime.agentVersion() + (attached ? " attached" : " started") + ": mode="
                 + config.mode().id()
@@ -114,10 +122,10 @@ final class AgentRuntime {
             MetricsExporters.startInBackground(exporters, metrics, runtime.service(), instrumentation, log);
         }
         if (config.metricsGlobal()) {
-            // In premain, so that no application class loading is missed; it only watches class names.
+            // It also finds a Metrics class that the application loaded while the agent was starting.
             ApplicationMicrometerWatch.install(instrumentation, metrics, log);
         }
-        return new AgentRuntime(config, control, log);
+        return new AgentRuntime(config, control, log, reporter, clientSetup);
     }
 
     /**

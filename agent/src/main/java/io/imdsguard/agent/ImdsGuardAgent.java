@@ -3,15 +3,20 @@ package io.imdsguard.agent;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The agent's entry points: start once, and on a later attach only reconfigure. The bootstrap
- * bridge is installed later, when the first HTTP client class is woven (see
- * {@code instrument.BridgeConnection}), so nothing loaded from here may refer to it.
+ * The agent's entry points: start once, and on a later attach only reconfigure. From premain the
+ * start runs beside the application's (see {@link AgentStart}). The bootstrap bridge is installed
+ * later, when the first HTTP client class is woven (see {@code instrument.BridgeConnection}), so
+ * nothing loaded from here may refer to it.
  */
 public final class ImdsGuardAgent {
 
-    private static AgentRuntime running;
-    /** A start that failed half-way may have instrumented classes already: never try again in this JVM. */
-    private static boolean failed;
+    /** How long an attach waits for a start from premain that is still running. */
+    private static final long ATTACH_WAIT_MILLIS = 10_000;
+
+    /** The start in this JVM that counts: guarded by the class. */
+    private static AgentStart current;
+    /** Setting a start up threw: something may be half registered, so never try again in this JVM. */
+    private static boolean broken;
 
     private ImdsGuardAgent() {
     }
@@ -31,19 +36,31 @@ public final class ImdsGuardAgent {
     }
 
     private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
-        if (failed) {
+        if (broken) {
             System.err.println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
             return;
         }
         try {
-            if (running != null) {
-                running.reconfigure(arguments);
-                return;
+            if (current != null) {
+                AgentRuntime running = current.awaitRuntime(ATTACH_WAIT_MILLIS);
+                if (current.failed()) {
+                    System.err.println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
+                    return;
+                }
+                if (running != null) {
+                    running.reconfigure(arguments);
+                    return;
+                }
+                if (!current.finished()) {
+                    System.err.println("[imds-guard] still starting from an earlier start; nothing changed, try again");
+                    return;
+                }
+                // The earlier start found a bad configuration: this one may bring a good one.
             }
-            // Null when the configuration was bad: a later attach with a good one may still start it.
-            running = AgentRuntime.start(arguments, instrumentation, attached);
+            current = attached ? AgentStart.now(arguments, instrumentation)
+                    : AgentStart.inBackground(arguments, instrumentation);
         } catch (Throwable t) {
-            failed = true;
+            broken = true;
             // Whatever happens, the application must start as if the agent were not there.
             System.err.println("[imds-guard] failed to start; the application runs without imds-guard: " + t);
         }

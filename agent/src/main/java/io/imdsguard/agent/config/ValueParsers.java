@@ -74,12 +74,15 @@ final class ValueParsers {
             @Override
             public Object parse(String raw) throws ConfigException {
                 java.util.List<String> prefixes = new java.util.ArrayList<String>();
-                for (String part : raw.split("[;,]")) {
-                    String prefix = part.trim();
+                int start = 0;
+                while (start <= raw.length()) {
+                    int end = nextSeparator(raw, start);
+                    String prefix = raw.substring(start, end).trim();
+                    start = end + 1;
                     if (prefix.isEmpty()) {
                         continue;
                     }
-                    if (!prefix.equals("*") && !prefix.matches("[\\p{L}_$][\\p{L}\\p{N}_$.]*")) {
+                    if (!prefix.equals("*") && !isClassOrPackagePrefix(prefix)) {
                         throw new ConfigException("'" + prefix + "' is not a class or package name");
                     }
                     prefixes.add(prefix);
@@ -98,6 +101,35 @@ final class ValueParsers {
                 return "class or package prefixes separated by ';' (e.g. com.acme.legacy.;com.amazonaws.), or *";
             }
         };
+    }
+
+    /** Where the part starting at {@code from} ends: at the next ';' or ',', or the end. */
+    private static int nextSeparator(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ';' || c == ',') {
+                return i;
+            }
+        }
+        return text.length();
+    }
+
+    /**
+     * Java identifiers joined by dots, such as {@code com.acme.} or {@code com.acme.Client$Inner}.
+     * Checked by hand, not by a regular expression: one with Unicode classes makes the JDK spin
+     * lambda classes, milliseconds of every start.
+     */
+    static boolean isClassOrPackagePrefix(String prefix) {
+        if (!Character.isJavaIdentifierStart(prefix.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (c != '.' && (!Character.isJavaIdentifierPart(c) || Character.isIdentifierIgnorable(c))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static ValueParser text() {

@@ -1,11 +1,5 @@
 package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.RequestObserver;
-import io.imdsguard.agent.detect.ImdsEndpoints;
-import io.imdsguard.agent.diagnose.Diagnoses;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.rewrite.LazyTokenProvider;
-
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -20,23 +14,14 @@ import java.lang.instrument.Instrumentation;
  */
 final class BridgeConnection {
 
-    private final ImdsEndpoints endpoints;
-    private final RequestObserver observer;
-    private final LazyTokenProvider tokens;
-    private final AgentLog log;
-    private final Diagnoses diagnoses;
+    private final ClientSetup setup;
 
-    BridgeConnection(ImdsEndpoints endpoints, RequestObserver observer, LazyTokenProvider tokens, AgentLog log,
-                     Diagnoses diagnoses) {
-        this.endpoints = endpoints;
-        this.observer = observer;
-        this.tokens = tokens;
-        this.log = log;
-        this.diagnoses = diagnoses;
+    BridgeConnection(ClientSetup setup) {
+        this.setup = setup;
     }
 
     void connect(Instrumentation instrumentation) throws Exception {
-        log.debug("bootstrap bridge " + BootstrapBridge.install(instrumentation));
-        ClientRequestListener.connect(endpoints, observer, tokens, log, diagnoses);
+        setup.log.debug("bootstrap bridge " + BootstrapBridge.install(instrumentation));
+        ClientRequestListener.connect(setup.endpoints, setup.observer, setup.tokens, setup.log, setup.diagnoses);
     }
 }

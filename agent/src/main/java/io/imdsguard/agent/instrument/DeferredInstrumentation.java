@@ -21,47 +21,63 @@ import java.util.Set;
  */
 final class DeferredInstrumentation implements ClassFileTransformer {
 
-    /** Builds Byte Buddy's transformer; it is called at most once. */
+    /** Builds Byte Buddy's transformer once the agent has started. */
     interface Builder {
+        /**
+         * Waits, a bounded time, for what {@link #build} needs. Called before each build attempt, and
+         * without a lock held: the thread that starts the agent may load a client class itself.
+         *
+         * @return false to leave the class being loaded alone: the agent is off, or not started yet
+         */
+        boolean ready();
+
+        /** Called at most once, after {@link #ready} said yes. */
         ClassFileTransformer build() throws Exception;
+
+        /** Where to say what went wrong. */
+        AgentLog log();
     }
 
     private final Set<String> internalNames;
+    private final Set<String> dottedNames;
     private final Builder builder;
-    private final AgentLog log;
     private volatile ClassFileTransformer built;
     /** Guarded by this: set while building, and for good when building failed. */
     private boolean building;
     private boolean failed;
 
-    DeferredInstrumentation(Collection<String> typeNames, Builder builder, AgentLog log) {
+    DeferredInstrumentation(Collection<String> typeNames, Builder builder) {
         Set<String> names = new HashSet<String>();
         for (String name : typeNames) {
             names.add(name.replace('.', '/'));
         }
         this.internalNames = names;
+        this.dottedNames = new HashSet<String>(typeNames);
         this.builder = builder;
-        this.log = log;
     }
 
-    /** Registers the transformer, and weaves the clients' classes that the JVM has loaded already. */
+    /** Registers the transformer: every client class loaded from now on passes through it. */
     void install(Instrumentation instrumentation) {
         instrumentation.addTransformer(this, true);
+    }
+
+    /**
+     * Weaves the client classes that were loaded before {@link #install}: when attached to a running
+     * application, or loaded before premain (by another agent, say). Called once the agent has
+     * started, as weaving them waits for that.
+     */
+    void weaveLoaded(Instrumentation instrumentation) {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (internalNames.contains(type.getName().replace('.', '/')) && instrumentation.isModifiableClass(type)) {
+            if (dottedNames.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
                 loaded.add(type);
             }
         }
-        if (loaded.isEmpty()) {
-            return;
-        }
-        // Attached to a running application, or a client class loaded before premain: weave those now.
         for (Class<?> type : loaded) {
             try {
                 instrumentation.retransformClasses(type);
             } catch (Throwable t) {
-                log.once("retransform:" + type.getName(), "could not instrument " + type.getName()
+                builder.log().once("retransform:" + type.getName(), "could not instrument " + type.getName()
                         + " (its requests are not seen; the application is unaffected): " + t);
             }
         }
@@ -85,7 +101,7 @@ final class DeferredInstrumentation implements ClassFileTransformer {
             return ModuleAwareTransform.apply(transformer, loader, internalName, classBeingRedefined,
                     protectionDomain, classfileBuffer);
         } catch (Throwable t) {
-            log.once("transform:" + internalName, "could not instrument " + internalName.replace('/', '.')
+            builder.log().once("transform:" + internalName, "could not instrument " + internalName.replace('/', '.')
                     + " (its requests are not seen; the application is unaffected): " + t);
             return null;
         }
@@ -97,24 +113,27 @@ final class DeferredInstrumentation implements ClassFileTransformer {
         if (transformer != null) {
             return transformer;
         }
+        if (!builder.ready()) {
+            return null;
+        }
         synchronized (this) {
             if (built != null || failed) {
                 return built;
             }
             if (building) {
                 // Setting Byte Buddy up loaded a client class on this very thread: it cannot be woven.
-                log.debug("left " + trigger.replace('/', '.') + " alone: loaded while the instrumentation was set up");
+                builder.log().debug("left " + trigger.replace('/', '.') + " alone: loaded while the instrumentation was set up");
                 return null;
             }
             building = true;
             long started = System.nanoTime();
             try {
                 built = builder.build();
-                log.debug("instrumentation set up in " + (System.nanoTime() - started) / 1_000_000 + " ms, on loading "
+                builder.log().debug("instrumentation set up in " + (System.nanoTime() - started) / 1_000_000 + " ms, on loading "
                         + trigger.replace('/', '.'));
             } catch (Throwable t) {
                 failed = true;
-                log.info("could not set up the instrumentation (no HTTP request is seen; the application is "
+                builder.log().info("could not set up the instrumentation (no HTTP request is seen; the application is "
                         + "unaffected): " + t);
             } finally {
                 building = false;

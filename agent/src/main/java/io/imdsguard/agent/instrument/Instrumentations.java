@@ -1,13 +1,9 @@
 package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.RequestObserver;
-import io.imdsguard.agent.detect.ImdsEndpoints;
-import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionInstrumentation;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpClientInstrumentation;
 import io.imdsguard.agent.instrument.socket.SocketInstrumentation;
 import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -23,7 +19,10 @@ import java.util.List;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
-/** Installs every client instrumentation with one Byte Buddy agent builder, set up when first needed. */
+/**
+ * Every client instrumentation, in one Byte Buddy agent builder. Only {@link ClientClassWatch} refers to
+ * this class, and only once the first client class loads: loading it loads Byte Buddy.
+ */
 public final class Instrumentations {
 
     private Instrumentations() {
@@ -45,25 +44,8 @@ public final class Instrumentations {
                 new SocketInstrumentation());
     }
 
-    /**
-     * Registers the instrumentation. The bridge, the listener behind it and Byte Buddy are set up
-     * only when the first client class is loaded, or right away if one is loaded already (see
-     * DeferredInstrumentation).
-     */
-    public static void install(final Instrumentation instrumentation, final ImdsEndpoints endpoints,
-                               final RequestObserver observer, final LazyTokenProvider tokens,
-                               final Diagnoses diagnoses, final AgentLog log) {
-        final BridgeConnection bridge = new BridgeConnection(endpoints, observer, tokens, log, diagnoses);
-        new DeferredInstrumentation(ClientTypes.ALL, new DeferredInstrumentation.Builder() {
-            @Override
-            public ClassFileTransformer build() throws Exception {
-                bridge.connect(instrumentation);
-                return byteBuddyTransformer(instrumentation, all(), log);
-            }
-        }, log).install(instrumentation);
-    }
-
-    private static ClassFileTransformer byteBuddyTransformer(Instrumentation instrumentation,
+    /** Byte Buddy's transformer for every client; the bridge must be installed first. */
+    static ClassFileTransformer byteBuddyTransformer(Instrumentation instrumentation,
                                                              List<ClientInstrumentation> clients, AgentLog log) {
         // The Nexus serves LoadedTypeInitializers, which inlined advice never needs; probing for it
         // touches sun.misc.Unsafe, which JDK 24+ reports on standard error. The property name is

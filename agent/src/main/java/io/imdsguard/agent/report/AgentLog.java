@@ -19,6 +19,9 @@ public final class AgentLog {
 
     public static final String PREFIX = "[imds-guard] ";
 
+    /** Standard error as it was when the agent was loaded; see {@link #keepStandardError}. */
+    private static volatile PrintStream keptStandardError;
+
     private final PrintWriter out;
     private final boolean debug;
     private final Set<String> onceKeys = ConcurrentHashMap.newKeySet();
@@ -52,9 +55,24 @@ public final class AgentLog {
         }
     }
 
+    /**
+     * Called in premain, before the application's main runs. The agent starts on a thread of its own
+     * meanwhile, and applications swap System.err for a while: Vert.x, for one, sets a stream that
+     * drops everything while it probes for SLF4J. A log made in that window would write nowhere for
+     * the life of the JVM.
+     */
+    public static void keepStandardError() {
+        keptStandardError = System.err;
+    }
+
+    /** Standard error as the agent was loaded, for the few lines written before its log exists. */
+    public static PrintStream standardError() {
+        PrintStream kept = keptStandardError;
+        return kept != null ? kept : System.err;
+    }
+
     private static PrintWriter stderrWriter() {
-        PrintStream err = System.err;
-        return new PrintWriter(err, true);
+        return new PrintWriter(standardError(), true);
     }
 
     /** Longer lines are cut: a log line is for reading, the report holds the details. */

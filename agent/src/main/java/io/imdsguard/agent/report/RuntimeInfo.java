@@ -4,8 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Properties;
 
@@ -143,7 +141,12 @@ public final class RuntimeInfo {
         if (command == null || command.trim().isEmpty()) {
             return "unknown";
         }
-        String first = command.trim().split("\\s+")[0];
+        String trimmed = command.trim();
+        int space = 0;
+        while (space < trimmed.length() && !Character.isWhitespace(trimmed.charAt(space))) {
+            space++;
+        }
+        String first = trimmed.substring(0, space);
         if (first.endsWith(".jar")) {
             String name = new File(first).getName();
             return name.substring(0, name.length() - ".jar".length());
@@ -175,12 +178,9 @@ public final class RuntimeInfo {
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
             return fromEnvironment;
         }
-        try {
-            return new String(Files.readAllBytes(Paths.get("/proc/sys/kernel/hostname")), Charset.forName("UTF-8"))
-                    .trim();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
+        // Not java.nio.file: its channel classes are not in the JDK's class-data archive.
+        String fromKernel = readSmallFile("/proc/sys/kernel/hostname");
+        return fromKernel != null && !fromKernel.trim().isEmpty() ? fromKernel.trim() : "unknown";
     }
 
     public static String readAgentVersion() {

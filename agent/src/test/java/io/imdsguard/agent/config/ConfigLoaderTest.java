@@ -213,6 +213,10 @@ class ConfigLoaderTest {
         assertTrue(singleError("rewrite.callers=*;com.acme.", NONE, NONE).contains("give it alone"));
         assertTrue(singleError("rewrite.callers=com/acme", NONE, NONE).contains("not a class or package name"));
         assertTrue(singleError("rewrite.callers= ; ", NONE, NONE).contains("no prefix given"));
+        assertEquals(java.util.Arrays.asList("com.acme.Caf\u00e9", "_x.$Y"),
+                ok("rewrite.callers=com.acme.Caf\u00e9;_x.$Y", NONE, NONE).rewriteCallers(), "Java identifiers in any script");
+        assertTrue(singleError("rewrite.callers=9acme.", NONE, NONE).contains("'9acme.' is not a class or package name"));
+        assertTrue(singleError("rewrite.callers=com.acme.My Client", NONE, NONE).contains("not a class or package name"));
     }
 
     @Test

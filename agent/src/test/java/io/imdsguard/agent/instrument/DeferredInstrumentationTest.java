@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,8 +32,23 @@ class DeferredInstrumentationTest {
     Path dir;
 
     /** Stands in for Byte Buddy's transformer: counts how often it is built and hands back marked bytes. */
-    private static final class CountingBuilder implements DeferredInstrumentation.Builder {
+    private static class CountingBuilder implements DeferredInstrumentation.Builder {
         final AtomicInteger builds = new AtomicInteger();
+        final AgentLog log;
+
+        CountingBuilder(AgentLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+
+        @Override
+        public AgentLog log() {
+            return log;
+        }
 
         @Override
         public ClassFileTransformer build() {
@@ -49,8 +65,8 @@ class DeferredInstrumentationTest {
 
     @Test
     void otherClassesNeverSetUpByteBuddy() {
-        CountingBuilder builder = new CountingBuilder();
-        DeferredInstrumentation deferred = new DeferredInstrumentation(CLIENT_TYPES, builder, log("a.log"));
+        CountingBuilder builder = new CountingBuilder(log("a.log"));
+        DeferredInstrumentation deferred = new DeferredInstrumentation(CLIENT_TYPES, builder);
 
         assertNull(deferred.transform(null, "com/example/Service", null, null, new byte[0]));
         assertNull(deferred.transform(null, "okhttp3/OkHttpClient$Builder", null, null, new byte[0]));
@@ -60,8 +76,8 @@ class DeferredInstrumentationTest {
 
     @Test
     void theFirstClientClassSetsItUpOnceAndEveryClientClassIsHandedToIt() {
-        CountingBuilder builder = new CountingBuilder();
-        DeferredInstrumentation deferred = new DeferredInstrumentation(CLIENT_TYPES, builder, log("b.log"));
+        CountingBuilder builder = new CountingBuilder(log("b.log"));
+        DeferredInstrumentation deferred = new DeferredInstrumentation(CLIENT_TYPES, builder);
 
         assertArrayEquals(WOVEN, deferred.transform(null, "okhttp3/OkHttpClient", null, null, new byte[0]));
         assertArrayEquals(WOVEN, deferred.transform(null,
@@ -73,13 +89,13 @@ class DeferredInstrumentationTest {
     void aSetUpThatFailsIsSaidOnceAndNotTriedAgain() throws IOException {
         final AtomicInteger attempts = new AtomicInteger();
         DeferredInstrumentation deferred = new DeferredInstrumentation(CLIENT_TYPES,
-                new DeferredInstrumentation.Builder() {
+                new CountingBuilder(log("c.log")) {
                     @Override
                     public ClassFileTransformer build() {
                         attempts.incrementAndGet();
                         throw new IllegalStateException("no Byte Buddy today");
                     }
-                }, log("c.log"));
+                });
 
         assertNull(deferred.transform(null, "okhttp3/OkHttpClient", null, null, new byte[0]));
         assertNull(deferred.transform(null, "okhttp3/OkHttpClient", null, null, new byte[0]));
@@ -97,18 +113,41 @@ class DeferredInstrumentationTest {
         final AtomicReference<DeferredInstrumentation> self = new AtomicReference<DeferredInstrumentation>();
         final AtomicReference<byte[]> nested = new AtomicReference<byte[]>(WOVEN);
         DeferredInstrumentation deferred = new DeferredInstrumentation(CLIENT_TYPES,
-                new DeferredInstrumentation.Builder() {
+                new CountingBuilder(log("d.log")) {
                     @Override
                     public ClassFileTransformer build() {
                         nested.set(self.get().transform(null, "okhttp3/OkHttpClient", null, null, new byte[0]));
-                        return new CountingBuilder().build();
+                        return super.build();
                     }
-                }, log("d.log"));
+                });
         self.set(deferred);
 
         assertArrayEquals(WOVEN, deferred.transform(null, "reactor/netty/http/client/HttpClientConnect$MonoHttpConnect",
                 null, null, new byte[0]));
         assertNull(nested.get());
+    }
+
+    /**
+     * While the agent is not ready (still starting, on its own start thread, or off) a client class is
+     * left alone and nothing is built; once it is, the next client class sets Byte Buddy up.
+     */
+    @Test
+    void aClientClassLoadedBeforeTheAgentIsReadyIsLeftAloneAndTheNextOneIsWoven() {
+        final AtomicBoolean ready = new AtomicBoolean(false);
+        CountingBuilder builder = new CountingBuilder(log("e.log")) {
+            @Override
+            public boolean ready() {
+                return ready.get();
+            }
+        };
+        DeferredInstrumentation deferred = new DeferredInstrumentation(CLIENT_TYPES, builder);
+
+        assertNull(deferred.transform(null, "okhttp3/OkHttpClient", null, null, new byte[0]));
+        assertEquals(0, builder.builds.get());
+
+        ready.set(true);
+        assertArrayEquals(WOVEN, deferred.transform(null, "okhttp3/OkHttpClient", null, null, new byte[0]));
+        assertEquals(1, builder.builds.get());
     }
 
     private AgentLog log(String name) {
