@@ -23,15 +23,29 @@ public final class ImdsBridge {
         listener = newListener;
     }
 
-    public static void beforeConnect(HttpURLConnection connection) {
+    /** @return true when the request is to IMDS: the advice then calls {@link #leftImdsConnect} on leaving */
+    public static boolean beforeConnect(HttpURLConnection connection) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return false;
+        }
+        try {
+            return current.beforeConnect(connection);
+        } catch (Throwable ignored) {
+            // The core logs its own failures; an escape here must still not reach the application.
+            return false;
+        }
+    }
+
+    public static void leftImdsConnect() {
         ImdsRequestListener current = listener;
         if (current == null) {
             return;
         }
         try {
-            current.beforeConnect(connection);
+            current.leftImdsConnect();
         } catch (Throwable ignored) {
-            // The core logs its own failures; an escape here must still not reach the application.
+            // see beforeConnect
         }
     }
 

@@ -14,7 +14,11 @@ import java.net.Socket;
 public interface ImdsRequestListener {
 
     /** Called before an {@link HttpURLConnection} connects, while its headers can still change. */
-    void beforeConnect(HttpURLConnection connection);
+    /** @return true when the request is to IMDS: {@link #leftImdsConnect} follows when the method returns */
+    boolean beforeConnect(HttpURLConnection connection);
+
+    /** The HttpURLConnection method whose {@link #beforeConnect} said IMDS has returned or thrown. */
+    void leftImdsConnect();
 
     /**
      * Called before {@code java.net.http.HttpClient} sends a request.

@@ -13,41 +13,50 @@ final class IpLiterals {
     private IpLiterals() {
     }
 
-    /** The IPv4 address in one of the decimal forms the JDK accepts (a, a.b, a.b.c, a.b.c.d), or -1. */
+    /**
+     * The IPv4 address in one of the decimal forms the JDK accepts (a, a.b, a.b.c, a.b.c.d), or -1.
+     * Every loopback or private-address request asks this, so it parses in place, without
+     * splitting the text or allocating.
+     */
     static long parseIpv4(String host) {
         if (host.isEmpty() || host.length() > 15) {
             return -1;
         }
-        String[] parts = host.split("\\.", -1);
-        if (parts.length > 4) {
-            return -1;
-        }
-        long[] values = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.length() > 10) {
-                return -1;
-            }
-            for (int c = 0; c < part.length(); c++) {
-                if (part.charAt(c) < '0' || part.charAt(c) > '9') {
+        long address = 0;
+        int parts = 0;
+        long value = 0;
+        int digits = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c >= '0' && c <= '9') {
+                value = value * 10 + (c - '0');
+                if (++digits > 10) {
                     return -1;
                 }
+                continue;
             }
-            values[i] = Long.parseLong(part);
-        }
-        long address = 0;
-        for (int i = 0; i < values.length - 1; i++) {
-            if (values[i] > 255) {
+            if (c != '.' || digits == 0 || parts == 4) {
                 return -1;
             }
-            address = (address << 8) | values[i];
+            if (i < host.length()) {
+                // Not the last part: one byte.
+                if (value > 255) {
+                    return -1;
+                }
+                address = (address << 8) | value;
+            }
+            parts++;
+            if (i == host.length()) {
+                int lastBytes = 4 - (parts - 1);
+                if (value >= (1L << (8 * lastBytes))) {
+                    return -1;
+                }
+                return (address << (8 * lastBytes)) | value;
+            }
+            value = 0;
+            digits = 0;
         }
-        int lastBytes = 4 - (values.length - 1);
-        long last = values[values.length - 1];
-        if (last >= (1L << (8 * lastBytes))) {
-            return -1;
-        }
-        return (address << (8 * lastBytes)) | last;
+        return -1;
     }
 
     /**

@@ -26,6 +26,9 @@ final class StackWalkerSite {
     /** Frames remembered at most: an application has far fewer places that call IMDS. */
     private static final int MAX_REMEMBERED = 4096;
 
+    /** Frames fetched by the walk's first trip into the JVM. */
+    private static final int FIRST_BATCH = 24;
+
     private static final Object WALKER;
     private static final MethodHandle WALK;
     private static final MethodHandle CLASS_NAME;
@@ -50,7 +53,10 @@ final class StackWalkerSite {
             @SuppressWarnings({"unchecked", "rawtypes"})
             Object showReflectFrames = Enum.valueOf((Class) Class.forName("java.lang.StackWalker$Option"),
                     "SHOW_REFLECT_FRAMES");
-            walker = walkerType.getMethod("getInstance", showReflectFrames.getClass()).invoke(null, showReflectFrames);
+            // The call site is about 12 frames down (agent, bridge, client, then the caller's): a first
+            // batch that large finds it in one trip into the JVM, where the default batch of 8 takes two.
+            walker = walkerType.getMethod("getInstance", java.util.Set.class, int.class)
+                    .invoke(null, java.util.Collections.singleton(showReflectFrames), FIRST_BATCH);
             walk = lookup.findVirtual(walkerType, "walk", MethodType.methodType(Object.class, Function.class))
                     .asType(MethodType.methodType(Object.class, Object.class, Function.class));
             className = frameGetter(lookup, frameType, "getClassName", String.class);

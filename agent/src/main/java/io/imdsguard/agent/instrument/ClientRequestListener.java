@@ -68,23 +68,35 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public void beforeConnect(HttpURLConnection connection) {
+    public boolean beforeConnect(HttpURLConnection connection) {
         if (AgentOwnRequests.active()) {
-            return;
+            return false;
         }
+        boolean entered = false;
         try {
             ImdsRequest request = HttpUrlConnectionRequests.describe(connection, endpoints);
             // Non-IMDS requests, nearly all of them, leave right here: no per-request state for them.
-            if (request == null || !HttpUrlConnectionRequests.firstEntry(connection)) {
-                return;
+            if (request == null) {
+                return false;
             }
-            Decision decision = observer.handle(request);
-            if (decision.tokenHeader() != null) {
-                connection.setRequestProperty(ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
+            ImdsClientCalls.enter();
+            entered = true;
+            if (HttpUrlConnectionRequests.firstEntry(connection)) {
+                Decision decision = observer.handle(request);
+                if (decision.tokenHeader() != null) {
+                    connection.setRequestProperty(ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
+                }
             }
+            return true;
         } catch (Throwable t) {
             log.internalError(HttpUrlConnectionRequests.CLIENT, t);
+            return entered;
         }
+    }
+
+    @Override
+    public void leftImdsConnect() {
+        ImdsClientCalls.leave();
     }
 
     @Override

@@ -75,6 +75,10 @@ class ImdsEndpointsTest {
             "2852039167",
             "4294967296",                   // one more than 32 bits
             "2852039166000000",
+            "169..16689662",                // an empty part
+            "169.254.169.25a",
+            "256.254.169.254",
+            "00000000169.254.43518",        // more digits than any part may have
             "169.254.169.254.nip.io",       // a DNS name: judged by its text only
             "169.254.169.254.example.com",
             "instance-data.example.com",

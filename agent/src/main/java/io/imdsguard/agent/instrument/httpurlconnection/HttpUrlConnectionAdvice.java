@@ -18,11 +18,21 @@ public final class HttpUrlConnectionAdvice {
     private HttpUrlConnectionAdvice() {
     }
 
+    /** @return true for an IMDS request, which {@link #leftConnect} counts out again */
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void beforeConnect(@Advice.This HttpURLConnection connection,
-                              @Advice.FieldValue("connected") boolean connected) {
-        if (!connected) {
-            ImdsBridge.beforeConnect(connection);
+    static boolean beforeConnect(@Advice.This HttpURLConnection connection,
+                                 @Advice.FieldValue("connected") boolean connected) {
+        return !connected && ImdsBridge.beforeConnect(connection);
+    }
+
+    /**
+     * While an IMDS request is inside the method, the socket catch-all knows this client sees it:
+     * it need not walk the stack for each new IMDS connection. A non-IMDS request costs one test.
+     */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void leftConnect(@Advice.Enter boolean imds) {
+        if (imds) {
+            ImdsBridge.leftImdsConnect();
         }
     }
 

@@ -4,6 +4,7 @@ import io.imdsguard.agent.RequestObserver;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.instrument.ImdsClientCalls;
 import io.imdsguard.agent.report.AgentLog;
 
 import java.io.OutputStream;
@@ -60,7 +61,7 @@ public final class SocketRequests {
         // An instrumented client asks for its socket's stream while it opens the connection: its own
         // instrumentation judges what it writes, so the stream is left unwrapped. One walk per socket,
         // instead of a buffered, parsed head and a walk per request.
-        if (CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
+        if (ImdsClientCalls.inside() || CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
             return out;
         }
         final String origin = ImdsRequest.origin("http", address.getHostAddress(), socket.getPort());
@@ -99,7 +100,7 @@ public final class SocketRequests {
 
     private String judge(String method, String path, boolean carriesToken, boolean forwardedFor, String origin) {
         // Checked again per request: a stream taken by application code could be handed to a client.
-        if (CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
+        if (ImdsClientCalls.inside() || CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
             return null;
         }
         return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, forwardedFor, origin))

@@ -3,6 +3,7 @@ package io.imdsguard.agent.instrument.socket;
 import io.imdsguard.agent.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.instrument.ImdsClientCalls;
 import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.report.AgentLog;
 import io.imdsguard.agent.report.CallSiteRegistry;
@@ -59,6 +60,33 @@ class SocketRequestsTest {
             assertSame(first, second);
             first.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: ".getBytes(StandardCharsets.ISO_8859_1));
             second.write("127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(1, totals.get(ImdsVersion.V1));
+        }
+    }
+
+    /**
+     * A socket opened while an instrumented client handles an IMDS request is that client's: its
+     * stream is handed out as it is, and its request is counted once, by the client's instrumentation.
+     * Once the client's method has returned, a socket is watched again.
+     */
+    @Test
+    void aSocketOpenedInsideAnInstrumentedClientsImdsCallIsLeftToThatClient() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort())) {
+            OutputStream raw = socket.getOutputStream();
+            ImdsClientCalls.enter();
+            OutputStream handedOut;
+            try {
+                handedOut = requests.watch(socket, raw);
+            } finally {
+                ImdsClientCalls.leave();
+            }
+            assertSame(raw, handedOut);
+            handedOut.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(0, totals.get(ImdsVersion.V1));
+        }
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort())) {
+            requests.watch(socket, socket.getOutputStream())
+                    .write("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             assertEquals(1, totals.get(ImdsVersion.V1));
         }
     }
