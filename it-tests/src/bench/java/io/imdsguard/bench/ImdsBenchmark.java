@@ -1,5 +1,6 @@
 package io.imdsguard.bench;
 
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -8,9 +9,12 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -40,16 +44,52 @@ public class ImdsBenchmark {
         tokenUrl = new URL(endpoint + "/latest/api/token");
     }
 
+    /**
+     * The calling thread's CPU time and its calls, per iteration. A read's latency on loopback also
+     * holds the mock server's work on the same cores, and varies from fork to fork more than the
+     * agent's cost; what the agent adds to a call is CPU time on the calling thread, which this
+     * measures alone.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CallerCpu {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        public long calls;
+        private long thread;
+        private long startedAt;
+        private long used = -1;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            calls = 0;
+            used = -1;
+            thread = Thread.currentThread().getId();
+            startedAt = THREADS.getThreadCpuTime(thread);
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            used = THREADS.getThreadCpuTime(thread) - startedAt;
+        }
+
+        /** Read by JMH, perhaps on another thread and before {@link #stop}: hence by thread id. */
+        public long cpuNanos() {
+            return used >= 0 ? used : THREADS.getThreadCpuTime(thread) - startedAt;
+        }
+    }
+
     /** What legacy code does: a plain GET, which the agent sees as v1. */
     @Benchmark
-    public int v1() throws IOException {
+    public int v1(CallerCpu cpu) throws IOException {
+        cpu.calls++;
         HttpURLConnection connection = (HttpURLConnection) metadata.openConnection();
         return read(connection);
     }
 
     /** A v2 client that manages its own token: one PUT, reused until 80 % of its TTL. */
     @Benchmark
-    public int v2Native() throws IOException {
+    public int v2Native(CallerCpu cpu) throws IOException {
+        cpu.calls++;
         HttpURLConnection connection = (HttpURLConnection) metadata.openConnection();
         connection.setRequestProperty("X-aws-ec2-metadata-token", token());
         return read(connection);

@@ -42,7 +42,10 @@ final class JmhRounds {
         this.logDir = logDir;
     }
 
-    /** @return variant label → benchmark method → one score (µs/op) per round */
+    /**
+     * @return variant label → benchmark method → one score (µs/op) per round; a benchmark's auxiliary
+     * counters under "method:counter"
+     */
     Map<String, Map<String, List<Double>>> run(String name, List<Variant> variants, int rounds, RunHook hook)
             throws RunnerException {
         Map<String, Map<String, List<Double>>> scores = new LinkedHashMap<>();
@@ -64,6 +67,10 @@ final class JmhRounds {
                     String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
                     scores.get(variant.label()).computeIfAbsent(method, m -> new ArrayList<>())
                             .add(result.getPrimaryResult().getScore());
+                    // Auxiliary counters (see ImdsBenchmark.CallerCpu), under "method:counter".
+                    result.getSecondaryResults().forEach((counter, value) ->
+                            scores.get(variant.label()).computeIfAbsent(method + ":" + counter, m -> new ArrayList<>())
+                                    .add(value.getScore()));
                 }
                 if (hook != null) {
                     hook.after(variant);
