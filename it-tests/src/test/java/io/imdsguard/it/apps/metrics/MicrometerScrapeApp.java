@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * A service with its own (unshaded) Micrometer, of whatever 1.x version its classpath holds, that
  * serves the global registry the way Spring Boot's /actuator/prometheus does: a Prometheus registry
  * added to {@code Metrics.globalRegistry}. It calls IMDS v1 from two places, then scrapes itself
- * until the agent's meters are there (or WAIT_MS passed) and prints the {@code imds_} lines.
+ * until the agent's meters show all its calls (or WAIT_MS passed) and prints the {@code imds_} lines.
  *
  * <p>Everything Micrometer is reached by reflection, so that one class runs against Micrometer 1.9
  * ({@code io.micrometer.prometheus}) and 1.13+ ({@code io.micrometer.prometheusmetrics}).
@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments: {@code WAIT_MS}; IMDS from {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
  */
 public final class MicrometerScrapeApp {
+
+    /** The IMDS reads main makes: two from instanceId, one from region. */
+    private static final double CALLS = 3;
 
     public static void main(String[] args) throws Exception {
         long waitMillis = Long.parseLong(args[0]);
@@ -34,7 +37,9 @@ public final class MicrometerScrapeApp {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (System.nanoTime() < deadline) {
             scrape = (String) prometheus.getClass().getMethod("scrape").invoke(prometheus);
-            if (scrape.contains("imds_v1_callsite_requests_total{") && scrape.contains("imds_requests_total{")
+            // The agent mirrors each of its meters into this registry as it is made, on a thread of
+            // its own: wait until all three calls show, under both call sites.
+            if (sum(scrape, "imds_v1_callsite_requests_total{") == CALLS && sum(scrape, "imds_requests_total{") == CALLS
                     && scrape.contains("imds_v1_callsites{")) {
                 break;
             }
@@ -46,6 +51,17 @@ public final class MicrometerScrapeApp {
             }
         }
         System.out.println("done");
+    }
+
+    /** The sum of the samples of the lines starting with {@code prefix}. */
+    private static double sum(String scrape, String prefix) {
+        double total = 0;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(prefix)) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
     }
 
     private static Object newPrometheusRegistry() throws Exception {
