@@ -47,24 +47,22 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final JdkTokenOutcomes jdkTokenOutcomes = new JdkTokenOutcomes(httpRequests);
 
     /**
-     * @param tokens    the agent's tokens, made when rewrite mode first needs one (the mode can change at run time)
-     * @param diagnoses told how the application's token PUTs failed; null for none
+     * @param setup its tokens are made when rewrite mode first needs one (the mode can change at run
+     *              time); its diagnoses are told how the application's token PUTs failed, null for none
      */
-    public ClientRequestListener(ImdsEndpoints endpoints, RequestObserver observer, LazyTokenProvider tokens,
-                                 AgentLog log, Diagnoses diagnoses) {
-        this.diagnoses = diagnoses;
-        this.endpoints = endpoints;
-        this.observer = observer;
-        this.tokens = tokens;
-        this.log = log;
+    private ClientRequestListener(ClientSetup setup) {
+        this.diagnoses = setup.diagnoses;
+        this.endpoints = setup.endpoints;
+        this.observer = setup.observer;
+        this.tokens = setup.tokens;
+        this.log = setup.log;
         this.retry = new JdkHttpRetry(httpRequests, tokens, log);
         this.sockets = new SocketRequests(endpoints, observer, log);
     }
 
     /** Makes the listener and hands it to the bridge; only once the bridge is in the bootstrap loader. */
-    static void connect(ImdsEndpoints endpoints, RequestObserver observer, LazyTokenProvider tokens, AgentLog log,
-                        Diagnoses diagnoses) {
-        ImdsBridge.install(new ClientRequestListener(endpoints, observer, tokens, log, diagnoses));
+    static void connect(ClientSetup setup) {
+        ImdsBridge.install(new ClientRequestListener(setup));
     }
 
     @Override
