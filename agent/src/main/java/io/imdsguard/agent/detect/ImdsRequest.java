@@ -60,9 +60,36 @@ public final class ImdsRequest {
         return origin;
     }
 
+    /**
+     * The last origin made. Nearly every IMDS request of a JVM goes to the one endpoint, so its text
+     * is made once, and the token cache finds it by a hash the string already holds.
+     */
+    private static volatile Origin lastOrigin;
+
     /** The origin of a target, the same text for the same endpoint whichever client names it. */
     public static String origin(String scheme, String host, int port) {
+        Origin last = lastOrigin;
+        if (last != null && last.port == port && last.host.equals(host) && last.scheme.equals(scheme)) {
+            return last.text;
+        }
         String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-        return scheme.toLowerCase(java.util.Locale.ROOT) + "://" + h.toLowerCase(java.util.Locale.ROOT) + ":" + port;
+        String text = scheme.toLowerCase(java.util.Locale.ROOT) + "://" + h.toLowerCase(java.util.Locale.ROOT) + ":"
+                + port;
+        lastOrigin = new Origin(scheme, host, port, text);
+        return text;
+    }
+
+    private static final class Origin {
+        final String scheme;
+        final String host;
+        final int port;
+        final String text;
+
+        Origin(String scheme, String host, int port, String text) {
+            this.scheme = scheme;
+            this.host = host;
+            this.port = port;
+            this.text = text;
+        }
     }
 }

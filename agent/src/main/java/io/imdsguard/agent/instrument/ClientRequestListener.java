@@ -72,15 +72,15 @@ public final class ClientRequestListener implements ImdsRequestListener {
         }
         boolean entered = false;
         try {
-            ImdsRequest request = HttpUrlConnectionRequests.describe(connection, endpoints);
             // Non-IMDS requests, nearly all of them, leave right here: no per-request state for them.
-            if (request == null) {
+            if (!HttpUrlConnectionRequests.targetsImds(connection, endpoints)) {
                 return false;
             }
             ImdsClientCalls.enter();
             entered = true;
+            // The nested entries of a request (getInputStream calls connect) leave before it is described.
             if (HttpUrlConnectionRequests.firstEntry(connection)) {
-                Decision decision = observer.handle(request);
+                Decision decision = observer.handle(HttpUrlConnectionRequests.describeImds(connection));
                 if (decision.tokenHeader() != null) {
                     connection.setRequestProperty(ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
                 }

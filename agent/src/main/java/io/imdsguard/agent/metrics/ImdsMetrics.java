@@ -96,10 +96,11 @@ public final class ImdsMetrics {
      */
     public void countRequest(String version, String client, String pathCategory, String action, String reason) {
         Meters meters = meters();
-        String key = REQUESTS + '|' + version + '|' + client + '|' + pathCategory + '|' + action + '|' + reason;
-        Counter counter = meters.counters.get(key);
+        // Looked up on every IMDS request: a key of the five tag values, whose hashes the strings keep.
+        RequestKey key = new RequestKey(version, client, pathCategory, action, reason);
+        Counter counter = meters.requests.get(key);
         if (counter == null) {
-            counter = meters.register(key, Counter.builder(REQUESTS)
+            counter = meters.registerRequest(key, Counter.builder(REQUESTS)
                     .description("HTTP requests to the EC2 Instance Metadata Service, by IMDS version")
                     .tag("version", version)
                     .tag("client", client)
@@ -186,6 +187,7 @@ public final class ImdsMetrics {
             }
         }, io.micrometer.core.instrument.Clock.SYSTEM);
         final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<String, Counter>();
+        final ConcurrentMap<RequestKey, Counter> requests = new ConcurrentHashMap<RequestKey, Counter>();
         final CallSiteMeters callSites;
         /** The agent's own latency timer and one per attached exporter. */
         final List<Timer> latencyTimers = new CopyOnWriteArrayList<Timer>();
@@ -207,10 +209,49 @@ public final class ImdsMetrics {
                     .register(registry);
         }
 
+        Counter registerRequest(RequestKey key, Counter.Builder builder) {
+            Counter counter = builder.register(registry);
+            Counter raced = requests.putIfAbsent(key, counter);
+            return raced != null ? raced : counter;
+        }
+
         Counter register(String key, Counter.Builder builder) {
             Counter counter = builder.register(registry);
             Counter raced = counters.putIfAbsent(key, counter);
             return raced != null ? raced : counter;
+        }
+    }
+
+    /** The tag values of one {@code imds.requests} series. */
+    private static final class RequestKey {
+        private final String version;
+        private final String client;
+        private final String path;
+        private final String action;
+        private final String reason;
+
+        RequestKey(String version, String client, String path, String action, String reason) {
+            this.version = version;
+            this.client = client;
+            this.path = path;
+            this.action = action;
+            this.reason = reason;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof RequestKey)) {
+                return false;
+            }
+            RequestKey that = (RequestKey) other;
+            return version.equals(that.version) && client.equals(that.client) && path.equals(that.path)
+                    && action.equals(that.action) && reason.equals(that.reason);
+        }
+
+        @Override
+        public int hashCode() {
+            return (((version.hashCode() * 31 + client.hashCode()) * 31 + path.hashCode()) * 31 + action.hashCode()) * 31
+                    + reason.hashCode();
         }
     }
 }

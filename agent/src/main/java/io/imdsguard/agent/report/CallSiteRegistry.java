@@ -22,7 +22,7 @@ public final class CallSiteRegistry {
     /** Call sites are code locations, so they are few; the cap only guards against the pathological. */
     static final int MAX_SITES = 1000;
 
-    private final ConcurrentMap<String, CallSite> sites = new ConcurrentHashMap<String, CallSite>();
+    private final ConcurrentMap<SiteKey, CallSite> sites = new ConcurrentHashMap<SiteKey, CallSite>();
     private final AtomicLong overflow = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
 
@@ -48,7 +48,8 @@ public final class CallSiteRegistry {
 
     public Sighting record(ImdsRequest request, CallerFrames caller, String thread, long now) {
         changes.incrementAndGet();
-        String key = key(request.client(), request.method(), caller.site());
+        // Looked up on every v1 call: a key of the three strings, whose hashes the strings keep.
+        SiteKey key = new SiteKey(request.client(), request.method(), caller.site());
         CallSite existing = sites.get(key);
         if (existing != null) {
             existing.seen(now);
@@ -59,7 +60,8 @@ public final class CallSiteRegistry {
             return new Sighting(null, false);
         }
         // a raw socket's method is whatever the request line says: capped like every request text
-        CallSite created = new CallSite(id(key), request.client(), Sanitizer.forLog(request.method(), 16),
+        CallSite created = new CallSite(id(key(request.client(), request.method(), caller.site())), request.client(),
+                Sanitizer.forLog(request.method(), 16),
                 PathCategory.of(request.path()).tag(), Sanitizer.path(request.path()), caller.site(),
                 caller.siteClass(), Sanitizer.forLog(thread, 128), caller.frames(), now);
         CallSite raced = sites.putIfAbsent(key, created);
@@ -113,5 +115,32 @@ public final class CallSiteRegistry {
     /** Grows with every recorded call: lets the report writer skip rewriting an unchanged report. */
     public long changes() {
         return changes.get();
+    }
+
+    /** A site's identity: client, method and call-site frame. */
+    private static final class SiteKey {
+        private final String client;
+        private final String method;
+        private final String site;
+
+        SiteKey(String client, String method, String site) {
+            this.client = client;
+            this.method = method;
+            this.site = site;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof SiteKey)) {
+                return false;
+            }
+            SiteKey that = (SiteKey) other;
+            return site.equals(that.site) && method.equals(that.method) && client.equals(that.client);
+        }
+
+        @Override
+        public int hashCode() {
+            return (site.hashCode() * 31 + method.hashCode()) * 31 + client.hashCode();
+        }
     }
 }

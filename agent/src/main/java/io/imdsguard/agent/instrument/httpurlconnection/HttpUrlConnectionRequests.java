@@ -33,18 +33,29 @@ public final class HttpUrlConnectionRequests {
         return true;
     }
 
-    /** The request, or null when it does not go to IMDS (the common case, decided from the URL alone). */
-    public static ImdsRequest describe(HttpURLConnection connection, ImdsEndpoints endpoints) {
+    /** Whether the connection goes to IMDS: decided from the URL alone, so every other request leaves cheaply. */
+    public static boolean targetsImds(HttpURLConnection connection, ImdsEndpoints endpoints) {
         URL url = connection.getURL();
-        int port = url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
-        if (!endpoints.isImds(url.getHost(), port)) {
-            return null;
-        }
-        String path = url.getFile();
-        return new ImdsRequest(CLIENT, connection.getRequestMethod(), path,
+        return endpoints.isImds(url.getHost(), port(url));
+    }
+
+    /** The request, or null when it does not go to IMDS. */
+    public static ImdsRequest describe(HttpURLConnection connection, ImdsEndpoints endpoints) {
+        return targetsImds(connection, endpoints) ? describeImds(connection) : null;
+    }
+
+    /** The request of a connection that {@link #targetsImds goes to IMDS}. */
+    public static ImdsRequest describeImds(HttpURLConnection connection) {
+        URL url = connection.getURL();
+        int port = port(url);
+        return new ImdsRequest(CLIENT, connection.getRequestMethod(), url.getFile(),
                 connection.getRequestProperty(ImdsRequest.TOKEN_HEADER) != null,
                 connection.getRequestProperty(ImdsRequest.FORWARDED_FOR_HEADER) != null,
                 ImdsRequest.origin(url.getProtocol(), url.getHost(), port));
+    }
+
+    private static int port(URL url) {
+        return url.getPort() >= 0 ? url.getPort() : url.getDefaultPort();
     }
 
     private static final class Handled {
