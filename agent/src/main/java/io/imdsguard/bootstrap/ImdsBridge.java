@@ -23,7 +23,7 @@ public final class ImdsBridge {
         listener = newListener;
     }
 
-    /** @return true when the request is to IMDS: the advice then calls {@link #leftImdsConnect} on leaving */
+    /** @return true when the request is to IMDS: the advice then calls {@link #leftImdsCall} on leaving */
     public static boolean beforeConnect(HttpURLConnection connection) {
         ImdsRequestListener current = listener;
         if (current == null) {
@@ -37,13 +37,28 @@ public final class ImdsBridge {
         }
     }
 
-    public static void leftImdsConnect() {
+    /** @return true when the call was counted in: the advice then calls {@link #leftImdsCall} on leaving */
+    public static boolean enteredImdsCall() {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return false;
+        }
+        try {
+            current.enteredImdsCall();
+            return true;
+        } catch (Throwable ignored) {
+            // see beforeConnect
+            return false;
+        }
+    }
+
+    public static void leftImdsCall() {
         ImdsRequestListener current = listener;
         if (current == null) {
             return;
         }
         try {
-            current.leftImdsConnect();
+            current.leftImdsCall();
         } catch (Throwable ignored) {
             // see beforeConnect
         }

@@ -13,12 +13,21 @@ import java.net.Socket;
  */
 public interface ImdsRequestListener {
 
-    /** Called before an {@link HttpURLConnection} connects, while its headers can still change. */
-    /** @return true when the request is to IMDS: {@link #leftImdsConnect} follows when the method returns */
+    /**
+     * Called before an {@link HttpURLConnection} connects, while its headers can still change.
+     *
+     * @return true when the request is to IMDS: {@link #leftImdsCall} follows when the method returns
+     */
     boolean beforeConnect(HttpURLConnection connection);
 
-    /** The HttpURLConnection method whose {@link #beforeConnect} said IMDS has returned or thrown. */
-    void leftImdsConnect();
+    /** A synchronous client's method is about to send a request to IMDS on this thread. */
+    void enteredImdsCall();
+
+    /**
+     * The client method that {@link #enteredImdsCall entered}, or whose {@link #beforeConnect} said
+     * IMDS, has returned or thrown.
+     */
+    void leftImdsCall();
 
     /**
      * Called before {@code java.net.http.HttpClient} sends a request.

@@ -93,7 +93,12 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public void leftImdsConnect() {
+    public void enteredImdsCall() {
+        ImdsClientCalls.enter();
+    }
+
+    @Override
+    public void leftImdsCall() {
         ImdsClientCalls.leave();
     }
 

@@ -25,8 +25,10 @@ public final class ApacheHttpClient4Advice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static String enter(@Advice.Argument(0) HttpHost target,
                         @Advice.Argument(1) HttpRequest request,
-                        @Advice.Local("imdsGuardUrl") String url) {
+                        @Advice.Local("imdsGuardUrl") String url,
+                        @Advice.Local("imdsGuardInside") boolean inside) {
         url = null;
+        inside = false;
         if (request == null) {
             return null;
         }
@@ -34,6 +36,8 @@ public final class ApacheHttpClient4Advice {
         if (target != null && !ImdsBridge.isImds(target.getSchemeName(), target.getHostName(), target.getPort())) {
             return null;
         }
+        // The socket catch-all then knows this client sees the request, without walking the stack.
+        inside = target != null && ImdsBridge.enteredImdsCall();
         String uri = request.getRequestLine().getUri();
         int schemeEnd = uri.indexOf("://");
         if (target != null) {
@@ -71,7 +75,11 @@ public final class ApacheHttpClient4Advice {
     static void exit(@Advice.Enter String token,
                      @Advice.Argument(1) HttpRequest request,
                      @Advice.Return HttpResponse response,
-                     @Advice.Local("imdsGuardUrl") String url) {
+                     @Advice.Local("imdsGuardUrl") String url,
+                     @Advice.Local("imdsGuardInside") boolean inside) {
+        if (inside) {
+            ImdsBridge.leftImdsCall();
+        }
         if (token != null) {
             request.removeHeaders("X-aws-ec2-metadata-token");
             if (response != null && response.getStatusLine().getStatusCode() == 401) {

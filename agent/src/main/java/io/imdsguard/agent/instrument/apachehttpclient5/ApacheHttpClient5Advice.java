@@ -26,8 +26,10 @@ public final class ApacheHttpClient5Advice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static String enter(@Advice.Argument(0) HttpHost target,
                         @Advice.Argument(1) ClassicHttpRequest request,
-                        @Advice.Local("imdsGuardUrl") String url) {
+                        @Advice.Local("imdsGuardUrl") String url,
+                        @Advice.Local("imdsGuardInside") boolean inside) {
         url = null;
+        inside = false;
         if (request == null) {
             return null;
         }
@@ -35,6 +37,8 @@ public final class ApacheHttpClient5Advice {
         if (target != null && !ImdsBridge.isImds(target.getSchemeName(), target.getHostName(), target.getPort())) {
             return null;
         }
+        // The socket catch-all then knows this client sees the request, without walking the stack.
+        inside = target != null && ImdsBridge.enteredImdsCall();
         String origin;
         if (target != null) {
             origin = target.toURI();
@@ -57,7 +61,11 @@ public final class ApacheHttpClient5Advice {
     static void exit(@Advice.Enter String token,
                      @Advice.Argument(1) ClassicHttpRequest request,
                      @Advice.Return HttpResponse response,
-                     @Advice.Local("imdsGuardUrl") String url) {
+                     @Advice.Local("imdsGuardUrl") String url,
+                     @Advice.Local("imdsGuardInside") boolean inside) {
+        if (inside) {
+            ImdsBridge.leftImdsCall();
+        }
         if (token != null) {
             request.removeHeaders("X-aws-ec2-metadata-token");
             if (response != null && response.getCode() == 401) {

@@ -32,7 +32,7 @@ public final class HttpUrlConnectionAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void leftConnect(@Advice.Enter boolean imds) {
         if (imds) {
-            ImdsBridge.leftImdsConnect();
+            ImdsBridge.leftImdsCall();
         }
     }
 

@@ -4,6 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
+
 import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.net.URI;
@@ -12,8 +17,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Hand-written HTTP over a plain socket, the kind of code no client instrumentation knows: a v1
- * read, a v2 session (token PUT, then a read with the token), and one HttpURLConnection read that
- * must be reported as HttpURLConnection, not a second time as socket.
+ * read, a v2 session (token PUT, then a read with the token), then one read each through
+ * HttpURLConnection and Apache HttpClient 4 and 5, which must be reported as those clients, not a
+ * second time as socket, and a last raw v1 read on the same thread, which must still be seen.
  */
 public final class RawSocketApp {
 
@@ -29,6 +35,17 @@ public final class RawSocketApp {
                 + "Host: imds\r\nX-aws-ec2-metadata-token: " + token + "\r\nConnection: close\r\n\r\n")));
         HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-type").openConnection();
         System.out.println("huc v1: " + c.getResponseCode());
+        try (CloseableHttpClient client = HttpClients.createDefault();
+             CloseableHttpResponse response = client.execute(new HttpGet(endpoint + "/latest/meta-data/hostname"))) {
+            System.out.println("apache4 v1: " + response.getStatusLine().getStatusCode());
+        }
+        try (org.apache.hc.client5.http.impl.classic.CloseableHttpClient client =
+                     org.apache.hc.client5.http.impl.classic.HttpClients.createDefault()) {
+            int status = client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(endpoint
+                    + "/latest/meta-data/local-hostname"), response -> response.getCode());
+            System.out.println("apache5 v1: " + status);
+        }
+        System.out.println("raw v1 after the clients: " + statusAndBody(v1Read(endpoint)));
         System.out.println("done");
     }
 
