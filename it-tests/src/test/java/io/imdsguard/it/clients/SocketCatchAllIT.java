@@ -50,7 +50,7 @@ class SocketCatchAllIT {
             assertTrue(site.frames().stream().anyMatch(f -> f.startsWith(RawSocketApp.class.getName() + ".v1Read(")),
                     site.frames().toString());
             assertEquals(action, site.action());
-            for (String client : List.of("HttpURLConnection", "apache-httpclient-4", "apache-httpclient-5")) {
+            for (String client : List.of("HttpURLConnection", "apache-httpclient-4", "apache-httpclient-5", "okhttp")) {
                 assertEquals(1, run.agent().firstSights().stream().filter(s -> s.client().equals(client)).count(),
                         client + " is reported by its own instrumentation, once:\n" + run.stderr());
             }

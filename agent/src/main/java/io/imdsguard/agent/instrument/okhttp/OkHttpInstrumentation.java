@@ -21,8 +21,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * request is judged there, and replaced by a copy with the token header when the mode says so.</li>
  * <li>{@code RealCall.getResponseWithInterceptorChain} (3.x: {@code okhttp3.RealCall}; 4.x:
  * {@code okhttp3.internal.connection.RealCall}, Kotlin-internal, hence the {@code $okhttp} suffix)
- * returns each call's final response: a 401 to a request that carried a token is reported, so the
- * agent drops its token if it was its own.</li>
+ * runs each call on the thread that sends it: an IMDS call is counted in and out around it, and a
+ * 401 to a request that carried a token is reported, so the agent drops its token if it was its
+ * own.</li>
  * </ul>
  *
  * A version without these methods is simply not matched.

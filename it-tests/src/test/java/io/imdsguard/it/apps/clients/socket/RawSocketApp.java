@@ -18,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Hand-written HTTP over a plain socket, the kind of code no client instrumentation knows: a v1
  * read, a v2 session (token PUT, then a read with the token), then one read each through
- * HttpURLConnection and Apache HttpClient 4 and 5, which must be reported as those clients, not a
- * second time as socket, and a last raw v1 read on the same thread, which must still be seen.
+ * HttpURLConnection, Apache HttpClient 4 and 5 and OkHttp, which must be reported as those
+ * clients, not a second time as socket, and a last raw v1 read on the same thread, which must still
+ * be seen.
  */
 public final class RawSocketApp {
 
@@ -44,6 +45,11 @@ public final class RawSocketApp {
             int status = client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(endpoint
                     + "/latest/meta-data/local-hostname"), response -> response.getCode());
             System.out.println("apache5 v1: " + status);
+        }
+        okhttp3.OkHttpClient okHttp = new okhttp3.OkHttpClient();
+        try (okhttp3.Response response = okHttp.newCall(new okhttp3.Request.Builder()
+                .url(endpoint + "/latest/meta-data/placement/region").build()).execute()) {
+            System.out.println("okhttp v1: " + response.code());
         }
         System.out.println("raw v1 after the clients: " + statusAndBody(v1Read(endpoint)));
         System.out.println("done");
