@@ -31,6 +31,7 @@ final class AgentStart implements Runnable, ClientSetup.Source {
     /** Guarded by this. */
     private boolean finished;
     private boolean failed;
+    private boolean toldNotStarted;
     private AgentRuntime runtime;
 
     private AgentStart(String arguments, Instrumentation instrumentation, boolean attached) {
@@ -139,13 +140,22 @@ final class AgentStart implements Runnable, ClientSetup.Source {
     public ClientSetup await() {
         AgentRuntime running = awaitRuntime(CLIENT_WAIT_MILLIS);
         if (running == null) {
-            if (!finished() && Thread.currentThread() != starter) {
+            if (Thread.currentThread() != starter && tellNotStartedOnce()) {
                 AgentLog.standardError().println("[imds-guard] the agent had not started after " + CLIENT_WAIT_MILLIS / 1000
-                        + " s; an HTTP client class loaded meanwhile is not instrumented");
+                        + " s; HTTP client classes loaded meanwhile are not instrumented");
             }
             return null;
         }
         return running.clientSetup();
+    }
+
+    /** Every client class loaded while the start hangs waits in vain: the user hears of it once. */
+    private synchronized boolean tellNotStartedOnce() {
+        if (finished || toldNotStarted) {
+            return false;
+        }
+        toldNotStarted = true;
+        return true;
     }
 
     private void addExitHook() {

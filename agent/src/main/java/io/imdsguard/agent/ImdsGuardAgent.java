@@ -1,5 +1,7 @@
 package io.imdsguard.agent;
 
+import io.imdsguard.agent.report.AgentLog;
+
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -37,14 +39,14 @@ public final class ImdsGuardAgent {
 
     private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
         if (broken) {
-            System.err.println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
+            AgentLog.standardError().println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
             return;
         }
         try {
             if (current != null) {
                 AgentRuntime running = current.awaitRuntime(ATTACH_WAIT_MILLIS);
                 if (current.failed()) {
-                    System.err.println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
+                    AgentLog.standardError().println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
                     return;
                 }
                 if (running != null) {
@@ -52,7 +54,7 @@ public final class ImdsGuardAgent {
                     return;
                 }
                 if (!current.finished()) {
-                    System.err.println("[imds-guard] still starting from an earlier start; nothing changed, try again");
+                    AgentLog.standardError().println("[imds-guard] still starting from an earlier start; nothing changed, try again");
                     return;
                 }
                 // The earlier start found a bad configuration: this one may bring a good one.
@@ -62,7 +64,7 @@ public final class ImdsGuardAgent {
         } catch (Throwable t) {
             broken = true;
             // Whatever happens, the application must start as if the agent were not there.
-            System.err.println("[imds-guard] failed to start; the application runs without imds-guard: " + t);
+            AgentLog.standardError().println("[imds-guard] failed to start; the application runs without imds-guard: " + t);
         }
     }
 }
