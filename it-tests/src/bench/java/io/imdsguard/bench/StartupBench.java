@@ -24,6 +24,7 @@ final class StartupBench {
 
     private static final String NONE = "no agent";
     private static final String EMPTY = "an empty agent";
+    private static final String WATCHING = "an empty agent with a no-op transformer";
     private static final String GUARD = "imds-guard";
     private static final String OTEL = "OpenTelemetry agent";
 
@@ -63,6 +64,7 @@ final class StartupBench {
         Map<String, List<String>> agents = new LinkedHashMap<>();
         agents.put(NONE, List.of());
         agents.put(EMPTY, List.of("-javaagent:" + emptyAgent));
+        agents.put(WATCHING, List.of("-javaagent:" + emptyAgent + "=" + EmptyAgent.WATCH));
         agents.put(GUARD, List.of(settings.agentOption()));
         List<String> otel = new ArrayList<>();
         otel.add("-javaagent:" + settings.otelJar());
@@ -105,9 +107,15 @@ final class StartupBench {
                 firstLine.get(GUARD), "ms", "≤ 1.10", 1.10, null));
         results.add(Result.of(section, "to first line, an empty -javaagent (what any agent costs)", NONE,
                 firstLine.get(NONE), EMPTY, firstLine.get(EMPTY), "ms", null, null, "premain does nothing"));
+        results.add(Result.of(section, "to first line, an empty agent with a no-op class transformer", NONE,
+                firstLine.get(NONE), WATCHING, firstLine.get(WATCHING), "ms", null, null,
+                "what any agent that instruments classes as they load costs: the JVM hands it every class"));
         results.add(Result.of(section, "to first line, imds-guard against an empty agent", EMPTY,
                 firstLine.get(EMPTY), GUARD, firstLine.get(GUARD), "ms", null, null,
-                "imds-guard's own premain"));
+                "imds-guard's class transformer and its own start"));
+        results.add(Result.of(section, "to first line, imds-guard against the no-op class transformer", WATCHING,
+                firstLine.get(WATCHING), GUARD, firstLine.get(GUARD), "ms", null, null,
+                "imds-guard's own start, beside main"));
         results.add(Result.of(section, "to first line, OpenTelemetry agent " + settings.otelVersion(), NONE,
                 firstLine.get(NONE), OTEL, firstLine.get(OTEL), "ms", null, null, null));
         double none = Stats.median(firstLine.get(NONE));
