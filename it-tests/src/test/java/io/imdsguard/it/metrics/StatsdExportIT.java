@@ -54,6 +54,33 @@ class StatsdExportIT {
         }
     }
 
+    @Test
+    void aStatsdAgentThatIsDownLeavesTheApplicationUnaffected() throws Exception {
+        int closedPort;
+        try (DatagramSocket gone = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            closedPort = gone.getLocalPort();
+        }
+        try (MockImds mock = MockImds.builder().start()) {
+            JvmResult reference = AppJvm.mainClass(JdkClientsApp.class, "1")
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            AppJvm.Running app = AppJvm.mainClass(JdkClientsApp.class, "1", "--hold")
+                    .withAgent("statsd.host=127.0.0.1,statsd.port=" + closedPort)
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                    .start();
+            app.awaitStdout("done");
+            AgentLines.await(app, "sending metrics to StatsD (datadog) at 127.0.0.1:" + closedPort);
+            // At exit the agent sends the last step's lines into the closed port.
+            app.sendLine("");
+            JvmResult result = app.finish();
+
+            assertEquals(0, result.exitCode(), result.describe());
+            assertEquals(reference.stdout(), result.stdout());
+            assertEquals("", result.applicationStderr());
+            assertFalse(result.stderr().contains("internal error"), result.stderr());
+            assertTrue(result.agent().linesContaining("cannot send metrics").size() <= 1, result.stderr());
+        }
+    }
+
     /** Reads datagrams until every expected line has arrived; returns every line received. */
     private static List<String> receive(DatagramSocket socket, String... expected) throws Exception {
         List<String> lines = new ArrayList<>();
