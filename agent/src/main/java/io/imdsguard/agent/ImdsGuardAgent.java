@@ -12,6 +12,8 @@ import java.lang.instrument.Instrumentation;
  */
 public final class ImdsGuardAgent {
 
+    private static final String FAILED_EARLIER = "failed to start earlier in this JVM; restart it to use imds-guard";
+
     /** How long an attach waits for a start from premain that is still running. */
     private static final long ATTACH_WAIT_MILLIS = 10_000;
 
@@ -39,14 +41,14 @@ public final class ImdsGuardAgent {
 
     private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
         if (broken) {
-            AgentLog.standardError().println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
+            say(FAILED_EARLIER);
             return;
         }
         try {
             if (current != null) {
                 AgentRuntime running = current.awaitRuntime(ATTACH_WAIT_MILLIS);
                 if (current.failed()) {
-                    AgentLog.standardError().println("[imds-guard] failed to start earlier in this JVM; restart it to use imds-guard");
+                    say(FAILED_EARLIER);
                     return;
                 }
                 if (running != null) {
@@ -54,7 +56,7 @@ public final class ImdsGuardAgent {
                     return;
                 }
                 if (!current.finished()) {
-                    AgentLog.standardError().println("[imds-guard] still starting from an earlier start; nothing changed, try again");
+                    say("still starting from an earlier start; nothing changed, try again");
                     return;
                 }
                 // The earlier start found a bad configuration: this one may bring a good one.
@@ -64,7 +66,12 @@ public final class ImdsGuardAgent {
         } catch (Throwable t) {
             broken = true;
             // Whatever happens, the application must start as if the agent were not there.
-            AgentLog.standardError().println("[imds-guard] failed to start; the application runs without imds-guard: " + t);
+            say("failed to start; the application runs without imds-guard: " + t);
         }
+    }
+
+    /** Before the agent's log exists: to standard error as it was at premain. */
+    private static void say(String line) {
+        AgentLog.standardError().println("[imds-guard] " + line);
     }
 }

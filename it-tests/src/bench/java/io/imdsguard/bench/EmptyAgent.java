@@ -40,7 +40,7 @@ public final class EmptyAgent {
         }
     }
 
-    /** Writes the agent's jar: its manifest and this one class. */
+    /** Writes the agent's jar: its manifest, this class and its transformer. */
     static Path writeJar(Path jar) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");

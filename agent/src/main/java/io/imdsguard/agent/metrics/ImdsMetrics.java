@@ -100,7 +100,7 @@ public final class ImdsMetrics {
         RequestKey key = new RequestKey(version, client, pathCategory, action, reason);
         Counter counter = meters.requests.get(key);
         if (counter == null) {
-            counter = meters.registerRequest(key, Counter.builder(REQUESTS)
+            counter = meters.register(meters.requests, key, Counter.builder(REQUESTS)
                     .description("HTTP requests to the EC2 Instance Metadata Service, by IMDS version")
                     .tag("version", version)
                     .tag("client", client)
@@ -147,7 +147,7 @@ public final class ImdsMetrics {
         String key = TOKEN_FETCHES + '|' + outcome;
         Counter counter = meters.counters.get(key);
         if (counter == null) {
-            counter = meters.register(key, Counter.builder(TOKEN_FETCHES)
+            counter = meters.register(meters.counters, key, Counter.builder(TOKEN_FETCHES)
                     .description("The agent's own IMDSv2 token requests (rewrite mode), by outcome")
                     .tag("outcome", outcome));
         }
@@ -163,7 +163,7 @@ public final class ImdsMetrics {
         String key = DIAGNOSES + '|' + diagnosis + '|' + site;
         Counter counter = meters.counters.get(key);
         if (counter == null) {
-            counter = meters.register(key, Counter.builder(DIAGNOSES)
+            counter = meters.register(meters.counters, key, Counter.builder(DIAGNOSES)
                     .description("IMDS migration traps recognised in the application's requests, by diagnosis and"
                             + " call site")
                     .tag("diagnosis", diagnosis)
@@ -209,15 +209,10 @@ public final class ImdsMetrics {
                     .register(registry);
         }
 
-        Counter registerRequest(RequestKey key, Counter.Builder builder) {
+        /** Registers the counter and remembers it under {@code key} in {@code known}; a racing thread's wins. */
+        <K> Counter register(ConcurrentMap<K, Counter> known, K key, Counter.Builder builder) {
             Counter counter = builder.register(registry);
-            Counter raced = requests.putIfAbsent(key, counter);
-            return raced != null ? raced : counter;
-        }
-
-        Counter register(String key, Counter.Builder builder) {
-            Counter counter = builder.register(registry);
-            Counter raced = counters.putIfAbsent(key, counter);
+            Counter raced = known.putIfAbsent(key, counter);
             return raced != null ? raced : counter;
         }
     }

@@ -61,7 +61,7 @@ public final class SocketRequests {
         // An instrumented client asks for its socket's stream while it opens the connection: its own
         // instrumentation judges what it writes, so the stream is left unwrapped. One walk per socket,
         // instead of a buffered, parsed head and a walk per request.
-        if (ImdsClientCalls.inside() || CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
+        if (insideInstrumentedClient()) {
             return out;
         }
         final String origin = ImdsRequest.origin("http", address.getHostAddress(), socket.getPort());
@@ -98,9 +98,17 @@ public final class SocketRequests {
         }
     }
 
+    /**
+     * Whether an instrumented client is sending on this thread: known without a walk when its advice
+     * counted the call in, else found by walking the stack as far as the first such client's frame.
+     */
+    private static boolean insideInstrumentedClient() {
+        return ImdsClientCalls.inside() || CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS);
+    }
+
     private String judge(String method, String path, boolean carriesToken, boolean forwardedFor, String origin) {
         // Checked again per request: a stream taken by application code could be handed to a client.
-        if (ImdsClientCalls.inside() || CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
+        if (insideInstrumentedClient()) {
             return null;
         }
         return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, forwardedFor, origin))
