@@ -98,8 +98,7 @@ final class DeferredInstrumentation implements ClassFileTransformer {
             if (transformer == null) {
                 return null;
             }
-            return ModuleAwareTransform.apply(transformer, loader, internalName, classBeingRedefined,
-                    protectionDomain, classfileBuffer);
+            return transformer.transform(loader, internalName, classBeingRedefined, protectionDomain, classfileBuffer);
         } catch (Throwable t) {
             builder.log().once("transform:" + internalName, "could not instrument " + internalName.replace('/', '.')
                     + " (its requests are not seen; the application is unaffected): " + t);

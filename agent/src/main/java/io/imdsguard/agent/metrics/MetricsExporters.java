@@ -81,7 +81,7 @@ public final class MetricsExporters {
                AgentLog log) {
         if (settings.otlpEndpoint != null) {
             try {
-                ProtobufWithoutUnsafe.install(instrumentation);
+                ProtobufWithoutUnsafe.install(instrumentation, log);
                 add(metrics, OtlpExporter.start(settings.otlpEndpoint, settings.otlpIntervalMillis, service, log));
                 log.info("pushing metrics over OTLP to " + settings.otlpEndpoint + " every "
                         + settings.otlpIntervalMillis / 1000.0 + " s");

@@ -1,12 +1,14 @@
 package io.imdsguard.agent.metrics;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.imdsguard.agent.instrument.AdviceHooks;
+import io.imdsguard.agent.instrument.AdviceWeaver;
+import io.imdsguard.agent.report.AgentLog;
 import net.bytebuddy.asm.Advice;
 
 import java.lang.instrument.Instrumentation;
+import java.util.Collections;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 
 /**
  * Keeps the protobuf runtime that the agent bundles for OTLP away from {@code sun.misc.Unsafe}. On
@@ -25,16 +27,11 @@ final class ProtobufWithoutUnsafe {
     }
 
     /** Must run before the bundled protobuf is first used. */
-    static void install(Instrumentation instrumentation) {
-        new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .ignore(none())
-                .type(named(UNSAFE_UTIL))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(ProtobufWithoutUnsafe.class.getClassLoader())
-                        .advice(named("getUnsafe"), NoUnsafe.class.getName()))
-                .installOn(instrumentation);
+    static void install(Instrumentation instrumentation, AgentLog log) {
+        instrumentation.addTransformer(new AdviceWeaver(null, Collections.singletonMap(UNSAFE_UTIL,
+                AdviceHooks.of("protobuf", ProtobufWithoutUnsafe.class.getClassLoader())
+                        .advice(named("getUnsafe"), NoUnsafe.class.getName())),
+                log, "on JDK 24+ the JVM may warn about sun.misc.Unsafe"), false);
     }
 
     /**
