@@ -41,7 +41,7 @@ public final class ClientClassWatch {
             @Override
             public ClassFileTransformer build() throws Exception {
                 new BridgeConnection(known).connect(instrumentation);
-                return Instrumentations.byteBuddyTransformer(instrumentation, Instrumentations.all(), known.log);
+                return Instrumentations.weaver(instrumentation, Instrumentations.all(), known.log);
             }
 
             @Override

@@ -36,8 +36,8 @@ public final class Instrumentations {
     }
 
     /** The weaver for every client; the bridge must be installed first. */
-    static ClassFileTransformer byteBuddyTransformer(Instrumentation instrumentation,
-                                                     List<ClientInstrumentation> clients, AgentLog log) {
+    static ClassFileTransformer weaver(Instrumentation instrumentation, List<ClientInstrumentation> clients,
+                                       AgentLog log) {
         AdviceHooks.logTo(log);
         for (ClientInstrumentation client : clients) {
             log.debug("instrumentation registered: " + client.client());
