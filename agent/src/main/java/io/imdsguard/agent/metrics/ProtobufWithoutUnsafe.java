@@ -5,7 +5,9 @@ import io.imdsguard.agent.instrument.AdviceWeaver;
 import io.imdsguard.agent.report.AgentLog;
 import net.bytebuddy.asm.Advice;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
 import java.util.Collections;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -28,10 +30,37 @@ final class ProtobufWithoutUnsafe {
 
     /** Must run before the bundled protobuf is first used. */
     static void install(Instrumentation instrumentation, AgentLog log) {
-        instrumentation.addTransformer(new AdviceWeaver(null, Collections.singletonMap(UNSAFE_UTIL,
-                AdviceHooks.of("protobuf", ProtobufWithoutUnsafe.class.getClassLoader())
-                        .advice(named("getUnsafe"), NoUnsafe.class.getName())),
-                log, "on JDK 24+ the JVM may warn about sun.misc.Unsafe"), false);
+        instrumentation.addTransformer(new UntilLoaded(instrumentation, new AdviceWeaver(null,
+                Collections.singletonMap(UNSAFE_UTIL, AdviceHooks.of("protobuf",
+                        ProtobufWithoutUnsafe.class.getClassLoader()).advice(named("getUnsafe"), NoUnsafe.class.getName())),
+                log, "on JDK 24+ the JVM may warn about sun.misc.Unsafe")), false);
+    }
+
+    /**
+     * Weaves {@code UnsafeUtil} and then leaves: a class is loaded once, and every class the JVM loads
+     * after it would otherwise still be handed to this transformer.
+     */
+    static final class UntilLoaded implements ClassFileTransformer {
+        private static final String INTERNAL_NAME = UNSAFE_UTIL.replace('.', '/');
+
+        private final Instrumentation instrumentation;
+        private final AdviceWeaver weaver;
+
+        UntilLoaded(Instrumentation instrumentation, AdviceWeaver weaver) {
+            this.instrumentation = instrumentation;
+            this.weaver = weaver;
+        }
+
+        @Override
+        public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+                                ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+            if (!INTERNAL_NAME.equals(internalName)) {
+                return null;
+            }
+            // Woven or not (the weaver reports a failure itself), this class does not come again.
+            instrumentation.removeTransformer(this);
+            return weaver.transform(loader, internalName, classBeingRedefined, protectionDomain, classfileBuffer);
+        }
     }
 
     /**
