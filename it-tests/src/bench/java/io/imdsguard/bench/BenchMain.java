@@ -32,6 +32,7 @@ public final class BenchMain {
         }
         if (sections.contains("imds")) {
             results.addAll(new RequestBench(settings).imds());
+            results.addAll(new InterleavedRewriteBench(settings).run());
         }
         if (sections.contains("startup")) {
             results.addAll(new StartupBench(settings).run());

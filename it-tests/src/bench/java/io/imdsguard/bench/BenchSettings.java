@@ -27,8 +27,18 @@ record BenchSettings(Path agentJar, Path demoJar, Path otelJar, String otelVersi
         return Paths.get(value).toAbsolutePath().normalize();
     }
 
-    JmhRounds.Timing jmhTiming() {
-        return quick ? new JmhRounds.Timing(1, 1, 1) : new JmhRounds.Timing(3, 4, 1);
+    /*
+     * Warm-up long enough for steady state: with 3 s, a loopback read was still getting faster through
+     * the measured iterations (400 → 150 µs), more slowly with the agent, whose woven methods and own
+     * code the JIT compiles too; that measured warm-up, not a call. A 20 s fork settled after about
+     * 5 s without the agent and 5 to 12 s with it.
+     */
+    JmhRounds.Timing httpTiming() {
+        return quick ? new JmhRounds.Timing(1, 1, 1) : new JmhRounds.Timing(8, 4, 1);
+    }
+
+    JmhRounds.Timing imdsTiming() {
+        return quick ? new JmhRounds.Timing(1, 1, 1) : new JmhRounds.Timing(12, 4, 1);
     }
 
     int jmhRounds() {
