@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.HttpURLConnection;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The interleaved rewrite benchmark's application, run with the agent in rewrite mode: in one JVM,
@@ -33,7 +32,7 @@ public final class InterleavedReadsApp {
         long warmUpNanos = Long.parseLong(args[2]) * 1_000_000_000L;
         int rounds = Integer.parseInt(args[3]);
         URL metadata = new URL(endpoint + "/latest/meta-data/instance-id");
-        String token = token(new URL(endpoint + "/latest/api/token"));
+        String token = ServerWarmUp.token(endpoint, ImdsBenchmark.TOKEN_TTL_SECONDS);
         // Until the JIT has compiled both paths: a measured round must be steady state for both kinds.
         long warmUpEnd = System.nanoTime() + warmUpNanos;
         while (System.nanoTime() < warmUpEnd) {
@@ -76,14 +75,5 @@ public final class InterleavedReadsApp {
             }
         }
         return new long[] {System.nanoTime() - wall, THREADS.getCurrentThreadCpuTime() - cpu};
-    }
-
-    private static String token(URL tokenUrl) throws IOException {
-        HttpURLConnection put = (HttpURLConnection) tokenUrl.openConnection();
-        put.setRequestMethod("PUT");
-        put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", Integer.toString(ImdsBenchmark.TOKEN_TTL_SECONDS));
-        try (InputStream in = put.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
-        }
     }
 }

@@ -34,9 +34,13 @@ final class ServerWarmUp {
     }
 
     static String token(String endpoint) throws IOException {
+        return token(endpoint, 60);
+    }
+
+    static String token(String endpoint, int ttlSeconds) throws IOException {
         HttpURLConnection put = (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
         put.setRequestMethod("PUT");
-        put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", "60");
+        put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", Integer.toString(ttlSeconds));
         try (InputStream in = put.getInputStream()) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
         }
