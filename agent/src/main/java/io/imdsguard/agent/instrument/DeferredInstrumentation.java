@@ -13,15 +13,15 @@ import java.util.Set;
 
 /**
  * Keeps Byte Buddy out of the JVM's start-up. Loading and setting up Byte Buddy is most of what the
- * agent would cost before {@code main} (about 800 classes, a few hundred milliseconds), yet it is
+ * agent would cost before {@code main} (about 730 classes, a few hundred milliseconds), yet it is
  * needed only once an HTTP client class is loaded. So premain registers this plain transformer,
- * which compares each loaded class's name with the clients' class names and nothing else, and Byte
- * Buddy's transformer is built when the first of those classes is loaded: an application pays for
- * it at its first HTTP client, once, and one that makes no HTTP call never pays for it.
+ * which compares each loaded class's name with the clients' class names and nothing else, and the
+ * weaver ({@link AdviceWeaver}) is built when the first of those classes is loaded: an application
+ * pays for it at its first HTTP client, once, and one that makes no HTTP call never pays for it.
  */
 final class DeferredInstrumentation implements ClassFileTransformer {
 
-    /** Builds Byte Buddy's transformer once the agent has started. */
+    /** Builds the weaver once the agent has started. */
     interface Builder {
         /**
          * Waits, a bounded time, for what {@link #build} needs. Called before each build attempt, and
@@ -94,7 +94,7 @@ final class DeferredInstrumentation implements ClassFileTransformer {
             return null;
         }
         try {
-            ClassFileTransformer transformer = byteBuddy(internalName);
+            ClassFileTransformer transformer = weaver(internalName);
             if (transformer == null) {
                 return null;
             }
@@ -106,8 +106,8 @@ final class DeferredInstrumentation implements ClassFileTransformer {
         }
     }
 
-    /** @return Byte Buddy's transformer, built on first use; null if it cannot be had */
-    private ClassFileTransformer byteBuddy(String trigger) {
+    /** @return the weaver, built on first use; null if it cannot be had */
+    private ClassFileTransformer weaver(String trigger) {
         ClassFileTransformer transformer = built;
         if (transformer != null) {
             return transformer;
