@@ -59,7 +59,7 @@ public final class RequestObserver {
         if (version == ImdsVersion.V1) {
             // The stack is walked only for v1 calls: those are the ones a user must find and fix,
             // and the rewrite scope is judged by their call site.
-            caller = origin != null ? CallerFrames.of(origin.stack()) : CallerFrames.ofCurrentThread();
+            caller = origin != null ? CallerFrames.of(origin.stack(), origin.classes()) : CallerFrames.ofCurrentThread();
             decision = policy.decideV1(request, caller);
             String thread = origin != null ? origin.thread() : Thread.currentThread().getName();
             CallSiteRegistry.Sighting sighting = callSites.record(request, caller, thread, System.currentTimeMillis());

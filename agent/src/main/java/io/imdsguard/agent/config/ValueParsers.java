@@ -1,5 +1,7 @@
 package io.imdsguard.agent.config;
 
+import io.imdsguard.agent.policy.CallerScope;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -84,6 +86,13 @@ final class ValueParsers {
                     }
                     if (!prefix.equals("*") && !isClassOrPackagePrefix(prefix)) {
                         throw new ConfigException("'" + prefix + "' is not a class or package name");
+                    }
+                    String library = prefix.equals("*") ? null : CallerScope.knownLibraryEntry(prefix);
+                    if (library != null) {
+                        throw new ConfigException("'" + prefix + "' names code of the JDK or of an HTTP client library ("
+                                + library + "), which sends requests to whatever URL it is given: trusting it would"
+                                + " hand the IMDSv2 token to every caller, a request forged through an SSRF flaw"
+                                + " included. Name the application class that calls it: the call site the report names");
                     }
                     prefixes.add(prefix);
                 }

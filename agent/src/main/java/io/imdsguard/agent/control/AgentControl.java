@@ -146,7 +146,17 @@ public final class AgentControl implements RequestPolicy {
     }
 
     private Settings settings(Mode mode, List<String> callers) {
-        CallerScope scope = new CallerScope(callers);
+        CallerScope scope = new CallerScope(callers, new CallerScope.Refusals() {
+            @Override
+            public void refused(String entry, String libraryClass, String libraryJar, String siteClass) {
+                log.info("rewrite.callers entry '" + entry + "' is refused: it names " + libraryClass + ", a class of "
+                        + libraryJar + ", the library that made an IMDS request for " + siteClass + ". A library"
+                        + " sends requests to whatever URL it is given, so trusting it would hand the IMDSv2 token to"
+                        + " every caller, a request forged through an SSRF flaw included; a call site is never a"
+                        + " library's class, so this entry admits nothing. Name the application class instead: "
+                        + CallerScope.suggestion(siteClass));
+            }
+        });
         RequestPolicy policy;
         switch (mode) {
             case REWRITE:

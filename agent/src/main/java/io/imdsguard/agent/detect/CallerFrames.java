@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Finds the application code behind a request in a stack trace: the first frame that belongs
  * neither to the agent, nor to the JDK, nor to an HTTP client library. That frame is the call site
- * a user has to change; everything above it is plumbing they do not own.
+ * a user has to change; everything above it is plumbing they do not own. Known clients are skipped
+ * by name; any other library by where its classes were loaded from (see {@link LibraryRun}).
  */
 public final class CallerFrames {
 
@@ -27,17 +28,46 @@ public final class CallerFrames {
     private final String site;
     private final String siteClass;
     private final String siteMethod;
+    private final Site attribution;
     /** The trace the site was found in, or null when it was found by walking (see ofCurrentThread). */
     private final StackTraceElement[] stack;
     private final int first;
     private List<String> frames;
 
-    private CallerFrames(String site, String siteClass, String siteMethod, StackTraceElement[] stack, int first) {
-        this.site = site;
-        this.siteClass = siteClass;
-        this.siteMethod = siteMethod;
+    private CallerFrames(Site attribution, StackTraceElement[] stack, int first) {
+        this.attribution = attribution;
+        this.site = attribution.site;
+        this.siteClass = attribution.siteClass;
+        this.siteMethod = attribution.siteMethod;
         this.stack = stack;
         this.first = first;
+    }
+
+    /**
+     * The application frame that called into the AWS SDK whose IMDS class is the site, as
+     * {@code class.method(File.java:line)}; null when the site is application code itself.
+     */
+    public String applicationFrame() {
+        return attribution.applicationFrame;
+    }
+
+    /**
+     * The jar of the library that made the request for the application's site, e.g. an HTTP client
+     * the agent does not know by name; null when the site made the request itself (or is an SDK's
+     * IMDS class).
+     */
+    public String library() {
+        return attribution.library;
+    }
+
+    /** The library jar's file name, or null: see {@link #library()}. */
+    public String libraryJar() {
+        return attribution.library == null ? null : CodeSources.jarName(attribution.library);
+    }
+
+    /** The classes of {@link #library()} on the stack; empty when there is none. */
+    public List<String> libraryClasses() {
+        return attribution.libraryClasses;
     }
 
     /**
@@ -53,7 +83,7 @@ public final class CallerFrames {
         return siteClass;
     }
 
-    /** The first application frame, as {@code class.method(File.java:line)}. */
+    /** The call-site frame, as {@code class.method(File.java:line)}. */
     public String site() {
         return site;
     }
@@ -70,6 +100,8 @@ public final class CallerFrames {
                 trace = new Throwable().getStackTrace();
                 from = firstApplicationFrame(trace);
             }
+            // from the frame that made the request: a library's frames, then its caller, are the path
+            // the user follows
             List<String> formatted = new ArrayList<String>();
             for (int i = from; i < trace.length && formatted.size() < MAX_FRAMES; i++) {
                 formatted.add(format(trace[i]));
@@ -85,20 +117,41 @@ public final class CallerFrames {
      * if {@link #frames()} is asked for (a site's first call), on this same thread.
      */
     public static CallerFrames ofCurrentThread() {
-        Site site = StackWalkerSite.firstApplicationFrame();
+        Site site = StackWalkerSite.callSite();
         if (site == null) {
-            return of(new Throwable().getStackTrace());
+            StackTraceElement[] stack = new Throwable().getStackTrace();
+            return of(stack, StackClasses.of(stack));
         }
-        return new CallerFrames(site.site, site.siteClass, site.siteMethod, null, 0);
+        return new CallerFrames(site, null, 0);
     }
 
+    /** The call site in a trace whose classes are not known: the first frame outside the name lists. */
     public static CallerFrames of(StackTraceElement[] stack) {
-        int first = firstApplicationFrame(stack);
-        if (first >= stack.length) {
-            return new CallerFrames("unknown", "unknown", "unknown", stack, first);
+        return of(stack, null);
+    }
+
+    /**
+     * The call site in a trace taken earlier.
+     *
+     * @param classes the class of each frame of {@code stack}, from {@link StackClasses#of}; null
+     *                (or null entries) where unknown, which counts as application code
+     */
+    public static CallerFrames of(StackTraceElement[] stack, Class<?>[] classes) {
+        LibraryRun run = new LibraryRun();
+        for (int i = 0; i < stack.length; i++) {
+            Class<?> type = classes != null && i < classes.length ? classes[i] : null;
+            if (run.next(i, stack[i].getClassName(), type)) {
+                break;
+            }
         }
-        return new CallerFrames(format(stack[first]), stack[first].getClassName(),
-                stack[first].getClassName() + '.' + stack[first].getMethodName(), stack, first);
+        int first = run.requesting() >= 0 ? run.requesting() : firstApplicationFrame(stack);
+        if (first >= stack.length) {
+            return new CallerFrames(Site.UNKNOWN, stack, first);
+        }
+        int sdkCaller = run.sdkCaller();
+        Site site = Site.of(stack[run.requesting() >= 0 ? run.site() : first],
+                sdkCaller >= 0 ? format(stack[sdkCaller]) : null, run);
+        return new CallerFrames(site, stack, first);
     }
 
     static int firstApplicationFrame(StackTraceElement[] stack) {
@@ -116,6 +169,11 @@ public final class CallerFrames {
             }
         }
         return stack.length;
+    }
+
+    /** The name prefixes of the JDK, the agent and the known HTTP clients, skipped by name. */
+    public static String[] knownLibraryPrefixes() {
+        return INFRASTRUCTURE.clone();
     }
 
     static boolean isInfrastructure(String className) {
@@ -171,18 +229,36 @@ public final class CallerFrames {
 
     /** A call-site frame's texts, the same for every call made from that place in the code. */
     static final class Site {
+        static final Site UNKNOWN = new Site("unknown", "unknown", "unknown", null, null,
+                Collections.<String>emptyList());
+
         final String site;
         final String siteClass;
         final String siteMethod;
+        final String applicationFrame;
+        final String library;
+        final List<String> libraryClasses;
 
-        private Site(String site, String siteClass, String siteMethod) {
+        private Site(String site, String siteClass, String siteMethod, String applicationFrame, String library,
+                     List<String> libraryClasses) {
             this.site = site;
             this.siteClass = siteClass;
             this.siteMethod = siteMethod;
+            this.applicationFrame = applicationFrame;
+            this.library = library;
+            this.libraryClasses = libraryClasses;
         }
 
-        static Site of(StackTraceElement frame) {
-            return new Site(format(frame), frame.getClassName(), frame.getClassName() + '.' + frame.getMethodName());
+        /**
+         * @param frame            the call-site frame
+         * @param applicationFrame the application frame below an SDK's IMDS class, or null
+         * @param run              how the site was found
+         */
+        static Site of(StackTraceElement frame, String applicationFrame, LibraryRun run) {
+            boolean pastLibrary = run.pastLibrary();
+            return new Site(format(frame), frame.getClassName(), frame.getClassName() + '.' + frame.getMethodName(),
+                    applicationFrame, pastLibrary ? run.library() : null,
+                    pastLibrary ? Collections.unmodifiableList(run.libraryClasses()) : Collections.<String>emptyList());
         }
     }
 }

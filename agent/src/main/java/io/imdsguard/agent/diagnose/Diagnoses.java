@@ -67,7 +67,7 @@ public final class Diagnoses {
     private void judge(ImdsVersion version, ImdsRequest request, CallerFrames v1Caller, CallOrigin origin) {
         if (version == ImdsVersion.TOKEN) {
             tokenRequested(request.client(),
-                    CallerFrames.of(origin != null ? origin.stack() : new Throwable().getStackTrace()),
+                    origin != null ? CallerFrames.of(origin.stack(), origin.classes()) : CallerFrames.ofCurrentThread(),
                     origin == null);
         } else if (origin != null) {
             // Sent from another thread than the one that made it: this thread's memory says nothing about it.

@@ -28,7 +28,7 @@ public final class RewritePolicy implements RequestPolicy {
             // A request relayed for someone else is exactly what IMDSv2 refuses to serve.
             return Decision.v1(Action.REWRITE_DENIED, FORWARDED_FOR, null);
         }
-        if (!scope.includes(caller.siteClass())) {
+        if (!scope.admits(caller)) {
             return Decision.v1(Action.REWRITE_DENIED, OUT_OF_SCOPE, null);
         }
         TokenResult token = tokens.token(request.origin());

@@ -23,12 +23,17 @@ public final class CallSite {
     private final AtomicLong count = new AtomicLong();
     private final AtomicLongArray actions = new AtomicLongArray(Action.values().length);
     private final String siteClass;
+    private final String applicationFrame;
+    private final String library;
     private volatile long lastSeen;
     private volatile String lastReason = "none";
 
     CallSite(String id, String client, String method, String pathCategory, String examplePath, String site,
-             String siteClass, String thread, List<String> frames, long firstSeen) {
+             String siteClass, String applicationFrame, String library, String thread, List<String> frames,
+             long firstSeen) {
         this.siteClass = siteClass;
+        this.applicationFrame = applicationFrame;
+        this.library = library;
         this.id = id;
         this.client = client;
         this.method = method;
@@ -98,9 +103,23 @@ public final class CallSite {
         return examplePath;
     }
 
-    /** The first application frame. */
+    /** The call-site frame: application code, or an AWS SDK's IMDS class (see {@link #applicationFrame()}). */
     public String site() {
         return site;
+    }
+
+    /**
+     * Where the application called into the AWS SDK whose IMDS class is the site; null when the site
+     * is application code. Part of the site's identity: two application paths into one SDK class are
+     * two sites.
+     */
+    public String applicationFrame() {
+        return applicationFrame;
+    }
+
+    /** The file name of the library jar that made the request for this site, or null when the site made it. */
+    public String library() {
+        return library;
     }
 
     /** The thread of the first call. */

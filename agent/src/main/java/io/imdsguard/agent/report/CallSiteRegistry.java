@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The distinct v1 call sites seen in this JVM. A call site is identified by the client, the HTTP
- * method and the first application frame: the same line of code calling again is one site with a
+ * method and the call-site frame (with the application frame below an AWS SDK's IMDS class): the same line of code calling again is one site with a
  * higher count, however many different paths it reads.
  */
 public final class CallSiteRegistry {
@@ -49,7 +49,7 @@ public final class CallSiteRegistry {
     public Sighting record(ImdsRequest request, CallerFrames caller, String thread, long now) {
         changes.incrementAndGet();
         // Looked up on every v1 call: a key of the three strings, whose hashes the strings keep.
-        SiteKey key = new SiteKey(request.client(), request.method(), caller.site());
+        SiteKey key = new SiteKey(request.client(), request.method(), caller.site(), caller.applicationFrame());
         CallSite existing = sites.get(key);
         if (existing != null) {
             existing.seen(now);
@@ -60,10 +60,11 @@ public final class CallSiteRegistry {
             return new Sighting(null, false);
         }
         // a raw socket's method is whatever the request line says: capped like every request text
-        CallSite created = new CallSite(id(key(request.client(), request.method(), caller.site())), request.client(),
-                Sanitizer.forLog(request.method(), 16),
+        CallSite created = new CallSite(id(key(request.client(), request.method(), caller.site(),
+                caller.applicationFrame())), request.client(), Sanitizer.forLog(request.method(), 16),
                 PathCategory.of(request.path()).tag(), Sanitizer.path(request.path()), caller.site(),
-                caller.siteClass(), Sanitizer.forLog(thread, 128), caller.frames(), now);
+                caller.siteClass(), caller.applicationFrame(), caller.libraryJar(), Sanitizer.forLog(thread, 128),
+                caller.frames(), now);
         CallSite raced = sites.putIfAbsent(key, created);
         CallSite winner = raced != null ? raced : created;
         winner.seen(now);
@@ -71,7 +72,12 @@ public final class CallSiteRegistry {
     }
 
     static String key(String client, String method, String site) {
-        return client + '|' + method + '|' + site;
+        return key(client, method, site, null);
+    }
+
+    /** Without an application frame the same as before it existed: ids in older reports still match. */
+    static String key(String client, String method, String site, String applicationFrame) {
+        return client + '|' + method + '|' + site + (applicationFrame == null ? "" : '|' + applicationFrame);
     }
 
     /** An eight-hex-digit hash of the identity: stable across JVMs, short enough to quote. */
@@ -117,16 +123,18 @@ public final class CallSiteRegistry {
         return changes.get();
     }
 
-    /** A site's identity: client, method and call-site frame. */
+    /** A site's identity: client, method, call-site frame and the application frame below an SDK's. */
     private static final class SiteKey {
         private final String client;
         private final String method;
         private final String site;
+        private final String applicationFrame;
 
-        SiteKey(String client, String method, String site) {
+        SiteKey(String client, String method, String site, String applicationFrame) {
             this.client = client;
             this.method = method;
             this.site = site;
+            this.applicationFrame = applicationFrame;
         }
 
         @Override
@@ -135,12 +143,15 @@ public final class CallSiteRegistry {
                 return false;
             }
             SiteKey that = (SiteKey) other;
-            return site.equals(that.site) && method.equals(that.method) && client.equals(that.client);
+            return site.equals(that.site) && method.equals(that.method) && client.equals(that.client)
+                    && (applicationFrame == null ? that.applicationFrame == null
+                    : applicationFrame.equals(that.applicationFrame));
         }
 
         @Override
         public int hashCode() {
-            return (site.hashCode() * 31 + method.hashCode()) * 31 + client.hashCode();
+            return ((site.hashCode() * 31 + method.hashCode()) * 31 + client.hashCode()) * 31
+                    + (applicationFrame == null ? 0 : applicationFrame.hashCode());
         }
     }
 }

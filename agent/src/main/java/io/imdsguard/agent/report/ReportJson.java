@@ -72,6 +72,8 @@ public final class ReportJson {
         field(json, 3, "pathCategory", Json.string(site.pathCategory()));
         field(json, 3, "examplePath", Json.string(site.examplePath()));
         field(json, 3, "site", Json.string(site.site()));
+        field(json, 3, "applicationFrame", site.applicationFrame() == null ? "null" : Json.string(site.applicationFrame()));
+        field(json, 3, "library", site.library() == null ? "null" : Json.string(site.library()));
         field(json, 3, "thread", Json.string(site.thread()));
         field(json, 3, "count", String.valueOf(site.count()));
         StringBuilder actions = new StringBuilder("{");

@@ -71,12 +71,23 @@ public final class Reporter {
         lines.add("IMDSv1 call from " + site.site() + ": client=" + site.client() + " method="
                 + Sanitizer.forLog(request.method(), 16) + " path=" + pathForLog(request.path())
                 + " thread=" + Sanitizer.forLog(thread, 128) + " site-id=" + site.id()
-                + " action=" + decision.action().tag() + explain(site, decision)
+                + " action=" + decision.action().tag() + via(site) + explain(site, decision)
                 + " (first sight; later calls from this site are counted in the report) in " + runtime.where());
         for (String frame : site.frames()) {
             lines.add("    at " + frame);
         }
         log.block(lines);
+    }
+
+    /**
+     * The application frame below an SDK's IMDS class ({@code called-from=}), or the library that made
+     * the request for the site ({@code via=}, its jar): what the site alone does not say.
+     */
+    static String via(CallSite site) {
+        if (site.applicationFrame() != null) {
+            return " called-from=" + site.applicationFrame();
+        }
+        return site.library() != null ? " via=" + site.library() : "";
     }
 
     /**

@@ -113,7 +113,7 @@ class ReportJsonTest {
         Map<?, ?> encoded = (Map<?, ?>) sites.get(1);
         Map<?, ?> script = (Map<?, ?>) sites.get(2);
         assertEquals(new HashSet<String>(Arrays.asList("id", "client", "method", "pathCategory", "examplePath",
-                "site", "thread", "count", "actions", "lastReason", "firstSeen", "lastSeen", "stack")), crlf.keySet());
+                "site", "applicationFrame", "library", "thread", "count", "actions", "lastReason", "firstSeen", "lastSeen", "stack")), crlf.keySet());
 
         // the JSON carries the sanitised path: readable, and no line break once decoded either
         assertEquals(Sanitizer.path(RAW_CRLF_PATH), crlf.get("examplePath"));
