@@ -219,6 +219,26 @@ class ConfigLoaderTest {
         assertTrue(singleError("rewrite.callers=com.acme.My Client", NONE, NONE).contains("not a class or package name"));
     }
 
+    /** A client sends requests to any URL it is given: trusting it would trust every caller. */
+    @Test
+    void rewriteCallersRefusesTheJdkAndKnownHttpClientsWithTheReason() {
+        for (String entry : new String[] {"okhttp3.OkHttpClient", "org.apache.http.", "org.apache.http",
+            "sun.net.www.protocol.http.HttpURLConnection", "java.net.", "org.", "io.netty.channel.Channel"}) {
+            String error = singleError("rewrite.callers=com.acme.Good;" + entry, NONE, NONE);
+            assertTrue(error.contains("'" + entry + "' names code of the JDK or of an HTTP client library"), error);
+            assertTrue(error.contains("sends requests to whatever URL it is given"), error);
+            assertTrue(error.contains("Name the application class that calls it"), error);
+        }
+        assertEquals(java.util.Arrays.asList("org.acme.", "com.okhttp3x.Client"),
+                ok("rewrite.callers=org.acme.;com.okhttp3x.Client", NONE, NONE).rewriteCallers());
+    }
+
+    @Test
+    void theDefaultScopeIsTheSdkImdsClassesThatStayCallSites() {
+        assertEquals(java.util.Arrays.asList(io.imdsguard.agent.detect.SdkImdsClasses.CLASSES),
+                AgentConfig.defaults().rewriteCallers());
+    }
+
     @Test
     void tokenSettingsHaveTheSdkDefaultsAndBounds() {
         AgentConfig defaults = AgentConfig.defaults();

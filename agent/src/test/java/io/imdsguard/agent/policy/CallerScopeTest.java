@@ -110,4 +110,46 @@ class CallerScopeTest {
             assertTrue(scope(prefix).includes(className), prefix);
         }
     }
+
+    /** A request the JUnit API jar (a library) made for testcallers.LibraryCallers.instanceId. */
+    private static io.imdsguard.agent.detect.CallerFrames madeByALibrary() {
+        StackTraceElement[] stack = {
+            new StackTraceElement("sun.net.www.protocol.http.HttpURLConnection", "getInputStream", "H.java", 1),
+            new StackTraceElement("org.junit.jupiter.api.Assertions", "send", "Assertions.java", 2),
+            new StackTraceElement("testcallers.LibraryCallers", "instanceId", "LibraryCallers.java", 3),
+        };
+        Class<?>[] classes = {null, org.junit.jupiter.api.Assertions.class, testcallers.LibraryCallers.class};
+        return io.imdsguard.agent.detect.CallerFrames.of(stack, classes);
+    }
+
+    @Test
+    void anEntryNamingTheLibraryThatMadeTheRequestIsRefusedOnceAndAdmitsNothing() {
+        List<String> told = new ArrayList<String>();
+        CallerScope scope = new CallerScope(Arrays.asList("org.junit.jupiter.api.Assertions"),
+                (entry, libraryClass, jar, siteClass) -> told.add(entry + " " + libraryClass + " " + jar + " " + siteClass));
+        io.imdsguard.agent.detect.CallerFrames caller = madeByALibrary();
+        assertEquals("testcallers.LibraryCallers", caller.siteClass());
+        assertFalse(scope.admits(caller));
+        assertFalse(scope.admits(caller));
+        assertEquals(1, told.size(), told.toString());
+        assertTrue(told.get(0).startsWith("org.junit.jupiter.api.Assertions org.junit.jupiter.api.Assertions junit-jupiter-api-"),
+                told.toString());
+        assertTrue(told.get(0).endsWith(".jar testcallers.LibraryCallers"), told.toString());
+    }
+
+    @Test
+    void theApplicationClassThatCalledTheLibraryIsWhatAnEntryAdmits() {
+        List<String> told = new ArrayList<String>();
+        CallerScope scope = new CallerScope(Arrays.asList("testcallers.LibraryCallers"),
+                (entry, libraryClass, jar, siteClass) -> told.add(entry));
+        assertTrue(scope.admits(madeByALibrary()));
+        assertTrue(told.isEmpty());
+        assertTrue(new CallerScope(Arrays.asList("*")).admits(madeByALibrary()));
+    }
+
+    @Test
+    void theSuggestionNamesAnSdkImdsClassAloneNeverItsPackage() {
+        assertEquals("'com.amazonaws.internal.ConnectionUtils'", CallerScope.suggestion("com.amazonaws.internal.ConnectionUtils"));
+        assertEquals("'com.acme.Billing' (or its package 'com.acme.')", CallerScope.suggestion("com.acme.Billing$1"));
+    }
 }
