@@ -65,6 +65,20 @@ public final class AppJvm {
         return jvm;
     }
 
+    /**
+     * A main class run on exactly the given class path: for an application whose library must come
+     * from a jar of its own, not from the compiled test classes that also hold it.
+     */
+    public static AppJvm mainClassOnClassPath(List<Path> classpath, String mainClass, String... args) {
+        AppJvm jvm = new AppJvm();
+        jvm.target.add("-cp");
+        jvm.target.add(classpath.stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+        jvm.target.add(mainClass);
+        jvm.target.addAll(List.of(args));
+        return jvm;
+    }
+
     public static AppJvm demoJar(String... args) {
         AppJvm jvm = new AppJvm();
         jvm.target.add("-jar");
