@@ -153,7 +153,8 @@ public final class AgentControl implements RequestPolicy {
                         + libraryJar + ", the library that made an IMDS request for " + siteClass + ". A library"
                         + " sends requests to whatever URL it is given, so trusting it would hand the IMDSv2 token to"
                         + " every caller, a request forged through an SSRF flaw included; a call site is never a"
-                        + " library's class, so this entry admits nothing. Name the application class instead: "
+                        + " library's class, so this entry admits nothing. Name instead the application code that"
+                        + " calls the library, if that code is trusted and reads only IMDS, here "
                         + CallerScope.suggestion(siteClass));
             }
         });

@@ -101,7 +101,7 @@ class UnknownHttpLibrariesIT {
             String credentials = "/latest/meta-data/iam/security-credentials/" + ROLE;
             String entry = "com.google.api.client.http.javanet.NetHttpRequest";
             JvmResult run = AppJvm.mainClassWithLibraries("google-http-client-1.43", GoogleHttpClientApp.class,
-                            "instance-id", "preview=" + mock.endpoint() + credentials)
+                            "preview=" + mock.endpoint() + credentials, "instance-id")
                     .withAgent("mode=rewrite,report=" + report + ",rewrite.callers=" + entry + ";"
                             + GoogleHttpClientApp.class.getName())
                     .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
@@ -114,8 +114,8 @@ class UnknownHttpLibrariesIT {
             assertTrue(refusal.get(0).contains("a class of google-http-client-1.43.3.jar, the library that made an IMDS"
                     + " request for " + UrlPreview.class.getName()), refusal.get(0));
             assertTrue(refusal.get(0).contains("an SSRF flaw"), refusal.get(0));
-            assertTrue(refusal.get(0).contains("Name the application class instead: '" + UrlPreview.class.getName() + "'"),
-                    refusal.get(0));
+            assertTrue(refusal.get(0).contains("Name instead the application code that calls the library, if that code"
+                    + " is trusted and reads only IMDS, here '" + UrlPreview.class.getName() + "'"), refusal.get(0));
 
             // What IMDS received: the reader's read with the agent's token, the preview's without any.
             List<ReceivedRequest> toCredentials = new ArrayList<>();
