@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.assertNoTokenLeak;
 import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.received;
@@ -32,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * agent instruments; no instrumentation of the SDK itself is involved.
  *
  * <p>The call site is the SDK's {@code ConnectionUtils}, by design: that is the code that talks to
- * IMDS, and what the default {@code rewrite.callers} ({@code com.amazonaws.}) admits. The
- * application's frame is further down the reported stack.
+ * IMDS, and what the default {@code rewrite.callers} admits. The application frame that called the
+ * SDK is reported beside it ({@code applicationFrame}, {@code called-from=}), so each application
+ * path into the SDK (instance id, region, credentials) is a site of its own with its own count.
  */
 class AwsSdkV1LegacyIT {
 
@@ -93,30 +96,49 @@ class AwsSdkV1LegacyIT {
             boolean works = outcome.equals("works");
             int v1Calls = works ? REQUESTS_OK : REQUESTS_FAILED;
 
-            // The one v1 call site: the SDK's ConnectionUtils, with the application below it.
+            // The SDK's ConnectionUtils is the site the scope matches, once per application path into the
+            // SDK: the instance-id lookup, the region lookup and the credentials provider, each with its count.
+            Map<String, Integer> perPath = new LinkedHashMap<>();
+            perPath.put("instanceId", 1);
+            perPath.put("region", 2);
+            perPath.put("credentials", v1Calls - 3);
             List<FirstSight> sights = run.agent().firstSights();
-            assertEquals(1, sights.size(), run.stderr());
-            FirstSight sight = sights.get(0);
-            assertEquals("HttpURLConnection", sight.client());
-            assertEquals("GET", sight.method());
-            assertEquals(action, sight.action());
-            assertTrue(sight.site().startsWith(SDK_SITE), sight.toString());
-            assertApplicationBelowSdk(sight.frames());
-
+            assertEquals(perPath.size(), sights.size(), run.stderr());
             JsonNode json = Reports.read(report);
             JsonNode totals = json.get("totals");
+            assertEquals(perPath.size(), totals.get("v1CallSites").asLong(), json.toString());
+            for (Map.Entry<String, Integer> path : perPath.entrySet()) {
+                String applicationFrame = APP + "." + path.getKey() + "(";
+                List<String> header = run.agent().linesContaining("called-from=" + applicationFrame);
+                assertEquals(1, header.size(), run.stderr());
+                FirstSight sight = sights.stream().filter(s -> header.get(0).contains("site-id=" + s.id() + " "))
+                        .findFirst().orElseThrow();
+                assertEquals("HttpURLConnection", sight.client());
+                assertEquals("GET", sight.method());
+                assertEquals(action, sight.action());
+                assertTrue(sight.site().startsWith(SDK_SITE), sight.toString());
+                assertApplicationBelowSdk(sight.frames(), path.getKey());
+
+                JsonNode site = null;
+                for (JsonNode each : Reports.callSites(json)) {
+                    if (each.get("applicationFrame").asText().startsWith(applicationFrame)) {
+                        site = each;
+                    }
+                }
+                assertTrue(site != null, "a site for " + applicationFrame + " in " + json);
+                assertTrue(site.get("site").asText().startsWith(SDK_SITE), site.toString());
+                assertEquals(sight.id(), site.get("id").asText(), site.toString());
+                assertEquals("HttpURLConnection", site.get("client").asText());
+                assertEquals((long) path.getValue(), site.get("count").asLong(), site.toString());
+                assertEquals((long) path.getValue(), site.get("actions").get(action).asLong(), site.toString());
+                List<String> stack = new ArrayList<>();
+                site.get("stack").forEach(f -> stack.add(f.asText()));
+                assertApplicationBelowSdk(stack, path.getKey());
+            }
             assertEquals(v1Calls, totals.get("v1").asLong(), json.toString());
             assertEquals(0, totals.get("v2").asLong(), "this SDK never sends a token: " + json);
             assertEquals(0, totals.get("token").asLong(), "the agent's own token request is not counted: " + json);
-            assertEquals(1, totals.get("v1CallSites").asLong(), json.toString());
-            JsonNode site = Reports.callSites(json).get(0);
-            assertTrue(site.get("site").asText().startsWith(SDK_SITE), site.toString());
-            assertEquals("HttpURLConnection", site.get("client").asText());
-            assertEquals(v1Calls, site.get("count").asLong(), site.toString());
-            assertEquals(v1Calls, site.get("actions").get(action).asLong(), site.toString());
-            List<String> stack = new ArrayList<>();
-            site.get("stack").forEach(f -> stack.add(f.asText()));
-            assertApplicationBelowSdk(stack);
+            JsonNode site = Reports.callSites(json).get(0); // any: every site has had the same action
 
             // What IMDS received.
             switch (mode) {
@@ -131,8 +153,9 @@ class AwsSdkV1LegacyIT {
                         assertEquals(v1Calls, received(mock, Kind.V1), mock.requests().toString());
                         assertEquals(0, received(mock, Kind.TOKEN), mock.requests().toString());
                         assertEquals("out_of_scope", site.get("lastReason").asText(), site.toString());
-                        assertEquals(1, run.agent().linesContaining("add 'com.amazonaws.internal.ConnectionUtils' "
-                                + "(or its package 'com.amazonaws.internal.') to rewrite.callers").size(), run.stderr());
+                        // the SDK's IMDS class alone, never its package, which holds its general HTTP clients
+                        assertEquals(perPath.size(), run.agent().linesContaining(
+                                "add 'com.amazonaws.internal.ConnectionUtils' to rewrite.callers").size(), run.stderr());
                     }
                 }
                 case "enforce" -> {
@@ -155,12 +178,12 @@ class AwsSdkV1LegacyIT {
     }
 
     /** The SDK's frames first, then the application's method that called the SDK, then main. */
-    private static void assertApplicationBelowSdk(List<String> frames) {
+    private static void assertApplicationBelowSdk(List<String> frames, String appMethod) {
         assertTrue(frames.get(0).startsWith(SDK_SITE), frames.toString());
-        int sdk = indexOf(frames, "com.amazonaws.util.EC2MetadataUtils.getInstanceId(");
-        int app = indexOf(frames, APP + ".instanceId(");
+        int sdk = indexOf(frames, "com.amazonaws.");
+        int app = indexOf(frames, APP + "." + appMethod + "(");
         int main = indexOf(frames, APP + ".main(");
-        assertTrue(0 < sdk && sdk < app && app < main, frames.toString());
+        assertTrue(0 <= sdk && sdk < app && app < main, frames.toString());
     }
 
     private static int indexOf(List<String> frames, String prefix) {
