@@ -3,6 +3,7 @@ package io.imdsguard.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.JdkClientsApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
+import io.imdsguard.it.support.AgentVersion;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.PlainHttpServer;
@@ -77,7 +78,7 @@ class JdkClientsDetectionIT {
         assertEquals(1, json.get("schemaVersion").asInt());
         assertEquals("jdk-clients", json.get("service").asText());
         assertEquals("report", json.get("mode").asText());
-        assertFalse(json.get("agentVersion").asText().isEmpty());
+        assertEquals(AgentVersion.built(), json.get("agentVersion").asText(), "the built version, not 'dev'");
         assertTrue(json.get("pid").asLong() > 0);
         assertTrue(json.get("jvm").asText().contains(System.getProperty("java.specification.version")),
                 json.get("jvm").asText());

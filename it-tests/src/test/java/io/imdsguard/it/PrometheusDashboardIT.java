@@ -6,6 +6,7 @@ import io.imdsguard.it.apps.fleet.FleetServiceApp;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.FreePort;
 import io.imdsguard.it.support.PrometheusServer;
+import io.imdsguard.it.support.RequiredTool;
 import io.imdsguard.mockimds.MockImds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The shipped Grafana dashboard and Prometheus alert rules, proven on a real Prometheus: a small
@@ -71,7 +71,8 @@ class PrometheusDashboardIT {
     @Test
     void everyPanelAndAlertAnswersForAFleetScrapedByARealPrometheus(@TempDir Path work) throws Exception {
         var binary = PrometheusServer.binary();
-        assumeTrue(binary.isPresent(), "no prometheus binary (Debian package 'prometheus'; .ci/run installs it)");
+        RequiredTool.require(binary.isPresent(), "no prometheus binary (Debian package 'prometheus'; .ci/run installs"
+                + " it)");
         JsonNode dashboard = new ObjectMapper().readTree(OBSERVABILITY.resolve("grafana-dashboard.json").toFile());
 
         try (MockImds healthy = MockImds.builder().start(); MockImds noTokens = MockImds.builder().start()) {

@@ -5,8 +5,12 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +48,65 @@ public class ProtobufWithoutUnsafeTest {
         assertNotNull(woven, "UnsafeUtil is woven");
         assertEquals(1, removed.size(), "and the transformer removed itself");
         assertSame(transformer, removed.get(0));
+
+        // What the weaving changed: the woven class finds no Unsafe, so protobuf takes its safe path;
+        // the same class unwoven, in the same kind of loader, finds it.
+        byte[] original = ClassFileLocator.ForClassLoader.read(unsafeUtil);
+        assertNotNull(call(new ProtobufLoader(loader, original), "getUnsafe"), "unwoven, protobuf finds Unsafe here");
+        assertNull(call(new ProtobufLoader(loader, woven), "getUnsafe"), "woven, getUnsafe() finds none");
+        assertEquals(false, call(new ProtobufLoader(loader, woven), "hasUnsafeArrayOperations"),
+                "so protobuf uses no Unsafe memory access");
+    }
+
+    /** Runs a static no-argument method of the UnsafeUtil that {@code loader} defines. */
+    private static Object call(ClassLoader loader, String method) throws Exception {
+        Method target = Class.forName("com.google.protobuf.UnsafeUtil", true, loader).getDeclaredMethod(method);
+        target.setAccessible(true);
+        return target.invoke(null);
+    }
+
+    /**
+     * Defines protobuf's classes afresh (so UnsafeUtil and its package-private helpers share one
+     * runtime package), with UnsafeUtil from the given bytes; everything else comes from the parent.
+     */
+    private static final class ProtobufLoader extends ClassLoader {
+        private final byte[] unsafeUtil;
+
+        ProtobufLoader(ClassLoader parent, byte[] unsafeUtil) {
+            super(parent);
+            this.unsafeUtil = unsafeUtil;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith("com.google.protobuf.")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded == null) {
+                    byte[] bytes = name.equals("com.google.protobuf.UnsafeUtil") ? unsafeUtil : bytesOf(name);
+                    loaded = defineClass(name, bytes, 0, bytes.length);
+                }
+                return loaded;
+            }
+        }
+
+        private byte[] bytesOf(String name) throws ClassNotFoundException {
+            try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                if (in == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                byte[] buffer = new byte[8192];
+                for (int read; (read = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, read);
+                }
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
+            }
+        }
     }
 
     private Instrumentation recordingInstrumentation() {

@@ -30,7 +30,7 @@ class ApacheHttpClient5IT {
         "enforce, OPTIONAL", "enforce, REQUIRED"})
     void everyV1CallIsSeenOnceFromTheApplicationsFrameAndHandledPerMode(String mode, HttpTokens httpTokens,
                                                                          @TempDir Path dir) throws Exception {
-        MATRIX.runAndCheck(() -> AppJvm.mainClass(ApacheHttpClient5App.class, "2"), mode, httpTokens, dir);
+        MATRIX.runAndCheck(reps -> AppJvm.mainClass(ApacheHttpClient5App.class, reps), mode, httpTokens, dir);
     }
 
     /** IMDS restarted: like HttpURLConnection (README, Limits), the rejected call is not re-sent. */

@@ -33,6 +33,19 @@ class AsyncHttpClientIT {
                 tokens, v1Status, relayedStatus, v1Action, relayedAction, dir);
     }
 
+    /** AsyncHttpClient 2.12 (the 2.x line many services still run), its jars from target/client-libs. */
+    @ParameterizedTest(name = "AsyncHttpClient 2.12: mode={0}, HttpTokens={1}")
+    @CsvSource({
+        "report,  OPTIONAL, 200, 200, observed,  observed",
+        "rewrite, REQUIRED, 200, 401, rewritten, rewrite_denied",
+        "enforce, OPTIONAL, 401, 401, blocked,   blocked",
+    })
+    void version212IsHandledTheSameWay(String mode, HttpTokens tokens, int v1Status, int relayedStatus,
+            String v1Action, String relayedAction, @TempDir Path dir) throws Exception {
+        NettyClientChecks.assertApplicationSitesHandledPerMode("async-http-client-2.12", AsyncHttpClientApp.class,
+                "async-http-client", mode, tokens, v1Status, relayedStatus, v1Action, relayedAction, dir);
+    }
+
     @Test
     void aTokenImdsRejectsIsDroppedAndTheNextCallGetsAFreshOne() throws Exception {
         NettyClientChecks.assertRejectedTokenIsDropped(AsyncHttpClientApp.class,

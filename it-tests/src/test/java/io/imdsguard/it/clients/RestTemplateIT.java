@@ -27,7 +27,7 @@ class RestTemplateIT {
     void spring6WithTheApacheFactoryIsSeenAsHttpClient5(String mode, HttpTokens httpTokens, @TempDir Path dir)
             throws Exception {
         new ClientMatrix(RestTemplateApp.class, method -> "apache-httpclient-5")
-                .runAndCheck(() -> AppJvm.mainClass(RestTemplateApp.class, "apache", "2"), mode, httpTokens, dir);
+                .runAndCheck(reps -> AppJvm.mainClass(RestTemplateApp.class, "apache", reps), mode, httpTokens, dir);
     }
 
     // The underlying clients run the full matrix in their own tests; here, each mode once.
@@ -36,7 +36,7 @@ class RestTemplateIT {
     void spring6WithTheDefaultFactoryIsSeenOnceAsHttpUrlConnection(String mode, HttpTokens httpTokens,
                                                                    @TempDir Path dir) throws Exception {
         new ClientMatrix(RestTemplateApp.class, method -> "HttpURLConnection")
-                .runAndCheck(() -> AppJvm.mainClass(RestTemplateApp.class, "default", "2"), mode, httpTokens, dir);
+                .runAndCheck(reps -> AppJvm.mainClass(RestTemplateApp.class, "default", reps), mode, httpTokens, dir);
     }
 
     @ParameterizedTest(name = "Spring 6, OkHttp3ClientHttpRequestFactory: mode={0}, HttpTokens={1}")
@@ -44,7 +44,7 @@ class RestTemplateIT {
     void spring6WithTheOkHttpFactoryIsSeenAsOkHttp(String mode, HttpTokens httpTokens, @TempDir Path dir)
             throws Exception {
         new ClientMatrix(RestTemplateApp.class, method -> "okhttp")
-                .runAndCheck(() -> AppJvm.mainClass(RestTemplateApp.class, "okhttp", "2"), mode, httpTokens, dir);
+                .runAndCheck(reps -> AppJvm.mainClass(RestTemplateApp.class, "okhttp", reps), mode, httpTokens, dir);
     }
 
     @ParameterizedTest(name = "Spring 5.3, HttpComponentsClientHttpRequestFactory: mode={0}, HttpTokens={1}")
@@ -52,7 +52,7 @@ class RestTemplateIT {
     void spring5WithTheApacheFactoryIsSeenAsHttpClient4(String mode, HttpTokens httpTokens, @TempDir Path dir)
             throws Exception {
         new ClientMatrix(RestTemplateApp.class, method -> "apache-httpclient-4")
-                .runAndCheck(() -> AppJvm.mainClassWithLibraries(SPRING5, RestTemplateApp.class, "apache", "2"),
+                .runAndCheck(reps -> AppJvm.mainClassWithLibraries(SPRING5, RestTemplateApp.class, "apache", reps),
                         mode, httpTokens, dir);
     }
 }

@@ -2,12 +2,14 @@ package io.imdsguard.it.metrics;
 
 import io.imdsguard.it.apps.metrics.MicrometerScrapeApp;
 import io.imdsguard.it.support.AppJvm;
+import io.imdsguard.it.support.FreePort;
 import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.PrometheusText;
 import io.imdsguard.mockimds.MockImds;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,12 +56,19 @@ class ApplicationMicrometerIT {
     @ValueSource(strings = {"micrometer-1.17", "micrometer-1.9"})
     void metricsGlobalFalseLeavesTheApplicationsRegistryAlone(String micrometer) throws Exception {
         try (MockImds mock = MockImds.builder().start()) {
-            JvmResult result = AppJvm.mainClassWithLibraries(micrometer, MicrometerScrapeApp.class, "2000")
-                    .withAgent("metrics.global=false")
+            // The absence is looked for only once the agent's own endpoint has counted every call,
+            // and then for 2 s more: a mirror would by then show them, as the test above sees.
+            int port = FreePort.find();
+            JvmResult result = AppJvm.mainClassWithLibraries(micrometer, MicrometerScrapeApp.class, "2000",
+                            "http://127.0.0.1:" + port + "/metrics")
+                    .withAgent("metrics.global=false,prometheus.port=" + port)
                     .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
                     .run();
             assertEquals(0, result.exitCode(), result.describe());
-            assertTrue(result.stdout().contains("done"), result.describe());
+            List<String> lines = result.stdoutLines();
+            assertTrue(lines.contains("the agent counted 3 calls"), "the agent's meters existed first: "
+                    + result.describe());
+            assertEquals("done", lines.get(lines.size() - 1), result.describe());
             assertFalse(result.stdout().contains("imds_"), result.stdout());
             assertEquals(2, result.agent().firstSights().size(), "the agent itself still sees both call sites\n"
                     + result.stderr());

@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Everything Micrometer is reached by reflection, so that one class runs against Micrometer 1.9
  * ({@code io.micrometer.prometheus}) and 1.13+ ({@code io.micrometer.prometheusmetrics}).
  *
- * <p>Arguments: {@code WAIT_MS}; IMDS from {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
+ * <p>Arguments: {@code WAIT_MS}, and optionally the URL of the agent's own Prometheus endpoint: then,
+ * before it scrapes itself, it waits (at most WAIT_MS) until the agent has counted all its calls there
+ * and prints {@code the agent counted N calls}, so that an absence in its own scrape afterwards
+ * means something. IMDS from {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
  */
 public final class MicrometerScrapeApp {
 
@@ -32,6 +35,9 @@ public final class MicrometerScrapeApp {
         instanceId(endpoint);
         instanceId(endpoint);
         region(endpoint);
+        if (args.length > 1) {
+            awaitAgentCounted(args[1], waitMillis);
+        }
 
         String scrape = "";
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
@@ -51,6 +57,42 @@ public final class MicrometerScrapeApp {
             }
         }
         System.out.println("done");
+    }
+
+    /** Waits until the agent's own scrape shows every call; the event an absence elsewhere is tied to. */
+    private static void awaitAgentCounted(String agentMetrics, long waitMillis) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (true) {
+            double counted = 0;
+            try {
+                counted = sum(read(agentMetrics), "imds_requests_total{");
+            } catch (java.io.IOException notYet) {
+                // the endpoint starts in the background
+            }
+            if (counted == CALLS) {
+                System.out.println("the agent counted " + (long) counted + " calls");
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                System.out.println("the agent did not count the calls in time: " + counted);
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String read(String url) throws java.io.IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(5000);
+        try (InputStream in = c.getInputStream()) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int read; (read = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, read);
+            }
+            return new String(out.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** The sum of the samples of the lines starting with {@code prefix}. */

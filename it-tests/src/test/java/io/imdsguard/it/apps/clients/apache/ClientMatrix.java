@@ -45,9 +45,15 @@ public final class ClientMatrix {
         this.expectedClient = expectedClient;
     }
 
-    /** What to start: the app on some classpath, given the mock's endpoint and the agent arguments. */
+    /** How many times the app is told to make each call: every count below is checked against it. */
+    static final int REPETITIONS = 2;
+
+    /**
+     * What to start: the app on some classpath, told to make each of its calls {@code repetitions}
+     * times; the matrix adds the mock's endpoint and the agent arguments.
+     */
     public interface Launch {
-        AppJvm app();
+        AppJvm app(String repetitions);
     }
 
     /** Runs the app once and checks it; returns the run for anything more a test wants to look at. */
@@ -55,7 +61,7 @@ public final class ClientMatrix {
         try (MockImds mock = MockImds.builder().httpTokens(httpTokens).start()) {
             Path report = dir.resolve("report.json");
             String callers = app.getPackageName() + ".";
-            JvmResult run = launch.app()
+            JvmResult run = launch.app(String.valueOf(REPETITIONS))
                     .withAgent("mode=" + mode + ",rewrite.callers=" + callers + ",report=" + report)
                     .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
             assertEquals(0, run.exitCode(), run.describe());
@@ -63,14 +69,20 @@ public final class ClientMatrix {
             assertTrue(run.agent().linesContaining("internal error").isEmpty()
                     && run.agent().linesContaining("could not instrument").isEmpty(), run.stderr());
 
-            // What the application saw.
+            // What the application saw: each of its call methods, as many times as it was told.
             Map<String, List<String>> results = results(run);
-            Set<String> v1Methods = results.keySet().stream().filter(m -> m.startsWith("v1"))
-                    .collect(Collectors.toCollection(TreeSet::new));
-            Set<String> v2Methods = results.keySet().stream().filter(m -> m.startsWith("v2"))
-                    .collect(Collectors.toCollection(TreeSet::new));
-            assertFalse(v1Methods.isEmpty() || v2Methods.isEmpty(), run.stdout());
-            int reps = results.values().iterator().next().size();
+            Set<String> v1Methods = callMethods("v1");
+            Set<String> v2Methods = callMethods("v2");
+            assertFalse(v1Methods.isEmpty() || v2Methods.isEmpty(), "no v1/v2 methods in " + app);
+            Set<String> expectedMethods = new TreeSet<>(v1Methods);
+            expectedMethods.addAll(v2Methods);
+            assertEquals(expectedMethods, new TreeSet<>(results.keySet()), "every call method ran, no other: "
+                    + run.stdout());
+            int reps = REPETITIONS;
+            for (Map.Entry<String, List<String>> method : results.entrySet()) {
+                assertEquals(reps, method.getValue().size(), method.getKey() + " ran as often as the app was told: "
+                        + run.stdout());
+            }
             long v1Calls = (long) v1Methods.size() * reps;
             long v2Calls = (long) v2Methods.size() * reps;
             boolean v1Works = mode.equals("rewrite") || (mode.equals("report") && httpTokens == HttpTokens.OPTIONAL);
@@ -159,6 +171,14 @@ public final class ClientMatrix {
             }
             return run;
         }
+    }
+
+    /** The app's own call methods whose names start with {@code prefix} (v1 or v2): what it must run. */
+    private Set<String> callMethods(String prefix) {
+        return java.util.Arrays.stream(app.getDeclaredMethods())
+                .filter(m -> java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.getReturnType() == String.class
+                        && m.getParameterCount() == 0 && m.getName().startsWith(prefix))
+                .map(java.lang.reflect.Method::getName).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Each method's results, in call order. */

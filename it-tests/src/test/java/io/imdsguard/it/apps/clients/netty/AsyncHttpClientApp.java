@@ -1,6 +1,7 @@
 package io.imdsguard.it.apps.clients.netty;
 
 import org.asynchttpclient.AsyncHttpClient;
+import org.asynchttpclient.DefaultAsyncHttpClientConfig;
 import org.asynchttpclient.Dsl;
 import org.asynchttpclient.ListenableFuture;
 import org.asynchttpclient.Request;
@@ -33,8 +34,7 @@ public final class AsyncHttpClientApp {
     public static void main(String[] args) throws Exception {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
         // Shut down at once at the end rather than after AsyncHttpClient's default quiet period.
-        try (AsyncHttpClient client = Dsl.asyncHttpClient(Dsl.config()
-                .setShutdownQuietPeriod(Duration.ZERO).setShutdownTimeout(Duration.ofSeconds(1)))) {
+        try (AsyncHttpClient client = Dsl.asyncHttpClient(quickShutdown(Dsl.config()))) {
             AsyncHttpClientApp app = new AsyncHttpClientApp(client, endpoint);
             ClientScript.run(args, Map.of(
                     "v1", () -> show(app.v1Read()),
@@ -43,6 +43,23 @@ public final class AsyncHttpClientApp {
                             + app.reused.getHeaders().contains("X-aws-ec2-metadata-token"),
                     "v2", app::v2Read));
         }
+    }
+
+    /**
+     * No quiet period and a short timeout at shutdown. AsyncHttpClient 3 takes Durations, 2.x milliseconds
+     * (this app runs against both, compiled against 3), hence by reflection.
+     */
+    private static DefaultAsyncHttpClientConfig.Builder quickShutdown(DefaultAsyncHttpClientConfig.Builder config)
+            throws ReflectiveOperationException {
+        Class<?> builder = DefaultAsyncHttpClientConfig.Builder.class;
+        try {
+            builder.getMethod("setShutdownQuietPeriod", Duration.class).invoke(config, Duration.ZERO);
+            builder.getMethod("setShutdownTimeout", Duration.class).invoke(config, Duration.ofSeconds(1));
+        } catch (NoSuchMethodException version2) {
+            builder.getMethod("setShutdownQuietPeriod", int.class).invoke(config, 0);
+            builder.getMethod("setShutdownTimeout", int.class).invoke(config, 1000);
+        }
+        return config;
     }
 
     ListenableFuture<Response> v1Read() {

@@ -58,8 +58,19 @@ public final class NettyClientChecks {
     /** Runs {@code app} with the commands of {@code script} and {@code -javaagent:...=agentArgs,report=...}. */
     public static Run run(Class<?> app, MockImds mock, String agentArgs, Path dir, String... script)
             throws IOException, InterruptedException {
+        return run(null, app, mock, agentArgs, dir, script);
+    }
+
+    /**
+     * As {@link #run(Class, MockImds, String, Path, String...)}, on the classpath of
+     * {@code target/client-libs/<libraries>} when {@code libraries} is not null (another version of the client).
+     */
+    public static Run run(String libraries, Class<?> app, MockImds mock, String agentArgs, Path dir, String... script)
+            throws IOException, InterruptedException {
         Path report = dir.resolve("report.json");
-        JvmResult jvm = AppJvm.mainClass(app, script).withAgent(agentArgs + ",report=" + report)
+        AppJvm jvm0 = libraries == null ? AppJvm.mainClass(app, script)
+                : AppJvm.mainClassWithLibraries(libraries, app, script);
+        JvmResult jvm = jvm0.withAgent(agentArgs + ",report=" + report)
                 .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
         assertEquals(0, jvm.exitCode(), jvm.describe());
         assertFalse(jvm.stdout().contains("FAILED"), jvm.describe());
@@ -99,8 +110,16 @@ public final class NettyClientChecks {
      */
     public static void assertApplicationSitesHandledPerMode(Class<?> app, String client, String mode, HttpTokens tokens,
             int v1Status, int relayedStatus, String v1Action, String relayedAction, Path dir) throws Exception {
+        assertApplicationSitesHandledPerMode(null, app, client, mode, tokens, v1Status, relayedStatus, v1Action,
+                relayedAction, dir);
+    }
+
+    /** The same matrix, with the client's jars from {@code target/client-libs/<libraries>} (null: the default). */
+    public static void assertApplicationSitesHandledPerMode(String libraries, Class<?> app, String client, String mode,
+            HttpTokens tokens, int v1Status, int relayedStatus, String v1Action, String relayedAction, Path dir)
+            throws Exception {
         try (MockImds mock = MockImds.builder().httpTokens(tokens).start()) {
-            Run run = run(app, mock, "mode=" + mode + ",rewrite.callers=" + APPS, dir,
+            Run run = run(libraries, app, mock, "mode=" + mode + ",rewrite.callers=" + APPS, dir,
                     "v1", "v1", "v1-xff", "v1-request", "v2");
             String stdout = run.jvm().stdout();
 
