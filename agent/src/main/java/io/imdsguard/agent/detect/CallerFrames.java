@@ -171,9 +171,15 @@ public final class CallerFrames {
         return stack.length;
     }
 
-    /** The name prefixes of the JDK, the agent and the known HTTP clients, skipped by name. */
+    /** The name prefixes of the JDK and the known HTTP clients, skipped by name (the agent's aside). */
     public static String[] knownLibraryPrefixes() {
-        return INFRASTRUCTURE.clone();
+        List<String> libraries = new ArrayList<String>();
+        for (String prefix : INFRASTRUCTURE) {
+            if (!prefix.startsWith("io.imdsguard.")) {
+                libraries.add(prefix);
+            }
+        }
+        return libraries.toArray(new String[0]);
     }
 
     static boolean isInfrastructure(String className) {

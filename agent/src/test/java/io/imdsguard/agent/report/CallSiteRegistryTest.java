@@ -204,4 +204,44 @@ class CallSiteRegistryTest {
         assertEquals(2, known.site().count());
         assertEquals(1, registry.overflow());
     }
+
+    /** A request made in an AWS SDK's IMDS class (from a jar: JUnit's stands in) for application method {@code app}. */
+    static CallerFrames throughTheSdk(String app) {
+        return CallerFrames.of(new StackTraceElement[] {
+            new StackTraceElement("java.net.HttpURLConnection", "connect", "HttpURLConnection.java", 1),
+            new StackTraceElement("com.amazonaws.internal.ConnectionUtils", "connectToEndpoint", "ConnectionUtils.java", 54),
+            new StackTraceElement("com.amazonaws.util.EC2MetadataUtils", "getItems", "EC2MetadataUtils.java", 400),
+            new StackTraceElement("testcallers.LibraryCallers", app, "LibraryCallers.java", 16),
+        }, new Class<?>[] {null, Test.class, Test.class, testcallers.LibraryCallers.class});
+    }
+
+    @Test
+    void twoApplicationPathsIntoOneSdkClassAreTwoSitesEachWithItsCount() {
+        CallSiteRegistry registry = new CallSiteRegistry();
+        registry.record(get("/latest/meta-data/instance-id"), throughTheSdk("instanceId"), "main", 1000L);
+        registry.record(get("/latest/meta-data/instance-id"), throughTheSdk("instanceId"), "main", 1001L);
+        registry.record(get("/latest/meta-data/iam/security-credentials/"), throughTheSdk("credentials"), "main", 1002L);
+
+        List<CallSite> sites = registry.snapshot();
+        assertEquals(2, sites.size());
+        for (CallSite site : sites) {
+            assertEquals("com.amazonaws.internal.ConnectionUtils.connectToEndpoint(ConnectionUtils.java:54)", site.site());
+            assertEquals("com.amazonaws.internal.ConnectionUtils", site.siteClass());
+            assertNull(site.library());
+        }
+        assertEquals("testcallers.LibraryCallers.instanceId(LibraryCallers.java:16)", sites.get(0).applicationFrame());
+        assertEquals(2, sites.get(0).count());
+        assertEquals("testcallers.LibraryCallers.credentials(LibraryCallers.java:16)", sites.get(1).applicationFrame());
+        assertEquals(1, sites.get(1).count());
+        assertNotEquals(sites.get(0).id(), sites.get(1).id());
+    }
+
+    @Test
+    void aSiteWithoutAnApplicationFrameKeepsTheIdItHadBefore() {
+        CallSiteRegistry registry = new CallSiteRegistry();
+        CallSite site = registry.record(get("/latest/meta-data/instance-id"), at("com.acme.Region", "lookup", 10), "main",
+                1000L).site();
+        assertNull(site.applicationFrame());
+        assertEquals(CallSiteRegistry.id("HttpURLConnection|GET|com.acme.Region.lookup(Region.java:10)"), site.id());
+    }
 }
