@@ -4,11 +4,17 @@ import io.imdsguard.it.apps.LoopingV1App;
 import io.imdsguard.it.support.AgentCommand;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.Await;
+import io.imdsguard.it.support.Bounded;
 import io.imdsguard.it.support.FreePort;
+import io.imdsguard.it.support.Jmx;
 import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.it.support.JvmUnderTest;
+import io.imdsguard.it.support.LoopingRounds;
 import io.imdsguard.it.support.Reports;
+import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.ImdsStats;
 import io.imdsguard.mockimds.MockImds;
+import io.imdsguard.mockimds.ReceivedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +24,6 @@ import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,18 +92,24 @@ class JmxControlIT {
         }
     }
 
+    /**
+     * Against an IMDS that requires tokens (so v1 can only work rewritten), switched over JMX from
+     * report to enforce to rewrite; each switch is judged by what IMDS received after it.
+     */
     @Test
     void withJmxControlAModeChangeOverJmxTakesEffectAtOnceAndIsLogged() throws Exception {
-        try (MockImds mock = MockImds.builder().start()) {
+        try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start()) {
             int port = FreePort.find();
             AppJvm jvm = withJmxPort(AppJvm.mainClass(LoopingV1App.class, "100"), port)
                     .env(ENDPOINT_VARIABLE, mock.endpoint());
-            boolean quietAttach = Runtime.version().feature() >= 21;
+            // The JVM attached to decides: JDK 21+ warns of a dynamically loaded agent unless told it may
+            // load one. The it-jdk25 pass (and issue 16's JDK 21 run) check this; JDK 17 has no warning.
+            boolean quietAttach = JvmUnderTest.feature(jvm) >= 21;
             if (quietAttach) {
                 jvm.jvmOption("-XX:+EnableDynamicAgentLoading");
             }
             AppJvm.Running app = jvm.start();
-            app.awaitStdout("round 1 huc=200 jdk=200");
+            app.awaitStdout("round 1 huc=401 jdk=401");
             JvmResult attach = AgentCommand.run("attach", String.valueOf(app.pid()), "jmx.control=true");
             assertEquals(0, attach.exitCode(), attach.describe());
 
@@ -113,23 +124,30 @@ class JmxControlIT {
                 Exception bad = assertThrows(Exception.class,
                         () -> jmx.setAttribute(IMDS_GUARD, new Attribute("Mode", "strict")));
                 assertTrue(causes(bad).contains("bad value for 'mode': unknown mode 'strict'"), causes(bad));
+                List<ReceivedRequest> inReport = LoopingRounds.settledRequests(app, mock);
+                assertTrue(inReport.stream().allMatch(r -> r.kind() == ReceivedRequest.Kind.V1 && r.status() == 401),
+                        "in report mode v1 goes out unchanged: " + inReport);
 
                 jmx.setAttribute(IMDS_GUARD, new Attribute("Mode", "enforce"));
                 assertEquals("enforce", jmx.getAttribute(IMDS_GUARD, "Mode"));
-                int roundsBefore = rounds(app).size();
-                Await.until("two rounds after the switch", () -> rounds(app).size() >= roundsBefore + 3, app::stdout);
-                List<String> after = rounds(app).subList(roundsBefore + 1, rounds(app).size());
-                assertTrue(after.stream().allMatch(r -> r.endsWith(" huc=401 jdk=401")), after.toString());
+                List<ReceivedRequest> inEnforce = LoopingRounds.settledRequests(app, mock);
+                assertTrue(LoopingRounds.last(app).endsWith(" huc=401 jdk=401"), app.stdout());
+                assertTrue(inEnforce.size() >= 4 && inEnforce.stream().noneMatch(r -> r.kind()
+                        == ReceivedRequest.Kind.V1), "enforce lets no v1 request reach IMDS: " + inEnforce);
                 assertTrue((Long) jmx.getAttribute(IMDS_GUARD, "Blocked") >= 4);
 
                 jmx.setAttribute(IMDS_GUARD, new Attribute("RewriteCallers", "io.imdsguard.it.apps."));
                 jmx.setAttribute(IMDS_GUARD, new Attribute("Mode", "rewrite"));
-                int roundsAtRewrite = rounds(app).size();
-                Await.until("two rounds in rewrite mode", () -> rounds(app).size() >= roundsAtRewrite + 3,
-                        app::stdout);
-                assertTrue(rounds(app).get(rounds(app).size() - 1).endsWith(" huc=200 jdk=200"), app.stdout());
+                List<ReceivedRequest> inRewrite = LoopingRounds.settledRequests(app, mock);
+                assertTrue(LoopingRounds.last(app).endsWith(" huc=200 jdk=200"), app.stdout());
+                long v2 = inRewrite.stream().filter(r -> r.kind() == ReceivedRequest.Kind.V2).count();
+                assertTrue(v2 >= 4 && inRewrite.stream().noneMatch(r -> r.kind() == ReceivedRequest.Kind.V1),
+                        "IMDS received only v2 after the switch: " + inRewrite);
+                assertTrue(inRewrite.stream().filter(r -> r.kind() == ReceivedRequest.Kind.V2)
+                        .allMatch(r -> r.status() == 200), "each with a token IMDS accepted: " + inRewrite);
+                long tokenPuts = mock.requests().stream().filter(r -> r.kind() == ReceivedRequest.Kind.TOKEN).count();
+                assertEquals(1, tokenPuts, "one token for the agent, reused: " + mock.requests());
                 assertTrue((Long) jmx.getAttribute(IMDS_GUARD, "Rewritten") >= 4);
-                assertTrue(mock.stats().tokensIssued() >= 1, "the token provider was made on the switch");
             }
             JvmResult run = app.finish();
             List<String> agent = run.agentLines();
@@ -139,6 +157,9 @@ class JmxControlIT {
                     + "software.amazon.awssdk.regions.internal.util.ConnectionUtils -> io.imdsguard.it.apps."
                     + " (used once mode=rewrite)"), run.stderr());
             assertTrue(agent.contains("mode changed by JMX: enforce -> rewrite"), run.stderr());
+            for (String token : mock.issuedTokens()) {
+                assertFalse(run.stdout().contains(token) || run.stderr().contains(token), "a token value leaked");
+            }
             if (quietAttach) {
                 assertFalse(run.stderr().contains("loaded dynamically"), "-XX:+EnableDynamicAgentLoading silences the"
                         + " JDK's warning: " + run.stderr());
@@ -153,14 +174,16 @@ class JmxControlIT {
                     .env(ENDPOINT_VARIABLE, mock.endpoint()).start();
             app.awaitStdout("idle");
             // What JConsole does for a local JVM: attach and start the JVM's local management agent.
-            VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
-            String address;
-            try {
-                address = vm.startLocalManagementAgent();
-            } finally {
-                vm.detach();
-            }
-            try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+            String address = Bounded.within(Jmx.CONNECT_TIMEOUT, "attaching to start the local management agent",
+                    () -> {
+                        VirtualMachine vm = VirtualMachine.attach(String.valueOf(app.pid()));
+                        try {
+                            return vm.startLocalManagementAgent();
+                        } finally {
+                            vm.detach();
+                        }
+                    });
+            try (JMXConnector connector = Jmx.connect(new JMXServiceURL(address))) {
                 MBeanServerConnection jmx = connector.getMBeanServerConnection();
                 awaitMBean(jmx, app);
                 assertEquals(4L, jmx.getAttribute(IMDS_GUARD, "V1Requests"));
@@ -180,8 +203,8 @@ class JmxControlIT {
                 .systemProperty("java.rmi.server.hostname", "127.0.0.1");
     }
 
-    private static JMXConnector connect(int port) throws IOException {
-        return JMXConnectorFactory.connect(
+    private static JMXConnector connect(int port) throws Exception {
+        return Jmx.connect(
                 new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi"));
     }
 
@@ -202,10 +225,6 @@ class JmxControlIT {
             text.append(t).append(" | ");
         }
         return text.toString();
-    }
-
-    private static List<String> rounds(AppJvm.Running app) {
-        return app.stdout().lines().filter(l -> l.startsWith("round ")).toList();
     }
 
     private static ObjectName name(String name) {

@@ -98,18 +98,26 @@ class RewriteIT {
         assertEquals(400, mock.stats().v2Served());
     }
 
+    /**
+     * token.ttl=4: the agent stops using a token 1 s before IMDS would refuse it and refreshes it from
+     * 2.6 s on. A request carrying it thus has 1 s to reach IMDS, which a busy machine meets (with
+     * token.ttl=1 the margin would be a quarter, 250 ms, which it need not). The arithmetic for short
+     * lifetimes is TokenManagerTest's, on a fake clock.
+     */
     @Test
     void aShortTtlIsRefreshedBeforeImdsRefusesIt() throws Exception {
         mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start();
-        JvmResult run = AppJvm.mainClass(ConcurrentCallsApp.class, "2", "12", "250")
-                .withAgent("mode=rewrite,rewrite.callers=" + APPS + ",token.ttl=1")
+        // 2 threads x 24 calls, 250 ms apart: about 6 s of calls, past the refresh point of every token but the last.
+        JvmResult run = AppJvm.mainClass(ConcurrentCallsApp.class, "2", "24", "250")
+                .withAgent("mode=rewrite,rewrite.callers=" + APPS + ",token.ttl=4")
                 .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
 
         assertEquals(0, run.exitCode(), run.describe());
-        assertEquals("ok=24 failed=0", run.stdout().trim());
+        assertEquals("ok=48 failed=0", run.stdout().trim());
         ImdsStats stats = mock.stats();
-        assertTrue(stats.tokensIssued() >= 2, "the 1 s token was refreshed over ~3 s of calls: " + stats);
+        assertTrue(stats.tokensIssued() >= 2, "the 4 s token was refreshed over ~6 s of calls: " + stats);
         assertEquals(0, stats.v2Rejected(), "never used past its life: " + stats);
+        assertEquals(48, stats.v2Served(), "every call reached IMDS once, with a live token: " + stats);
     }
 
     @Test

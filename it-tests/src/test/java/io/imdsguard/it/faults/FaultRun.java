@@ -28,8 +28,14 @@ final class FaultRun {
 
     private static final Pattern RESOURCES = Pattern.compile("threads=(\\d+) fds=(\\d+) heapKb=(\\d+)");
 
-    /** A step of the script: a fault and how many rounds of calls to make under it. */
-    record Step(String label, Fault fault, int rounds) {
+    /**
+     * A step of the script: a fault and how many rounds of calls to make under it; {@code alone}: while
+     * no JVM of the suite runs its load, for a step whose check depends on its own timing.
+     */
+    record Step(String label, Fault fault, int rounds, boolean alone) {
+        Step(String label, Fault fault, int rounds) {
+            this(label, fault, rounds, false);
+        }
     }
 
     final String name;
@@ -47,6 +53,8 @@ final class FaultRun {
     PrometheusText scrapeAtEnd;
     List<ReceivedRequest> receivedBeforeRefused;
     Map<String, Long> tokenRequestsPerStep = new LinkedHashMap<>();
+    /** How long each step's rounds took, from injecting the fault to the last round's answer. */
+    Map<String, Long> millisPerStep = new LinkedHashMap<>();
     /** What the JVM wrote to standard error during each step, and the scrapes just before and after it. */
     Map<String, String> stderrPerStep = new LinkedHashMap<>();
     Map<String, List<PrometheusText>> scrapesAroundStep = new LinkedHashMap<>();
@@ -60,6 +68,13 @@ final class FaultRun {
         this.prometheusPort = agentArguments == null ? 0 : FreePort.find();
         this.agentArguments = agentArguments == null ? null
                 : agentArguments + ",report=" + report + ",prometheus.port=" + prometheusPort;
+    }
+
+    /** Up to six loads of a minute or so each may come first. */
+    private void awaitTurn(Semaphore turn) throws InterruptedException {
+        if (!turn.tryAcquire(15, java.util.concurrent.TimeUnit.MINUTES)) {
+            throw new AssertionError(name + ": no turn without a load within 15 minutes");
+        }
     }
 
     boolean withAgent() {
@@ -91,10 +106,21 @@ final class FaultRun {
                 long tokensBefore = tokenRequests(mock);
                 int stderrBefore = app.stderr().length();
                 PrometheusText scrapeBefore = withAgent() ? scrape() : null;
-                step.fault().inject(mock);
+                if (step.alone()) {
+                    awaitTurn(loadTurn);
+                }
                 List<String> outcomes = new ArrayList<>();
-                for (int i = 0; i < step.rounds(); i++) {
-                    outcomes.add(app.step("round"));
+                try {
+                    long started = System.nanoTime();
+                    step.fault().inject(mock);
+                    for (int i = 0; i < step.rounds(); i++) {
+                        outcomes.add(app.step("round"));
+                    }
+                    millisPerStep.put(step.label(), (System.nanoTime() - started) / 1_000_000);
+                } finally {
+                    if (step.alone()) {
+                        loadTurn.release();
+                    }
                 }
                 Fault.healAll(mock);
                 rounds.put(step.label(), outcomes);
@@ -106,7 +132,7 @@ final class FaultRun {
             }
             if (loadCalls > 0) {
                 // One load at a time: on two cores, concurrent loads would measure the machine, not the agent.
-                loadTurn.acquire();
+                awaitTurn(loadTurn);
                 try {
                     long tokensBefore = mock.stats().tokensIssued();
                     long started = System.nanoTime();

@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,9 +84,9 @@ class FaultSuiteIT {
         add(new FaultRun("rewrite-required", REWRITE, HttpTokens.REQUIRED, dir), List.of(
                 new Step("restart", Fault.RESTART, 1),
                 new Step("after-restart", Fault.HEALTHY, 1),
-                new Step("restart-then-black-hole", Fault.RESTART_THEN_TOKEN_BLACK_HOLE, 2)), 0);
+                new Step("restart-then-black-hole", Fault.RESTART_THEN_TOKEN_BLACK_HOLE, 2, true)), 0);
         add(new FaultRun("rewrite-required-bad-token", REWRITE, HttpTokens.REQUIRED, dir), List.of(
-                new Step("restart-then-malformed-token", Fault.RESTART_THEN_MALFORMED_TOKEN, 2)), 0);
+                new Step("restart-then-malformed-token", Fault.RESTART_THEN_MALFORMED_TOKEN, 2, true)), 0);
         // Token expiry during the run: 16 threads, so that a request's way to IMDS stays well under the agent's
         // 1 s margin on a busy two-core machine (64 threads are the other runs' load).
         add(new FaultRun("rewrite-short-ttl", "mode=rewrite,rewrite.callers=" + APPS + ",token.ttl=4",
@@ -97,8 +99,14 @@ class FaultSuiteIT {
             for (Runnable script : scripts) {
                 done.add(pool.submit(script));
             }
+            // Every step of every script is bounded (AppJvm.TIMEOUT); this bounds the whole, loads queued included.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             for (Future<?> f : done) {
-                f.get();
+                try {
+                    f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("the fault suite's JVMs did not finish their scripts within 30 minutes");
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -128,7 +136,7 @@ class FaultSuiteIT {
         runs.values().forEach(r -> {
             System.out.println("  " + r.name + ": load " + r.load + " in " + r.loadMillis + " ms; tokens during load "
                     + r.tokensIssuedDuringLoad + "; threads/fds/heap " + fmt(r.resourcesAtBaseline) + " -> "
-                    + fmt(r.resourcesAfterRun) + "; rounds " + r.rounds);
+                    + fmt(r.resourcesAfterRun) + "; rounds " + r.rounds + "; ms per step " + r.millisPerStep);
             if (r.result != null) {
                 r.result.agent().lines().stream().filter(l -> !l.startsWith("    at ")
                         && !l.startsWith("IMDSv1 call from")).forEach(l -> System.out.println("    | " + l));
@@ -211,6 +219,9 @@ class FaultSuiteIT {
     void aBlackHoledTokenEndpointGetsOnePutPerBackOff() {
         FaultRun run = runs.get("rewrite-required");
         String step = "restart-then-black-hole";
+        // The agent's attempt fails in round 1 no earlier than its 1 s read timeout after the step began; round
+        // 2's rewritten calls come before round 2's own token PUT, which the black hole holds for FaultApp's 3 s.
+        assertWithinBackOff(run, step, 1000 + 3000);
         // Two rounds (one application PUT each) within the 5 s back-off: the agent tried exactly once.
         assertEquals(3L, run.tokenRequestsPerStep.get(step));
         List<PrometheusText> around = run.scrapesAroundStep.get(step);
@@ -234,6 +245,8 @@ class FaultSuiteIT {
         // HttpURLConnection refuses: the application's doing, with or without the agent.
         String noToken = "huc=401 jdk=401 apache=401 okhttp=401 v2=java.lang.IllegalArgumentException";
         assertEquals(List.of(noToken, noToken), run.rounds.get(step));
+        // The error page comes at once: no time of the step is known to lie outside the back-off.
+        assertWithinBackOff(run, step, 0);
         // Two rounds (one application PUT each) within the 5 s back-off: the agent tried once.
         assertEquals(3L, run.tokenRequestsPerStep.get(step));
         assertEquals(1, run.stderrPerStep.get(step).lines()
@@ -243,6 +256,22 @@ class FaultSuiteIT {
         assertEquals(1L, Counts.sum(around.get(1).samples("imds_token_fetches_total"), "outcome=bad_status")
                 - Counts.sum(around.get(0).samples("imds_token_fetches_total"), "outcome=bad_status"),
                 around.get(1).text());
+    }
+
+    /**
+     * The precondition of "the agent tried once": its second round's rewritten calls came within the
+     * 5 s back-off that its failure in the first round started. The step runs while no load runs
+     * ({@code Step.alone}), so it normally takes well under the bound; {@code outsideMillis} is the part
+     * of the step known to lie before the failure or after those calls. If the machine was too slow for
+     * the bound, the test says so rather than miscounting.
+     */
+    private static void assertWithinBackOff(FaultRun run, String step, long outsideMillis) {
+        long backOffMillis = 5000;
+        long millis = run.millisPerStep.get(step);
+        assertTrue(millis - outsideMillis < backOffMillis, "precondition: step '" + step + "' took " + millis
+                + " ms, of which at most " + (millis - outsideMillis) + " ms may lie between the agent's failed "
+                + "attempt and its last rewritten call; that must be under the " + backOffMillis + " ms back-off "
+                + "for exactly one attempt (a machine too busy for this check)");
     }
 
     // ---- Counts ----

@@ -30,7 +30,12 @@ public final class AgentCommand {
             process.destroyForcibly();
             throw new AssertionError("'" + String.join(" ", args) + "' did not end within " + AppJvm.TIMEOUT);
         }
-        return new JvmResult(process.exitValue(), out.join(), err.join());
+        try {
+            // The process has ended; only a child of it still holding the pipes could keep them open.
+            return new JvmResult(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("'" + String.join(" ", args) + "' ended but its output did not: " + e);
+        }
     }
 
     private static String read(java.io.InputStream in) {

@@ -241,7 +241,7 @@ public final class AppJvm {
             }
             if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                process.waitFor();
+                process.waitFor(10, TimeUnit.SECONDS);
                 outPump.join(5000);
                 errPump.join(5000);
                 throw new AssertionError("the JVM did not exit within " + TIMEOUT + ":\n" + stdout() + "\n" + stderr());

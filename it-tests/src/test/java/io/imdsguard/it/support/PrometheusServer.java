@@ -123,7 +123,9 @@ public final class PrometheusServer implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            process.waitFor();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("prometheus (pid " + process.pid() + ") did not end when killed");
+            }
         }
     }
 }
