@@ -97,8 +97,9 @@ public final class Reporter {
             case REWRITE_FAILED:
                 return ": no IMDSv2 token (reason " + decision.reason() + "), sent unchanged as v1";
             case REWRITE_DENIED:
-                if (RewritePolicy.FORWARDED_FOR.equals(decision.reason())) {
-                    return ": not rewritten, it carries X-Forwarded-For (a relayed request is what IMDSv2 refuses)";
+                if (RewritePolicy.RELAYED.equals(decision.reason())) {
+                    return ": not rewritten, it carries a relay header such as Forwarded, X-Forwarded-For or Via"
+                            + " (a relayed request is what IMDSv2 refuses)";
                 }
                 return ": not rewritten, " + site.siteClass() + " is outside rewrite.callers; add "
                         + CallerScope.suggestion(site.siteClass()) + " to rewrite.callers if this code is trusted";

@@ -1,5 +1,7 @@
 package io.imdsguard.agent.instrument.socket;
 
+import io.imdsguard.bootstrap.RelayHeaders;
+
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -18,7 +20,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
 
     /** Judges one request head; returns the token header value to add, or null. */
     interface HeadHandler {
-        String onHead(String method, String path, boolean carriesToken, boolean forwardedFor);
+        String onHead(String method, String path, boolean carriesToken, boolean relayed);
 
         void failed(Throwable error);
     }
@@ -110,7 +112,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
             return text.getBytes(LATIN_1);
         }
         boolean token = false;
-        boolean forwarded = false;
+        boolean relayed = false;
         long contentLength = 0;
         for (String line : text.substring(firstLineEnd + 2).split("\r\n")) {
             int colon = line.indexOf(':');
@@ -121,8 +123,8 @@ final class HttpHeadSniffer extends FilterOutputStream {
             String value = line.substring(colon + 1).trim();
             if (name.equals("x-aws-ec2-metadata-token")) {
                 token = true;
-            } else if (name.equals("x-forwarded-for")) {
-                forwarded = true;
+            } else if (RelayHeaders.isRelayHeader(name)) {
+                relayed = true;
             } else if (name.equals("content-length")) {
                 contentLength = Long.parseLong(value);
             } else if (name.equals("transfer-encoding") && !value.equalsIgnoreCase("identity")) {
@@ -131,7 +133,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
             }
         }
         bodyRemaining = contentLength;
-        String tokenHeader = handler.onHead(requestLine[0], pathOf(requestLine[1]), token, forwarded);
+        String tokenHeader = handler.onHead(requestLine[0], pathOf(requestLine[1]), token, relayed);
         if (tokenHeader == null) {
             return text.getBytes(LATIN_1);
         }

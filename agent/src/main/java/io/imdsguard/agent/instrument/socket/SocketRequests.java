@@ -70,8 +70,8 @@ public final class SocketRequests {
             if (sniffer == null) {
                 sniffer = new HttpHeadSniffer(out, new HttpHeadSniffer.HeadHandler() {
                     @Override
-                    public String onHead(String method, String path, boolean carriesToken, boolean forwardedFor) {
-                        return judge(method, path, carriesToken, forwardedFor, origin);
+                    public String onHead(String method, String path, boolean carriesToken, boolean relayed) {
+                        return judge(method, path, carriesToken, relayed, origin);
                     }
 
                     @Override
@@ -106,12 +106,12 @@ public final class SocketRequests {
         return ImdsClientCalls.inside() || CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS);
     }
 
-    private String judge(String method, String path, boolean carriesToken, boolean forwardedFor, String origin) {
+    private String judge(String method, String path, boolean carriesToken, boolean relayed, String origin) {
         // Checked again per request: a stream taken by application code could be handed to a client.
         if (insideInstrumentedClient()) {
             return null;
         }
-        return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, forwardedFor, origin))
+        return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, relayed, origin))
                 .tokenHeader();
     }
 }

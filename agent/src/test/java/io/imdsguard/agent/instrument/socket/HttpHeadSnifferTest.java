@@ -27,8 +27,8 @@ class HttpHeadSnifferTest {
 
     private final HttpHeadSniffer sniffer = new HttpHeadSniffer(wire, new HttpHeadSniffer.HeadHandler() {
         @Override
-        public String onHead(String method, String path, boolean carriesToken, boolean forwardedFor) {
-            heads.add(method + " " + path + " token=" + carriesToken + " xff=" + forwardedFor);
+        public String onHead(String method, String path, boolean carriesToken, boolean relayed) {
+            heads.add(method + " " + path + " token=" + carriesToken + " relayed=" + relayed);
             return answer;
         }
 
@@ -45,7 +45,7 @@ class HttpHeadSnifferTest {
             sniffer.write(b);
         }
         assertEquals(1, heads.size());
-        assertEquals("GET /latest/meta-data/instance-id token=false xff=false", heads.get(0));
+        assertEquals("GET /latest/meta-data/instance-id token=false relayed=false", heads.get(0));
         assertEquals(request, wire.toString("ISO-8859-1"));
     }
 
@@ -70,7 +70,19 @@ class HttpHeadSnifferTest {
     void headersAreReadCaseInsensitivelyAndAbsoluteTargetsGiveTheirPath() throws IOException {
         write("PUT http://169.254.169.254/latest/api/token HTTP/1.0\r\nx-AWS-ec2-metadata-TOKEN: t\r\n"
                 + "X-FORWARDED-FOR: 1.2.3.4\r\n\r\n");
-        assertEquals("PUT /latest/api/token token=true xff=true", heads.get(0));
+        assertEquals("PUT /latest/api/token token=true relayed=true", heads.get(0));
+    }
+
+    @Test
+    void everyRelayHeaderInAnyCaseMarksTheRequestRelayed() throws IOException {
+        String[] relays = {"Forwarded: for=192.0.2.1", "x-forwarded-for: 192.0.2.1", "X-FORWARDED-HOST: example.com",
+            "X-Real-Ip: 192.0.2.1", "via: 1.1 proxy"};
+        for (String relay : relays) {
+            write("GET /latest/meta-data/ HTTP/1.1\r\nHost: imds\r\n" + relay + "\r\n\r\n");
+        }
+        for (int i = 0; i < relays.length; i++) {
+            assertEquals("GET /latest/meta-data/ token=false relayed=true", heads.get(i), relays[i]);
+        }
     }
 
     @Test
@@ -80,7 +92,7 @@ class HttpHeadSnifferTest {
         String second = "GET /latest/user-data HTTP/1.1\r\n\r\n";
         write(first + body.substring(0, 8) + second);
         assertEquals(2, heads.size(), heads.toString());
-        assertEquals("GET /latest/user-data token=false xff=false", heads.get(1));
+        assertEquals("GET /latest/user-data token=false relayed=false", heads.get(1));
         assertEquals(first + body.substring(0, 8) + second, wire.toString("ISO-8859-1"));
     }
 
