@@ -1,6 +1,8 @@
 package io.imdsguard.agent.report;
 
+import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.detect.OtherCloud;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.policy.Action;
@@ -77,6 +79,15 @@ public final class Reporter {
             lines.add("    at " + frame);
         }
         log.block(lines);
+    }
+
+    /** The first request of another cloud's metadata protocol from a call site. */
+    public void otherCloudFirstSight(OtherCloud cloud, ImdsRequest request, CallerFrames caller, String thread) {
+        log.info(cloud.displayName() + " metadata request (not AWS IMDS) from " + caller.site() + ": client="
+                + request.client() + " method=" + Sanitizer.forLog(request.method(), 16) + " path="
+                + pathForLog(request.path()) + " thread=" + Sanitizer.forLog(thread, 128)
+                + " category=other_cloud cloud=" + cloud.tag() + ": never given the agent's token, and not part of"
+                + " the IMDSv2 readiness verdict (first sight; later requests are counted in the report)");
     }
 
     /**
@@ -174,6 +185,8 @@ public final class Reporter {
         log.info("summary: " + registry.snapshot().size() + " IMDSv1 call site(s), "
                 + totals.get(ImdsVersion.V1) + " v1 call(s), " + totals.get(ImdsVersion.V2) + " v2 call(s), "
                 + totals.get(ImdsVersion.TOKEN) + " token request(s)"
+                + (totals.get(ImdsVersion.OTHER_CLOUD) > 0
+                        ? ", " + totals.get(ImdsVersion.OTHER_CLOUD) + " other cloud metadata request(s)" : "")
                 + actionsSummary()
                 + (reportPath != null && !reportFileFailed ? "; report: " + reportFile.path() : "")
                 + "; " + runtime.where());
