@@ -57,7 +57,7 @@ public final class RequestObserver {
         ImdsVersion version = RequestClassifier.classify(request);
         Decision decision;
         CallerFrames caller = null;
-        if (version == ImdsVersion.V1) {
+        if (version == ImdsVersion.V1 || version == ImdsVersion.UNPARSED) {
             // The stack is walked only for v1 calls: those are the ones a user must find and fix,
             // and the rewrite scope is judged by their call site.
             caller = origin != null ? CallerFrames.of(origin.stack()) : CallerFrames.ofCurrentThread();

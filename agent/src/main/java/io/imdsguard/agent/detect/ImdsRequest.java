@@ -14,6 +14,7 @@ public final class ImdsRequest {
     private final boolean carriesToken;
     private final boolean relayed;
     private final String origin;
+    private final boolean unparsed;
 
     public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed) {
         this(client, method, path, carriesToken, relayed, null);
@@ -26,12 +27,34 @@ public final class ImdsRequest {
      */
     public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed,
                        String origin) {
+        this(client, method, path, carriesToken, relayed, origin, false);
+    }
+
+    private ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed,
+                        String origin, boolean unparsed) {
+        this.unparsed = unparsed;
         this.origin = origin;
         this.client = client;
         this.method = method == null ? "GET" : method;
         this.path = path == null || path.isEmpty() ? "/" : path;
         this.carriesToken = carriesToken;
         this.relayed = relayed;
+    }
+
+    /**
+     * A request to IMDS whose head the agent could not read (the raw-socket view): whether it
+     * carries a token or a relay header is unknown, so it is never rewritten.
+     *
+     * @param method the request's method, or null when not known
+     * @param path   its path, or null when not known
+     */
+    public static ImdsRequest unparsed(String client, String method, String path, String origin) {
+        return new ImdsRequest(client, method == null ? "?" : method, path, false, false, origin, true);
+    }
+
+    /** Whether the agent could not read the request; see {@link #unparsed}. */
+    public boolean unparsed() {
+        return unparsed;
     }
 
     /** Which instrumentation saw it, e.g. {@code HttpURLConnection}. */

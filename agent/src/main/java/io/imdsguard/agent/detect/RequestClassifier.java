@@ -10,6 +10,9 @@ public final class RequestClassifier {
     }
 
     public static ImdsVersion classify(ImdsRequest request) {
+        if (request.unparsed()) {
+            return ImdsVersion.UNPARSED;
+        }
         if (OtherCloud.of(request.path()) != null) {
             return ImdsVersion.OTHER_CLOUD;
         }

@@ -13,6 +13,7 @@ public final class RewritePolicy implements RequestPolicy {
 
     public static final String OUT_OF_SCOPE = "out_of_scope";
     public static final String RELAYED = "relayed";
+    public static final String UNPARSED = "unparsed";
 
     private final CallerScope scope;
     private final TokenProvider tokens;
@@ -24,6 +25,10 @@ public final class RewritePolicy implements RequestPolicy {
 
     @Override
     public Decision decideV1(ImdsRequest request, CallerFrames caller) {
+        if (request.unparsed()) {
+            // Unread, it may carry a relay header or a token of its own: never given the agent's token.
+            return Decision.v1(Action.REWRITE_DENIED, UNPARSED, null);
+        }
         if (request.relayed()) {
             // A request relayed for someone else is exactly what IMDSv2 refuses to serve.
             return Decision.v1(Action.REWRITE_DENIED, RELAYED, null);

@@ -48,6 +48,7 @@ public final class ReportJson {
                 .append(", \"v2\": ").append(totals.get(ImdsVersion.V2))
                 .append(", \"token\": ").append(totals.get(ImdsVersion.TOKEN))
                 .append(", \"otherCloud\": ").append(totals.get(ImdsVersion.OTHER_CLOUD))
+                .append(", \"unparsed\": ").append(totals.get(ImdsVersion.UNPARSED))
                 .append(", \"v1CallSites\": ").append(sites.size())
                 .append(", \"v1Unattributed\": ").append(registry.overflow())
                 .append(", \"rewritten\": ").append(totals.get(Action.REWRITTEN))

@@ -70,7 +70,8 @@ public final class Reporter {
     /** The log block for a call site seen for the first time. */
     public void firstSight(CallSite site, ImdsRequest request, String thread, Decision decision) {
         List<String> lines = new ArrayList<String>(site.frames().size() + 1);
-        lines.add("IMDSv1 call from " + site.site() + ": client=" + site.client() + " method="
+        lines.add((request.unparsed() ? "IMDS request the agent could not read (unparsed) from " : "IMDSv1 call from ")
+                + site.site() + ": client=" + site.client() + " method="
                 + Sanitizer.forLog(request.method(), 16) + " path=" + pathForLog(request.path())
                 + " thread=" + Sanitizer.forLog(thread, 128) + " site-id=" + site.id()
                 + " action=" + decision.action().tag() + explain(site, decision)
@@ -100,6 +101,12 @@ public final class Reporter {
 
     /** Why the agent did what it did, in words that say what the user can do about it. */
     static String explain(CallSite site, Decision decision) {
+        if (RewritePolicy.UNPARSED.equals(decision.reason())) {
+            return decision.action() == Action.BLOCKED
+                    ? ": refused, the agent could not read the request head and it must not reach IMDS as v1"
+                    + " (mode=enforce: the write failed with an IOException)"
+                    : ": the agent could not read the request head; sent unchanged, never rewritten";
+        }
         switch (decision.action()) {
             case REWRITTEN:
                 return ": sent as IMDSv2 with the agent's token";
@@ -185,6 +192,8 @@ public final class Reporter {
         log.info("summary: " + registry.snapshot().size() + " IMDSv1 call site(s), "
                 + totals.get(ImdsVersion.V1) + " v1 call(s), " + totals.get(ImdsVersion.V2) + " v2 call(s), "
                 + totals.get(ImdsVersion.TOKEN) + " token request(s)"
+                + (totals.get(ImdsVersion.UNPARSED) > 0
+                        ? ", " + totals.get(ImdsVersion.UNPARSED) + " unparsed request(s)" : "")
                 + (totals.get(ImdsVersion.OTHER_CLOUD) > 0
                         ? ", " + totals.get(ImdsVersion.OTHER_CLOUD) + " other cloud metadata request(s)" : "")
                 + actionsSummary()

@@ -66,11 +66,11 @@ class ReportJsonTest {
         assertEquals("2023-11-14T22:13:20.000Z", report.get("startedAt"));
         assertEquals("2023-11-14T22:14:20.000Z", report.get("writtenAt"));
         Map<?, ?> totals = (Map<?, ?>) report.get("totals");
-        for (String key : new String[] {"v1", "v2", "token", "otherCloud", "v1CallSites", "v1Unattributed", "rewritten",
+        for (String key : new String[] {"v1", "v2", "token", "otherCloud", "unparsed", "v1CallSites", "v1Unattributed", "rewritten",
             "rewriteDenied", "rewriteFailed", "blocked"}) {
             assertEquals(0L, totals.get(key), key);
         }
-        assertEquals(10, totals.size());
+        assertEquals(11, totals.size());
         assertEquals(java.util.Collections.emptyList(), report.get("callSites"));
         assertFalse(json.contains("<"), "no raw '<' even from the service name: " + json);
     }

@@ -5,6 +5,7 @@ import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.instrument.ImdsClientCalls;
+import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.report.AgentLog;
 
 import java.io.OutputStream;
@@ -75,6 +76,11 @@ public final class SocketRequests {
                     }
 
                     @Override
+                    public boolean onUnparsed(String method, String path, String reason) {
+                        return judgeUnparsed(method, path, origin);
+                    }
+
+                    @Override
                     public void failed(Throwable error) {
                         log.internalError(CLIENT, error);
                     }
@@ -113,5 +119,13 @@ public final class SocketRequests {
         }
         return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, relayed, origin))
                 .tokenHeader();
+    }
+
+    /** @return true when the request must not reach IMDS: the sniffer then fails the write */
+    private boolean judgeUnparsed(String method, String path, String origin) {
+        if (insideInstrumentedClient()) {
+            return false;
+        }
+        return observer.handle(ImdsRequest.unparsed(CLIENT, method, path, origin)).action() == Action.BLOCKED;
     }
 }

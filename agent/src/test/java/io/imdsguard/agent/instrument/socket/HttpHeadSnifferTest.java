@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,13 +24,21 @@ class HttpHeadSnifferTest {
     private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
     private final List<String> heads = new ArrayList<String>();
     private final List<Throwable> failures = new ArrayList<Throwable>();
+    private final List<String> unparsed = new ArrayList<String>();
     private String answer;
+    private boolean refuse;
 
     private final HttpHeadSniffer sniffer = new HttpHeadSniffer(wire, new HttpHeadSniffer.HeadHandler() {
         @Override
         public String onHead(String method, String path, boolean carriesToken, boolean relayed) {
             heads.add(method + " " + path + " token=" + carriesToken + " relayed=" + relayed);
             return answer;
+        }
+
+        @Override
+        public boolean onUnparsed(String method, String path, String reason) {
+            unparsed.add(method + " " + path + ": " + reason);
+            return refuse;
         }
 
         @Override
@@ -117,15 +126,78 @@ class HttpHeadSnifferTest {
         }
         write(huge + "\r\n\r\n");
         assertEquals(0, heads.size());
+        assertEquals("[GET /: request head over 16 KB]", unparsed.toString(), "counted, not judged");
         assertEquals(huge + "\r\n\r\n", wire.toString("ISO-8859-1"));
     }
 
     @Test
-    void aMalformedHeadIsReportedAsAnInternalErrorAndSentUnchanged() throws IOException {
+    void aBadContentLengthIsUnparsedAndSentUnchanged() throws IOException {
         String request = "GET /x HTTP/1.1\r\nContent-Length: lots\r\n\r\n";
         write(request);
-        assertEquals(1, failures.size());
+        assertEquals("[GET /x: bad Content-Length]", unparsed.toString());
+        assertEquals(0, failures.size());
         assertEquals(request, wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void aHeadEndingInBareLineFeedsIsJudgedAtOnceAndPassedOnUnchanged() throws IOException {
+        String request = "GET /latest/meta-data/ HTTP/1.1\nHost: imds\n\n";
+        write(request);
+        assertEquals("[GET /latest/meta-data/ token=false relayed=false]", heads.toString());
+        assertEquals(request, wire.toString("ISO-8859-1"), "not held");
+    }
+
+    @Test
+    void aTokenHeaderInABareLineFeedHeadEndsInALineFeedToo() throws IOException {
+        answer = "T";
+        write("GET /latest/meta-data/ HTTP/1.1\nHost: imds\r\n\n");
+        assertEquals("GET /latest/meta-data/ HTTP/1.1\nX-aws-ec2-metadata-token: T\nHost: imds\r\n\n",
+                wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void oddSpacingInTheRequestLineIsReadAsServersReadIt() throws IOException {
+        String request = "GET  /latest/meta-data/instance-id \tHTTP/1.1\r\nHost: imds\r\n\r\n";
+        write(request);
+        assertEquals("[GET /latest/meta-data/instance-id token=false relayed=false]", heads.toString());
+        assertEquals(request, wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void pipelinedHeadsWithMixedLineEndsInOneWriteAreEachJudged() throws IOException {
+        String requests = "\r\nGET /latest/a HTTP/1.1\n\nGET /latest/b HTTP/1.1\r\n\r\nHEAD /latest/c HTTP/1.0\n\r\n";
+        write(requests);
+        assertEquals("[GET /latest/a token=false relayed=false, GET /latest/b token=false relayed=false, "
+                + "HEAD /latest/c token=false relayed=false]", heads.toString());
+        assertEquals(requests, wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void somethingThatCannotStartARequestIsDecidedOnItsFirstByteNeverHeld() throws IOException {
+        write("{\"no\":\"http\"}");
+        assertEquals("[null null: not an HTTP/1 request line]", unparsed.toString());
+        assertEquals("{\"no\":\"http\"}", wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void aRequestLineWithoutAnHttp1VersionIsDecidedAtItsLineEnd() throws IOException {
+        write("GET /latest/meta-data/\r\n");
+        assertEquals("[null null: not an HTTP/1 request line]", unparsed.toString(), "HTTP/0.9 has no head to wait for");
+        assertEquals("GET /latest/meta-data/\r\n", wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void aRefusedRequestNeverReachesTheWireAndTheConnectionStaysRefused() throws IOException {
+        refuse = true;
+        StringBuilder huge = new StringBuilder("GET /latest/meta-data/ HTTP/1.1\r\nX-Pad: ");
+        while (huge.length() <= HttpHeadSniffer.MAX_HEAD) {
+            huge.append('a');
+        }
+        IOException first = assertThrows(IOException.class, () -> write(huge + "\r\n\r\n"));
+        assertTrue(first.getMessage().startsWith(HttpHeadSniffer.REFUSED), first.getMessage());
+        assertThrows(IOException.class, () -> write("GET /latest/meta-data/ HTTP/1.1\r\n\r\n"));
+        assertEquals(0, wire.size(), "nothing of it was sent");
+        assertEquals(1, unparsed.size());
     }
 
     @Test
