@@ -107,7 +107,9 @@ final class HttpHeadSniffer extends FilterOutputStream {
                     lineLength = 0;
                     String line = new String(head.toByteArray(), 0, head.size() - 1, LATIN_1);
                     if (RequestHead.requestLine(line) == null) {
-                        unparsed(null, null, "not an HTTP/1 request line");
+                        String[] loose = RequestHead.looseRequestLine(line);
+                        unparsed(loose == null ? null : loose[0], loose == null ? null : loose[1],
+                                "not an HTTP/1 request line");
                         return i + 1;
                     }
                 } else if (lineLength == 0) {

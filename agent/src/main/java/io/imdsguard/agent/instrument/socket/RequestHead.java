@@ -66,6 +66,23 @@ final class RequestHead {
         return parts;
     }
 
+    /**
+     * The method and target of a line that is no HTTP/1 request line but starts like one (a method
+     * token, then a target), for the report only; null when it does not.
+     */
+    static String[] looseRequestLine(String line) {
+        String[] parts = line.trim().split("[ \t]+");
+        if (parts.length < 2 || parts[0].isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < parts[0].length(); i++) {
+            if (!isTokenChar(parts[0].charAt(i))) {
+                return null;
+            }
+        }
+        return new String[] {parts[0], parts[1]};
+    }
+
     /** Whether {@code c} may appear in an HTTP method (an RFC 9110 token). */
     static boolean isTokenChar(int c) {
         return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;

@@ -182,7 +182,8 @@ class HttpHeadSnifferTest {
     @Test
     void aRequestLineWithoutAnHttp1VersionIsDecidedAtItsLineEnd() throws IOException {
         write("GET /latest/meta-data/\r\n");
-        assertEquals("[null null: not an HTTP/1 request line]", unparsed.toString(), "HTTP/0.9 has no head to wait for");
+        assertEquals("[GET /latest/meta-data/: not an HTTP/1 request line]", unparsed.toString(),
+                "HTTP/0.9 has no head to wait for");
         assertEquals("GET /latest/meta-data/\r\n", wire.toString("ISO-8859-1"));
     }
 
