@@ -4,6 +4,7 @@ import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.detect.OtherCloud;
 import io.imdsguard.agent.detect.PathCategory;
 import io.imdsguard.agent.detect.RequestClassifier;
 import io.imdsguard.agent.metrics.ImdsMetrics;
@@ -56,7 +57,7 @@ public final class RequestObserver {
         ImdsVersion version = RequestClassifier.classify(request);
         Decision decision;
         CallerFrames caller = null;
-        if (version == ImdsVersion.V1) {
+        if (version == ImdsVersion.V1 || version == ImdsVersion.UNPARSED) {
             // The stack is walked only for v1 calls: those are the ones a user must find and fix,
             // and the rewrite scope is judged by their call site.
             caller = origin != null ? CallerFrames.of(origin.stack(), origin.classes()) : CallerFrames.ofCurrentThread();
@@ -70,11 +71,22 @@ public final class RequestObserver {
                 reporter.firstSight(sighting.site(), request, thread, decision);
             }
             metrics.countCallSite(caller.siteMethod(), request.client(), decision.action().tag());
+        } else if (version == ImdsVersion.OTHER_CLOUD) {
+            // Another cloud's protocol: never given a token nor blocked, but its caller is named, as a
+            // multi-cloud library probing the address is something a user wants to know of.
+            caller = origin != null ? CallerFrames.of(origin.stack()) : CallerFrames.ofCurrentThread();
+            decision = Decision.observed(version);
+            OtherCloud cloud = OtherCloud.of(request.path());
+            if (callSites.recordOtherCloud(cloud, request, caller)) {
+                String thread = origin != null ? origin.thread() : Thread.currentThread().getName();
+                reporter.otherCloudFirstSight(cloud, request, caller, thread);
+            }
         } else {
             decision = Decision.observed(version);
         }
         if (diagnoses != null) {
-            diagnoses.observe(version, request, caller, origin);
+            // Diagnoses judge AWS calls only: an other-cloud probe after a token PUT is no v1 fallback.
+            diagnoses.observe(version, request, version == ImdsVersion.V1 ? caller : null, origin);
         }
         totals.add(version, decision.action());
         metrics.countRequest(version.tag(), request.client(), PathCategory.of(request.path()).tag(),

@@ -230,4 +230,38 @@ class RequestObserverTest {
         assertNotNull(counter, "the Prometheus endpoint may start after the first requests");
         assertEquals(3.0, counter.count(), "and still counts them");
     }
+
+    @Test
+    void anotherCloudsProbeIsCountedApartWithItsCloudAndSiteAndNeverAsAV1Site() throws IOException {
+        observer.handle(new io.imdsguard.agent.detect.ImdsRequest("HttpURLConnection", "GET",
+                "/metadata/instance?api-version=2021-02-01", false, false));
+        observer.handle(new io.imdsguard.agent.detect.ImdsRequest("HttpURLConnection", "GET",
+                "/metadata/instance?api-version=2021-02-01", false, false));
+
+        assertEquals(2.0, count("other_cloud"));
+        assertEquals(0.0, count("v1"));
+        assertEquals(2.0, metrics.registry().find(ImdsMetrics.REQUESTS).tag("version", "other_cloud")
+                .tag("path", "azure").tag("action", "observed").counter().count());
+        assertEquals(0, registry.size(), "no v1 call site");
+        assertEquals(2, totals.get(ImdsVersion.OTHER_CLOUD));
+        assertEquals(1, registry.otherClouds().snapshot().size());
+        assertEquals("azure", registry.otherClouds().snapshot().get(0).cloud().tag());
+        assertEquals(2, registry.otherClouds().snapshot().get(0).count());
+        // (the site itself, an application frame, is checked end to end in OtherCloudsIT)
+        assertEquals(1, logLines().stream().filter(l -> l.contains("Azure metadata request (not AWS IMDS) from "))
+                .count(), "logged once per site: " + logLines());
+        assertTrue(firstSightLines().isEmpty());
+    }
+
+    @Test
+    void anUnparsedRequestIsCountedAsSuchAtItsCallSite() throws IOException {
+        observer.handle(io.imdsguard.agent.detect.ImdsRequest.unparsed("socket", null, null, null));
+
+        assertEquals(1.0, count("unparsed"));
+        assertEquals(0.0, count("v1"));
+        assertEquals(1, registry.size(), "reported with its call site");
+        assertEquals(1, totals.get(ImdsVersion.UNPARSED));
+        assertEquals(1, logLines().stream()
+                .filter(l -> l.contains("IMDS request the agent could not read (unparsed) from ")).count(), logLines().toString());
+    }
 }

@@ -49,8 +49,11 @@ class HostilePathsIT {
             List<AgentOutput.FirstSight> sights = agent.firstSights();
             assertTrue(sights.stream().anyMatch(s -> s.path().equals(HostilePathsApp.SCRIPT)), run.stderr());
             assertTrue(sights.stream().anyMatch(s -> s.path().equals(HostilePathsApp.ENCODED_CRLF)), run.stderr());
-            assertTrue(sights.stream().anyMatch(s -> s.path().equals("/latest/meta-data/y\\nFAKE-LOG-LINE")
-                    && s.client().equals("socket")), "the socket's raw LF is shown escaped:\n" + run.stderr());
+            // A raw LF ends the socket's request line, as servers read it: what precedes it is no HTTP/1 request
+            // line, so the request is reported as unparsed, and nothing after the LF reaches the log.
+            assertEquals(1, agent.linesContaining("IMDS request the agent could not read (unparsed) from").stream()
+                    .filter(l -> l.contains("client=socket method=GET path=/latest/meta-data/y thread=")).count(),
+                    "the socket's raw LF ends its line:\n" + run.stderr());
             String longPath = sights.stream().map(AgentOutput.FirstSight::path).filter(p -> p.contains("AAAA"))
                     .findFirst().orElseThrow(() -> new AssertionError("no long path in\n" + run.stderr()));
             assertTrue(longPath.length() <= 256 + 3 && longPath.endsWith("..."), "capped: " + longPath.length());
@@ -64,8 +67,7 @@ class HostilePathsIT {
             assertEquals("socket", siteWithPathContaining(json, "alert(2)").orElseThrow().get("client").asText());
             assertEquals(HostilePathsApp.ENCODED_CRLF, siteWithPathContaining(json, "%0d%0aFAKE")
                     .orElseThrow().get("examplePath").asText());
-            assertEquals("/latest/meta-data/y\\nFAKE-LOG-LINE", siteWithPathContaining(json, "y\\nFAKE")
-                    .orElseThrow().get("examplePath").asText(), "escaped, not a line break");
+            assertEquals(1, json.get("totals").get("unparsed").asLong(), "the raw LF request: " + json);
             // HttpURLConnection refuses a raw CR/LF in a URL (MalformedURLException) before connecting, so a
             // raw line break reaches the agent through the socket client; should a JDK let it through, it is escaped
             siteWithPathContaining(json, "x\\r\\nFAKE").ifPresent(site -> assertFalse(
@@ -86,7 +88,6 @@ class HostilePathsIT {
             String page = Files.readString(html, StandardCharsets.UTF_8);
             assertFalse(page.toLowerCase(Locale.ROOT).contains("<script"), page);
             assertTrue(page.contains("/latest/meta-data/&lt;script&gt;alert(1)&lt;/script&gt;"), page);
-            assertTrue(page.contains("/latest/meta-data/y\\nFAKE-LOG-LINE"), page);
         }
     }
 }

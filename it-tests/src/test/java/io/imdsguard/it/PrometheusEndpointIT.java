@@ -9,6 +9,13 @@ import io.imdsguard.mockimds.ImdsStats;
 import io.imdsguard.mockimds.MockImds;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +105,44 @@ class PrometheusEndpointIT {
             assertEquals(4.0, scrape.samples("imds_v1_callsites").get(""),
                     "the gauge counts every distinct site, also those folded into 'other'\n" + scrape.text());
         }
+    }
+
+    @Test
+    void aHalfSentRequestHeldOpenDoesNotStallAScrapeAndOnlyMetricsIsServed() throws Exception {
+        try (MockImds mock = MockImds.builder().start()) {
+            int port = FreePort.find();
+            AppJvm.Running app = AppJvm.mainClass(JdkClientsApp.class, "1", "--hold")
+                    .withAgent("prometheus.port=" + port)
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                    .start();
+            app.awaitStdout("done");
+            awaitAgentLine(app, "Prometheus metrics at http://127.0.0.1:" + port + "/metrics");
+
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            try (Socket stalled = new Socket("127.0.0.1", port)) {
+                stalled.getOutputStream().write("GET /metr".getBytes(StandardCharsets.US_ASCII));
+                stalled.getOutputStream().flush();
+                // Each scrape must answer within 3 s, less than the 5 s after which the endpoint drops the stalled
+                // head: a scrape queued behind the stalled connection fails here rather than passing late.
+                for (int i = 0; i < 3; i++) {
+                    HttpResponse<String> scrape = get(client, port, "/metrics?x=" + i);
+                    assertEquals(200, scrape.statusCode());
+                    assertTrue(scrape.body().contains("# TYPE imds_requests_total counter"), scrape.body());
+                }
+            }
+            for (String path : new String[] {"/", "/metricsX", "/metrics/x", "/favicon.ico"}) {
+                HttpResponse<String> answer = get(client, port, path);
+                assertEquals(404, answer.statusCode(), path);
+                assertEquals("", answer.body(), path);
+            }
+            app.sendLine("");
+            assertEquals(0, app.finish().exitCode());
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitAgentLine(AppJvm.Running app, String text) throws InterruptedException {

@@ -162,9 +162,9 @@ class RewriteIT {
         JsonNode json = Reports.read(report);
         assertEquals(2, json.get("totals").get("rewriteDenied").asLong());
         for (JsonNode site : Reports.callSites(json)) {
-            assertEquals("forwarded_for", site.get("lastReason").asText());
+            assertEquals("relayed", site.get("lastReason").asText());
         }
-        assertEquals(2, run.agent().linesContaining("not rewritten, it carries X-Forwarded-For").size(), run.stderr());
+        assertEquals(2, run.agent().linesContaining("not rewritten, it carries a relay header").size(), run.stderr());
     }
 
     @Test

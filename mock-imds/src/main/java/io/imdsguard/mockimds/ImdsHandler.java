@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
@@ -46,6 +47,7 @@ final class ImdsHandler implements HttpHandler {
             String path = rawPath == null ? "" : rawPath;
             Headers headers = exchange.getRequestHeaders();
             boolean forwardedFor = headers.containsKey(FORWARDED_FOR);
+            List<String> relayHeaders = ReceivedRequest.RELAY_HEADERS.stream().filter(headers::containsKey).toList();
             String token = headers.getFirst(TOKEN_HEADER);
             ImdsPaths.Parsed target = ImdsPaths.parse(path);
             ReceivedRequest.Kind kind = target.type() == ImdsPaths.Type.TOKEN ? ReceivedRequest.Kind.TOKEN
@@ -57,7 +59,7 @@ final class ImdsHandler implements HttpHandler {
                 if (gate != null) {
                     // Recorded on arrival: the point is that it never gets an answer. When released it is
                     // dropped (connection closed) rather than answered late, as a discarded packet would be.
-                    stats.record(new ReceivedRequest(method, path, kind, 0, forwardedFor));
+                    stats.record(new ReceivedRequest(method, path, kind, 0, forwardedFor, relayHeaders));
                     BlackHole.hold(gate);
                     return;
                 }
@@ -67,7 +69,7 @@ final class ImdsHandler implements HttpHandler {
             if (!delay()) {
                 return;
             }
-            stats.record(new ReceivedRequest(method, path, kind, reply.status(), forwardedFor));
+            stats.record(new ReceivedRequest(method, path, kind, reply.status(), forwardedFor, relayHeaders));
             send(exchange, method, reply, settings.truncateBodies);
         } catch (IOException e) {
             // The client went away; there is nobody left to answer.

@@ -3,6 +3,7 @@ package io.imdsguard.agent.check;
 import io.imdsguard.agent.cli.AgentCli;
 import io.imdsguard.agent.cli.Command;
 import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.report.SafeFiles;
 import io.imdsguard.agent.report.Sanitizer;
 
 import java.io.File;
@@ -181,7 +182,7 @@ public final class CheckCommand implements Command {
             if (parent != null) {
                 Files.createDirectories(parent.toPath());
             }
-            Files.write(Paths.get(path), content.getBytes(Charset.forName("UTF-8")));
+            SafeFiles.replace(new File(path).getAbsoluteFile().toPath(), content.getBytes(Charset.forName("UTF-8")));
         } catch (IOException e) {
             throw new IOException(path + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? " " + e.getMessage() : ""), e);

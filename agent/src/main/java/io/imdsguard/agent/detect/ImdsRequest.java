@@ -7,31 +7,54 @@ package io.imdsguard.agent.detect;
 public final class ImdsRequest {
 
     public static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
-    public static final String FORWARDED_FOR_HEADER = "X-Forwarded-For";
 
     private final String client;
     private final String method;
     private final String path;
     private final boolean carriesToken;
-    private final boolean forwardedFor;
+    private final boolean relayed;
     private final String origin;
+    private final boolean unparsed;
 
-    public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean forwardedFor) {
-        this(client, method, path, carriesToken, forwardedFor, null);
+    public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed) {
+        this(client, method, path, carriesToken, relayed, null);
     }
 
     /**
+     * @param relayed whether it carries any {@link io.imdsguard.bootstrap.RelayHeaders relay header}
      * @param origin scheme, host and port of the target, e.g. {@code http://169.254.169.254:80}:
      *               where the agent asks for a token when it rewrites this request
      */
-    public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean forwardedFor,
+    public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed,
                        String origin) {
+        this(client, method, path, carriesToken, relayed, origin, false);
+    }
+
+    private ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed,
+                        String origin, boolean unparsed) {
+        this.unparsed = unparsed;
         this.origin = origin;
         this.client = client;
         this.method = method == null ? "GET" : method;
         this.path = path == null || path.isEmpty() ? "/" : path;
         this.carriesToken = carriesToken;
-        this.forwardedFor = forwardedFor;
+        this.relayed = relayed;
+    }
+
+    /**
+     * A request to IMDS whose head the agent could not read (the raw-socket view): whether it
+     * carries a token or a relay header is unknown, so it is never rewritten.
+     *
+     * @param method the request's method, or null when not known
+     * @param path   its path, or null when not known
+     */
+    public static ImdsRequest unparsed(String client, String method, String path, String origin) {
+        return new ImdsRequest(client, method == null ? "?" : method, path, false, false, origin, true);
+    }
+
+    /** Whether the agent could not read the request; see {@link #unparsed}. */
+    public boolean unparsed() {
+        return unparsed;
     }
 
     /** Which instrumentation saw it, e.g. {@code HttpURLConnection}. */
@@ -52,8 +75,9 @@ public final class ImdsRequest {
         return carriesToken;
     }
 
-    public boolean forwardedFor() {
-        return forwardedFor;
+    /** Relayed for someone else: it carries {@code Forwarded}, {@code X-Forwarded-For}, {@code Via}, ... */
+    public boolean relayed() {
+        return relayed;
     }
 
     public String origin() {

@@ -7,7 +7,17 @@ public enum ImdsVersion {
     /** Carries {@code X-aws-ec2-metadata-token}. */
     V2("v2"),
     /** {@code PUT /latest/api/token}: the start of a v2 session. */
-    TOKEN("token");
+    TOKEN("token"),
+    /**
+     * Another cloud's metadata request ({@link OtherCloud}) on the IMDS address: not an AWS call,
+     * never rewritten or blocked, and not part of the readiness verdict.
+     */
+    OTHER_CLOUD("other_cloud"),
+    /**
+     * A request to IMDS whose head the agent could not read (raw sockets only): reported with its
+     * call site like a v1 call, never rewritten, refused under mode=enforce.
+     */
+    UNPARSED("unparsed");
 
     private final String tag;
 

@@ -10,6 +10,11 @@ public enum PathCategory {
     META_DATA("meta-data"),
     IDENTITY("identity"),
     USER_DATA("user-data"),
+    /** Another cloud's metadata path; the tag names the cloud. */
+    AZURE(OtherCloud.AZURE.tag()),
+    GOOGLE(OtherCloud.GOOGLE.tag()),
+    ORACLE(OtherCloud.ORACLE.tag()),
+    OPENSTACK(OtherCloud.OPENSTACK.tag()),
     OTHER("other");
 
     private final String tag;
@@ -23,6 +28,10 @@ public enum PathCategory {
     }
 
     public static PathCategory of(String path) {
+        OtherCloud cloud = OtherCloud.of(path);
+        if (cloud != null) {
+            return valueOf(cloud.name());
+        }
         String rest = withoutVersion(path);
         if ("api/token".equals(rest)) {
             return TOKEN;

@@ -1,12 +1,21 @@
 package io.imdsguard.agent.detect;
 
-/** Tells v1, v2 and token requests apart, following the rules in the project's IMDS reference. */
+/**
+ * Tells v1, v2 and token requests apart, following the rules in the project's IMDS reference, and
+ * other clouds' metadata requests from all three.
+ */
 public final class RequestClassifier {
 
     private RequestClassifier() {
     }
 
     public static ImdsVersion classify(ImdsRequest request) {
+        if (request.unparsed()) {
+            return ImdsVersion.UNPARSED;
+        }
+        if (OtherCloud.of(request.path()) != null) {
+            return ImdsVersion.OTHER_CLOUD;
+        }
         if ("PUT".equalsIgnoreCase(request.method()) && isTokenPath(request.path())) {
             return ImdsVersion.TOKEN;
         }

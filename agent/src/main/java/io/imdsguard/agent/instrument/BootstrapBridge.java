@@ -18,7 +18,7 @@ import java.util.zip.ZipEntry;
 
 /**
  * Makes the bridge classes visible from the bootstrap loader, so that advice woven into JDK
- * classes (bootstrap and platform loaders) can call them. Only the two bridge classes go there;
+ * classes (bootstrap and platform loaders) can call them. Only the bridge classes go there;
  * Byte Buddy and Micrometer stay in the agent's own loader.
  *
  * <p>The classes are defined directly in the bootstrap loader where the JDK allows it. Appending a
@@ -33,6 +33,7 @@ public final class BootstrapBridge {
     static final String[] BRIDGE_CLASSES = {
         "io.imdsguard.bootstrap.ImdsRequestListener",
         "io.imdsguard.bootstrap.ImdsBridge",
+        "io.imdsguard.bootstrap.RelayHeaders",
     };
 
     private BootstrapBridge() {

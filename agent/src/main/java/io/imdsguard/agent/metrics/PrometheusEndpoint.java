@@ -1,27 +1,26 @@
 package io.imdsguard.agent.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * A Prometheus scrape endpoint ({@code /metrics}) on its own small HTTP server, bound to loopback
  * unless configured otherwise: the metrics name code paths, which is not for the whole network.
+ * Scrapes are served concurrently, and a connection whose request does not arrive within
+ * {@link #HEAD_TIME_LIMIT_MILLIS} is dropped, so one slow client cannot silence the endpoint.
  */
 public final class PrometheusEndpoint {
 
-    private final HttpServer server;
+    static final String PATH = "/metrics";
+    static final int HEAD_TIME_LIMIT_MILLIS = 5000;
 
-    private PrometheusEndpoint(HttpServer server) {
+    private final ScrapeServer server;
+
+    private PrometheusEndpoint(ScrapeServer server) {
         this.server = server;
     }
 
@@ -32,44 +31,23 @@ public final class PrometheusEndpoint {
      */
     public static PrometheusEndpoint start(ImdsMetrics metrics, String host, int port) throws IOException {
         final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        HttpHandler scrape = new HttpHandler() {
-            @Override
-            public void handle(HttpExchange exchange) throws IOException {
-                try {
-                    byte[] body = prometheus.scrape().getBytes(Charset.forName("UTF-8"));
-                    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                    exchange.sendResponseHeaders(200, body.length);
-                    OutputStream out = exchange.getResponseBody();
-                    out.write(body);
-                    out.close();
-                } finally {
-                    exchange.close();
-                }
-            }
-        };
-        server.createContext("/metrics", scrape);
-        server.setExecutor(Executors.newSingleThreadExecutor(new ThreadFactory() {
-            @Override
-            public Thread newThread(Runnable task) {
-                Thread thread = new Thread(task, "imds-guard-prometheus");
-                thread.setDaemon(true);
-                return thread;
-            }
-        }));
-        // The server's dispatcher thread inherits the daemon flag of the thread that starts it; the
-        // caller runs on a daemon thread so that the endpoint never keeps the application alive.
-        server.start();
+        ScrapeServer server = ScrapeServer.start(host, port, PATH, "text/plain; version=0.0.4; charset=utf-8",
+                new ScrapeServer.Body() {
+                    @Override
+                    public byte[] get() {
+                        return prometheus.scrape().getBytes(Charset.forName("UTF-8"));
+                    }
+                }, HEAD_TIME_LIMIT_MILLIS, "imds-guard-prometheus");
         metrics.addRegistry(prometheus);
         return new PrometheusEndpoint(server);
     }
 
     public String url() {
-        InetSocketAddress address = server.getAddress();
+        InetSocketAddress address = server.address();
         String host = address.getAddress().getHostAddress();
         if (host.indexOf(':') >= 0) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + address.getPort() + "/metrics";
+        return "http://" + host + ":" + address.getPort() + PATH;
     }
 }

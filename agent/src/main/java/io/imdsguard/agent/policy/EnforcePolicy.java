@@ -15,6 +15,10 @@ public final class EnforcePolicy implements RequestPolicy {
 
     @Override
     public Decision decideV1(ImdsRequest request, CallerFrames caller) {
+        if (request.unparsed()) {
+            // No header can be added to a head that cannot be read: the socket sniffer fails the write.
+            return Decision.v1(Action.BLOCKED, RewritePolicy.UNPARSED, null);
+        }
         return Decision.v1(Action.BLOCKED, "http_tokens_required", INVALID_TOKEN);
     }
 }

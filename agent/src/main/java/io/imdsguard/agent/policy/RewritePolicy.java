@@ -7,12 +7,13 @@ import io.imdsguard.agent.rewrite.TokenResult;
 
 /**
  * mode=rewrite: a v1 request from a trusted call site is sent as v2 with the agent's token. Anything
- * else goes on unchanged: out of scope, proxied (X-Forwarded-For), or no token to be had.
+ * else goes on unchanged: out of scope, relayed (any relay header), or no token to be had.
  */
 public final class RewritePolicy implements RequestPolicy {
 
     public static final String OUT_OF_SCOPE = "out_of_scope";
-    public static final String FORWARDED_FOR = "forwarded_for";
+    public static final String RELAYED = "relayed";
+    public static final String UNPARSED = "unparsed";
 
     private final CallerScope scope;
     private final TokenProvider tokens;
@@ -24,9 +25,13 @@ public final class RewritePolicy implements RequestPolicy {
 
     @Override
     public Decision decideV1(ImdsRequest request, CallerFrames caller) {
-        if (request.forwardedFor()) {
+        if (request.unparsed()) {
+            // Unread, it may carry a relay header or a token of its own: never given the agent's token.
+            return Decision.v1(Action.REWRITE_DENIED, UNPARSED, null);
+        }
+        if (request.relayed()) {
             // A request relayed for someone else is exactly what IMDSv2 refuses to serve.
-            return Decision.v1(Action.REWRITE_DENIED, FORWARDED_FOR, null);
+            return Decision.v1(Action.REWRITE_DENIED, RELAYED, null);
         }
         if (!scope.admits(caller)) {
             return Decision.v1(Action.REWRITE_DENIED, OUT_OF_SCOPE, null);

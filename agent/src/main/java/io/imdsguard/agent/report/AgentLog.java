@@ -1,11 +1,12 @@
 package io.imdsguard.agent.report;
 
-import java.io.FileOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.InvalidPathException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,17 +38,18 @@ public final class AgentLog {
 
     /**
      * A log that appends to {@code path}; if the file cannot be opened, one line says so on standard
-     * error and the log goes there instead, so that reporting never stops.
+     * error and the log goes there instead, so that reporting never stops. A symbolic link at
+     * {@code path} is refused, never written through ({@link SafeFiles#append}).
      */
     public static AgentLog open(String path, boolean debug) {
         if (path == null) {
             return toStandardError(debug);
         }
         try {
-            PrintWriter file = new PrintWriter(new OutputStreamWriter(new FileOutputStream(path, true),
+            PrintWriter file = new PrintWriter(new OutputStreamWriter(SafeFiles.append(new File(path).toPath()),
                     Charset.forName("UTF-8")), true);
             return new AgentLog(file, debug);
-        } catch (IOException | SecurityException e) {
+        } catch (IOException | SecurityException | InvalidPathException e) {
             AgentLog fallback = toStandardError(debug);
             fallback.info("cannot write the log file '" + path + "' (key 'log'): " + e.getMessage()
                     + "; logging to standard error instead");

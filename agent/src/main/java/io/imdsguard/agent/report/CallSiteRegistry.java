@@ -25,6 +25,7 @@ public final class CallSiteRegistry {
     private final ConcurrentMap<SiteKey, CallSite> sites = new ConcurrentHashMap<SiteKey, CallSite>();
     private final AtomicLong overflow = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
+    private final OtherCloudCalls otherClouds = new OtherCloudCalls();
 
     /** The outcome of recording one call. */
     public static final class Sighting {
@@ -69,6 +70,18 @@ public final class CallSiteRegistry {
         CallSite winner = raced != null ? raced : created;
         winner.seen(now);
         return new Sighting(winner, raced == null);
+    }
+
+    /** Other clouds' metadata requests: reported beside the v1 sites, never among them. */
+    public OtherCloudCalls otherClouds() {
+        return otherClouds;
+    }
+
+    /** @return true the first time this cloud, client, method and site are seen */
+    public boolean recordOtherCloud(io.imdsguard.agent.detect.OtherCloud cloud, ImdsRequest request,
+                                    CallerFrames caller) {
+        changes.incrementAndGet();
+        return otherClouds.record(cloud, request, caller);
     }
 
     static String key(String client, String method, String site) {

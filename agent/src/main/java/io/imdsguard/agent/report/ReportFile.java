@@ -3,14 +3,13 @@ package io.imdsguard.agent.report;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The JSON report on disk. Written to a temporary file and moved into place, so that a reader
- * (a dashboard job, {@code check}) never sees half a report.
+ * (a dashboard job, {@code check}) never sees half a report, and never through a planted link
+ * ({@link SafeFiles}).
  */
 public final class ReportFile {
 
@@ -43,12 +42,6 @@ public final class ReportFile {
     }
 
     public void write(String content) throws IOException {
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(temporary, content.getBytes(Charset.forName("UTF-8")));
-        try {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        SafeFiles.replace(target, content.getBytes(Charset.forName("UTF-8")));
     }
 }

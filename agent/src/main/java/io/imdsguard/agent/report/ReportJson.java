@@ -47,6 +47,8 @@ public final class ReportJson {
                 .append("\"v1\": ").append(totals.get(ImdsVersion.V1))
                 .append(", \"v2\": ").append(totals.get(ImdsVersion.V2))
                 .append(", \"token\": ").append(totals.get(ImdsVersion.TOKEN))
+                .append(", \"otherCloud\": ").append(totals.get(ImdsVersion.OTHER_CLOUD))
+                .append(", \"unparsed\": ").append(totals.get(ImdsVersion.UNPARSED))
                 .append(", \"v1CallSites\": ").append(sites.size())
                 .append(", \"v1Unattributed\": ").append(registry.overflow())
                 .append(", \"rewritten\": ").append(totals.get(Action.REWRITTEN))
@@ -55,6 +57,19 @@ public final class ReportJson {
                 .append(", \"blocked\": ").append(totals.get(Action.BLOCKED))
                 .append("},\n");
         json.append("  \"diagnoses\": ").append(DiagnosesJson.array(diagnoses)).append(",\n");
+        json.append("  \"otherCloudCalls\": [");
+        List<OtherCloudCalls.Entry> others = registry.otherClouds().snapshot();
+        for (int i = 0; i < others.size(); i++) {
+            OtherCloudCalls.Entry e = others.get(i);
+            json.append(i == 0 ? "\n    {" : ",\n    {")
+                    .append("\"cloud\": ").append(Json.string(e.cloud().tag()))
+                    .append(", \"client\": ").append(Json.string(e.client()))
+                    .append(", \"method\": ").append(Json.string(e.method()))
+                    .append(", \"examplePath\": ").append(Json.string(e.examplePath()))
+                    .append(", \"site\": ").append(Json.string(e.site()))
+                    .append(", \"count\": ").append(e.count()).append('}');
+        }
+        json.append(others.isEmpty() ? "],\n" : "\n  ],\n");
         json.append("  \"callSites\": [");
         for (int i = 0; i < sites.size(); i++) {
             json.append(i == 0 ? "\n" : ",\n");

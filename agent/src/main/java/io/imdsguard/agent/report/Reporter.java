@@ -1,6 +1,8 @@
 package io.imdsguard.agent.report;
 
+import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.detect.OtherCloud;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.policy.Action;
@@ -68,7 +70,8 @@ public final class Reporter {
     /** The log block for a call site seen for the first time. */
     public void firstSight(CallSite site, ImdsRequest request, String thread, Decision decision) {
         List<String> lines = new ArrayList<String>(site.frames().size() + 1);
-        lines.add("IMDSv1 call from " + site.site() + ": client=" + site.client() + " method="
+        lines.add((request.unparsed() ? "IMDS request the agent could not read (unparsed) from " : "IMDSv1 call from ")
+                + site.site() + ": client=" + site.client() + " method="
                 + Sanitizer.forLog(request.method(), 16) + " path=" + pathForLog(request.path())
                 + " thread=" + Sanitizer.forLog(thread, 128) + " site-id=" + site.id()
                 + " action=" + decision.action().tag() + via(site) + explain(site, decision)
@@ -77,6 +80,15 @@ public final class Reporter {
             lines.add("    at " + frame);
         }
         log.block(lines);
+    }
+
+    /** The first request of another cloud's metadata protocol from a call site. */
+    public void otherCloudFirstSight(OtherCloud cloud, ImdsRequest request, CallerFrames caller, String thread) {
+        log.info(cloud.displayName() + " metadata request (not AWS IMDS) from " + caller.site() + ": client="
+                + request.client() + " method=" + Sanitizer.forLog(request.method(), 16) + " path="
+                + pathForLog(request.path()) + " thread=" + Sanitizer.forLog(thread, 128)
+                + " category=other_cloud cloud=" + cloud.tag() + ": never given the agent's token, and not part of"
+                + " the IMDSv2 readiness verdict (first sight; later requests are counted in the report)");
     }
 
     /**
@@ -100,6 +112,12 @@ public final class Reporter {
 
     /** Why the agent did what it did, in words that say what the user can do about it. */
     static String explain(CallSite site, Decision decision) {
+        if (RewritePolicy.UNPARSED.equals(decision.reason())) {
+            return decision.action() == Action.BLOCKED
+                    ? ": refused, the agent could not read the request head and it must not reach IMDS as v1"
+                    + " (mode=enforce: the write failed with an IOException)"
+                    : ": the agent could not read the request head; sent unchanged, never rewritten";
+        }
         switch (decision.action()) {
             case REWRITTEN:
                 return ": sent as IMDSv2 with the agent's token";
@@ -108,8 +126,9 @@ public final class Reporter {
             case REWRITE_FAILED:
                 return ": no IMDSv2 token (reason " + decision.reason() + "), sent unchanged as v1";
             case REWRITE_DENIED:
-                if (RewritePolicy.FORWARDED_FOR.equals(decision.reason())) {
-                    return ": not rewritten, it carries X-Forwarded-For (a relayed request is what IMDSv2 refuses)";
+                if (RewritePolicy.RELAYED.equals(decision.reason())) {
+                    return ": not rewritten, it carries a relay header such as Forwarded, X-Forwarded-For or Via"
+                            + " (a relayed request is what IMDSv2 refuses)";
                 }
                 return ": not rewritten, " + site.siteClass() + " is outside rewrite.callers; add "
                         + CallerScope.suggestion(site.siteClass()) + " to rewrite.callers if this code is trusted";
@@ -184,6 +203,10 @@ public final class Reporter {
         log.info("summary: " + registry.snapshot().size() + " IMDSv1 call site(s), "
                 + totals.get(ImdsVersion.V1) + " v1 call(s), " + totals.get(ImdsVersion.V2) + " v2 call(s), "
                 + totals.get(ImdsVersion.TOKEN) + " token request(s)"
+                + (totals.get(ImdsVersion.UNPARSED) > 0
+                        ? ", " + totals.get(ImdsVersion.UNPARSED) + " unparsed request(s)" : "")
+                + (totals.get(ImdsVersion.OTHER_CLOUD) > 0
+                        ? ", " + totals.get(ImdsVersion.OTHER_CLOUD) + " other cloud metadata request(s)" : "")
                 + actionsSummary()
                 + (reportPath != null && !reportFileFailed ? "; report: " + reportFile.path() : "")
                 + "; " + runtime.where());

@@ -3,6 +3,7 @@ package io.imdsguard.agent.detect;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RequestClassifierTest {
 
@@ -73,5 +74,40 @@ class RequestClassifierTest {
             assertEquals(c[1], PathCategory.of(c[0]).tag(), c[0]);
         }
         assertEquals(PathCategory.OTHER, PathCategory.of(null));
+    }
+
+    @Test
+    void otherCloudsMetadataRequestsAreTheirOwnCategoryNamingTheCloud() {
+        String[][] probes = {
+            {"/metadata/instance?api-version=2021-02-01", "azure"},
+            {"/metadata/identity/oauth2/token?resource=x", "azure"},
+            {"/metadata", "azure"},
+            {"/computeMetadata/v1/instance/id", "google"},
+            {"/computeMetadata/v1/?recursive=true", "google"},
+            {"/opc/v2/instance/", "oracle"},
+            {"/openstack/latest/meta_data.json", "openstack"},
+        };
+        for (String[] probe : probes) {
+            assertEquals(ImdsVersion.OTHER_CLOUD, classify("GET", probe[0], false), probe[0]);
+            assertEquals(ImdsVersion.OTHER_CLOUD, classify("GET", probe[0], true), "even with a token: " + probe[0]);
+            assertEquals(probe[1], PathCategory.of(probe[0]).tag(), probe[0]);
+            assertEquals(probe[1], OtherCloud.of(probe[0]).tag(), probe[0]);
+        }
+    }
+
+    @Test
+    void awsOwnPathsStayAwsCallsDatedAndRootIncluded() {
+        String[] aws = {"/", "/latest/meta-data/instance-id", "/2021-07-15/meta-data/instance-id", "/1.0/meta-data/",
+            "/2009-04-04/user-data", "/latest/dynamic/instance-identity/document", "/nonsense",
+            // near misses of other clouds' prefixes
+            "/metadatax/instance", "/computemetadata/v1/", "/opcx/", "/latest/metadata/instance",
+            // dot segments or encodings could resolve to an AWS path: never another cloud's
+            "/metadata/../latest/meta-data/iam/security-credentials/", "/computeMetadata/./../latest/user-data",
+            "/metadata/%2e%2e/latest/meta-data/", "/opc/..", "/openstack\\..\\latest/meta-data"};
+        for (String path : aws) {
+            assertEquals(ImdsVersion.V1, classify("GET", path, false), path);
+            assertNull(OtherCloud.of(path), path);
+        }
+        assertEquals(ImdsVersion.TOKEN, classify("PUT", "/latest/api/token", false));
     }
 }

@@ -74,12 +74,12 @@ class RewritePolicyTest {
     }
 
     @Test
-    void aForwardedRequestIsNeverRewrittenEvenInScope() {
+    void aRelayedRequestIsNeverRewrittenEvenInScope() {
         Decision decision = policy.decideV1(v1(true, ORIGIN), calledFrom("com.acme.Client"));
         assertEquals(ImdsVersion.V1, decision.version());
         assertEquals(Action.REWRITE_DENIED, decision.action());
-        assertEquals(RewritePolicy.FORWARDED_FOR, decision.reason());
-        assertEquals("forwarded_for", decision.reason());
+        assertEquals(RewritePolicy.RELAYED, decision.reason());
+        assertEquals("relayed", decision.reason());
         assertNull(decision.tokenHeader());
         assertEquals(0, fetcher.calls(), "no token is fetched for a request that will not get one");
     }

@@ -50,7 +50,8 @@ class ReportJsonTest {
         Map<String, Object> report = parseObject(json);
         assertEquals(new HashSet<String>(Arrays.asList("schema", "schemaVersion", "agentVersion", "service", "host",
                 "pid", "container", "pod", "namespace", "jvm", "mode", "startedAt", "writtenAt", "totals", "diagnoses",
-                "callSites")), report.keySet());
+                "otherCloudCalls", "callSites")), report.keySet());
+        assertEquals(Arrays.asList(), report.get("otherCloudCalls"), "an empty array when no other cloud was probed");
         assertEquals(Arrays.asList(), report.get("diagnoses"), "an empty array when nothing was diagnosed");
         assertTrue(report.containsKey("container") && report.get("container") == null, "null outside a container");
         assertEquals(null, report.get("pod"));
@@ -65,11 +66,11 @@ class ReportJsonTest {
         assertEquals("2023-11-14T22:13:20.000Z", report.get("startedAt"));
         assertEquals("2023-11-14T22:14:20.000Z", report.get("writtenAt"));
         Map<?, ?> totals = (Map<?, ?>) report.get("totals");
-        for (String key : new String[] {"v1", "v2", "token", "v1CallSites", "v1Unattributed", "rewritten",
+        for (String key : new String[] {"v1", "v2", "token", "otherCloud", "unparsed", "v1CallSites", "v1Unattributed", "rewritten",
             "rewriteDenied", "rewriteFailed", "blocked"}) {
             assertEquals(0L, totals.get(key), key);
         }
-        assertEquals(9, totals.size());
+        assertEquals(11, totals.size());
         assertEquals(java.util.Collections.emptyList(), report.get("callSites"));
         assertFalse(json.contains("<"), "no raw '<' even from the service name: " + json);
     }

@@ -147,7 +147,7 @@ class OkHttpIT {
                     .findFirst().orElseThrow(), "a relayed request is never rewritten: " + run.stdout());
             JsonNode forwarded = Reports.siteStartingWith(Reports.read(report), APP + ".forwardedV1Read(");
             assertEquals(1, forwarded.get("actions").get("rewrite_denied").asLong(), forwarded.toString());
-            assertEquals("forwarded_for", forwarded.get("lastReason").asText(), forwarded.toString());
+            assertEquals("relayed", forwarded.get("lastReason").asText(), forwarded.toString());
             JsonNode sync = Reports.siteStartingWith(Reports.read(report), APP + ".syncV1Read(");
             assertEquals(3, sync.get("actions").get("rewritten").asLong(), "401 or not, it was rewritten: " + sync);
             assertEquals(3, mock.stats().tokensIssued(), "the application's, the agent's, the agent's fresh one: "

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.jetty;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpRequest;
@@ -50,7 +51,7 @@ public final class Jetty12Advice {
                     String name = ((HttpField) header).getName();
                     if ("X-aws-ec2-metadata-token".equalsIgnoreCase(name)) {
                         token = true;
-                    } else if ("X-Forwarded-For".equalsIgnoreCase(name)) {
+                    } else if (RelayHeaders.isRelayHeader(name)) {
                         forwarded = true;
                     }
                 }

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.apachehttpclient4;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
@@ -63,8 +64,12 @@ public final class ApacheHttpClient4Advice {
         } else {
             return null;
         }
+        boolean relayed = false;
+        for (String name : RelayHeaders.NAMES) {
+            relayed |= request.containsHeader(name);
+        }
         String token = ImdsBridge.beforeRequest("apache-httpclient-4", request.getRequestLine().getMethod(), url,
-                request.containsHeader("X-aws-ec2-metadata-token"), request.containsHeader("X-Forwarded-For"));
+                request.containsHeader("X-aws-ec2-metadata-token"), relayed);
         if (token != null) {
             request.setHeader("X-aws-ec2-metadata-token", token);
         }

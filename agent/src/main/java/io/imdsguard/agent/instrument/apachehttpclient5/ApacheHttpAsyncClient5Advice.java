@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.apachehttpclient5;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.core5.http.HttpRequest;
 
@@ -22,8 +23,12 @@ public final class ApacheHttpAsyncClient5Advice {
         String path = request.getPath();
         String url = request.getScheme() + "://" + request.getAuthority()
                 + (path == null || path.isEmpty() ? "/" : path.startsWith("/") ? path : "/" + path);
+        boolean relayed = false;
+        for (String name : RelayHeaders.NAMES) {
+            relayed |= request.containsHeader(name);
+        }
         String token = ImdsBridge.beforeRequest("apache-httpclient-5-async", request.getMethod(), url,
-                request.containsHeader("X-aws-ec2-metadata-token"), request.containsHeader("X-Forwarded-For"));
+                request.containsHeader("X-aws-ec2-metadata-token"), relayed);
         if (token != null) {
             request.setHeader("X-aws-ec2-metadata-token", token);
         }

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.apachehttpclient5;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.HttpHost;
@@ -49,8 +50,12 @@ public final class ApacheHttpClient5Advice {
         }
         String path = request.getPath();
         url = origin + (path == null || path.isEmpty() ? "/" : path.startsWith("/") ? path : "/" + path);
+        boolean relayed = false;
+        for (String name : RelayHeaders.NAMES) {
+            relayed |= request.containsHeader(name);
+        }
         String token = ImdsBridge.beforeRequest("apache-httpclient-5", request.getMethod(), url,
-                request.containsHeader("X-aws-ec2-metadata-token"), request.containsHeader("X-Forwarded-For"));
+                request.containsHeader("X-aws-ec2-metadata-token"), relayed);
         if (token != null) {
             request.setHeader("X-aws-ec2-metadata-token", token);
         }

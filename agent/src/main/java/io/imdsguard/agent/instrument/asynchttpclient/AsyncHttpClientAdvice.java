@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.asynchttpclient;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import net.bytebuddy.asm.Advice;
 import org.asynchttpclient.Request;
@@ -23,9 +24,14 @@ public final class AsyncHttpClientAdvice {
             return;
         }
         HttpHeaders headers = request.getHeaders();
+        boolean relayed = false;
+        if (headers != null) {
+            for (String name : RelayHeaders.NAMES) {
+                relayed |= headers.contains(name);
+            }
+        }
         String token = ImdsBridge.beforeRequest("async-http-client", request.getMethod(), request.getUrl(),
-                headers != null && headers.contains("X-aws-ec2-metadata-token"),
-                headers != null && headers.contains("X-Forwarded-For"));
+                headers != null && headers.contains("X-aws-ec2-metadata-token"), relayed);
         if (token != null) {
             request = request.toBuilder().setHeader("X-aws-ec2-metadata-token", token).build();
         }

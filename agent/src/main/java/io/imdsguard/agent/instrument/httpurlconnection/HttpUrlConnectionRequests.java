@@ -2,6 +2,7 @@ package io.imdsguard.agent.instrument.httpurlconnection;
 
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.bootstrap.RelayHeaders;
 
 import java.lang.ref.WeakReference;
 import java.net.HttpURLConnection;
@@ -50,8 +51,18 @@ public final class HttpUrlConnectionRequests {
         int port = port(url);
         return new ImdsRequest(CLIENT, connection.getRequestMethod(), url.getFile(),
                 connection.getRequestProperty(ImdsRequest.TOKEN_HEADER) != null,
-                connection.getRequestProperty(ImdsRequest.FORWARDED_FOR_HEADER) != null,
+                relayed(connection),
                 ImdsRequest.origin(url.getProtocol(), url.getHost(), port));
+    }
+
+    /** Whether any relay header is set; the connection compares header names without regard to case. */
+    private static boolean relayed(HttpURLConnection connection) {
+        for (String name : RelayHeaders.NAMES) {
+            if (connection.getRequestProperty(name) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int port(URL url) {

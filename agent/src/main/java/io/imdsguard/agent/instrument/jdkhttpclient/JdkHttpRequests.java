@@ -2,6 +2,7 @@ package io.imdsguard.agent.instrument.jdkhttpclient;
 
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.bootstrap.RelayHeaders;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -38,8 +39,18 @@ public final class JdkHttpRequests {
         }
         return new ImdsRequest(CLIENT, (String) h.method.invoke(request), path,
                 header(request, ImdsRequest.TOKEN_HEADER) != null,
-                header(request, ImdsRequest.FORWARDED_FOR_HEADER) != null,
+                relayed(request),
                 ImdsRequest.origin(uri.getScheme(), uri.getHost(), port));
+    }
+
+    /** Whether any relay header is set; {@code HttpHeaders} compares names without regard to case. */
+    private boolean relayed(Object request) throws Throwable {
+        for (String name : RelayHeaders.NAMES) {
+            if (header(request, name) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first value of a request header, or null. */

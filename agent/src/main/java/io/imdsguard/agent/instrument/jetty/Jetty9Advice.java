@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.jetty;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.client.HttpRequest;
 import org.eclipse.jetty.client.HttpResponse;
@@ -50,7 +51,7 @@ public final class Jetty9Advice {
                     String name = ((HttpField) header).getName();
                     if ("X-aws-ec2-metadata-token".equalsIgnoreCase(name)) {
                         token = true;
-                    } else if ("X-Forwarded-For".equalsIgnoreCase(name)) {
+                    } else if (RelayHeaders.isRelayHeader(name)) {
                         forwarded = true;
                     }
                 }

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.okhttp;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
 import okhttp3.Request;
 
@@ -24,8 +25,12 @@ public final class OkHttpNewCallAdvice {
         if (request == null || !ImdsBridge.isImds(request.url().scheme(), request.url().host(), request.url().port())) {
             return;
         }
+        boolean relayed = false;
+        for (String name : RelayHeaders.NAMES) {
+            relayed |= request.header(name) != null;
+        }
         String token = ImdsBridge.beforeRequest("okhttp", request.method(), request.url().toString(),
-                request.header("X-aws-ec2-metadata-token") != null, request.header("X-Forwarded-For") != null);
+                request.header("X-aws-ec2-metadata-token") != null, relayed);
         if (token != null) {
             request = request.newBuilder().header("X-aws-ec2-metadata-token", token).build();
         }

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.reactornetty;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import net.bytebuddy.asm.Advice;
 import reactor.netty.http.client.HttpClientRequest;
@@ -23,8 +24,12 @@ public final class ReactorNettyAdvice {
             return;
         }
         HttpHeaders headers = request.requestHeaders();
+        boolean relayed = false;
+        for (String name : RelayHeaders.NAMES) {
+            relayed |= headers.contains(name);
+        }
         String token = ImdsBridge.beforeRequestFor(request, "reactor-netty", request.method().name(), url,
-                headers.contains("X-aws-ec2-metadata-token"), headers.contains("X-Forwarded-For"));
+                headers.contains("X-aws-ec2-metadata-token"), relayed);
         if (token != null) {
             headers.set("X-aws-ec2-metadata-token", token);
         }

@@ -5,25 +5,39 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
-import java.util.Locale;
 
 /**
  * Wraps the output stream of a socket connected to IMDS. It holds back each HTTP/1 request head
  * until it is complete, lets the agent judge it (and, in rewrite or enforce mode, add the token
- * header), then writes it on, followed by the body untouched. Anything it cannot follow (not HTTP,
- * a chunked body, a head over 16 KB, an internal error) switches it to passing bytes through as they
- * come, unchanged, for the rest of the connection.
+ * header), then writes it on, followed by the body untouched. A head ends at its first empty line,
+ * whether lines end in CRLF or a bare LF, as servers read it.
+ *
+ * <p>A request it cannot read (a first line that is not an HTTP/1 request line, a head over
+ * {@link #MAX_HEAD}, a bad {@code Content-Length}) is never held and never changed: it is reported
+ * as {@code unparsed}, and then either sent on as it came, with everything after it on the
+ * connection, or, when the agent refuses it (mode=enforce: it must not reach IMDS as v1), dropped
+ * with an {@link IOException} for this and every later write. A chunked body or an internal error
+ * also switches it to passing bytes through unchanged for the rest of the connection.
  */
 final class HttpHeadSniffer extends FilterOutputStream {
 
     /** Judges one request head; returns the token header value to add, or null. */
     interface HeadHandler {
-        String onHead(String method, String path, boolean carriesToken, boolean forwardedFor);
+        String onHead(String method, String path, boolean carriesToken, boolean relayed);
+
+        /**
+         * A request the sniffer cannot read. {@code method} and {@code path} are null when not known.
+         *
+         * @return true to refuse it: it is dropped and the write fails
+         */
+        boolean onUnparsed(String method, String path, String reason);
 
         void failed(Throwable error);
     }
 
     static final int MAX_HEAD = 16 * 1024;
+    static final String REFUSED = "imds-guard refused a request to IMDS that it could not read"
+            + " (mode=enforce: it must not reach IMDS as IMDSv1): ";
     private static final Charset LATIN_1 = Charset.forName("ISO-8859-1");
     private static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
 
@@ -31,8 +45,14 @@ final class HttpHeadSniffer extends FilterOutputStream {
     private final ByteArrayOutputStream head = new ByteArrayOutputStream(512);
     private long bodyRemaining;
     private boolean passThrough;
-    /** The last four bytes of the pending head, to spot its blank-line end without rescanning. */
-    private int lastFour;
+    /** Why the connection was refused, or null; every write fails once it is set. */
+    private String refused;
+    /** Whether the pending head's request line is complete. */
+    private boolean firstLineDone;
+    /** Whether the request line so far has a space or tab, i.e. its method is complete. */
+    private boolean methodDone;
+    /** Bytes other than CR in the current line of the pending head: 0 at an LF means an empty line. */
+    private int lineLength;
 
     HttpHeadSniffer(OutputStream out, HeadHandler handler) {
         super(out);
@@ -49,6 +69,9 @@ final class HttpHeadSniffer extends FilterOutputStream {
         int off = offset;
         int len = length;
         while (len > 0) {
+            if (refused != null) {
+                throw new IOException(REFUSED + refused);
+            }
             if (passThrough) {
                 out.write(bytes, off, len);
                 return;
@@ -67,33 +90,73 @@ final class HttpHeadSniffer extends FilterOutputStream {
         }
     }
 
-    /** Adds bytes to the pending head up to its end; completes the head when the end is reached. */
+    /**
+     * Adds bytes to the pending head up to the point where something is decided: the head is
+     * complete, or it cannot be an HTTP/1 request head. Returns how many bytes it took.
+     */
     private int appendToHead(byte[] bytes, int off, int len) throws IOException {
-        int room = MAX_HEAD + 1 - head.size();
         for (int i = 0; i < len; i++) {
-            lastFour = (lastFour << 8) | (bytes[off + i] & 0xff);
-            if (lastFour == 0x0d0a0d0a) {
-                head.write(bytes, off, i + 1);
-                completeHead();
-                return i + 1;
+            int b = bytes[off + i] & 0xff;
+            head.write(b);
+            if (b == '\n') {
+                if (lineLength == 0 && !firstLineDone) {
+                    // Empty lines before a request line are ignored by servers: send them on at once.
+                    sendPending();
+                } else if (!firstLineDone) {
+                    firstLineDone = true;
+                    lineLength = 0;
+                    String line = new String(head.toByteArray(), 0, head.size() - 1, LATIN_1);
+                    if (RequestHead.requestLine(line) == null) {
+                        String[] loose = RequestHead.looseRequestLine(line);
+                        unparsed(loose == null ? null : loose[0], loose == null ? null : loose[1],
+                                "not an HTTP/1 request line");
+                        return i + 1;
+                    }
+                } else if (lineLength == 0) {
+                    completeHead();
+                    return i + 1;
+                } else {
+                    lineLength = 0;
+                }
+            } else if (b != '\r') {
+                if (!firstLineDone && !methodDone) {
+                    if (b == ' ' || b == '\t') {
+                        methodDone = lineLength > 0;
+                    } else if (!RequestHead.isTokenChar(b)) {
+                        // No HTTP request starts so: decided now, never held waiting for a line end.
+                        unparsed(null, null, "not an HTTP/1 request line");
+                        return i + 1;
+                    }
+                }
+                lineLength++;
             }
-            if (i + 1 >= room) {
-                head.write(bytes, off, i + 1);
-                giveUp();
+            if (head.size() > MAX_HEAD) {
+                String[] line = firstLineDone ? RequestHead.requestLine(firstLine()) : null;
+                unparsed(line == null ? null : line[0], line == null ? null : line[1],
+                        "request head over " + MAX_HEAD / 1024 + " KB");
                 return i + 1;
             }
         }
-        head.write(bytes, off, len);
         return len;
     }
 
+    private String firstLine() {
+        String text = new String(head.toByteArray(), LATIN_1);
+        int lf = text.indexOf('\n');
+        return lf < 0 ? text : text.substring(0, lf);
+    }
+
     private void completeHead() throws IOException {
-        byte[] raw = head.toByteArray();
-        head.reset();
-        lastFour = 0;
+        byte[] raw = takePending();
         byte[] toSend = raw;
         try {
-            toSend = judge(new String(raw, LATIN_1));
+            String text = new String(raw, LATIN_1);
+            RequestHead parsed = RequestHead.parse(text);
+            if (parsed.unreadable()) {
+                decideUnparsed(raw, parsed.method, parsed.target, parsed.unreadable);
+                return;
+            }
+            toSend = judge(text, parsed);
         } catch (Throwable t) {
             handler.failed(t);
             passThrough = true;
@@ -101,42 +164,41 @@ final class HttpHeadSniffer extends FilterOutputStream {
         out.write(toSend);
     }
 
-    /** Parses the head, asks the handler, and returns the bytes to send. */
-    private byte[] judge(String text) {
-        int firstLineEnd = text.indexOf("\r\n");
-        String[] requestLine = text.substring(0, firstLineEnd).split(" ");
-        if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
+    /** Asks the handler about a readable head, and returns the bytes to send. */
+    private byte[] judge(String text, RequestHead parsed) {
+        bodyRemaining = parsed.contentLength;
+        if (parsed.unknownBodyLength) {
+            // A chunked body cannot be followed without parsing it; the next head is not found.
             passThrough = true;
-            return text.getBytes(LATIN_1);
         }
-        boolean token = false;
-        boolean forwarded = false;
-        long contentLength = 0;
-        for (String line : text.substring(firstLineEnd + 2).split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            if (name.equals("x-aws-ec2-metadata-token")) {
-                token = true;
-            } else if (name.equals("x-forwarded-for")) {
-                forwarded = true;
-            } else if (name.equals("content-length")) {
-                contentLength = Long.parseLong(value);
-            } else if (name.equals("transfer-encoding") && !value.equalsIgnoreCase("identity")) {
-                // A chunked body cannot be followed without parsing it; the next head is not found.
-                passThrough = true;
-            }
-        }
-        bodyRemaining = contentLength;
-        String tokenHeader = handler.onHead(requestLine[0], pathOf(requestLine[1]), token, forwarded);
+        String tokenHeader = handler.onHead(parsed.method, pathOf(parsed.target), parsed.carriesToken,
+                parsed.relayed);
         if (tokenHeader == null) {
             return text.getBytes(LATIN_1);
         }
-        return (text.substring(0, firstLineEnd + 2) + TOKEN_HEADER + ": " + tokenHeader + "\r\n"
-                + text.substring(firstLineEnd + 2)).getBytes(LATIN_1);
+        return (text.substring(0, parsed.requestLineEnd) + TOKEN_HEADER + ": " + tokenHeader + parsed.lineBreak
+                + text.substring(parsed.requestLineEnd)).getBytes(LATIN_1);
+    }
+
+    /** The pending bytes cannot be read as a request head: decide about them now. */
+    private void unparsed(String method, String target, String reason) throws IOException {
+        decideUnparsed(takePending(), method, target, reason);
+    }
+
+    private void decideUnparsed(byte[] pending, String method, String target, String reason) throws IOException {
+        boolean refuse = false;
+        try {
+            refuse = handler.onUnparsed(method, target == null ? null : pathOf(target), reason);
+        } catch (Throwable t) {
+            handler.failed(t);
+        }
+        if (refuse) {
+            refused = reason;
+            throw new IOException(REFUSED + reason);
+        }
+        // Where this request ends is unknown, and so is where the next one starts.
+        passThrough = true;
+        out.write(pending);
     }
 
     /** The path of an origin-form or absolute-form request target. */
@@ -149,18 +211,25 @@ final class HttpHeadSniffer extends FilterOutputStream {
         return slash < 0 ? "/" : target.substring(slash);
     }
 
-    private void giveUp() throws IOException {
-        passThrough = true;
+    private byte[] takePending() {
         byte[] pending = head.toByteArray();
         head.reset();
-        lastFour = 0;
-        out.write(pending);
+        firstLineDone = false;
+        methodDone = false;
+        lineLength = 0;
+        return pending;
+    }
+
+    private void sendPending() throws IOException {
+        out.write(takePending());
     }
 
     @Override
     public synchronized void close() throws IOException {
-        if (head.size() > 0) {
-            giveUp();
+        if (head.size() > 0 && refused == null) {
+            // A head cut short is no request a server would answer: it goes on as it came.
+            passThrough = true;
+            out.write(takePending());
         }
         super.close();
     }

@@ -5,6 +5,7 @@ import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.instrument.ImdsClientCalls;
+import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.report.AgentLog;
 
 import java.io.OutputStream;
@@ -70,8 +71,13 @@ public final class SocketRequests {
             if (sniffer == null) {
                 sniffer = new HttpHeadSniffer(out, new HttpHeadSniffer.HeadHandler() {
                     @Override
-                    public String onHead(String method, String path, boolean carriesToken, boolean forwardedFor) {
-                        return judge(method, path, carriesToken, forwardedFor, origin);
+                    public String onHead(String method, String path, boolean carriesToken, boolean relayed) {
+                        return judge(method, path, carriesToken, relayed, origin);
+                    }
+
+                    @Override
+                    public boolean onUnparsed(String method, String path, String reason) {
+                        return judgeUnparsed(method, path, origin);
                     }
 
                     @Override
@@ -106,12 +112,20 @@ public final class SocketRequests {
         return ImdsClientCalls.inside() || CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS);
     }
 
-    private String judge(String method, String path, boolean carriesToken, boolean forwardedFor, String origin) {
+    private String judge(String method, String path, boolean carriesToken, boolean relayed, String origin) {
         // Checked again per request: a stream taken by application code could be handed to a client.
         if (insideInstrumentedClient()) {
             return null;
         }
-        return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, forwardedFor, origin))
+        return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, relayed, origin))
                 .tokenHeader();
+    }
+
+    /** @return true when the request must not reach IMDS: the sniffer then fails the write */
+    private boolean judgeUnparsed(String method, String path, String origin) {
+        if (insideInstrumentedClient()) {
+            return false;
+        }
+        return observer.handle(ImdsRequest.unparsed(CLIENT, method, path, origin)).action() == Action.BLOCKED;
     }
 }

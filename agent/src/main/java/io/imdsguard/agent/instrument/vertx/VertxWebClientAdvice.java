@@ -1,6 +1,7 @@
 package io.imdsguard.agent.instrument.vertx;
 
 import io.imdsguard.bootstrap.ImdsBridge;
+import io.imdsguard.bootstrap.RelayHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -47,9 +48,14 @@ public final class VertxWebClientAdvice {
                 : (ssl ? "https://" : "http://") + host + ":" + effectivePort + (uri.startsWith("/") ? uri : "/" + uri);
         MultiMap headers = options.getHeaders();
         HttpMethod method = options.getMethod();
+        boolean relayed = false;
+        if (headers != null) {
+            for (String name : RelayHeaders.NAMES) {
+                relayed |= headers.contains(name);
+            }
+        }
         String token = ImdsBridge.beforeRequest("vertx-web-client", method == null ? "GET" : method.name(), url,
-                headers != null && headers.contains("X-aws-ec2-metadata-token"),
-                headers != null && headers.contains("X-Forwarded-For"));
+                headers != null && headers.contains("X-aws-ec2-metadata-token"), relayed);
         if (token != null) {
             options.putHeader("X-aws-ec2-metadata-token", token);
         }

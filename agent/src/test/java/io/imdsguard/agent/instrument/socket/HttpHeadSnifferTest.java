@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,13 +24,21 @@ class HttpHeadSnifferTest {
     private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
     private final List<String> heads = new ArrayList<String>();
     private final List<Throwable> failures = new ArrayList<Throwable>();
+    private final List<String> unparsed = new ArrayList<String>();
     private String answer;
+    private boolean refuse;
 
     private final HttpHeadSniffer sniffer = new HttpHeadSniffer(wire, new HttpHeadSniffer.HeadHandler() {
         @Override
-        public String onHead(String method, String path, boolean carriesToken, boolean forwardedFor) {
-            heads.add(method + " " + path + " token=" + carriesToken + " xff=" + forwardedFor);
+        public String onHead(String method, String path, boolean carriesToken, boolean relayed) {
+            heads.add(method + " " + path + " token=" + carriesToken + " relayed=" + relayed);
             return answer;
+        }
+
+        @Override
+        public boolean onUnparsed(String method, String path, String reason) {
+            unparsed.add(method + " " + path + ": " + reason);
+            return refuse;
         }
 
         @Override
@@ -45,7 +54,7 @@ class HttpHeadSnifferTest {
             sniffer.write(b);
         }
         assertEquals(1, heads.size());
-        assertEquals("GET /latest/meta-data/instance-id token=false xff=false", heads.get(0));
+        assertEquals("GET /latest/meta-data/instance-id token=false relayed=false", heads.get(0));
         assertEquals(request, wire.toString("ISO-8859-1"));
     }
 
@@ -70,7 +79,19 @@ class HttpHeadSnifferTest {
     void headersAreReadCaseInsensitivelyAndAbsoluteTargetsGiveTheirPath() throws IOException {
         write("PUT http://169.254.169.254/latest/api/token HTTP/1.0\r\nx-AWS-ec2-metadata-TOKEN: t\r\n"
                 + "X-FORWARDED-FOR: 1.2.3.4\r\n\r\n");
-        assertEquals("PUT /latest/api/token token=true xff=true", heads.get(0));
+        assertEquals("PUT /latest/api/token token=true relayed=true", heads.get(0));
+    }
+
+    @Test
+    void everyRelayHeaderInAnyCaseMarksTheRequestRelayed() throws IOException {
+        String[] relays = {"Forwarded: for=192.0.2.1", "x-forwarded-for: 192.0.2.1", "X-FORWARDED-HOST: example.com",
+            "X-Real-Ip: 192.0.2.1", "via: 1.1 proxy"};
+        for (String relay : relays) {
+            write("GET /latest/meta-data/ HTTP/1.1\r\nHost: imds\r\n" + relay + "\r\n\r\n");
+        }
+        for (int i = 0; i < relays.length; i++) {
+            assertEquals("GET /latest/meta-data/ token=false relayed=true", heads.get(i), relays[i]);
+        }
     }
 
     @Test
@@ -80,7 +101,7 @@ class HttpHeadSnifferTest {
         String second = "GET /latest/user-data HTTP/1.1\r\n\r\n";
         write(first + body.substring(0, 8) + second);
         assertEquals(2, heads.size(), heads.toString());
-        assertEquals("GET /latest/user-data token=false xff=false", heads.get(1));
+        assertEquals("GET /latest/user-data token=false relayed=false", heads.get(1));
         assertEquals(first + body.substring(0, 8) + second, wire.toString("ISO-8859-1"));
     }
 
@@ -105,15 +126,79 @@ class HttpHeadSnifferTest {
         }
         write(huge + "\r\n\r\n");
         assertEquals(0, heads.size());
+        assertEquals("[GET /: request head over 16 KB]", unparsed.toString(), "counted, not judged");
         assertEquals(huge + "\r\n\r\n", wire.toString("ISO-8859-1"));
     }
 
     @Test
-    void aMalformedHeadIsReportedAsAnInternalErrorAndSentUnchanged() throws IOException {
+    void aBadContentLengthIsUnparsedAndSentUnchanged() throws IOException {
         String request = "GET /x HTTP/1.1\r\nContent-Length: lots\r\n\r\n";
         write(request);
-        assertEquals(1, failures.size());
+        assertEquals("[GET /x: bad Content-Length]", unparsed.toString());
+        assertEquals(0, failures.size());
         assertEquals(request, wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void aHeadEndingInBareLineFeedsIsJudgedAtOnceAndPassedOnUnchanged() throws IOException {
+        String request = "GET /latest/meta-data/ HTTP/1.1\nHost: imds\n\n";
+        write(request);
+        assertEquals("[GET /latest/meta-data/ token=false relayed=false]", heads.toString());
+        assertEquals(request, wire.toString("ISO-8859-1"), "not held");
+    }
+
+    @Test
+    void aTokenHeaderInABareLineFeedHeadEndsInALineFeedToo() throws IOException {
+        answer = "T";
+        write("GET /latest/meta-data/ HTTP/1.1\nHost: imds\r\n\n");
+        assertEquals("GET /latest/meta-data/ HTTP/1.1\nX-aws-ec2-metadata-token: T\nHost: imds\r\n\n",
+                wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void oddSpacingInTheRequestLineIsReadAsServersReadIt() throws IOException {
+        String request = "GET  /latest/meta-data/instance-id \tHTTP/1.1\r\nHost: imds\r\n\r\n";
+        write(request);
+        assertEquals("[GET /latest/meta-data/instance-id token=false relayed=false]", heads.toString());
+        assertEquals(request, wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void pipelinedHeadsWithMixedLineEndsInOneWriteAreEachJudged() throws IOException {
+        String requests = "\r\nGET /latest/a HTTP/1.1\n\nGET /latest/b HTTP/1.1\r\n\r\nHEAD /latest/c HTTP/1.0\n\r\n";
+        write(requests);
+        assertEquals("[GET /latest/a token=false relayed=false, GET /latest/b token=false relayed=false, "
+                + "HEAD /latest/c token=false relayed=false]", heads.toString());
+        assertEquals(requests, wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void somethingThatCannotStartARequestIsDecidedOnItsFirstByteNeverHeld() throws IOException {
+        write("{\"no\":\"http\"}");
+        assertEquals("[null null: not an HTTP/1 request line]", unparsed.toString());
+        assertEquals("{\"no\":\"http\"}", wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void aRequestLineWithoutAnHttp1VersionIsDecidedAtItsLineEnd() throws IOException {
+        write("GET /latest/meta-data/\r\n");
+        assertEquals("[GET /latest/meta-data/: not an HTTP/1 request line]", unparsed.toString(),
+                "HTTP/0.9 has no head to wait for");
+        assertEquals("GET /latest/meta-data/\r\n", wire.toString("ISO-8859-1"));
+    }
+
+    @Test
+    void aRefusedRequestNeverReachesTheWireAndTheConnectionStaysRefused() throws IOException {
+        refuse = true;
+        StringBuilder huge = new StringBuilder("GET /latest/meta-data/ HTTP/1.1\r\nX-Pad: ");
+        while (huge.length() <= HttpHeadSniffer.MAX_HEAD) {
+            huge.append('a');
+        }
+        IOException first = assertThrows(IOException.class, () -> write(huge + "\r\n\r\n"));
+        assertTrue(first.getMessage().startsWith(HttpHeadSniffer.REFUSED), first.getMessage());
+        assertThrows(IOException.class, () -> write("GET /latest/meta-data/ HTTP/1.1\r\n\r\n"));
+        assertEquals(0, wire.size(), "nothing of it was sent");
+        assertEquals(1, unparsed.size());
     }
 
     @Test
