@@ -52,6 +52,18 @@ public final class ImdsBridge {
         }
     }
 
+    public static void followingRedirect(boolean entering) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.followingRedirect(entering);
+        } catch (Throwable ignored) {
+            // see beforeConnect
+        }
+    }
+
     public static void leftImdsCall() {
         ImdsRequestListener current = listener;
         if (current == null) {

@@ -20,6 +20,9 @@ public interface ImdsRequestListener {
      */
     boolean beforeConnect(HttpURLConnection connection);
 
+    /** HttpURLConnection enters ({@code true}) or leaves its handling of a redirect answer on this thread. */
+    void followingRedirect(boolean entering);
+
     /** A synchronous client's method is about to send a request to IMDS on this thread. */
     void enteredImdsCall();
 

@@ -35,6 +35,13 @@ import java.net.URL;
  */
 public final class ClientRequestListener implements ImdsRequestListener {
 
+    /**
+     * Clients whose hooks judge requests that then leave through a java.net.Socket, where the
+     * connection backstop sees them again: their judgements are handed to it, so nothing counts twice.
+     */
+    private static final java.util.Set<String> WRITES_THROUGH_SOCKET = new java.util.HashSet<String>(
+            java.util.Arrays.asList("okhttp", "apache-httpclient-4", "apache-httpclient-5"));
+
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
     private final LazyTokenProvider tokens;
@@ -80,9 +87,20 @@ public final class ClientRequestListener implements ImdsRequestListener {
             entered = true;
             // The nested entries of a request (getInputStream calls connect) leave before it is described.
             if (HttpUrlConnectionRequests.firstEntry(connection)) {
-                Decision decision = observer.handle(HttpUrlConnectionRequests.describeImds(connection));
-                if (decision.tokenHeader() != null) {
+                ImdsRequest request = HttpUrlConnectionRequests.describeImds(connection);
+                boolean redirectHop = HttpUrlConnectionRequests.followingRedirect();
+                if (redirectHop) {
+                    request = request.reachedIndirectly(ImdsRequest.BY_REDIRECT);
+                }
+                Decision decision = observer.handle(request);
+                sockets.hooked().expect(request.method(), request.path(), decision.action() == Action.BLOCKED);
+                if (decision.tokenHeader() != null && !redirectHop) {
+                    // Mid-redirect the headers are fixed: the enforce refusal is then applied on the wire.
                     connection.setRequestProperty(ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
+                    if (decision.action() == Action.REWRITTEN) {
+                        // The agent's token must not follow a redirect to wherever the answer points.
+                        connection.setInstanceFollowRedirects(false);
+                    }
                 }
             }
             return true;
@@ -90,6 +108,11 @@ public final class ClientRequestListener implements ImdsRequestListener {
             log.internalError(HttpUrlConnectionRequests.CLIENT, t);
             return entered;
         }
+    }
+
+    @Override
+    public void followingRedirect(boolean entering) {
+        HttpUrlConnectionRequests.followingRedirect(entering);
     }
 
     @Override
@@ -180,8 +203,13 @@ public final class ClientRequestListener implements ImdsRequestListener {
             if (parts == null || !endpoints.isImds(parts.host(), parts.port())) {
                 return null;
             }
-            return observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken, forwardedFor,
-                    parts.origin()), origin).tokenHeader();
+            Decision decision = observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken,
+                    forwardedFor, parts.origin()), origin);
+            if (WRITES_THROUGH_SOCKET.contains(client)) {
+                sockets.hooked().expect(method == null ? "GET" : method, parts.path(),
+                        decision.action() == Action.BLOCKED);
+            }
+            return decision.tokenHeader();
         } catch (Throwable t) {
             log.internalError(client, t);
             return null;

@@ -13,6 +13,7 @@ public final class RewritePolicy implements RequestPolicy {
 
     public static final String OUT_OF_SCOPE = "out_of_scope";
     public static final String FORWARDED_FOR = "forwarded_for";
+    public static final String PROXY = "proxy";
 
     private final CallerScope scope;
     private final TokenProvider tokens;
@@ -28,8 +29,17 @@ public final class RewritePolicy implements RequestPolicy {
             // A request relayed for someone else is exactly what IMDSv2 refuses to serve.
             return Decision.v1(Action.REWRITE_DENIED, FORWARDED_FOR, null);
         }
+        if (request.indirect() != null) {
+            // The application's URL did not name IMDS: a redirect, or a name that resolves to it, led
+            // there. That is how an SSRF flaw reaches IMDS, whatever the call site.
+            return Decision.v1(Action.REWRITE_DENIED, request.indirect(), null);
+        }
         if (!scope.includes(caller.siteClass())) {
             return Decision.v1(Action.REWRITE_DENIED, OUT_OF_SCOPE, null);
+        }
+        if (ProxyCheck.proxied(request.origin())) {
+            // The token is written only on a connection to the IMDS that issued it, never to a proxy.
+            return Decision.v1(Action.REWRITE_DENIED, PROXY, null);
         }
         TokenResult token = tokens.token(request.origin());
         if (!token.ok()) {

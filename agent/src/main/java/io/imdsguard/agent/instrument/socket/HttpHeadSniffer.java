@@ -20,6 +20,11 @@ final class HttpHeadSniffer extends FilterOutputStream {
     interface HeadHandler {
         String onHead(String method, String path, boolean carriesToken, boolean forwardedFor);
 
+        /** {@link #onHead(String, String, boolean, boolean)} with the head's Host header (null if none). */
+        default String onHead(String method, String path, boolean carriesToken, boolean forwardedFor, String host) {
+            return onHead(method, path, carriesToken, forwardedFor);
+        }
+
         void failed(Throwable error);
     }
 
@@ -112,6 +117,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
         boolean token = false;
         boolean forwarded = false;
         long contentLength = 0;
+        String host = null;
         for (String line : text.substring(firstLineEnd + 2).split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
@@ -123,6 +129,8 @@ final class HttpHeadSniffer extends FilterOutputStream {
                 token = true;
             } else if (name.equals("x-forwarded-for")) {
                 forwarded = true;
+            } else if (name.equals("host")) {
+                host = value;
             } else if (name.equals("content-length")) {
                 contentLength = Long.parseLong(value);
             } else if (name.equals("transfer-encoding") && !value.equalsIgnoreCase("identity")) {
@@ -131,7 +139,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
             }
         }
         bodyRemaining = contentLength;
-        String tokenHeader = handler.onHead(requestLine[0], pathOf(requestLine[1]), token, forwarded);
+        String tokenHeader = handler.onHead(requestLine[0], pathOf(requestLine[1]), token, forwarded, host);
         if (tokenHeader == null) {
             return text.getBytes(LATIN_1);
         }
