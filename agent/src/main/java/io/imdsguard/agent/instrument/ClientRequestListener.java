@@ -11,6 +11,7 @@ import io.imdsguard.agent.diagnose.TokenFailure;
 import io.imdsguard.agent.detect.UrlParts;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRetry;
+import io.imdsguard.agent.instrument.nio.ChannelRequests;
 import io.imdsguard.agent.instrument.socket.SocketRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkTokenOutcomes;
@@ -35,13 +36,6 @@ import java.net.URL;
  */
 public final class ClientRequestListener implements ImdsRequestListener {
 
-    /**
-     * Clients whose hooks judge requests that then leave through a java.net.Socket, where the
-     * connection backstop sees them again: their judgements are handed to it, so nothing counts twice.
-     */
-    private static final java.util.Set<String> WRITES_THROUGH_SOCKET = new java.util.HashSet<String>(
-            java.util.Arrays.asList("okhttp", "apache-httpclient-4", "apache-httpclient-5"));
-
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
     private final LazyTokenProvider tokens;
@@ -49,6 +43,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final JdkHttpRequests httpRequests = new JdkHttpRequests();
     private final JdkHttpRetry retry;
     private final SocketRequests sockets;
+    private final ChannelRequests channels;
     private final CarriedCallOrigins origins = new CarriedCallOrigins();
     private final Diagnoses diagnoses;
     private final JdkTokenOutcomes jdkTokenOutcomes = new JdkTokenOutcomes(httpRequests);
@@ -65,6 +60,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
         this.log = setup.log;
         this.retry = new JdkHttpRetry(httpRequests, tokens, log);
         this.sockets = new SocketRequests(endpoints, observer, log);
+        this.channels = new ChannelRequests(endpoints, observer, sockets.hooked(), log);
     }
 
     /** Makes the listener and hands it to the bridge; only once the bridge is in the bootstrap loader. */
@@ -158,6 +154,8 @@ public final class ClientRequestListener implements ImdsRequestListener {
                 return httpRequest;
             }
             Decision decision = observer.handle(request);
+            // The connection backstop sees the request again on the wire: it must not count it twice.
+            sockets.hooked().expect(request.method(), request.path(), decision.action() == Action.BLOCKED);
             if (decision.version() == ImdsVersion.TOKEN && diagnoses != null) {
                 jdkTokenOutcomes.sending(httpRequest, diagnoses.currentAttempt());
             }
@@ -205,10 +203,8 @@ public final class ClientRequestListener implements ImdsRequestListener {
             }
             Decision decision = observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken,
                     forwardedFor, parts.origin()), origin);
-            if (WRITES_THROUGH_SOCKET.contains(client)) {
-                sockets.hooked().expect(method == null ? "GET" : method, parts.path(),
-                        decision.action() == Action.BLOCKED);
-            }
+            sockets.hooked().expect(method == null ? "GET" : method, parts.path(),
+                    decision.action() == Action.BLOCKED);
             return decision.tokenHeader();
         } catch (Throwable t) {
             log.internalError(client, t);
@@ -294,6 +290,26 @@ public final class ClientRequestListener implements ImdsRequestListener {
             }
         } catch (Throwable t) {
             log.internalError(HttpUrlConnectionRequests.CLIENT + " failure", t);
+        }
+    }
+
+    @Override
+    public void channelConnecting(Object channel, java.net.SocketAddress remote) {
+        try {
+            channels.connecting(channel, remote);
+        } catch (Throwable t) {
+            log.internalError(ChannelRequests.CLIENT, t);
+        }
+    }
+
+    @Override
+    public java.io.IOException channelWrite(Object channel, java.nio.ByteBuffer single,
+                                            java.nio.ByteBuffer[] sources, int offset, int length) {
+        try {
+            return channels.writing(channel, single, sources, offset, length);
+        } catch (Throwable t) {
+            log.internalError(ChannelRequests.CLIENT, t);
+            return null;
         }
     }
 }

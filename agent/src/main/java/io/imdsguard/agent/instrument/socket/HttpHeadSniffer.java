@@ -74,6 +74,12 @@ final class HttpHeadSniffer extends FilterOutputStream {
 
     /** Adds bytes to the pending head up to its end; completes the head when the end is reached. */
     private int appendToHead(byte[] bytes, int off, int len) throws IOException {
+        if (head.size() == 0 && (bytes[off] < 'A' || bytes[off] > 'Z')) {
+            // Not the start of an HTTP/1 request line (TLS to an https endpoint, say): never held, never read.
+            passThrough = true;
+            out.write(bytes, off, len);
+            return len;
+        }
         int room = MAX_HEAD + 1 - head.size();
         for (int i = 0; i < len; i++) {
             lastFour = (lastFour << 8) | (bytes[off + i] & 0xff);
