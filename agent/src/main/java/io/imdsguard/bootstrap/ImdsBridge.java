@@ -52,6 +52,18 @@ public final class ImdsBridge {
         }
     }
 
+    public static void followingRedirect(boolean entering) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.followingRedirect(entering);
+        } catch (Throwable ignored) {
+            // see beforeConnect
+        }
+    }
+
     public static void leftImdsCall() {
         ImdsRequestListener current = listener;
         if (current == null) {
@@ -199,6 +211,32 @@ public final class ImdsBridge {
             current.failed(connection, responseCode, thrown);
         } catch (Throwable ignored) {
             // see beforeConnect
+        }
+    }
+
+    public static void channelConnecting(Object channel, java.net.SocketAddress remote) {
+        ImdsRequestListener current = listener;
+        if (current == null || remote == null) {
+            return;
+        }
+        try {
+            current.channelConnecting(channel, remote);
+        } catch (Throwable ignored) {
+            // see beforeConnect
+        }
+    }
+
+    /** Never throws: the advice throws what this returns, a refusal the agent decided on. */
+    public static java.io.IOException channelWrite(Object channel, java.nio.ByteBuffer single,
+                                                   java.nio.ByteBuffer[] sources, int offset, int length) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return null;
+        }
+        try {
+            return current.channelWrite(channel, single, sources, offset, length);
+        } catch (Throwable ignored) {
+            return null;
         }
     }
 }

@@ -20,6 +20,9 @@ public interface ImdsRequestListener {
      */
     boolean beforeConnect(HttpURLConnection connection);
 
+    /** HttpURLConnection enters ({@code true}) or leaves its handling of a redirect answer on this thread. */
+    void followingRedirect(boolean entering);
+
     /** A synchronous client's method is about to send a request to IMDS on this thread. */
     void enteredImdsCall();
 
@@ -95,4 +98,15 @@ public interface ImdsRequestListener {
      * (0 or less for none). Nested calls of one request report the same failure again.
      */
     void failed(HttpURLConnection connection, int responseCode, Throwable thrown);
+
+    /** An NIO socket channel is connecting to {@code remote}: the connection backstop judges it by address. */
+    void channelConnecting(Object channel, java.net.SocketAddress remote);
+
+    /**
+     * An NIO socket channel is about to write {@code single}, or {@code sources[offset..offset+length)}.
+     *
+     * @return an exception for the write to throw (a v1 request refused under enforce), or null
+     */
+    java.io.IOException channelWrite(Object channel, java.nio.ByteBuffer single, java.nio.ByteBuffer[] sources,
+                                     int offset, int length);
 }

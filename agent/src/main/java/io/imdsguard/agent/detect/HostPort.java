@@ -1,6 +1,8 @@
 package io.imdsguard.agent.detect;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 
 /** An endpoint override's host and port, normalised so that it can be compared with a request's. */
@@ -8,6 +10,8 @@ final class HostPort {
 
     final String host;
     final int port;
+    /** The host's addresses, resolved on first use: an endpoint name costs one lookup, not one per connection. */
+    private volatile InetAddress[] addresses;
 
     private HostPort(String host, int port) {
         this.host = host;
@@ -39,6 +43,36 @@ final class HostPort {
 
     boolean matches(String normalisedHost, int requestPort) {
         return port == requestPort && host.equals(normalisedHost);
+    }
+
+    /**
+     * Whether a connection to {@code address:port} reaches this endpoint. The port is compared first, so
+     * a connection to any other port never resolves the endpoint's name.
+     */
+    boolean matchesAddress(InetAddress address, int requestPort) {
+        if (port != requestPort) {
+            return false;
+        }
+        InetAddress[] known = addresses;
+        if (known == null) {
+            known = resolve();
+            addresses = known;
+        }
+        for (InetAddress candidate : known) {
+            if (candidate.equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private InetAddress[] resolve() {
+        try {
+            return InetAddress.getAllByName(host);
+        } catch (UnknownHostException | SecurityException e) {
+            // An endpoint that does not resolve cannot be connected to by that name either.
+            return new InetAddress[0];
+        }
     }
 
     /** Lower case, no IPv6 brackets, no trailing dot of a fully qualified name. */

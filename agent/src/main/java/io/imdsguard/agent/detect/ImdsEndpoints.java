@@ -1,5 +1,6 @@
 package io.imdsguard.agent.detect;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,6 +80,29 @@ public final class ImdsEndpoints {
         return isWellKnown(normalised) || matchesOverride(normalised, port);
     }
 
+    /**
+     * Whether a connection to {@code address:port} is a connection to IMDS: the well-known addresses,
+     * or the resolved address of a configured endpoint. This is what the connection backstop asks
+     * once per socket: whatever name, redirect or client led there, the resolved address decides.
+     * An endpoint given as a name is resolved once (and again only when its value changes), never
+     * per connection.
+     */
+    public boolean isImdsAddress(InetAddress address, int port) {
+        if (address == null) {
+            return false;
+        }
+        byte[] raw = address.getAddress();
+        if (raw.length == 4 ? toLong(raw, 0) == IPV4 : Arrays.equals(raw, IPV6) || isMappedImdsIpv4(raw)) {
+            return true;
+        }
+        for (HostPort override : fixedOverrides) {
+            if (override.matchesAddress(address, port)) {
+                return true;
+            }
+        }
+        return sdkV1Override.matchesAddress(address, port) || sdkV2Override.matchesAddress(address, port);
+    }
+
     private boolean isWellKnown(String host) {
         if ("169.254.169.254".equals(host) || "instance-data".equals(host)
                 || "instance-data.ec2.internal".equals(host)) {
@@ -132,16 +156,26 @@ public final class ImdsEndpoints {
         }
 
         boolean matches(String host, int port) {
+            HostPort endpoint = current();
+            return endpoint != null && endpoint.matches(host, port);
+        }
+
+        boolean matchesAddress(InetAddress address, int port) {
+            HostPort endpoint = current();
+            return endpoint != null && endpoint.matchesAddress(address, port);
+        }
+
+        private HostPort current() {
             String raw = properties.get(property);
             if (raw == null) {
-                return false;
+                return null;
             }
             Parsed current = parsed;
             if (!raw.equals(current.raw)) {
                 current = new Parsed(raw, HostPort.parse(raw));
                 parsed = current;
             }
-            return current.endpoint != null && current.endpoint.matches(host, port);
+            return current.endpoint;
         }
     }
 

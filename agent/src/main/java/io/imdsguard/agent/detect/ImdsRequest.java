@@ -15,6 +15,7 @@ public final class ImdsRequest {
     private final boolean relayed;
     private final String origin;
     private final boolean unparsed;
+    private final String indirect;
 
     public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed) {
         this(client, method, path, carriesToken, relayed, null);
@@ -39,6 +40,36 @@ public final class ImdsRequest {
         this.path = path == null || path.isEmpty() ? "/" : path;
         this.carriesToken = carriesToken;
         this.relayed = relayed;
+        this.indirect = null;
+    }
+
+    private ImdsRequest(ImdsRequest request, String indirect) {
+        this.client = request.client;
+        this.method = request.method;
+        this.path = request.path;
+        this.carriesToken = request.carriesToken;
+        this.relayed = request.relayed;
+        this.origin = request.origin;
+        this.unparsed = request.unparsed;
+        this.indirect = indirect;
+    }
+
+    /** Redirect: the client followed a redirect into IMDS; the application's URL named another host. */
+    public static final String BY_REDIRECT = "redirect";
+    /** Alias: the application's URL named a host that is not IMDS's name but resolves to IMDS. */
+    public static final String BY_ALIAS = "alias";
+
+    /**
+     * This request, known to have reached IMDS other than by a URL naming IMDS: {@link #BY_REDIRECT}
+     * or {@link #BY_ALIAS}. Such a request is never given the agent's token.
+     */
+    public ImdsRequest reachedIndirectly(String how) {
+        return new ImdsRequest(this, how);
+    }
+
+    /** How the request reached IMDS if not by a URL naming it ({@link #BY_REDIRECT}, {@link #BY_ALIAS}), else null. */
+    public String indirect() {
+        return indirect;
     }
 
     /**

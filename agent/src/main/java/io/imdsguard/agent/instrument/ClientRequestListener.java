@@ -11,6 +11,7 @@ import io.imdsguard.agent.diagnose.TokenFailure;
 import io.imdsguard.agent.detect.UrlParts;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRetry;
+import io.imdsguard.agent.instrument.nio.ChannelRequests;
 import io.imdsguard.agent.instrument.socket.SocketRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkTokenOutcomes;
@@ -42,6 +43,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final JdkHttpRequests httpRequests = new JdkHttpRequests();
     private final JdkHttpRetry retry;
     private final SocketRequests sockets;
+    private final ChannelRequests channels;
     private final CarriedCallOrigins origins = new CarriedCallOrigins();
     private final Diagnoses diagnoses;
     private final JdkTokenOutcomes jdkTokenOutcomes = new JdkTokenOutcomes(httpRequests);
@@ -58,6 +60,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
         this.log = setup.log;
         this.retry = new JdkHttpRetry(httpRequests, tokens, log);
         this.sockets = new SocketRequests(endpoints, observer, log);
+        this.channels = new ChannelRequests(endpoints, observer, sockets.hooked(), log);
     }
 
     /** Makes the listener and hands it to the bridge; only once the bridge is in the bootstrap loader. */
@@ -80,9 +83,20 @@ public final class ClientRequestListener implements ImdsRequestListener {
             entered = true;
             // The nested entries of a request (getInputStream calls connect) leave before it is described.
             if (HttpUrlConnectionRequests.firstEntry(connection)) {
-                Decision decision = observer.handle(HttpUrlConnectionRequests.describeImds(connection));
-                if (decision.tokenHeader() != null) {
+                ImdsRequest request = HttpUrlConnectionRequests.describeImds(connection);
+                boolean redirectHop = HttpUrlConnectionRequests.followingRedirect();
+                if (redirectHop) {
+                    request = request.reachedIndirectly(ImdsRequest.BY_REDIRECT);
+                }
+                Decision decision = observer.handle(request);
+                sockets.hooked().expect(request.method(), request.path(), decision.action() == Action.BLOCKED);
+                if (decision.tokenHeader() != null && !redirectHop) {
+                    // Mid-redirect the headers are fixed: the enforce refusal is then applied on the wire.
                     connection.setRequestProperty(ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
+                    if (decision.action() == Action.REWRITTEN) {
+                        // The agent's token must not follow a redirect to wherever the answer points.
+                        connection.setInstanceFollowRedirects(false);
+                    }
                 }
             }
             return true;
@@ -90,6 +104,11 @@ public final class ClientRequestListener implements ImdsRequestListener {
             log.internalError(HttpUrlConnectionRequests.CLIENT, t);
             return entered;
         }
+    }
+
+    @Override
+    public void followingRedirect(boolean entering) {
+        HttpUrlConnectionRequests.followingRedirect(entering);
     }
 
     @Override
@@ -135,6 +154,8 @@ public final class ClientRequestListener implements ImdsRequestListener {
                 return httpRequest;
             }
             Decision decision = observer.handle(request);
+            // The connection backstop sees the request again on the wire: it must not count it twice.
+            sockets.hooked().expect(request.method(), request.path(), decision.action() == Action.BLOCKED);
             if (decision.version() == ImdsVersion.TOKEN && diagnoses != null) {
                 jdkTokenOutcomes.sending(httpRequest, diagnoses.currentAttempt());
             }
@@ -180,8 +201,11 @@ public final class ClientRequestListener implements ImdsRequestListener {
             if (parts == null || !endpoints.isImds(parts.host(), parts.port())) {
                 return null;
             }
-            return observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken, forwardedFor,
-                    parts.origin()), origin).tokenHeader();
+            Decision decision = observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken,
+                    forwardedFor, parts.origin()), origin);
+            sockets.hooked().expect(method == null ? "GET" : method, parts.path(),
+                    decision.action() == Action.BLOCKED);
+            return decision.tokenHeader();
         } catch (Throwable t) {
             log.internalError(client, t);
             return null;
@@ -266,6 +290,26 @@ public final class ClientRequestListener implements ImdsRequestListener {
             }
         } catch (Throwable t) {
             log.internalError(HttpUrlConnectionRequests.CLIENT + " failure", t);
+        }
+    }
+
+    @Override
+    public void channelConnecting(Object channel, java.net.SocketAddress remote) {
+        try {
+            channels.connecting(channel, remote);
+        } catch (Throwable t) {
+            log.internalError(ChannelRequests.CLIENT, t);
+        }
+    }
+
+    @Override
+    public java.io.IOException channelWrite(Object channel, java.nio.ByteBuffer single,
+                                            java.nio.ByteBuffer[] sources, int offset, int length) {
+        try {
+            return channels.writing(channel, single, sources, offset, length);
+        } catch (Throwable t) {
+            log.internalError(ChannelRequests.CLIENT, t);
+            return null;
         }
     }
 }

@@ -18,6 +18,7 @@ final class ClientTypes {
             "org.apache.http.impl.client.InternalHttpClient",
             "org.apache.http.impl.client.MinimalHttpClient",
             "org.apache.http.impl.client.AbstractHttpClient",
+            "org.apache.http.impl.client.DefaultRedirectStrategy",
             "org.apache.hc.client5.http.impl.classic.InternalHttpClient",
             "org.apache.hc.client5.http.impl.classic.MinimalHttpClient",
             "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient",
@@ -25,6 +26,7 @@ final class ClientTypes {
             "okhttp3.OkHttpClient",
             "okhttp3.RealCall",
             "okhttp3.internal.connection.RealCall",
+            "okhttp3.internal.http.RetryAndFollowUpInterceptor",
             "org.asynchttpclient.DefaultAsyncHttpClient",
             "org.asynchttpclient.netty.handler.HttpHandler",
             "io.vertx.ext.web.client.impl.HttpContext",
@@ -35,7 +37,8 @@ final class ClientTypes {
             "org.eclipse.jetty.client.HttpResponse",
             "org.eclipse.jetty.client.transport.HttpDestination",
             "org.eclipse.jetty.client.transport.HttpResponse",
-            "java.net.Socket"));
+            "java.net.Socket",
+            "sun.nio.ch.SocketChannelImpl"));
 
     private ClientTypes() {
     }

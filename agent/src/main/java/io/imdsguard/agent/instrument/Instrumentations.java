@@ -32,7 +32,8 @@ public final class Instrumentations {
                 new io.imdsguard.agent.instrument.reactornetty.ReactorNettyInstrumentation(),
                 io.imdsguard.agent.instrument.jetty.JettyInstrumentation.jetty9to11(),
                 io.imdsguard.agent.instrument.jetty.JettyInstrumentation.jetty12(),
-                new SocketInstrumentation());
+                new SocketInstrumentation(),
+                new io.imdsguard.agent.instrument.nio.SocketChannelInstrumentation());
     }
 
     /** The weaver for every client; the bridge must be installed first. */

@@ -11,7 +11,7 @@ import io.imdsguard.agent.detect.ImdsRequest;
 public final class EnforcePolicy implements RequestPolicy {
 
     /** Not a token IMDS could ever have issued (those are URL-safe base64), so it is always refused. */
-    static final String INVALID_TOKEN = "imds-guard-enforce:HttpTokens=required";
+    public static final String INVALID_TOKEN = "imds-guard-enforce:HttpTokens=required";
 
     @Override
     public Decision decideV1(ImdsRequest request, CallerFrames caller) {

@@ -214,4 +214,16 @@ class ImdsEndpointsTest {
         assertTrue(endpoints.isImds("fd00:ec2::254%1", 80));
         assertFalse(endpoints.isImds("[fd00:ec2::253%eth0]", 80));
     }
+
+    /** The connection backstop judges by resolved address: the names of an endpoint are resolved for it. */
+    @Test
+    void aConnectionIsImdsByItsResolvedAddressWhateverNameLedThere() throws Exception {
+        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://localhost:1338"), null, name -> null);
+        assertTrue(endpoints.isImdsAddress(java.net.InetAddress.getByName("127.0.0.1"), 1338));
+        assertFalse(endpoints.isImdsAddress(java.net.InetAddress.getByName("127.0.0.1"), 1339));
+        assertTrue(plain().isImdsAddress(java.net.InetAddress.getByName("169.254.169.254"), 80));
+        assertTrue(plain().isImdsAddress(java.net.InetAddress.getByName("fd00:ec2::254"), 80));
+        assertFalse(plain().isImdsAddress(java.net.InetAddress.getByName("169.254.169.253"), 80));
+        assertFalse(plain().isImdsAddress(java.net.InetAddress.getByName("127.0.0.1"), 1338));
+    }
 }

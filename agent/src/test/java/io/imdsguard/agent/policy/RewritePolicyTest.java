@@ -140,4 +140,40 @@ class RewritePolicyTest {
         assertFalse(rewritten.toString().contains(FakeTokenFetcher.SECRET_MARK), rewritten.toString());
         assertEquals("v1/rewritten/none", rewritten.toString());
     }
+
+    /** A request that reached IMDS by a redirect or an alias is never rewritten, whatever its call site. */
+    @Test
+    void aRequestThatReachedImdsIndirectlyIsNeverRewritten() {
+        Decision redirected = policy.decideV1(v1(false, ORIGIN).reachedIndirectly(ImdsRequest.BY_REDIRECT),
+                calledFrom("com.acme.Client"));
+        assertEquals(Action.REWRITE_DENIED, redirected.action());
+        assertEquals("redirect", redirected.reason());
+        assertNull(redirected.tokenHeader());
+        assertEquals(0, fetcher.calls(), "no token is even fetched for it");
+    }
+
+    /** With the JVM's default proxy selector pointing at a proxy, the token would reach the proxy. */
+    @Test
+    void aRequestTheDefaultProxySelectorSendsThroughAProxyIsNotRewritten() {
+        java.net.ProxySelector before = java.net.ProxySelector.getDefault();
+        java.net.ProxySelector.setDefault(new java.net.ProxySelector() {
+            @Override
+            public java.util.List<java.net.Proxy> select(java.net.URI uri) {
+                return Collections.singletonList(new java.net.Proxy(java.net.Proxy.Type.HTTP,
+                        java.net.InetSocketAddress.createUnresolved("proxy.example", 3128)));
+            }
+
+            @Override
+            public void connectFailed(java.net.URI uri, java.net.SocketAddress address, java.io.IOException e) {
+            }
+        });
+        try {
+            Decision decision = policy.decideV1(v1(false, ORIGIN), calledFrom("com.acme.Client"));
+            assertEquals(Action.REWRITE_DENIED, decision.action());
+            assertEquals("proxy", decision.reason());
+            assertNull(decision.tokenHeader());
+        } finally {
+            java.net.ProxySelector.setDefault(before);
+        }
+    }
 }

@@ -30,7 +30,8 @@ public final class ApacheHttpClient4Instrumentation implements ClientInstrumenta
 
     @Override
     public List<String> typeNames() {
-        return Arrays.asList("org.apache.http.impl.client.InternalHttpClient", "org.apache.http.impl.client.MinimalHttpClient", "org.apache.http.impl.client.AbstractHttpClient");
+        return Arrays.asList("org.apache.http.impl.client.InternalHttpClient", "org.apache.http.impl.client.MinimalHttpClient", "org.apache.http.impl.client.AbstractHttpClient",
+                "org.apache.http.impl.client.DefaultRedirectStrategy");
     }
 
     @Override
@@ -40,6 +41,10 @@ public final class ApacheHttpClient4Instrumentation implements ClientInstrumenta
                         .and(takesArgument(0, named("org.apache.http.HttpHost")))
                         .and(takesArgument(1, named("org.apache.http.HttpRequest")))
                         .and(takesArgument(2, named("org.apache.http.protocol.HttpContext"))),
-                        ApacheHttpClient4Advice.class.getName());
+                        ApacheHttpClient4Advice.class.getName())
+                .advice(named("isRedirected").and(takesArguments(3))
+                        .and(takesArgument(0, named("org.apache.http.HttpRequest")))
+                        .and(takesArgument(2, named("org.apache.http.protocol.HttpContext"))),
+                        ApacheHttpClient4RedirectAdvice.class.getName());
     }
 }

@@ -73,4 +73,24 @@ public final class HttpUrlConnectionAdvice {
             }
         }
     }
+
+    /**
+     * Inlined around {@code followRedirect()}, which connects to the redirect's target from inside:
+     * a request to IMDS that connects while it runs reached IMDS by a redirect, and is never
+     * rewritten. Only redirect answers pay for it.
+     */
+    public static final class Redirect {
+        private Redirect() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            ImdsBridge.followingRedirect(true);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit() {
+            ImdsBridge.followingRedirect(false);
+        }
+    }
 }

@@ -33,6 +33,8 @@ public final class HttpUrlConnectionInstrumentation implements ClientInstrumenta
                 .advice(named("getInputStream").and(takesArguments(0)).and(isPublic()),
                         HttpUrlConnectionAdvice.Response.class.getName())
                 .advice(namedOneOf("connect", "getInputStream", "getOutputStream").and(takesArguments(0))
-                        .and(isPublic()), HttpUrlConnectionAdvice.Failure.class.getName());
+                        .and(isPublic()), HttpUrlConnectionAdvice.Failure.class.getName())
+                .advice(named("followRedirect").and(takesArguments(0)),
+                        HttpUrlConnectionAdvice.Redirect.class.getName());
     }
 }

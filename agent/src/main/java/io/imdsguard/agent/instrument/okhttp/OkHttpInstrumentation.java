@@ -40,7 +40,8 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
 
     @Override
     public List<String> typeNames() {
-        return Arrays.asList("okhttp3.OkHttpClient", "okhttp3.RealCall", "okhttp3.internal.connection.RealCall");
+        return Arrays.asList("okhttp3.OkHttpClient", "okhttp3.RealCall", "okhttp3.internal.connection.RealCall",
+                "okhttp3.internal.http.RetryAndFollowUpInterceptor");
     }
 
     @Override
@@ -50,6 +51,9 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
                         OkHttpNewCallAdvice.class.getName())
                 .advice(named("getResponseWithInterceptorChain").or(named("getResponseWithInterceptorChain$okhttp"))
                                 .and(takesArguments(0)).and(returns(named("okhttp3.Response"))),
-                        OkHttpResponseAdvice.class.getName());
+                        OkHttpResponseAdvice.class.getName())
+                .advice(named("followUpRequest").and(returns(named("okhttp3.Request")))
+                                .and(takesArgument(0, named("okhttp3.Response"))),
+                        OkHttpRedirectAdvice.class.getName());
     }
 }

@@ -25,6 +25,11 @@ final class HttpHeadSniffer extends FilterOutputStream {
     interface HeadHandler {
         String onHead(String method, String path, boolean carriesToken, boolean relayed);
 
+        /** {@link #onHead(String, String, boolean, boolean)} with the head's Host header (null if none). */
+        default String onHead(String method, String path, boolean carriesToken, boolean relayed, String host) {
+            return onHead(method, path, carriesToken, relayed);
+        }
+
         /**
          * A request the sniffer cannot read. {@code method} and {@code path} are null when not known.
          *
@@ -40,6 +45,8 @@ final class HttpHeadSniffer extends FilterOutputStream {
             + " (mode=enforce: it must not reach IMDS as IMDSv1): ";
     private static final Charset LATIN_1 = Charset.forName("ISO-8859-1");
     private static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
+    /** The first byte of a TLS record carrying a handshake, as a ClientHello starts. */
+    private static final byte TLS_HANDSHAKE = 0x16;
 
     private final HeadHandler handler;
     private final ByteArrayOutputStream head = new ByteArrayOutputStream(512);
@@ -95,6 +102,12 @@ final class HttpHeadSniffer extends FilterOutputStream {
      * complete, or it cannot be an HTTP/1 request head. Returns how many bytes it took.
      */
     private int appendToHead(byte[] bytes, int off, int len) throws IOException {
+        if (head.size() == 0 && bytes[off] == TLS_HANDSHAKE) {
+            // TLS to an https endpoint: no HTTP/1 head to read, and no request IMDS could answer.
+            passThrough = true;
+            out.write(bytes, off, len);
+            return len;
+        }
         for (int i = 0; i < len; i++) {
             int b = bytes[off + i] & 0xff;
             head.write(b);
@@ -172,7 +185,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
             passThrough = true;
         }
         String tokenHeader = handler.onHead(parsed.method, pathOf(parsed.target), parsed.carriesToken,
-                parsed.relayed);
+                parsed.relayed, parsed.host);
         if (tokenHeader == null) {
             return text.getBytes(LATIN_1);
         }

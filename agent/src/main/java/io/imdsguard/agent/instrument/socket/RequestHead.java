@@ -16,6 +16,8 @@ final class RequestHead {
     final String target;
     final boolean carriesToken;
     final boolean relayed;
+    /** The Host header's value, null when there is none. */
+    final String host;
     /** Body bytes that follow the head, by {@code Content-Length}. */
     final long contentLength;
     /** A body the sniffer cannot step over (chunked, or any other transfer coding). */
@@ -27,12 +29,14 @@ final class RequestHead {
     /** Why the head cannot be read, or null when it can. */
     final String unreadable;
 
-    private RequestHead(String method, String target, boolean carriesToken, boolean relayed, long contentLength,
-                        boolean unknownBodyLength, int requestLineEnd, String lineBreak, String unreadable) {
+    private RequestHead(String method, String target, boolean carriesToken, boolean relayed, String host,
+                        long contentLength, boolean unknownBodyLength, int requestLineEnd, String lineBreak,
+                        String unreadable) {
         this.method = method;
         this.target = target;
         this.carriesToken = carriesToken;
         this.relayed = relayed;
+        this.host = host;
         this.contentLength = contentLength;
         this.unknownBodyLength = unknownBodyLength;
         this.requestLineEnd = requestLineEnd;
@@ -45,7 +49,7 @@ final class RequestHead {
     }
 
     static RequestHead unreadable(String method, String target, String reason) {
-        return new RequestHead(method, target, false, false, 0, false, 0, "\r\n", reason);
+        return new RequestHead(method, target, false, false, null, 0, false, 0, "\r\n", reason);
     }
 
     /**
@@ -98,6 +102,7 @@ final class RequestHead {
         String lineBreak = firstLf > 0 && text.charAt(firstLf - 1) == '\r' ? "\r\n" : "\n";
         boolean token = false;
         boolean relayed = false;
+        String host = null;
         long contentLength = -1;
         boolean unknownLength = false;
         for (String raw : text.substring(firstLf + 1).split("\n")) {
@@ -112,6 +117,8 @@ final class RequestHead {
                 token = true;
             } else if (RelayHeaders.isRelayHeader(name)) {
                 relayed = true;
+            } else if (name.equals("host")) {
+                host = value;
             } else if (name.equals("content-length")) {
                 long length = contentLength(value);
                 if (length < 0 || (contentLength >= 0 && contentLength != length)) {
@@ -123,7 +130,7 @@ final class RequestHead {
                 unknownLength = true;
             }
         }
-        return new RequestHead(line[0], line[1], token, relayed, Math.max(contentLength, 0), unknownLength,
+        return new RequestHead(line[0], line[1], token, relayed, host, Math.max(contentLength, 0), unknownLength,
                 firstLf + 1, lineBreak, null);
     }
 

@@ -4,8 +4,12 @@ import io.imdsguard.agent.RequestObserver;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.detect.RequestClassifier;
 import io.imdsguard.agent.instrument.ImdsClientCalls;
 import io.imdsguard.agent.policy.Action;
+import io.imdsguard.agent.policy.EnforcePolicy;
+import io.imdsguard.agent.rewrite.AgentOwnRequests;
 import io.imdsguard.agent.report.AgentLog;
 
 import java.io.OutputStream;
@@ -16,10 +20,17 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Decides which socket streams to watch, and judges the request heads written to them. The stream
- * of a socket that a client with its own instrumentation opens is not watched, and a head written
- * from inside such a client is passed on untouched: that instrumentation judged it already, so
- * nothing is reported twice.
+ * The connection backstop for blocking sockets: every {@code java.net.Socket} whose resolved remote
+ * address is IMDS (the well-known addresses, or a configured endpoint's resolved address and port)
+ * has its request heads read, whatever name, redirect, proxy setting or client led there. Sockets to
+ * anywhere else cost one address comparison when their stream is taken, and nothing per byte.
+ *
+ * <p>No request is counted twice: a head that a client's own instrumentation judged (it left an
+ * entry in {@link HookedRequests}) is only verified on the wire, where an enforce refusal the hook
+ * could not apply (HttpURLConnection mid-redirect) is applied. A v1 head that an instrumented client
+ * wrote without its hook seeing an IMDS URL reached IMDS by a redirect or by a name that resolves
+ * there: it is judged here, and never given the agent's token. A head from code no instrumentation
+ * covers (a hand-written client) is judged as before.
  */
 public final class SocketRequests {
 
@@ -33,6 +44,7 @@ public final class SocketRequests {
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
     private final AgentLog log;
+    private final HookedRequests hooked = new HookedRequests();
     /**
      * One sniffer per socket, so that a head written through two streams of one socket is followed as one.
      * The sniffer is held weakly as well: it wraps the socket's stream, which holds the socket, so a strong
@@ -47,32 +59,32 @@ public final class SocketRequests {
         this.log = log;
     }
 
+    /** The hooks of clients that write through java.net.Socket tell here what they judged. */
+    public HookedRequests hooked() {
+        return hooked;
+    }
+
     /** The stream to hand out: {@code out} itself unless the socket is connected to IMDS. */
     public OutputStream watch(Socket socket, OutputStream out) {
         InetAddress address = socket.getInetAddress();
-        if (address == null || !endpoints.isImds(address.getHostAddress(), socket.getPort())) {
-            return out;
-        }
-        synchronized (watched) {
-            HttpHeadSniffer sniffer = sniffing(socket);
-            if (sniffer != null) {
-                return sniffer;
-            }
-        }
-        // An instrumented client asks for its socket's stream while it opens the connection: its own
-        // instrumentation judges what it writes, so the stream is left unwrapped. One walk per socket,
-        // instead of a buffered, parsed head and a walk per request.
-        if (insideInstrumentedClient()) {
+        if (address == null || !endpoints.isImdsAddress(address, socket.getPort())) {
             return out;
         }
         final String origin = ImdsRequest.origin("http", address.getHostAddress(), socket.getPort());
+        final int port = socket.getPort();
         synchronized (watched) {
             HttpHeadSniffer sniffer = sniffing(socket);
             if (sniffer == null) {
                 sniffer = new HttpHeadSniffer(out, new HttpHeadSniffer.HeadHandler() {
                     @Override
                     public String onHead(String method, String path, boolean carriesToken, boolean relayed) {
-                        return judge(method, path, carriesToken, relayed, origin);
+                        return judge(method, path, carriesToken, relayed, null, origin, port);
+                    }
+
+                    @Override
+                    public String onHead(String method, String path, boolean carriesToken, boolean relayed,
+                                         String host) {
+                        return judge(method, path, carriesToken, relayed, host, origin, port);
                     }
 
                     @Override
@@ -112,20 +124,54 @@ public final class SocketRequests {
         return ImdsClientCalls.inside() || CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS);
     }
 
-    private String judge(String method, String path, boolean carriesToken, boolean relayed, String origin) {
-        // Checked again per request: a stream taken by application code could be handed to a client.
-        if (insideInstrumentedClient()) {
+    /**
+     * @param host the head's Host header, null when it has none
+     * @return the token header to add on the wire, or null to send the head as it is
+     */
+    private String judge(String method, String path, boolean carriesToken, boolean relayed, String host,
+                         String origin, int port) {
+        if (AgentOwnRequests.active()) {
             return null;
         }
-        return observer.handle(new ImdsRequest(CLIENT, method, path, carriesToken, relayed, origin))
-                .tokenHeader();
+        HookedRequests.Expected expected = hooked.take(method, path);
+        if (expected != null) {
+            // Counted by the hook; the wire only makes sure an enforce refusal really leaves.
+            return expected.enforced() && !carriesToken ? EnforcePolicy.INVALID_TOKEN : null;
+        }
+        ImdsRequest request = new ImdsRequest(CLIENT, method, path, carriesToken, relayed, origin);
+        if (insideInstrumentedClient()) {
+            if (RequestClassifier.classify(request) != ImdsVersion.V1) {
+                // A client's own resend, or a v2 request led here indirectly: no token of the agent's
+                // is at stake, and counting it here could count it twice.
+                return null;
+            }
+            request = request.reachedIndirectly(namesImds(host, port) ? ImdsRequest.BY_REDIRECT : ImdsRequest.BY_ALIAS);
+        }
+        return observer.handle(request).tokenHeader();
+    }
+
+    /**
+     * Whether the Host header names IMDS: the client was pointed at IMDS by name although its hook saw
+     * no IMDS URL, so a redirect's Location named it.
+     */
+    private boolean namesImds(String host, int port) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.trim();
+        int colon = name.lastIndexOf(':');
+        if (colon > 0 && name.indexOf(']') < colon && (name.indexOf(':') == colon || name.startsWith("["))) {
+            name = name.substring(0, colon);
+        }
+        return endpoints.isImds(name, port);
     }
 
     /** @return true when the request must not reach IMDS: the sniffer then fails the write */
     private boolean judgeUnparsed(String method, String path, String origin) {
-        if (insideInstrumentedClient()) {
+        if (AgentOwnRequests.active()) {
             return false;
         }
+        // Unread, it cannot be matched to a hook's judgement: the wire decides, whichever client wrote it.
         return observer.handle(ImdsRequest.unparsed(CLIENT, method, path, origin)).action() == Action.BLOCKED;
     }
 }

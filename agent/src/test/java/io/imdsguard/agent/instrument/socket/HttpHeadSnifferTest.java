@@ -58,6 +58,16 @@ class HttpHeadSnifferTest {
         assertEquals(request, wire.toString("ISO-8859-1"));
     }
 
+    /** TLS to an https endpoint, or any other protocol: passed on at once, never held waiting for a blank line. */
+    @Test
+    void bytesThatCannotStartARequestLinePassAtOnce() throws IOException {
+        byte[] clientHello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+        sniffer.write(clientHello, 0, clientHello.length);
+        assertEquals(clientHello.length, wire.size());
+        write("GET /latest/meta-data/ HTTP/1.1\r\n\r\n");
+        assertEquals(0, heads.size(), "the rest of the connection is not read either");
+    }
+
     @Test
     void nothingReachesTheWireBeforeTheHeadIsComplete() throws IOException {
         write("GET /latest/meta-data/ HTTP/1.1\r\nHost: imds\r\n");

@@ -5,6 +5,7 @@ import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.instrument.ImdsClientCalls;
 import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.policy.EnforcePolicy;
 import io.imdsguard.agent.report.AgentLog;
 import io.imdsguard.agent.report.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SocketRequestsTest {
 
@@ -65,30 +67,55 @@ class SocketRequestsTest {
     }
 
     /**
-     * A socket opened while an instrumented client handles an IMDS request is that client's: its
-     * stream is handed out as it is, and its request is counted once, by the client's instrumentation.
-     * Once the client's method has returned, a socket is watched again.
+     * A head that a client's own hook judged is counted once, by that hook, not again on the wire; an
+     * enforce refusal the hook decided but could not apply (HttpURLConnection mid-redirect) leaves on
+     * the wire all the same.
      */
     @Test
-    void aSocketOpenedInsideAnInstrumentedClientsImdsCallIsLeftToThatClient() throws Exception {
+    void aHeadTheHookJudgedIsNotCountedAgainAndItsEnforceRefusalLeavesOnTheWire() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort());
+             Socket served = imds.accept()) {
+            requests.hooked().expect("GET", "/latest/meta-data/", true);
+            OutputStream out = requests.watch(socket, socket.getOutputStream());
+            out.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String head = readHead(served);
+            assertTrue(head.contains("\r\nX-aws-ec2-metadata-token: " + EnforcePolicy.INVALID_TOKEN + "\r\n"), head);
+            assertEquals(0, totals.get(ImdsVersion.V1));
+        }
+    }
+
+    /**
+     * A v1 head that an instrumented client writes on an IMDS connection without its hook having seen an
+     * IMDS URL (a redirect, or a name that resolves to IMDS) is counted by the connection backstop.
+     */
+    @Test
+    void aV1HeadAnInstrumentedClientWritesUnjudgedIsCounted() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort())) {
-            OutputStream raw = socket.getOutputStream();
+            OutputStream out = requests.watch(socket, socket.getOutputStream());
             ImdsClientCalls.enter();
-            OutputStream handedOut;
             try {
-                handedOut = requests.watch(socket, raw);
+                out.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
             } finally {
                 ImdsClientCalls.leave();
             }
-            assertSame(raw, handedOut);
-            handedOut.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            assertEquals(0, totals.get(ImdsVersion.V1));
-        }
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort())) {
-            requests.watch(socket, socket.getOutputStream())
-                    .write("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             assertEquals(1, totals.get(ImdsVersion.V1));
         }
+    }
+
+    private static String readHead(Socket served) throws Exception {
+        served.setSoTimeout(5000);
+        java.io.InputStream in = served.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     /** A long-running service opens a socket to IMDS for every credential refresh; none may stay reachable. */

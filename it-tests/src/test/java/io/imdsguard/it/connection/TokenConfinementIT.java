@@ -1,0 +1,111 @@
+package io.imdsguard.it.connection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imdsguard.it.apps.indirect.IndirectRequestsApp;
+import io.imdsguard.it.support.AppJvm;
+import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.it.support.Reports;
+import io.imdsguard.mockimds.HttpTokens;
+import io.imdsguard.mockimds.MockImds;
+import io.imdsguard.mockimds.ReceivedRequest;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The token stays with its IMDS: in rewrite mode the agent's token is written only on a connection
+ * to the IMDS that issued it. A capturing server stands where the token must never arrive: the
+ * target of a redirect that the endpoint answers, and a proxy the JVM is configured with.
+ */
+class TokenConfinementIT {
+
+    private static final String APP = IndirectRequestsApp.class.getName();
+    private static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
+    /** What the fake endpoint hands the agent: shaped like an IMDS token, and easy to find anywhere. */
+    private static final String AGENT_TOKEN = "AQAEAFakeAgentTokenConfinementProbe0123456789abcdefghijklmnopq==";
+
+    /**
+     * The endpoint issues the agent a token, then answers the rewritten request with {@code 302} to
+     * another host. The client must not carry the token there: the application gets the redirect answer.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"huc", "okhttp", "apache4"})
+    void theAgentsTokenNeverFollowsARedirectAwayFromImds(String client, @TempDir Path dir) throws Exception {
+        try (CapturingServer elsewhere = new CapturingServer(request -> CapturingServer.Answer.ok("elsewhere"));
+             CapturingServer endpoint = new CapturingServer(request -> request.target().startsWith("/latest/api/token")
+                     ? CapturingServer.Answer.ok(AGENT_TOKEN)
+                     : CapturingServer.Answer.redirectTo(elsewhere.origin() + "/collect"))) {
+            Path report = dir.resolve("report.json");
+            JvmResult run = AppJvm.mainClass(IndirectRequestsApp.class, client,
+                            endpoint.origin() + "/latest/meta-data/iam/security-credentials/")
+                    .withAgent("mode=rewrite,rewrite.callers=io.imdsguard.it.apps.,report=" + report)
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.origin()).run();
+            assertEquals(0, run.exitCode(), run.describe());
+
+            assertTrue(endpoint.received().stream().anyMatch(r -> AGENT_TOKEN.equals(r.headers()
+                    .get(TOKEN_HEADER.toLowerCase()))), "the request was rewritten with the endpoint's token: "
+                    + endpoint.received() + "\n" + run.describe());
+            for (CapturingServer.Received received : elsewhere.received()) {
+                assertFalse(received.carries(TOKEN_HEADER), "the token left its IMDS: " + received);
+                assertFalse(received.headers().toString().contains(AGENT_TOKEN), received.toString());
+            }
+            assertEquals(client + ": 302 -", stdoutLine(run, client), "the redirect is answered, not followed:\n"
+                    + run.describe());
+            assertNoTokenIn(run, report);
+        }
+    }
+
+    /**
+     * With {@code -Dhttp.proxyHost} set, HttpURLConnection and OkHttp send an IMDS request to the proxy:
+     * the agent does not rewrite it (reason {@code proxy}) and the proxy never sees a token.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"huc", "okhttp"})
+    void theAgentsTokenNeverReachesAProxy(String client, @TempDir Path dir) throws Exception {
+        try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.OPTIONAL).start();
+             CapturingServer proxy = new CapturingServer(request -> CapturingServer.Answer.ok("via-proxy"))) {
+            Path report = dir.resolve("report.json");
+            JvmResult run = AppJvm.mainClass(IndirectRequestsApp.class, client,
+                            mock.endpoint() + "/latest/meta-data/instance-id")
+                    .withAgent("mode=rewrite,rewrite.callers=io.imdsguard.it.apps.,report=" + report)
+                    .systemProperty("http.proxyHost", "127.0.0.1")
+                    .systemProperty("http.proxyPort", String.valueOf(proxy.port()))
+                    // The JDK exempts loopback unless the list is set empty; IMDS's address is never exempt.
+                    .systemProperty("http.nonProxyHosts", "")
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            assertEquals(0, run.exitCode(), run.describe());
+
+            assertEquals(client + ": 200 via-proxy", stdoutLine(run, client), "the request went to the proxy:\n"
+                    + run.describe());
+            List<CapturingServer.Received> proxied = proxy.received();
+            assertEquals(1, proxied.size(), proxied.toString());
+            assertFalse(proxied.get(0).carries(TOKEN_HEADER), "the proxy got the token: " + proxied.get(0));
+            assertEquals(0, mock.stats().tokensIssued(), "no token was even fetched: " + mock.stats().summary());
+            assertEquals(0, mock.requests().stream().filter(r -> r.kind() != ReceivedRequest.Kind.TOKEN).count());
+            JsonNode site = Reports.siteStartingWith(Reports.read(report), APP + ".");
+            assertEquals(1, site.get("actions").get("rewrite_denied").asLong(), site.toString());
+            assertEquals("proxy", site.get("lastReason").asText(), site.toString());
+        }
+    }
+
+    private static String stdoutLine(JvmResult run, String client) {
+        return run.stdoutLines().stream().filter(l -> l.startsWith(client + ": ")).findFirst()
+                .orElseThrow(() -> new AssertionError(run.describe()));
+    }
+
+    private static void assertNoTokenIn(JvmResult run, Path report) throws Exception {
+        assertFalse(run.stdout().contains(AGENT_TOKEN), "token in stdout");
+        assertFalse(run.stderr().contains(AGENT_TOKEN), "token in stderr");
+        if (Files.exists(report)) {
+            assertFalse(Files.readString(report).contains(AGENT_TOKEN), "token in the report");
+        }
+    }
+}
