@@ -168,10 +168,11 @@ public final class SocketRequests {
 
     /** @return true when the request must not reach IMDS: the sniffer then fails the write */
     private boolean judgeUnparsed(String method, String path, String origin) {
-        if (AgentOwnRequests.active()) {
+        if (AgentOwnRequests.active() || insideInstrumentedClient()) {
+            // An unread head cannot be matched to its hook's judgement by method and path: a client
+            // with a hook counted it already (and applied an enforce refusal to the request object).
             return false;
         }
-        // Unread, it cannot be matched to a hook's judgement: the wire decides, whichever client wrote it.
         return observer.handle(ImdsRequest.unparsed(CLIENT, method, path, origin)).action() == Action.BLOCKED;
     }
 }
