@@ -71,7 +71,7 @@ public final class ConcurrentCallsApp {
         int status = c.getResponseCode();
         try (InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream()) {
             if (body != null) {
-                body.readAllBytes();
+                AppStreams.readAll(body);
             }
         }
         return status;

@@ -98,8 +98,8 @@ public final class JdkClientsApp {
     }
 
     private static String read(InputStream in) throws IOException {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try (InputStream closing = in) {
+            return new String(AppStreams.readAll(in), StandardCharsets.UTF_8);
         }
     }
 

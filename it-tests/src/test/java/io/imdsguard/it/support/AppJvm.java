@@ -15,8 +15,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a real JVM, with or without the agent, on the same JDK as the test itself (so the
- * it-jdk25 run tests the agent on JDK 25), and collects its output.
+ * Starts a real JVM, with or without the agent, on the JVM under test ({@link AppJava}: Java 8, 11,
+ * 21 per failsafe execution, else the test's own JDK, so the it-jdk25 run tests the agent on JDK 25),
+ * and collects its output. Test apps run from the classes compiled for the oldest Java they support
+ * (target/app-classes-java8, target/app-classes-java11, see the it-tests pom); a test whose app
+ * needs a newer Java than the JVM under test is skipped with a message.
  */
 public final class AppJvm {
 
@@ -30,12 +33,38 @@ public final class AppJvm {
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> target = new ArrayList<>();
     private final List<String> wrapper = new ArrayList<>();
+    private Path javaHome = AppJava.home();
+    private String appClass;
+
+    /** Where the build compiled the test apps for a given Java (the pom's app-classes executions). */
+    private static Path appClasses(int release) {
+        Path testClasses = Paths.get(AppJvm.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        return testClasses.getParent().resolve("app-classes-java" + release);
+    }
+
+    /** The oldest Java the main class was compiled for: 8, 11, or the test classes' 17. */
+    private static int release(String className) {
+        String file = className.replace('.', '/') + ".class";
+        for (int release : new int[] {8, 11}) {
+            if (appClasses(release).resolve(file).toFile().isFile()) {
+                return release;
+            }
+        }
+        return 17;
+    }
+
+    /** The apps' classes for Java 8 and 11 ahead of the test classes, so each JVM runs what it can load. */
+    private static String withAppClasses(String classpath) {
+        return appClasses(8) + java.io.File.pathSeparator + appClasses(11) + java.io.File.pathSeparator + classpath;
+    }
 
     public static AppJvm mainClass(Class<?> mainClass, String... args) {
         AppJvm jvm = new AppJvm();
         jvm.target.add("-cp");
-        jvm.target.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        jvm.target.add(withAppClasses(System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path"))));
         jvm.target.add(mainClass.getName());
+        jvm.appClass = mainClass.getName();
         jvm.target.addAll(List.of(args));
         return jvm;
     }
@@ -48,7 +77,7 @@ public final class AppJvm {
     public static AppJvm mainClassWithLibraries(String libraries, Class<?> mainClass, String... args) {
         Path testClasses = Paths.get(mainClass.getProtectionDomain().getCodeSource().getLocation().getPath());
         Path libs = testClasses.getParent().resolve("client-libs").resolve(libraries);
-        StringBuilder classpath = new StringBuilder(testClasses.toString());
+        StringBuilder classpath = new StringBuilder(withAppClasses(testClasses.toString()));
         java.io.File[] jars = libs.toFile().listFiles((dir, name) -> name.endsWith(".jar"));
         if (jars == null || jars.length == 0) {
             throw new IllegalStateException("no jars in " + libs + "; run the tests with mvn verify");
@@ -61,6 +90,7 @@ public final class AppJvm {
         jvm.target.add("-cp");
         jvm.target.add(classpath.toString());
         jvm.target.add(mainClass.getName());
+        jvm.appClass = mainClass.getName();
         jvm.target.addAll(List.of(args));
         return jvm;
     }
@@ -80,6 +110,12 @@ public final class AppJvm {
         jvm.target.add(Artifacts.agentJar().toString());
         jvm.target.addAll(List.of(args));
         return jvm;
+    }
+
+    /** Runs on the java of {@code home} instead of the JVM under test (attach across versions). */
+    public AppJvm onJava(Path home) {
+        this.javaHome = home;
+        return this;
     }
 
     /** Runs with {@code -javaagent:imds-guard-agent.jar=ARGS}; null or empty for no arguments. */
@@ -118,13 +154,23 @@ public final class AppJvm {
 
     public List<String> command() {
         List<String> full = new ArrayList<>();
-        full.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        full.add(AppJava.java(javaHome).toString());
         if (withAgent) {
             String agent = "-javaagent:" + Artifacts.agentJar();
             full.add(agentArguments == null || agentArguments.isEmpty() ? agent : agent + "=" + agentArguments);
         }
         full.addAll(jvmOptions);
-        full.addAll(target);
+        if (AppJava.feature(javaHome) < 17 && target.size() > 1 && target.get(0).equals("-cp")) {
+            // Spring 6's spring-jcl (Java 17 classes) shadows commons-logging's org.apache.commons.logging,
+            // which Apache HttpClient 4 loads: a JVM older than 17 must find commons-logging's own.
+            List<String> older = new ArrayList<>(target);
+            older.set(1, String.join(java.io.File.pathSeparator, java.util.Arrays.stream(
+                    target.get(1).split(java.io.File.pathSeparator)).filter(entry -> !Paths.get(entry)
+                    .getFileName().toString().startsWith("spring-jcl-6")).toArray(String[]::new)));
+            full.addAll(older);
+        } else {
+            full.addAll(target);
+        }
         return full;
     }
 
@@ -133,6 +179,12 @@ public final class AppJvm {
     }
 
     public Running start() throws IOException {
+        if (appClass != null) {
+            int needs = release(appClass);
+            int runs = AppJava.feature(javaHome);
+            org.junit.jupiter.api.Assumptions.assumeTrue(runs >= needs, () -> appClass + " needs Java " + needs
+                    + (needs == 11 ? " (java.net.http)" : "") + "; skipped on Java " + runs + " (" + javaHome + ")");
+        }
         List<String> full = new ArrayList<>(wrapper);
         if (wrapper.isEmpty()) {
             full.addAll(command());
