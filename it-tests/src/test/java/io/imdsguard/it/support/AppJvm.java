@@ -35,6 +35,29 @@ public final class AppJvm {
     private final List<String> wrapper = new ArrayList<>();
     private Path javaHome = AppJava.home();
     private String appClass;
+    /** The Java the app's client library needs, and what that library is, where newer than Java 8. */
+    private int libraryJava = 8;
+    private String library = "";
+
+    /**
+     * The client libraries that need a newer Java than 8: the folders of target/client-libs, and the
+     * apps that run on the test classpath with its newer libraries (Spring 6, AsyncHttpClient 3).
+     */
+    private static final java.util.Map<String, Object[]> NEWER_LIBRARIES = java.util.Map.of(
+            "jetty-11", new Object[] {11, "Jetty 11"},
+            "jetty-12", new Object[] {17, "Jetty 12"},
+            "io.imdsguard.it.apps.clients.spring.RestTemplateApp", new Object[] {17, "Spring 6"},
+            "io.imdsguard.it.apps.clients.netty.SpringWebClientApp", new Object[] {17, "Spring 6 (WebClient)"},
+            "io.imdsguard.it.apps.clients.netty.AsyncHttpClientApp", new Object[] {11, "AsyncHttpClient 3"});
+
+    private AppJvm needsLibrary(String key) {
+        Object[] needs = NEWER_LIBRARIES.get(key);
+        if (needs != null) {
+            libraryJava = (Integer) needs[0];
+            library = (String) needs[1];
+        }
+        return this;
+    }
 
     /** Where the build compiled the test apps for a given Java (the pom's app-classes executions). */
     private static Path appClasses(int release) {
@@ -66,7 +89,7 @@ public final class AppJvm {
         jvm.target.add(mainClass.getName());
         jvm.appClass = mainClass.getName();
         jvm.target.addAll(List.of(args));
-        return jvm;
+        return jvm.needsLibrary(mainClass.getName());
     }
 
     /**
@@ -92,7 +115,7 @@ public final class AppJvm {
         jvm.target.add(mainClass.getName());
         jvm.appClass = mainClass.getName();
         jvm.target.addAll(List.of(args));
-        return jvm;
+        return jvm.needsLibrary(libraries);
     }
 
     public static AppJvm demoJar(String... args) {
@@ -184,6 +207,8 @@ public final class AppJvm {
             int runs = AppJava.feature(javaHome);
             org.junit.jupiter.api.Assumptions.assumeTrue(runs >= needs, () -> appClass + " needs Java " + needs
                     + (needs == 11 ? " (java.net.http)" : "") + "; skipped on Java " + runs + " (" + javaHome + ")");
+            org.junit.jupiter.api.Assumptions.assumeTrue(runs >= libraryJava, () -> library + " needs Java "
+                    + libraryJava + "; " + appClass + " with it is skipped on Java " + runs + " (" + javaHome + ")");
         }
         List<String> full = new ArrayList<>(wrapper);
         if (wrapper.isEmpty()) {
