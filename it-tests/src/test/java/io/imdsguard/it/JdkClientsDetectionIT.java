@@ -3,6 +3,7 @@ package io.imdsguard.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.JdkClientsApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
+import io.imdsguard.it.support.AppJava;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.PlainHttpServer;
@@ -79,7 +80,7 @@ class JdkClientsDetectionIT {
         assertEquals("report", json.get("mode").asText());
         assertFalse(json.get("agentVersion").asText().isEmpty());
         assertTrue(json.get("pid").asLong() > 0);
-        assertTrue(json.get("jvm").asText().contains(System.getProperty("java.specification.version")),
+        assertTrue(json.get("jvm").asText().contains(String.valueOf(AppJava.feature())),
                 json.get("jvm").asText());
         assertEquals(4 * REPS, json.get("totals").get("v1").asLong());
         assertEquals(2 * REPS, json.get("totals").get("v2").asLong());

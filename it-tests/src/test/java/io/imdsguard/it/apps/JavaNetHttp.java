@@ -64,7 +64,8 @@ public final class JavaNetHttp {
     }
 
     public static int status(Object response) throws ReflectiveOperationException {
-        return (Integer) response.getClass().getMethod("statusCode").invoke(response);
+        // The interface's method: the implementation class is not exported.
+        return (Integer) Class.forName("java.net.http.HttpResponse").getMethod("statusCode").invoke(response);
     }
 
     public static String body(Object response) throws ReflectiveOperationException {
