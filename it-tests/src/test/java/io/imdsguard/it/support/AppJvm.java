@@ -123,6 +123,9 @@ public final class AppJvm {
         jvm.target.add("-jar");
         jvm.target.add(Artifacts.demoJar().toString());
         jvm.target.addAll(List.of(args));
+        // The demo app and the mock IMDS it embeds are built for Java 17.
+        jvm.libraryJava = 17;
+        jvm.library = "the demo app (built for Java 17)";
         return jvm;
     }
 
@@ -207,8 +210,12 @@ public final class AppJvm {
             int runs = AppJava.feature(javaHome);
             org.junit.jupiter.api.Assumptions.assumeTrue(runs >= needs, () -> appClass + " needs Java " + needs
                     + (needs == 11 ? " (java.net.http)" : "") + "; skipped on Java " + runs + " (" + javaHome + ")");
+        }
+        if (libraryJava > 8) {
+            int runs = AppJava.feature(javaHome);
             org.junit.jupiter.api.Assumptions.assumeTrue(runs >= libraryJava, () -> library + " needs Java "
-                    + libraryJava + "; " + appClass + " with it is skipped on Java " + runs + " (" + javaHome + ")");
+                    + libraryJava + "; " + (appClass == null ? "it" : appClass + " with it") + " is skipped on Java "
+                    + runs + " (" + javaHome + ")");
         }
         assumeModeInSlice();
         List<String> full = new ArrayList<>(wrapper);
