@@ -141,10 +141,12 @@ final class AttachCommand {
     /**
      * A Java 8 target answers a successful load with a bare {@code 0}, where Java 9+ answers
      * {@code return code: 0}; the attach API of Java 9+ then throws {@code AgentLoadException: 0}
-     * although the agent loaded. The target's system properties, read right after, confirm it.
+     * (JDK 25: {@code AgentLoadException: Failed to load agent library: 0}) although the agent
+     * loaded. The target's system properties, read right after, confirm it.
      */
     static boolean java8Success(Exception e) {
-        return "AgentLoadException".equals(AttachApi.kind(e)) && "0".equals(String.valueOf(e.getMessage()).trim());
+        String message = String.valueOf(e.getMessage()).trim();
+        return "AgentLoadException".equals(AttachApi.kind(e)) && (message.equals("0") || message.endsWith(": 0"));
     }
 
     /**

@@ -23,6 +23,9 @@ class AttachCommandTest {
     @Test
     void aJava8TargetsBareZeroIsASuccessfulLoadAndNothingElseIs() {
         assertTrue(AttachCommand.java8Success(new AgentLoadException("0")), "Java 8's reply to a successful load");
+        assertTrue(AttachCommand.java8Success(new AgentLoadException("Failed to load agent library: 0")),
+                "the same reply through JDK 25's attach API");
+        assertFalse(AttachCommand.java8Success(new AgentLoadException("Failed to load agent library: 100")));
         assertFalse(AttachCommand.java8Success(new AgentLoadException("Agent JAR not found or no Agent-Class attribute")));
         assertFalse(AttachCommand.java8Success(new AgentLoadException(null)));
         assertFalse(AttachCommand.java8Success(new AgentInitializationException("0")));
