@@ -1,6 +1,7 @@
 package io.imdsguard.bench;
 
 import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +37,15 @@ public final class BenchMain {
         }
         if (sections.contains("startup")) {
             results.addAll(new StartupBench(settings).run());
+        }
+        if (sections.contains("startup-java8")) {
+            // -Dbench.sections=startup-java8: the start-up section on Java 8 (-Dbench.java8.home, .ci/legacy-jdks).
+            String java8 = System.getProperty("bench.java8.home", "");
+            if (java8.isEmpty() || !Files.isExecutable(Paths.get(java8, "bin", "java"))) {
+                Progress.say("start-up on Java 8 SKIPPED: no Java 8 at '" + java8 + "' (run .ci/legacy-jdks)");
+            } else {
+                results.addAll(new LegacyStartupBench(settings, Paths.get(java8)).run());
+            }
         }
         if (sections.contains("footprint")) {
             results.addAll(new FootprintBench(settings).run());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.JdkClientsApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
 import io.imdsguard.it.support.AgentVersion;
+import io.imdsguard.it.support.AppJava;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.PlainHttpServer;
@@ -80,7 +81,7 @@ class JdkClientsDetectionIT {
         assertEquals("report", json.get("mode").asText());
         assertEquals(AgentVersion.built(), json.get("agentVersion").asText(), "the built version, not 'dev'");
         assertTrue(json.get("pid").asLong() > 0);
-        assertTrue(json.get("jvm").asText().contains(System.getProperty("java.specification.version")),
+        assertTrue(json.get("jvm").asText().contains(String.valueOf(AppJava.feature())),
                 json.get("jvm").asText());
         assertEquals(4 * REPS, json.get("totals").get("v1").asLong());
         assertEquals(2 * REPS, json.get("totals").get("v2").asLong());

@@ -55,7 +55,13 @@ final class AttachCommand {
             return AgentCli.USAGE;
         }
         try {
-            out.println(attach(pid, options));
+            AttachApi api = AttachApi.load();
+            String jvmPid = checkTarget(api, pid);
+            if (!jvmPid.equals(pid)) {
+                out.println("process " + pid + " (" + TargetProcess.of(pid).name() + ") is not a JVM but runs one,"
+                        + " " + jvmPid + " (" + TargetProcess.of(jvmPid).name() + "): attaching to " + jvmPid);
+            }
+            out.println(attach(api, jvmPid, options));
             return 0;
         } catch (CliFailure failure) {
             err.println("imds-guard: " + failure.getMessage());
@@ -63,9 +69,7 @@ final class AttachCommand {
         }
     }
 
-    private String attach(String pid, String options) throws CliFailure {
-        AttachApi api = AttachApi.load();
-        checkTarget(api, pid);
+    private String attach(AttachApi api, String pid, String options) throws CliFailure {
         AttachApi.Jvm jvm;
         try {
             jvm = api.attach(pid);
@@ -78,7 +82,9 @@ final class AttachCommand {
             try {
                 jvm.loadAgent(agentJar(), options);
             } catch (Exception e) {
-                throw loadRefused(pid, e);
+                if (!java8Success(e)) {
+                    throw loadRefused(pid, e);
+                }
             }
             Properties after = jvm.systemProperties();
             String mode = after.getProperty(AgentStatus.MODE);
@@ -132,25 +138,52 @@ final class AttachCommand {
         return text.toString();
     }
 
-    /** Before anything is sent: no such process, or not a JVM. */
-    private static void checkTarget(AttachApi api, String pid) throws CliFailure {
+    /**
+     * A Java 8 target answers a successful load with a bare {@code 0}, where Java 9+ answers
+     * {@code return code: 0}; the attach API of Java 9+ then throws {@code AgentLoadException: 0}
+     * (JDK 25: {@code AgentLoadException: Failed to load agent library: 0}) although the agent
+     * loaded. The target's system properties, read right after, confirm it.
+     */
+    static boolean java8Success(Exception e) {
+        String message = String.valueOf(e.getMessage()).trim();
+        return "AgentLoadException".equals(AttachApi.kind(e)) && (message.equals("0") || message.endsWith(": 0"));
+    }
+
+    /**
+     * Before anything is sent: no such process, or not a JVM. Returns the pid to attach to: the
+     * given one, or, where it is a wrapper (timeout, tini, dumb-init) running exactly one JVM, that JVM.
+     * A process that is not a JVM is never signalled: a wrapper forwards SIGQUIT to its JVM, which
+     * prints a thread dump into the application's output, and the attach then times out.
+     */
+    private static String checkTarget(AttachApi api, String pid) throws CliFailure {
         TargetProcess process = TargetProcess.of(pid);
         if (process == null) {
-            return;
+            return pid;
         }
         if (!process.exists()) {
             throw new CliFailure("no process with pid " + pid + " (on this host, in this container)", AttachApi.FAILED);
         }
         for (String[] jvm : api.list()) {
             if (jvm[0].equals(pid)) {
-                return;
+                return pid;
             }
+        }
+        if (process.runsJvm() == Boolean.FALSE) {
+            List<String> jvms = process.jvmChildren();
+            if (jvms.size() == 1) {
+                return jvms.get(0);
+            }
+            throw new CliFailure("process " + pid + " (" + process.name() + ") is not a JVM that can be attached: it"
+                    + " does not run a JVM (no libjvm in its memory)" + (jvms.isEmpty() ? "" : " and runs "
+                    + jvms.size() + " JVMs (" + join(jvms) + "): attach to one of them") + "; nothing was sent to it",
+                    AttachApi.FAILED);
         }
         if (!process.catchesAttachSignal()) {
             throw new CliFailure("process " + pid + " (" + process.name() + ") is not a JVM that can be attached: it"
                     + " does not handle the attach signal (SIGQUIT; a JVM run with -Xrs does not either);"
                     + " nothing was sent to it", AttachApi.FAILED);
         }
+        return pid;
     }
 
     private static CliFailure attachRefused(String pid, Exception e) {

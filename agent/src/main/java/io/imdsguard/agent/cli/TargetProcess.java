@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,6 +40,46 @@ final class TargetProcess {
         } catch (IOException | RuntimeException e) {
             return "?";
         }
+    }
+
+    /**
+     * Whether the process runs a JVM: its memory maps hold libjvm. Null when that cannot be told
+     * (maps unreadable, another user's process), so that the other checks and the attach API decide.
+     */
+    Boolean runsJvm() {
+        try {
+            for (String line : Files.readAllLines(new File(proc, "maps").toPath(), Charset.forName("ISO-8859-1"))) {
+                if (line.endsWith("/libjvm.so")) {
+                    return Boolean.TRUE;
+                }
+            }
+            return Boolean.FALSE;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The pids of this process's children that run a JVM (a wrapper's JVM). */
+    List<String> jvmChildren() {
+        List<String> jvms = new ArrayList<String>();
+        File[] tasks = new File(proc, "task").listFiles();
+        if (tasks == null) {
+            return jvms;
+        }
+        for (File task : tasks) {
+            try {
+                String children = new String(Files.readAllBytes(new File(task, "children").toPath()),
+                        Charset.forName("ISO-8859-1")).trim();
+                for (String child : children.isEmpty() ? new String[0] : children.split("\\s+")) {
+                    if (new TargetProcess(new File(proc.getParentFile(), child)).runsJvm() == Boolean.TRUE) {
+                        jvms.add(child);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // a thread that ended, or no children file (kernel without it): nothing found there
+            }
+        }
+        return jvms;
     }
 
     /**

@@ -2,11 +2,7 @@ package io.imdsguard.it.apps;
 
 import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * THREADS threads x CALLS v1 calls each, half through HttpURLConnection and half through
- * java.net.http, all released at once; optionally PAUSE_MS between one thread's calls. Prints how
- * many calls got 200 and how many did not.
+ * java.net.http (all through HttpURLConnection on Java 8), all released at once; optionally PAUSE_MS
+ * between one thread's calls. Prints how many calls got 200 and how many did not.
  */
 public final class ConcurrentCallsApp {
 
@@ -24,14 +20,15 @@ public final class ConcurrentCallsApp {
         int threads = Integer.parseInt(args[0]);
         int calls = Integer.parseInt(args[1]);
         long pauseMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
-        HttpClient client = HttpClient.newHttpClient();
+        // java.net.http where there is one (Java 11+); on Java 8 every thread uses HttpURLConnection.
+        JavaNetHttp client = JavaNetHttp.ifAvailable(java.time.Duration.ofSeconds(5));
         CountDownLatch start = new CountDownLatch(1);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         List<String> failures = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            boolean viaHuc = t % 2 == 0;
+            boolean viaHuc = client == null || t % 2 == 0;
             Thread worker = new Thread(() -> {
                 try {
                     start.await();
@@ -71,14 +68,18 @@ public final class ConcurrentCallsApp {
         int status = c.getResponseCode();
         try (InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream()) {
             if (body != null) {
-                body.readAllBytes();
+                AppStreams.readAll(body);
             }
         }
         return status;
     }
 
-    static int jdk(HttpClient client, String endpoint) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(endpoint + "/latest/meta-data/instance-id")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+    static int jdk(JavaNetHttp client, String endpoint) throws Exception {
+        Object request = client.get(endpoint + "/latest/meta-data/instance-id");
+        try {
+            return JavaNetHttp.status(client.send.invoke(client.client, request, client.ofString));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw JavaNetHttp.unwrap(e);
+        }
     }
 }

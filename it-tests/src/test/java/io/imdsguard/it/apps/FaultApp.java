@@ -119,12 +119,7 @@ public final class FaultApp {
             String[] words = line.trim().split("\\s+");
             String result;
             try {
-                result = switch (words[0]) {
-                    case "round" -> app.round();
-                    case "load" -> app.load(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
-                    case "resources" -> resources();
-                    default -> "unknown command";
-                };
+                result = answer(app, words);
             } catch (Exception e) {
                 result = "FAILED " + e;
             }
@@ -181,6 +176,15 @@ public final class FaultApp {
      * After a run, worker threads must have ended and sockets be closed; a GC lets unreachable
      * sockets' cleaners run and a short pause lets pool threads reach their idle timeouts' checks.
      */
+    private static String answer(FaultApp app, String[] words) throws Exception {
+        switch (words[0]) {
+            case "round": return app.round();
+            case "load": return app.load(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
+            case "resources": return resources();
+            default: return "unknown command";
+        }
+    }
+
     private static String resources() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -194,13 +198,13 @@ public final class FaultApp {
 
     private String outcome(Clients clients, String client) {
         try {
-            return String.valueOf(switch (client) {
-                case "huc" -> huc(clients);
-                case "jdk" -> jdk(clients);
-                case "apache" -> apache(clients);
-                case "okhttp" -> okhttp(clients);
-                default -> throw new IllegalArgumentException(client);
-            });
+            switch (client) {
+                case "huc": return String.valueOf(huc(clients));
+                case "jdk": return String.valueOf(jdk(clients));
+                case "apache": return String.valueOf(apache(clients));
+                case "okhttp": return String.valueOf(okhttp(clients));
+                default: throw new IllegalArgumentException(client);
+            }
         } catch (Exception e) {
             return e.getClass().getName();
         }
@@ -214,7 +218,7 @@ public final class FaultApp {
             int status = c.getResponseCode();
             try (InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream()) {
                 if (body != null) {
-                    body.readAllBytes();
+                    AppStreams.readAll(body);
                 }
             }
             return status;
@@ -255,13 +259,13 @@ public final class FaultApp {
             if (status != 200) {
                 try (InputStream err = put.getErrorStream()) {
                     if (err != null) {
-                        err.readAllBytes();
+                        AppStreams.readAll(err);
                     }
                 }
                 return status;
             }
             try (InputStream body = put.getInputStream()) {
-                token = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                token = new String(AppStreams.readAll(body), StandardCharsets.UTF_8);
             }
         } finally {
             put.disconnect();
@@ -274,7 +278,7 @@ public final class FaultApp {
             int status = get.getResponseCode();
             try (InputStream body = status < 400 ? get.getInputStream() : get.getErrorStream()) {
                 if (body != null) {
-                    body.readAllBytes();
+                    AppStreams.readAll(body);
                 }
             }
             return status;

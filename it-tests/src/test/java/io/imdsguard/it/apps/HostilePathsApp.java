@@ -22,7 +22,7 @@ public final class HostilePathsApp {
     public static final String RAW_CRLF = "/latest/meta-data/x\r\nFAKE-LOG-LINE";
     public static final String SOCKET_SCRIPT = "/latest/meta-data/socket<script>alert(2)</script>";
     public static final String SOCKET_RAW_LF = "/latest/meta-data/y\nFAKE-LOG-LINE";
-    public static final String LONG = "/latest/meta-data/" + "A".repeat(20_000);
+    public static final String LONG = "/latest/meta-data/" + new String(new char[20_000]).replace('\0', 'A');
 
     public static void main(String[] args) {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
@@ -79,8 +79,8 @@ public final class HostilePathsApp {
     private static String answer(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        in.transferTo(answer);
-        String text = answer.toString(StandardCharsets.ISO_8859_1);
+        AppStreams.transfer(in, answer);
+        String text = new String(answer.toByteArray(), StandardCharsets.ISO_8859_1);
         return text.length() >= 12 ? text.substring(9, 12) : "no answer";
     }
 }

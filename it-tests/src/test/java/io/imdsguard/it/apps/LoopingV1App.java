@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -54,7 +55,7 @@ public final class LoopingV1App {
             int status = c.getResponseCode();
             try (InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream()) {
                 if (body != null) {
-                    body.readAllBytes();
+                    AppStreams.readAll(body);
                 }
             }
             return String.valueOf(status);

@@ -30,18 +30,22 @@ public final class StepApp {
         while ((command = in.readLine()) != null && !command.equals("quit")) {
             String result;
             try {
-                result = switch (command) {
-                    case "huc" -> viaHttpUrlConnection(endpoint, false);
-                    case "huc-xff" -> viaHttpUrlConnection(endpoint, true);
-                    case "jdk" -> viaHttpClient(endpoint, false);
-                    case "jdk-xff" -> viaHttpClient(endpoint, true);
-                    default -> "unknown command";
-                };
+                result = answer(command, endpoint);
             } catch (Exception e) {
                 result = "FAILED " + e;
             }
             System.out.println(command + ": " + result);
             System.out.println("ok");
+        }
+    }
+
+    private static String answer(String command, String endpoint) throws Exception {
+        switch (command) {
+            case "huc": return viaHttpUrlConnection(endpoint, false);
+            case "huc-xff": return viaHttpUrlConnection(endpoint, true);
+            case "jdk": return viaHttpClient(endpoint, false);
+            case "jdk-xff": return viaHttpClient(endpoint, true);
+            default: return "unknown command";
         }
     }
 
@@ -52,7 +56,7 @@ public final class StepApp {
         }
         int status = c.getResponseCode();
         InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream();
-        return status + " " + (body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8).trim());
+        return status + " " + (body == null ? "" : new String(AppStreams.readAll(body), StandardCharsets.UTF_8).trim());
     }
 
     static String viaHttpClient(String endpoint, boolean forwarded) throws Exception {

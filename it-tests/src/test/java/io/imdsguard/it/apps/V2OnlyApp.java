@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -24,8 +25,8 @@ public final class V2OnlyApp {
     }
 
     private static String read(InputStream in) throws IOException {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try (InputStream closing = in) {
+            return new String(AppStreams.readAll(in), StandardCharsets.UTF_8);
         }
     }
 }

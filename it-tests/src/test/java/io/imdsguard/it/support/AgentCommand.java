@@ -15,8 +15,13 @@ public final class AgentCommand {
     }
 
     public static JvmResult run(String... args) throws IOException, InterruptedException {
+        return runOn(Paths.get(System.getProperty("java.home")), args);
+    }
+
+    /** The same on the java of {@code javaHome}, e.g. a Java 8 JDK or JRE. */
+    public static JvmResult runOn(java.nio.file.Path javaHome, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(AppJava.java(javaHome).toString());
         command.add("-jar");
         command.add(AppJvm.Artifacts.agentJar().toString());
         command.addAll(List.of(args));

@@ -15,8 +15,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a real JVM, with or without the agent, on the same JDK as the test itself (so the
- * it-jdk25 run tests the agent on JDK 25), and collects its output.
+ * Starts a real JVM, with or without the agent, on the JVM under test ({@link AppJava}: Java 8, 11,
+ * 21 per failsafe execution, else the test's own JDK, so the it-jdk25 run tests the agent on JDK 25),
+ * and collects its output. Test apps run from the classes compiled for the oldest Java they support
+ * (target/app-classes-java8, target/app-classes-java11, see the it-tests pom); a test whose app
+ * needs a newer Java than the JVM under test is skipped with a message.
  */
 public final class AppJvm {
 
@@ -30,14 +33,63 @@ public final class AppJvm {
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> target = new ArrayList<>();
     private final List<String> wrapper = new ArrayList<>();
+    private Path javaHome = AppJava.home();
+    private String appClass;
+    /** The Java the app's client library needs, and what that library is, where newer than Java 8. */
+    private int libraryJava = 8;
+    private String library = "";
+
+    /**
+     * The client libraries that need a newer Java than 8: the folders of target/client-libs, and the
+     * apps that run on the test classpath with its newer libraries (Spring 6, AsyncHttpClient 3).
+     */
+    private static final java.util.Map<String, Object[]> NEWER_LIBRARIES = java.util.Map.of(
+            "jetty-11", new Object[] {11, "Jetty 11"},
+            "jetty-12", new Object[] {17, "Jetty 12"},
+            "io.imdsguard.it.apps.clients.spring.RestTemplateApp", new Object[] {17, "Spring 6"},
+            "io.imdsguard.it.apps.clients.netty.SpringWebClientApp", new Object[] {17, "Spring 6 (WebClient)"},
+            "io.imdsguard.it.apps.clients.netty.AsyncHttpClientApp", new Object[] {11, "AsyncHttpClient 3"});
+
+    private AppJvm needsLibrary(String key) {
+        Object[] needs = NEWER_LIBRARIES.get(key);
+        if (needs != null) {
+            libraryJava = (Integer) needs[0];
+            library = (String) needs[1];
+        }
+        return this;
+    }
+
+    /** Where the build compiled the test apps for a given Java (the pom's app-classes executions). */
+    private static Path appClasses(int release) {
+        Path testClasses = Paths.get(AppJvm.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        return testClasses.getParent().resolve("app-classes-java" + release);
+    }
+
+    /** The oldest Java the main class was compiled for: 8, 11, or the test classes' 17. */
+    private static int release(String className) {
+        String file = className.replace('.', '/') + ".class";
+        for (int release : new int[] {8, 11}) {
+            if (appClasses(release).resolve(file).toFile().isFile()) {
+                return release;
+            }
+        }
+        return 17;
+    }
+
+    /** The apps' classes for Java 8 and 11 ahead of the test classes, so each JVM runs what it can load. */
+    private static String withAppClasses(String classpath) {
+        return appClasses(8) + java.io.File.pathSeparator + appClasses(11) + java.io.File.pathSeparator + classpath;
+    }
 
     public static AppJvm mainClass(Class<?> mainClass, String... args) {
         AppJvm jvm = new AppJvm();
         jvm.target.add("-cp");
-        jvm.target.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        jvm.target.add(withAppClasses(System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path"))));
         jvm.target.add(mainClass.getName());
+        jvm.appClass = mainClass.getName();
         jvm.target.addAll(List.of(args));
-        return jvm;
+        return jvm.needsLibrary(mainClass.getName());
     }
 
     /**
@@ -48,7 +100,7 @@ public final class AppJvm {
     public static AppJvm mainClassWithLibraries(String libraries, Class<?> mainClass, String... args) {
         Path testClasses = Paths.get(mainClass.getProtectionDomain().getCodeSource().getLocation().getPath());
         Path libs = testClasses.getParent().resolve("client-libs").resolve(libraries);
-        StringBuilder classpath = new StringBuilder(testClasses.toString());
+        StringBuilder classpath = new StringBuilder(withAppClasses(testClasses.toString()));
         java.io.File[] jars = libs.toFile().listFiles((dir, name) -> name.endsWith(".jar"));
         if (jars == null || jars.length == 0) {
             throw new IllegalStateException("no jars in " + libs + "; run the tests with mvn verify");
@@ -61,8 +113,9 @@ public final class AppJvm {
         jvm.target.add("-cp");
         jvm.target.add(classpath.toString());
         jvm.target.add(mainClass.getName());
+        jvm.appClass = mainClass.getName();
         jvm.target.addAll(List.of(args));
-        return jvm;
+        return jvm.needsLibrary(libraries);
     }
 
     /**
@@ -84,6 +137,9 @@ public final class AppJvm {
         jvm.target.add("-jar");
         jvm.target.add(Artifacts.demoJar().toString());
         jvm.target.addAll(List.of(args));
+        // The demo app and the mock IMDS it embeds are built for Java 17.
+        jvm.libraryJava = 17;
+        jvm.library = "the demo app (built for Java 17)";
         return jvm;
     }
 
@@ -94,6 +150,12 @@ public final class AppJvm {
         jvm.target.add(Artifacts.agentJar().toString());
         jvm.target.addAll(List.of(args));
         return jvm;
+    }
+
+    /** Runs on the java of {@code home} instead of the JVM under test (attach across versions). */
+    public AppJvm onJava(Path home) {
+        this.javaHome = home;
+        return this;
     }
 
     /** Runs with {@code -javaagent:imds-guard-agent.jar=ARGS}; null or empty for no arguments. */
@@ -132,13 +194,23 @@ public final class AppJvm {
 
     public List<String> command() {
         List<String> full = new ArrayList<>();
-        full.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        full.add(AppJava.java(javaHome).toString());
         if (withAgent) {
             String agent = "-javaagent:" + Artifacts.agentJar();
             full.add(agentArguments == null || agentArguments.isEmpty() ? agent : agent + "=" + agentArguments);
         }
         full.addAll(jvmOptions);
-        full.addAll(target);
+        if (AppJava.feature(javaHome) < 17 && target.size() > 1 && target.get(0).equals("-cp")) {
+            // Spring 6's spring-jcl (Java 17 classes) shadows commons-logging's org.apache.commons.logging,
+            // which Apache HttpClient 4 loads: a JVM older than 17 must find commons-logging's own.
+            List<String> older = new ArrayList<>(target);
+            older.set(1, String.join(java.io.File.pathSeparator, java.util.Arrays.stream(
+                    target.get(1).split(java.io.File.pathSeparator)).filter(entry -> !Paths.get(entry)
+                    .getFileName().toString().startsWith("spring-jcl-6")).toArray(String[]::new)));
+            full.addAll(older);
+        } else {
+            full.addAll(target);
+        }
         return full;
     }
 
@@ -147,6 +219,19 @@ public final class AppJvm {
     }
 
     public Running start() throws IOException {
+        if (appClass != null) {
+            int needs = release(appClass);
+            int runs = AppJava.feature(javaHome);
+            org.junit.jupiter.api.Assumptions.assumeTrue(runs >= needs, () -> appClass + " needs Java " + needs
+                    + (needs == 11 ? " (java.net.http)" : "") + "; skipped on Java " + runs + " (" + javaHome + ")");
+        }
+        if (libraryJava > 8) {
+            int runs = AppJava.feature(javaHome);
+            org.junit.jupiter.api.Assumptions.assumeTrue(runs >= libraryJava, () -> library + " needs Java "
+                    + libraryJava + "; " + (appClass == null ? "it" : appClass + " with it") + " is skipped on Java "
+                    + runs + " (" + javaHome + ")");
+        }
+        assumeModeInSlice();
         List<String> full = new ArrayList<>(wrapper);
         if (wrapper.isEmpty()) {
             full.addAll(command());
@@ -164,6 +249,24 @@ public final class AppJvm {
         builder.environment().keySet().removeIf(name -> name.startsWith("IMDS_GUARD_"));
         builder.environment().putAll(environment);
         return new Running(builder.start());
+    }
+
+    /**
+     * A representative slice (the Java 11 and 21 client passes, failsafe property
+     * {@code imds.guard.it.modes=report}): an agent JVM in another mode is skipped, saying where that
+     * mode runs, so the pass still runs every client once in report mode at a third of the cost.
+     */
+    private void assumeModeInSlice() {
+        String modes = System.getProperty("imds.guard.it.modes", "");
+        if (modes.isEmpty() || !withAgent) {
+            return;
+        }
+        java.util.regex.Matcher mode = java.util.regex.Pattern.compile("(?:^|,)mode=([a-z]+)")
+                .matcher(agentArguments == null ? "" : agentArguments);
+        String running = mode.find() ? mode.group(1) : "report";
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(modes.split(",")).contains(running), () -> "this pass"
+                + " on Java " + AppJava.feature(javaHome) + " is a slice of modes " + modes + "; mode=" + running
+                + " runs in the full passes (Java 8, 17, 25)");
     }
 
     /** A JVM that is still running. */

@@ -33,28 +33,33 @@ public final class DiagnosesApp {
         int count = Integer.parseInt(args[1]);
         ImdsReader reader = new ImdsReader(endpoint);
         switch (args[0]) {
-            case "fallback" -> {
+            case "fallback": {
                 for (int i = 0; i < count; i++) {
                     System.out.println("read: " + reader.readWithFallback(PATH));
                 }
+                break;
             }
-            case "churn" -> {
+            case "churn": {
                 for (int i = 0; i < count; i++) {
                     System.out.println("read: " + reader.read(PATH, reader.token()));
                 }
+                break;
             }
-            case "cached" -> {
+            case "cached": {
                 String token = reader.token();
                 for (int i = 0; i < count; i++) {
                     System.out.println("read: " + reader.read(PATH, token));
                 }
+                break;
             }
-            case "jdk-fallback" -> {
+            case "jdk-fallback": {
                 for (int i = 0; i < count; i++) {
                     System.out.println("read: " + JdkImdsReader.readWithFallback(endpoint, PATH));
                 }
+                break;
             }
-            default -> throw new IllegalArgumentException("unknown step " + args[0]);
+            default:
+                throw new IllegalArgumentException("unknown step " + args[0]);
         }
         System.out.println("done");
         if (args[args.length - 1].equals("--hold")) {

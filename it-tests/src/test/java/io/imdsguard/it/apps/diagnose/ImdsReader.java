@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps.diagnose;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -56,8 +57,8 @@ public final class ImdsReader {
     }
 
     static String body(InputStream in) throws IOException {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        try (InputStream closing = in) {
+            return new String(AppStreams.readAll(in), StandardCharsets.UTF_8).trim();
         }
     }
 }

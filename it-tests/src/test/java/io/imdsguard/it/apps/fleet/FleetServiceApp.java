@@ -14,17 +14,21 @@ import java.util.List;
  */
 public final class FleetServiceApp {
 
+    private static Runnable caller(String name, String endpoint) {
+        switch (name) {
+            case "inventory": return () -> InventorySync.fetchInstanceId(endpoint);
+            case "export": return () -> ReportExporter.fetchRegion(endpoint);
+            case "v2": return () -> NativeV2Client.fetchInstanceType(endpoint);
+            case "legacy-sdk": return () -> LegacySdkFetcher.fetchAvailabilityZone(endpoint);
+            default: throw new IllegalArgumentException("unknown caller " + name);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
         List<Runnable> callers = new ArrayList<>();
         for (String name : args[0].split(",")) {
-            callers.add(switch (name) {
-                case "inventory" -> () -> InventorySync.fetchInstanceId(endpoint);
-                case "export" -> () -> ReportExporter.fetchRegion(endpoint);
-                case "v2" -> () -> NativeV2Client.fetchInstanceType(endpoint);
-                case "legacy-sdk" -> () -> LegacySdkFetcher.fetchAvailabilityZone(endpoint);
-                default -> throw new IllegalArgumentException("unknown caller " + name);
-            });
+            callers.add(caller(name, endpoint));
         }
         Thread worker = new Thread(() -> {
             for (int tick = 1; !Thread.currentThread().isInterrupted(); tick++) {

@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps.fleet;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ public final class InventorySync {
             int status = connection.getResponseCode();
             try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
                 if (body != null) {
-                    body.readAllBytes();
+                    AppStreams.readAll(body);
                 }
             }
             return status;

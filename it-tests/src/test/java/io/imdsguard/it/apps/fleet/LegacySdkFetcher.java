@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps.fleet;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +26,7 @@ public final class LegacySdkFetcher {
                 put.setConnectTimeout(300);
                 put.setReadTimeout(300);
                 try (InputStream body = put.getInputStream()) {
-                    token = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                    token = new String(AppStreams.readAll(body), java.nio.charset.StandardCharsets.UTF_8).trim();
                 }
             } catch (IOException noToken) {
                 // fall back to IMDSv1, as the SDKs do
@@ -38,7 +39,7 @@ public final class LegacySdkFetcher {
             int status = get.getResponseCode();
             try (InputStream body = status < 400 ? get.getInputStream() : get.getErrorStream()) {
                 if (body != null) {
-                    body.readAllBytes();
+                    AppStreams.readAll(body);
                 }
             }
             return status;

@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps.fleet;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ public final class NativeV2Client {
                 put.setRequestMethod("PUT");
                 put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", "21600");
                 try (InputStream body = put.getInputStream()) {
-                    token = new String(body.readAllBytes(), StandardCharsets.UTF_8).trim();
+                    token = new String(AppStreams.readAll(body), StandardCharsets.UTF_8).trim();
                 }
             }
             HttpURLConnection get = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-type")
@@ -31,7 +32,7 @@ public final class NativeV2Client {
             int status = get.getResponseCode();
             try (InputStream body = status < 400 ? get.getInputStream() : get.getErrorStream()) {
                 if (body != null) {
-                    body.readAllBytes();
+                    AppStreams.readAll(body);
                 }
             }
             return status;

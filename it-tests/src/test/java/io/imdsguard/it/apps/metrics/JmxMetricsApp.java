@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps.metrics;
 
+import io.imdsguard.it.apps.AppStreams;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.io.InputStream;
@@ -22,7 +23,7 @@ public final class JmxMetricsApp {
         instanceId(endpoint);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName pattern = new ObjectName("imds-guard:*");
-        Set<ObjectName> names = Set.of();
+        Set<ObjectName> names = java.util.Collections.emptySet();
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (System.nanoTime() < deadline) {
             names = server.queryNames(pattern, null);
@@ -48,7 +49,7 @@ public final class JmxMetricsApp {
     static void instanceId(String endpoint) throws Exception {
         HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
         try (InputStream in = c.getInputStream()) {
-            in.readAllBytes();
+            AppStreams.readAll(in);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps.metrics;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
@@ -123,7 +124,7 @@ public final class MicrometerScrapeApp {
     static void instanceId(String endpoint) throws Exception {
         HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
         try (InputStream in = c.getInputStream()) {
-            in.readAllBytes();
+            AppStreams.readAll(in);
         }
     }
 
@@ -131,7 +132,7 @@ public final class MicrometerScrapeApp {
         HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/placement/region")
                 .openConnection();
         try (InputStream in = c.getInputStream()) {
-            in.readAllBytes();
+            AppStreams.readAll(in);
         }
     }
 }

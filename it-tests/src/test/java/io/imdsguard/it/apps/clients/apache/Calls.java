@@ -39,7 +39,7 @@ public final class Calls {
                 try {
                     return (String) method.invoke(null);
                 } catch (InvocationTargetException e) {
-                    throw e.getCause() instanceof Exception ex ? ex : e;
+                    throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
                 }
             });
             System.out.println("ok");

@@ -29,10 +29,17 @@ public final class AwsSdkV1App {
         System.out.println("sdk: " + VersionInfoUtils.getVersion());
         for (String step : args) {
             switch (step) {
-                case "instance-id" -> System.out.println("instance-id: " + instanceId());
-                case "region" -> System.out.println("region: " + region());
-                case "credentials" -> System.out.println("credentials: " + credentials());
-                default -> throw new IllegalArgumentException("unknown step " + step);
+                case "instance-id":
+                    System.out.println("instance-id: " + instanceId());
+                    break;
+                case "region":
+                    System.out.println("region: " + region());
+                    break;
+                case "credentials":
+                    System.out.println("credentials: " + credentials());
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown step " + step);
             }
         }
         System.out.println("done");

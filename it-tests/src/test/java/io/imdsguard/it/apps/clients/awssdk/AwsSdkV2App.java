@@ -30,18 +30,22 @@ public final class AwsSdkV2App {
         for (String step : args) {
             String result;
             try {
-                result = switch (step) {
-                    case "imds" -> imds();
-                    case "credentials" -> credentials();
-                    case "region" -> region();
-                    default -> throw new IllegalArgumentException("unknown step " + step);
-                };
+                result = step(step);
             } catch (RuntimeException e) {
                 result = "failed " + e.getClass().getName() + ": " + e.getMessage();
             }
             System.out.println(step + ": " + result);
         }
         System.out.println("done");
+    }
+
+    private static String step(String step) {
+        switch (step) {
+            case "imds": return imds();
+            case "credentials": return credentials();
+            case "region": return region();
+            default: throw new IllegalArgumentException("unknown step " + step);
+        }
     }
 
     /** Two reads through one client: the SDK caches its token between them. */

@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps.clients.jetty;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -204,7 +205,7 @@ public final class JettyClientApp {
         String describeAsync(Object listener) throws Exception {
             Object response = listenerGet.invoke(listener, 10L, TimeUnit.SECONDS);
             try (InputStream body = (InputStream) listenerStream.invoke(listener)) {
-                return status.invoke(response) + " " + oneLine(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                return status.invoke(response) + " " + oneLine(new String(AppStreams.readAll(body), StandardCharsets.UTF_8));
             }
         }
 

@@ -8,7 +8,6 @@ import org.asynchttpclient.Request;
 import org.asynchttpclient.Response;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +35,7 @@ public final class AsyncHttpClientApp {
         // Shut down at once at the end rather than after AsyncHttpClient's default quiet period.
         try (AsyncHttpClient client = Dsl.asyncHttpClient(quickShutdown(Dsl.config()))) {
             AsyncHttpClientApp app = new AsyncHttpClientApp(client, endpoint);
-            ClientScript.run(args, Map.of(
+            ClientScript.run(args, ClientScript.calls(
                     "v1", () -> show(app.v1Read()),
                     "v1-xff", () -> show(app.v1Relayed()),
                     "v1-request", () -> show(app.v1Reused()) + " token-on-app-request="

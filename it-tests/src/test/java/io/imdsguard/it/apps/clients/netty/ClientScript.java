@@ -3,6 +3,7 @@ package io.imdsguard.it.apps.clients.netty;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +46,23 @@ public final class ClientScript {
         }
         System.out.println(command + ": " + result);
         System.out.println("ok");
+    }
+
+    /** {@code Map.of} for Java 8, in the given order. */
+    public static Map<String, Callable<String>> calls(String name1, Callable<String> call1, String name2,
+            Callable<String> call2) {
+        Map<String, Callable<String>> calls = new LinkedHashMap<>();
+        calls.put(name1, call1);
+        calls.put(name2, call2);
+        return calls;
+    }
+
+    public static Map<String, Callable<String>> calls(String name1, Callable<String> call1, String name2,
+            Callable<String> call2, String name3, Callable<String> call3, String name4, Callable<String> call4) {
+        Map<String, Callable<String>> calls = calls(name1, call1, name2, call2);
+        calls.put(name3, call3);
+        calls.put(name4, call4);
+        return calls;
     }
 
     /** What the apps print for an answer: status and body, one line. */

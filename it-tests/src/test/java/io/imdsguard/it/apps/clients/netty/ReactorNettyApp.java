@@ -8,7 +8,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * A service reading IMDS through Reactor Netty's HttpClient. Each kind of call has its own method
@@ -33,7 +32,7 @@ public final class ReactorNettyApp {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
         ReactorNettyApp app = new ReactorNettyApp(HttpClient.create(), endpoint);
         try {
-            ClientScript.run(args, Map.of(
+            ClientScript.run(args, ClientScript.calls(
                     "v1", () -> app.v1Read().block(TIMEOUT),
                     "v1-xff", () -> app.v1Relayed().block(TIMEOUT),
                     "v1-send", () -> app.v1WithSendCallback().block(TIMEOUT),

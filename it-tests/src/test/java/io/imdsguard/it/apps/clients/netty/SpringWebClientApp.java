@@ -5,7 +5,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpResources;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * A service reading IMDS through Spring's WebClient on its default connector, Reactor Netty.
@@ -28,7 +27,7 @@ public final class SpringWebClientApp {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
         SpringWebClientApp app = new SpringWebClientApp(WebClient.create(), endpoint);
         try {
-            ClientScript.run(args, Map.of(
+            ClientScript.run(args, ClientScript.calls(
                     "v1", () -> app.v1Read().block(TIMEOUT),
                     "v2", () -> app.v2Read().block(TIMEOUT)));
         } finally {

@@ -9,7 +9,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
 import java.net.URI;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,7 +39,7 @@ public final class VertxWebClientApp {
         WebClient client = WebClient.create(vertx);
         try {
             VertxWebClientApp app = new VertxWebClientApp(client, endpoint);
-            ClientScript.run(args, Map.of(
+            ClientScript.run(args, ClientScript.calls(
                     "v1", () -> show(app.v1Read()),
                     "v1-xff", () -> show(app.v1Relayed()),
                     "v1-request", () -> show(app.v1Reused()) + " token-on-app-request="

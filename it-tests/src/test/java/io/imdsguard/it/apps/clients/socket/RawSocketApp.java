@@ -1,5 +1,6 @@
 package io.imdsguard.it.apps.clients.socket;
 
+import io.imdsguard.it.apps.AppStreams;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,8 +70,8 @@ public final class RawSocketApp {
             out.flush();
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            in.transferTo(answer);
-            return answer.toString(StandardCharsets.ISO_8859_1);
+            AppStreams.transfer(in, answer);
+            return new String(answer.toByteArray(), StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -26,11 +26,16 @@ public final class RestTemplateApp {
 
     public static void main(String[] args) {
         endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-        rest = switch (args[0]) {
-            case "apache" -> new RestTemplate(new HttpComponentsClientHttpRequestFactory());
-            case "okhttp" -> new RestTemplate(okHttpFactory());
-            default -> new RestTemplate();
-        };
+        switch (args[0]) {
+            case "apache":
+                rest = new RestTemplate(new HttpComponentsClientHttpRequestFactory());
+                break;
+            case "okhttp":
+                rest = new RestTemplate(okHttpFactory());
+                break;
+            default:
+                rest = new RestTemplate();
+        }
         int reps = Integer.parseInt(args[1]);
         for (int i = 0; i < reps; i++) {
             Calls.print("v1GetForObject", RestTemplateApp::v1GetForObject);

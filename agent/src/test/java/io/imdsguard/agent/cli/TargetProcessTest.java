@@ -1,0 +1,32 @@
+package io.imdsguard.agent.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class TargetProcessTest {
+
+    @Test
+    void aJvmIsToldFromAProcessThatIsNotOne() throws Exception {
+        assumeTrue(new java.io.File("/proc/self/maps").canRead(), "Linux /proc only");
+        String self = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
+        assertEquals(Boolean.TRUE, TargetProcess.of(self).runsJvm(), "this test runs in a JVM");
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            TargetProcess process = TargetProcess.of(String.valueOf(pid(sleep)));
+            assertEquals(Boolean.FALSE, process.runsJvm());
+            assertTrue(process.jvmChildren().isEmpty());
+        } finally {
+            sleep.destroy();
+        }
+    }
+
+    /** Process.pid() is Java 9+; the agent's tests compile for Java 8. */
+    private static long pid(Process process) throws Exception {
+        return (Long) Process.class.getMethod("pid").invoke(process);
+    }
+}
