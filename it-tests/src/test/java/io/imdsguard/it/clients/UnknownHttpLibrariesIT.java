@@ -21,7 +21,6 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,8 @@ class UnknownHttpLibrariesIT {
 
     @Test
     void aLibraryNoOneHasHeardOfIsPassedOverByItsJar(@TempDir Path dir) throws Exception {
-        Path testClasses = Paths.get(TinyHttpApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // compiled for Java 8, so that the JVM under test runs them whichever it is
+        Path testClasses = AppJvm.java8AppClasses();
         // the library in a jar of its own; the application's classes alone in a directory, as built
         Path jar = jar(testClasses, "net/tinyhttp", dir.resolve("tiny-http-1.0.jar"));
         Path appClasses = dir.resolve("app-classes");

@@ -59,6 +59,14 @@ public final class AppJvm {
         return this;
     }
 
+    /**
+     * The test apps compiled for Java 8, for a test that lays out an application's classes itself
+     * (a library jar cut from them): they run on every JVM of the matrix.
+     */
+    public static Path java8AppClasses() {
+        return appClasses(8);
+    }
+
     /** Where the build compiled the test apps for a given Java (the pom's app-classes executions). */
     private static Path appClasses(int release) {
         Path testClasses = Paths.get(AppJvm.class.getProtectionDomain().getCodeSource().getLocation().getPath());
