@@ -25,8 +25,15 @@ class TargetProcessTest {
         }
     }
 
-    /** Process.pid() is Java 9+; the agent's tests compile for Java 8. */
+    /** Process.pid() is Java 9+; the agent's tests compile for Java 8 and run there too. */
     private static long pid(Process process) throws Exception {
-        return (Long) Process.class.getMethod("pid").invoke(process);
+        try {
+            return (Long) Process.class.getMethod("pid").invoke(process);
+        } catch (NoSuchMethodException java8) {
+            // Java 8's UNIXProcess keeps it in a private field, open to reflection there
+            java.lang.reflect.Field pid = process.getClass().getDeclaredField("pid");
+            pid.setAccessible(true);
+            return pid.getInt(process);
+        }
     }
 }

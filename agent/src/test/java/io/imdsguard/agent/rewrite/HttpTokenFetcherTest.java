@@ -328,7 +328,11 @@ class HttpTokenFetcherTest {
             proxy.stop(0);
         }
         assertEquals(0, proxied.get());
-        assertEquals(0, asked.get());
+        if (!System.getProperty("java.specification.version").startsWith("1.")) {
+            // Java 8's HttpURLConnection asks the default selector even for Proxy.NO_PROXY (seen on
+            // 8u504), and then connects directly all the same: what counts is that nothing reached the proxy.
+            assertEquals(0, asked.get());
+        }
         assertEquals(1, requests.get());
     }
 
