@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.ConcurrentCallsApp;
 import io.imdsguard.it.apps.JdkClientsApp;
 import io.imdsguard.it.apps.StepApp;
+import io.imdsguard.it.support.AppJava;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.FreePort;
 import io.imdsguard.it.support.JvmResult;
@@ -25,10 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** mode=rewrite: legacy v1 code keeps working against HttpTokens=required, within the SSRF scope. */
+/**
+ * mode=rewrite: legacy v1 code keeps working against HttpTokens=required, within the SSRF scope.
+ * Runs on Java 8 too (the it-jdk8 pass): there the apps make their HttpURLConnection calls only, and
+ * the one test about re-sending a java.net.http request is skipped, saying so.
+ */
 class RewriteIT {
 
     private static final String APPS = "io.imdsguard.it.apps.";
+    /** JdkClientsApp's v1 call sites on the JVM under test: 4, or 2 on Java 8 (no java.net.http). */
+    private static final int V1_SITES = JdkClientsApp.v1Sites(AppJava.feature());
 
     private MockImds mock;
 
@@ -62,26 +69,32 @@ class RewriteIT {
         assertEquals(reference.stdout(), run.stdout(), "the application sees what a v2 client sees");
         assertFalse(run.stdout().contains("FAILED"), run.stdout());
         ImdsStats stats = mock.stats();
+        // Two repetitions of each v1 site, and of each native v2 read (java.net.http and HttpURLConnection, or
+        // HttpURLConnection alone on Java 8).
+        int rewritten = 2 * V1_SITES;
+        int nativeV2 = 2 * (AppJava.feature() >= 11 ? 2 : 1);
         assertEquals(0, stats.v1Served() + stats.v1Rejected(), "no v1 request reached IMDS: " + stats);
-        assertEquals(12, stats.v2Served(), "8 rewritten + 4 native v2: " + stats);
+        assertEquals(rewritten + nativeV2, stats.v2Served(), rewritten + " rewritten + " + nativeV2 + " native v2: "
+                + stats);
         assertEquals(2, stats.tokensIssued(), "one for the agent, one for the application's own v2 code");
 
         JsonNode json = Reports.read(report);
         assertEquals("rewrite", json.get("mode").asText());
-        assertEquals(8, json.get("totals").get("rewritten").asLong());
-        assertEquals(8, json.get("totals").get("v1").asLong(), "still v1 in the code: still reported");
+        assertEquals(rewritten, json.get("totals").get("rewritten").asLong());
+        assertEquals(rewritten, json.get("totals").get("v1").asLong(), "still v1 in the code: still reported");
+        assertEquals(V1_SITES, Reports.callSites(json).size(), json.toString());
         for (JsonNode site : Reports.callSites(json)) {
             assertEquals(2, site.get("actions").get("rewritten").asLong(), site.toString());
         }
-        assertEquals(8.0, scrape.samples("imds_requests_total").entrySet().stream()
+        assertEquals((double) rewritten, scrape.samples("imds_requests_total").entrySet().stream()
                 .filter(e -> e.getKey().contains("action=rewritten")).mapToDouble(e -> e.getValue()).sum(),
                 scrape.text());
         assertEquals(1.0, scrape.samples("imds_token_fetches_total").get("outcome=success"), scrape.text());
-        assertEquals(8.0, scrape.samples("imds_rewrite_latency_seconds_count").get(""),
+        assertEquals((double) rewritten, scrape.samples("imds_rewrite_latency_seconds_count").get(""),
                 "the time to get the token is measured for each rewritten request, cache hits included\n"
                         + scrape.text());
         assertTrue(scrape.samples("imds_rewrite_latency_seconds_sum").get("") > 0, scrape.text());
-        assertTrue(run.agent().linesContaining("action=rewritten: sent as IMDSv2").size() == 4, run.stderr());
+        assertEquals(V1_SITES, run.agent().linesContaining("action=rewritten: sent as IMDSv2").size(), run.stderr());
         assertNoTokenIn(mock, run.stdout(), run.stderr(), Files.readString(report), scrape.text());
     }
 
@@ -122,6 +135,7 @@ class RewriteIT {
 
     @Test
     void anImdsRestartCausesOneRefreshAndOneRetry() throws Exception {
+        AppJava.assumeAtLeast(11, "re-sending a rewritten java.net.http request after a 401");
         mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start();
         AppJvm.Running app = startStepApp("mode=rewrite,rewrite.callers=" + APPS);
         assertEquals("200 i-0123456789abcdef0", app.step("jdk"));
@@ -134,12 +148,27 @@ class RewriteIT {
         assertEquals(2, stats.tokensIssued(), "one refresh: " + stats);
         assertEquals(1, stats.v2Rejected(), "one rejected attempt, one retry: " + stats);
         assertEquals("200 i-0123456789abcdef0", app.step("huc"), "the fresh token serves every client");
+        app.sendLine("quit");
+        assertEquals(0, app.finish().exitCode());
+    }
+
+    /** The 401 recovery on every Java, Java 8 included: HttpURLConnection is the client there. */
+    @Test
+    void anImdsRestartCostsHttpUrlConnectionOne401AndOneRefresh() throws Exception {
+        mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start();
+        AppJvm.Running app = startStepApp("mode=rewrite,rewrite.callers=" + APPS);
+        assertEquals("200 i-0123456789abcdef0", app.step("huc"));
+        assertEquals(1, mock.stats().tokensIssued());
 
         mock.invalidateTokens();
         assertEquals("401 401 - Unauthorized", app.step("huc"),
                 "HttpURLConnection cannot be re-sent: the 401 passes, and the token is dropped (README, Limits)");
         assertEquals("200 i-0123456789abcdef0", app.step("huc"));
-        assertEquals(3, mock.stats().tokensIssued(), "exactly one more refresh: " + mock.stats());
+        assertEquals("200 i-0123456789abcdef0", app.step("huc"));
+        ImdsStats stats = mock.stats();
+        assertEquals(2, stats.tokensIssued(), "exactly one refresh: " + stats);
+        assertEquals(1, stats.v2Rejected(), "the one 401: " + stats);
+        assertEquals(3, stats.v2Served(), stats.toString());
         app.sendLine("quit");
         assertEquals(0, app.finish().exitCode());
     }
@@ -149,22 +178,25 @@ class RewriteIT {
         mock = MockImds.builder().start();
         Path report = dir.resolve("report.json");
         AppJvm.Running app = startStepApp("mode=rewrite,rewrite.callers=" + APPS + ",report=" + report);
-        assertEquals("200 i-0123456789abcdef0", app.step("huc-xff"));
-        assertEquals("200 i-0123456789abcdef0", app.step("jdk-xff"));
+        List<String> clients = AppJava.feature() >= 11 ? List.of("huc-xff", "jdk-xff") : List.of("huc-xff");
+        for (String client : clients) {
+            assertEquals("200 i-0123456789abcdef0", app.step(client), client);
+        }
         app.sendLine("quit");
         JvmResult run = app.finish();
 
         List<ReceivedRequest> received = mock.requests();
-        assertEquals(2, received.size(), received.toString());
+        assertEquals(clients.size(), received.size(), received.toString());
         assertTrue(received.stream().allMatch(r -> r.kind() == ReceivedRequest.Kind.V1 && r.forwardedFor()),
                 "sent as they were, v1: " + received);
         assertEquals(0, mock.stats().tokensIssued(), "no token was even fetched for them");
         JsonNode json = Reports.read(report);
-        assertEquals(2, json.get("totals").get("rewriteDenied").asLong());
+        assertEquals(clients.size(), json.get("totals").get("rewriteDenied").asLong());
         for (JsonNode site : Reports.callSites(json)) {
             assertEquals("relayed", site.get("lastReason").asText());
         }
-        assertEquals(2, run.agent().linesContaining("not rewritten, it carries a relay header").size(), run.stderr());
+        assertEquals(clients.size(), run.agent().linesContaining("not rewritten, it carries a relay header").size(),
+                run.stderr());
     }
 
     @Test
@@ -176,15 +208,15 @@ class RewriteIT {
                 .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
 
         assertEquals(0, run.exitCode(), run.describe());
-        assertEquals(4, mock.stats().v1Served(), "by default only the AWS SDKs are in scope: " + mock.stats());
+        assertEquals(V1_SITES, mock.stats().v1Served(), "by default only the AWS SDKs are in scope: " + mock.stats());
         assertEquals(1, mock.stats().tokensIssued(), "only the application's own v2 token");
         List<String> denied = run.agent().linesContaining("action=rewrite_denied");
-        assertEquals(4, denied.size(), run.stderr());
+        assertEquals(V1_SITES, denied.size(), run.stderr());
         assertTrue(denied.get(0).contains("io.imdsguard.it.apps.JdkClientsApp is outside rewrite.callers; add "
                 + "'io.imdsguard.it.apps.JdkClientsApp' (or its package 'io.imdsguard.it.apps.') to rewrite.callers"),
                 denied.get(0));
         JsonNode json = Reports.read(report);
-        assertEquals(4, json.get("totals").get("rewriteDenied").asLong());
+        assertEquals(V1_SITES, json.get("totals").get("rewriteDenied").asLong());
         assertEquals("out_of_scope", Reports.callSites(json).get(0).get("lastReason").asText());
     }
 
@@ -208,8 +240,10 @@ class RewriteIT {
         Path report = dir.resolve("report.json");
         AppJvm.Running app = startStepApp("mode=rewrite,rewrite.callers=" + APPS
                 + ",token.read.timeout=500ms,token.connect.timeout=500ms,report=" + report);
+        // java.net.http first where there is one, so that the two calls go through two clients.
+        String first = AppJava.feature() >= 11 ? "jdk" : "huc";
         long started = System.nanoTime();
-        assertEquals("200 i-0123456789abcdef0", app.step("jdk"), "the v1 call still works where v1 does");
+        assertEquals("200 i-0123456789abcdef0", app.step(first), "the v1 call still works where v1 does");
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(tookMillis < 5000, "proceeds after about the timeout, took " + tookMillis + " ms");
         assertEquals("200 i-0123456789abcdef0", app.step("huc"));
@@ -238,7 +272,7 @@ class RewriteIT {
 
         assertEquals(0, run.exitCode(), run.describe());
         JsonNode json = Reports.read(report);
-        assertEquals(4, json.get("totals").get("rewriteFailed").asLong());
+        assertEquals(V1_SITES, json.get("totals").get("rewriteFailed").asLong());
         assertEquals("forbidden", Reports.callSites(json).get(0).get("lastReason").asText());
         long agentPuts = mock.requests().stream().filter(r -> r.kind() == ReceivedRequest.Kind.TOKEN).count() - 1;
         assertEquals(1, agentPuts, "one attempt, then back-off (the other PUT is the application's own)");

@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 /**
  * {@code java.net.http} (Java 11+) for a test app compiled for Java 8 that also runs on Java 8, where
@@ -23,14 +24,20 @@ public final class JavaNetHttp {
     private final Class<?> builderType;
     private final Method newBuilder;
     private final Object noBody;
+    private final Method header;
+    private final Method timeout;
+    private final Method build;
 
-    private JavaNetHttp(Duration connectTimeout) throws ReflectiveOperationException {
+    private JavaNetHttp(Duration connectTimeout, Executor executor) throws ReflectiveOperationException {
         Class<?> clientType = Class.forName("java.net.http.HttpClient");
         Class<?> requestType = Class.forName("java.net.http.HttpRequest");
         Class<?> handlerType = Class.forName("java.net.http.HttpResponse$BodyHandler");
         Class<?> clientBuilderType = Class.forName("java.net.http.HttpClient$Builder");
         Object clientBuilder = clientType.getMethod("newBuilder").invoke(null);
         clientBuilderType.getMethod("connectTimeout", Duration.class).invoke(clientBuilder, connectTimeout);
+        if (executor != null) {
+            clientBuilderType.getMethod("executor", Executor.class).invoke(clientBuilder, executor);
+        }
         this.client = clientBuilderType.getMethod("build").invoke(clientBuilder);
         this.send = clientType.getMethod("send", requestType, handlerType);
         this.sendAsync = clientType.getMethod("sendAsync", requestType, handlerType);
@@ -38,12 +45,31 @@ public final class JavaNetHttp {
         this.builderType = Class.forName("java.net.http.HttpRequest$Builder");
         this.newBuilder = requestType.getMethod("newBuilder", URI.class);
         this.noBody = Class.forName("java.net.http.HttpRequest$BodyPublishers").getMethod("noBody").invoke(null);
+        // Looked up once: the fault suite's load makes tens of thousands of requests.
+        this.header = builderType.getMethod("header", String.class, String.class);
+        this.timeout = builderType.getMethod("timeout", Duration.class);
+        this.build = builderType.getMethod("build");
+    }
+
+    /** Whether this JVM has java.net.http (Java 11+), without making a client. */
+    public static boolean present() {
+        try {
+            Class.forName("java.net.http.HttpClient");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** The client, or null on Java 8. */
     public static JavaNetHttp ifAvailable(Duration connectTimeout) {
+        return ifAvailable(connectTimeout, null);
+    }
+
+    /** The client with its own executor (null: the JDK's default), or null on Java 8. */
+    public static JavaNetHttp ifAvailable(Duration connectTimeout, Executor executor) {
         try {
-            return new JavaNetHttp(connectTimeout);
+            return new JavaNetHttp(connectTimeout, executor);
         } catch (ClassNotFoundException e) {
             return null;
         } catch (ReflectiveOperationException e) {
@@ -54,6 +80,13 @@ public final class JavaNetHttp {
     /** A GET request with headers given as name, value, name, value, ... */
     public Object get(String url, String... headers) throws ReflectiveOperationException {
         return build(builder(url, headers));
+    }
+
+    /** A GET request that times out after {@code timeout} ({@code HttpRequest.Builder.timeout}). */
+    public Object get(String url, Duration timeout) throws ReflectiveOperationException {
+        Object builder = builder(url);
+        this.timeout.invoke(builder, timeout);
+        return build(builder);
     }
 
     /** A PUT request without a body. */
@@ -81,7 +114,6 @@ public final class JavaNetHttp {
 
     private Object builder(String url, String... headers) throws ReflectiveOperationException {
         Object builder = newBuilder.invoke(null, URI.create(url));
-        Method header = builderType.getMethod("header", String.class, String.class);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             header.invoke(builder, headers[i], headers[i + 1]);
         }
@@ -89,6 +121,6 @@ public final class JavaNetHttp {
     }
 
     private Object build(Object builder) throws ReflectiveOperationException {
-        return builderType.getMethod("build").invoke(builder);
+        return build.invoke(builder);
     }
 }

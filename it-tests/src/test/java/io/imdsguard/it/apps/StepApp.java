@@ -4,12 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.reflect.InvocationTargetException;
 import java.net.HttpURLConnection;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -17,10 +14,14 @@ import java.time.Duration;
  * A legacy service driven step by step from standard input, so that a test can change the mock
  * IMDS between two calls. Commands: {@code huc}, {@code jdk}, {@code huc-xff}, {@code jdk-xff},
  * {@code quit}. Each call prints {@code <command>: <status> <body>} and then {@code ok}.
+ *
+ * <p>It runs on Java 8 too: java.net.http ({@code jdk}, {@code jdk-xff}) through {@link JavaNetHttp},
+ * and on Java 8, where it is absent, those two commands answer {@code FAILED no java.net.http}.
  */
 public final class StepApp {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** java.net.http, or null on Java 8. */
+    private static final JavaNetHttp CLIENT = JavaNetHttp.ifAvailable(Duration.ofSeconds(5));
 
     public static void main(String[] args) throws Exception {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
@@ -60,11 +61,17 @@ public final class StepApp {
     }
 
     static String viaHttpClient(String endpoint, boolean forwarded) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint + "/latest/meta-data/instance-id"));
-        if (forwarded) {
-            request.header("X-Forwarded-For", "203.0.113.7");
+        if (CLIENT == null) {
+            return "FAILED no java.net.http on Java " + System.getProperty("java.specification.version");
         }
-        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() + " " + response.body().trim();
+        String url = endpoint + "/latest/meta-data/instance-id";
+        Object request = forwarded ? CLIENT.get(url, "X-Forwarded-For", "203.0.113.7") : CLIENT.get(url);
+        Object response;
+        try {
+            response = CLIENT.send.invoke(CLIENT.client, request, CLIENT.ofString);
+        } catch (InvocationTargetException e) {
+            throw JavaNetHttp.unwrap(e);
+        }
+        return JavaNetHttp.status(response) + " " + JavaNetHttp.body(response).trim();
     }
 }
