@@ -5,12 +5,12 @@ import java.io.File;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.reflect.InvocationTargetException;
 import java.net.HttpURLConnection;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +38,8 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * A legacy service that reads IMDS v1 through four clients, driven from standard input so that a
  * test can inject one fault after another into the mock IMDS while the same JVM keeps running.
+ * On Java 8, which has no java.net.http, it uses the other three ({@link #clients}); it reaches
+ * java.net.http through {@link JavaNetHttp}, so that it compiles for Java 8.
  *
  * <p>Commands (each answered by {@code <command>: <result>} and {@code ok}):
  * <ul>
@@ -45,7 +47,7 @@ import org.apache.hc.core5.util.Timeout;
  *       through HttpURLConnection; the result lists each outcome as a status code or the exception's
  *       class, e.g. {@code huc=200 jdk=200 apache=500 okhttp=java.net.SocketTimeoutException v2=200};</li>
  *   <li>{@code load THREADS CALLS}: THREADS threads, all released at once, each making CALLS v1 reads
- *       through one client (thread i uses client i mod 4); the result counts outcomes, e.g.
+ *       through one client (thread i uses client i mod the number of clients); the result counts outcomes, e.g.
  *       {@code calls=64000 200=64000};</li>
  *   <li>{@code resources}: lets the JVM settle, then prints its live thread count, open file
  *       descriptors and the heap in use after full collections, in KB ({@code threads=17 fds=12 heapKb=5120}),
@@ -62,7 +64,8 @@ public final class FaultApp {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** The application's own token PUT waits 3 s at most, as the AWS SDKs wait about 1 s: a black hole must end. */
     private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(3);
-    private static final String[] CLIENTS = {"huc", "jdk", "apache", "okhttp"};
+    private static final boolean JAVA_NET_HTTP = JavaNetHttp.present();
+    private static final String[] CLIENTS = clients(JAVA_NET_HTTP).toArray(new String[0]);
 
     private final String endpoint;
     private final Clients rounds = new Clients(TIMEOUT);
@@ -73,25 +76,29 @@ public final class FaultApp {
         this.endpoint = endpoint;
     }
 
+    /** The clients of a round, in their order: java.net.http (jdk) only where the JVM has it (Java 11+). */
+    public static List<String> clients(boolean javaNetHttp) {
+        List<String> clients = new ArrayList<>();
+        clients.add("huc");
+        if (javaNetHttp) {
+            clients.add("jdk");
+        }
+        clients.add("apache");
+        clients.add("okhttp");
+        return clients;
+    }
+
     /** One instance of each client, with connect and read timeouts. */
     private static final class Clients {
         final Duration timeout;
-        final HttpClient jdk;
+        /** java.net.http, or null on Java 8. */
+        final JavaNetHttp jdk;
         final CloseableHttpClient apache;
         final OkHttpClient okhttp;
 
         Clients(Duration timeout) {
             this.timeout = timeout;
-            // A fixed, pre-started executor: the default one grows with concurrency and keeps idle threads
-            // for a minute, which would hide a leak behind the JDK's own pool growth.
-            ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "jdk-client");
-                        t.setDaemon(true);
-                        return t;
-                    });
-            executor.prestartAllCoreThreads();
-            this.jdk = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
+            this.jdk = JAVA_NET_HTTP ? JavaNetHttp.ifAvailable(timeout, fixedExecutor()) : null;
             this.apache = HttpClients.custom()
                     .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                             .setMaxConnTotal(128).setMaxConnPerRoute(128)
@@ -108,6 +115,21 @@ public final class FaultApp {
                     .retryOnConnectionFailure(false)
                     .build();
         }
+    }
+
+    /**
+     * A fixed, pre-started executor for java.net.http: the default one grows with concurrency and keeps
+     * idle threads for a minute, which would hide a leak behind the JDK's own pool growth.
+     */
+    private static ThreadPoolExecutor fixedExecutor() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "jdk-client");
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.prestartAllCoreThreads();
+        return executor;
     }
 
     public static void main(String[] args) throws Exception {
@@ -191,9 +213,28 @@ public final class FaultApp {
             Thread.sleep(200);
         }
         String[] fds = new File("/proc/self/fd").list();
-        long heapKb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
         return "threads=" + ManagementFactory.getThreadMXBean().getThreadCount() + " fds="
-                + (fds == null ? -1 : fds.length) + " heapKb=" + heapKb;
+                + (fds == null ? -1 : fds.length) + " heapKb=" + heapAfterLastCollection() / 1024;
+    }
+
+    /**
+     * What the last full collection left in the heap, pool by pool. Not the heap's current use: under
+     * Java 8's default Parallel GC that counts each thread-local allocation buffer handed out since
+     * the collection in full, which made it vary by megabytes between two idle samples.
+     */
+    private static long heapAfterLastCollection() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() != MemoryType.HEAP) {
+                continue;
+            }
+            MemoryUsage afterCollection = pool.getCollectionUsage();
+            if (afterCollection == null) {
+                return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            }
+            used += afterCollection.getUsed();
+        }
+        return used;
     }
 
     private String outcome(Clients clients, String client) {
@@ -228,8 +269,13 @@ public final class FaultApp {
     }
 
     private int jdk(Clients clients) throws Exception {
-        return clients.jdk.send(HttpRequest.newBuilder(URI.create(endpoint + PATH)).timeout(clients.timeout).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        JavaNetHttp jdk = clients.jdk;
+        Object request = jdk.get(endpoint + PATH, clients.timeout);
+        try {
+            return JavaNetHttp.status(jdk.send.invoke(jdk.client, request, jdk.ofString));
+        } catch (InvocationTargetException e) {
+            throw JavaNetHttp.unwrap(e);
+        }
     }
 
     private int apache(Clients clients) throws Exception {

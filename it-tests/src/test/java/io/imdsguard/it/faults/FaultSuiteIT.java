@@ -1,7 +1,9 @@
 package io.imdsguard.it.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imdsguard.it.apps.FaultApp;
 import io.imdsguard.it.faults.FaultRun.Step;
+import io.imdsguard.it.support.AppJava;
 import io.imdsguard.it.support.PrometheusText;
 import io.imdsguard.it.support.Reports;
 import io.imdsguard.mockimds.HttpTokens;
@@ -40,6 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it (report), what HttpTokens=required gives (enforce), or success wherever IMDS is healthy
  * (rewrite); the agent's counts must match what IMDS received; its token PUTs must stay bounded;
  * the JVM must end with the threads and descriptors it had; and no token may appear anywhere.
+ *
+ * <p>It runs on Java 8 too (the it-jdk8 pass, with the suite's default load of 100 calls per thread):
+ * there FaultApp has no java.net.http and makes its rounds and loads through the other three clients.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteIT {
@@ -52,7 +57,9 @@ class FaultSuiteIT {
     private static final int SHORT_TTL_THREADS = 16;
     private static final int LOAD_CALLS = Integer.getInteger("faults.load.calls", 100);
     private static final int HEAP_TOLERANCE_KB = 1024;
-    private static final String ALL_OK = "huc=200 jdk=200 apache=200 okhttp=200 v2=200";
+    /** FaultApp's clients on the JVM under test: java.net.http only from Java 11 on. */
+    private static final List<String> CLIENTS = FaultApp.clients(AppJava.feature() >= 11);
+    private static final String ALL_OK = round("200", "200");
 
     /** Every fault, one round each, then one healthy round to show recovery. */
     private static final List<Step> EVERY_FAULT = List.of(
@@ -144,6 +151,15 @@ class FaultSuiteIT {
         });
     }
 
+    /** A round's line as FaultApp prints it: every v1 client's outcome, then the application's own v2 read's. */
+    private static String round(String v1Outcome, String v2Outcome) {
+        StringBuilder line = new StringBuilder();
+        for (String client : CLIENTS) {
+            line.append(client).append('=').append(v1Outcome).append(' ');
+        }
+        return line.append("v2=").append(v2Outcome).toString();
+    }
+
     private static String fmt(int[] r) {
         return r == null ? "-" : r[0] + "/" + r[1] + "/" + r[2] + "KB";
     }
@@ -195,7 +211,7 @@ class FaultSuiteIT {
         assertEquals(List.of(ALL_OK), run.rounds.get("after-restart"));
         // No token can be had: v1 goes on unchanged and gets what required gives it, and the application's
         // own token PUT times out, as it would without the agent.
-        String noToken = "huc=401 jdk=401 apache=401 okhttp=401 v2=java.net.SocketTimeoutException";
+        String noToken = round("401", "java.net.SocketTimeoutException");
         assertEquals(List.of(noToken, noToken), run.rounds.get("restart-then-black-hole"));
         assertEquals(runs.get("none-required").rounds.get("refused"), run.rounds.get("refused"));
     }
@@ -243,7 +259,7 @@ class FaultSuiteIT {
         String step = "restart-then-malformed-token";
         // The application's own v2 read puts the page, line break included, into a header, which
         // HttpURLConnection refuses: the application's doing, with or without the agent.
-        String noToken = "huc=401 jdk=401 apache=401 okhttp=401 v2=java.lang.IllegalArgumentException";
+        String noToken = round("401", "java.lang.IllegalArgumentException");
         assertEquals(List.of(noToken, noToken), run.rounds.get(step));
         // The error page comes at once: no time of the step is known to lie outside the back-off.
         assertWithinBackOff(run, step, 0);
@@ -305,7 +321,7 @@ class FaultSuiteIT {
         assertEquals(receivedToken, counts.token + counts.tokenFetches, all);
 
         Counts end = Counts.of(run.scrapeAtEnd);
-        assertEquals(counts.v1 + 4, end.v1, "the refused round's four v1 calls are counted too");
+        assertEquals(counts.v1 + CLIENTS.size(), end.v1, "the refused round's v1 calls, one per client, count too");
         assertEquals(counts.token + 1, end.token, "and its token PUT");
         JsonNode totals = report(run).get("totals");
         assertEquals(end.v1, totals.get("v1").asLong());
