@@ -12,8 +12,8 @@ import java.nio.ByteBuffer;
  * the buffers of a gathering write) is read whole and by the same rules: bare-LF heads, odd spacing, a
  * head too long or unreadable is {@code unparsed}. Unlike a socket's stream, a channel's bytes cannot be
  * held back: the reader runs over a stream that discards, the bytes go out as the application wrote
- * them, and the write that would complete a request the agent refuses is refused whole. IMDS answers
- * no request before its head is complete, so a refused request never reaches it.
+ * them, and the write that would complete a request the agent refuses is refused whole (and
+ * {@link ChannelRequests} resets the connection): a server answers no request whose head never ended.
  *
  * <p>A write may send fewer bytes than it was given (a non-blocking channel whose buffer is full); the
  * rest must be the start of the next write, which the channel's stream order guarantees, and is not read

@@ -11,9 +11,13 @@ import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.report.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.NetworkChannel;
 
 /**
  * The connection backstop for NIO socket channels. A channel is judged once, when it connects, by
@@ -27,9 +31,9 @@ import java.nio.ByteBuffer;
  * name, or a client without a hook) and is counted, reported with its call site, and never rewritten:
  * a header cannot be added to bytes already in the caller's buffers. A head the reader cannot read is
  * counted as {@code unparsed} unless its hook counted it. Under enforce the write that would complete
- * such a request fails with an {@link java.io.IOException}, so that it never reaches IMDS as v1 and the
- * application sees a failed call, as it would under {@code HttpTokens=required} (where it would get
- * {@code 401} instead).
+ * such a request fails with an {@link IOException} and the connection is reset, so that it never
+ * reaches IMDS as v1 and the application sees a failed call, as it would under
+ * {@code HttpTokens=required} (where it would get {@code 401} instead).
  */
 public final class ChannelRequests {
 
@@ -87,12 +91,42 @@ public final class ChannelRequests {
      * A channel is about to write {@code single}, or {@code sources[offset..offset+length)}.
      *
      * @return null to let the write go on (every write of a channel not to IMDS), an
-     *         {@link java.io.IOException} for the write to throw, or a value to hand to {@link #written}
+     *         {@link IOException} for the write to throw, or a value to hand to {@link #written}
      *         once the write returns
      */
     public Object writing(Object channel, ByteBuffer single, ByteBuffer[] sources, int offset, int length) {
         ChannelHead head = imdsChannels.find(channel);
-        return head == null ? null : head.offer(single, sources, offset, length);
+        if (head == null) {
+            return null;
+        }
+        Object seen = head.offer(single, sources, offset, length);
+        if (seen instanceof IOException) {
+            abort(channel);
+        }
+        return seen;
+    }
+
+    /**
+     * Resets the connection of a refused request. Earlier writes may have sent the start of its head, and
+     * a server that reads a head ended by the end of its input as complete (the JDK's HttpServer does)
+     * would answer it if the connection ended with a FIN; a reset ends it with an error instead. The
+     * channel is refused for good anyway, as a socket the backstop refused is.
+     */
+    private static void abort(Object channel) {
+        try {
+            if (channel instanceof NetworkChannel) {
+                ((NetworkChannel) channel).setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (Throwable alreadyClosed) {
+            // Closed already, or an option it does not have: closing is all that is left.
+        }
+        try {
+            if (channel instanceof Channel) {
+                ((Channel) channel).close();
+            }
+        } catch (Throwable ignored) {
+            // The write fails with the refusal all the same.
+        }
     }
 
     /** The write that {@link #writing} returned {@code seen} for sent {@code sent} bytes. */
