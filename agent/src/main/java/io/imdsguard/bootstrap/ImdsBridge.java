@@ -226,9 +226,12 @@ public final class ImdsBridge {
         }
     }
 
-    /** Never throws: the advice throws what this returns, a refusal the agent decided on. */
-    public static java.io.IOException channelWrite(Object channel, java.nio.ByteBuffer single,
-                                                   java.nio.ByteBuffer[] sources, int offset, int length) {
+    /**
+     * Never throws: the advice throws what this returns when it is an {@link java.io.IOException}, a refusal
+     * the agent decided on, and hands anything else but null to {@link #channelWritten} after the write.
+     */
+    public static Object channelWrite(Object channel, java.nio.ByteBuffer single,
+                                      java.nio.ByteBuffer[] sources, int offset, int length) {
         ImdsRequestListener current = listener;
         if (current == null) {
             return null;
@@ -237,6 +240,18 @@ public final class ImdsBridge {
             return current.channelWrite(channel, single, sources, offset, length);
         } catch (Throwable ignored) {
             return null;
+        }
+    }
+
+    public static void channelWritten(Object seen, long sent) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.channelWritten(seen, sent);
+        } catch (Throwable ignored) {
+            // see beforeConnect
         }
     }
 }

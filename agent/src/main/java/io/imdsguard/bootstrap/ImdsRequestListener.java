@@ -105,8 +105,13 @@ public interface ImdsRequestListener {
     /**
      * An NIO socket channel is about to write {@code single}, or {@code sources[offset..offset+length)}.
      *
-     * @return an exception for the write to throw (a v1 request refused under enforce), or null
+     * @return an {@link java.io.IOException} for the write to throw (a request refused under enforce),
+     *         null when the write is none of the agent's concern, or a value to pass to
+     *         {@link #channelWritten} once the write returns
      */
-    java.io.IOException channelWrite(Object channel, java.nio.ByteBuffer single, java.nio.ByteBuffer[] sources,
-                                     int offset, int length);
+    Object channelWrite(Object channel, java.nio.ByteBuffer single, java.nio.ByteBuffer[] sources,
+                        int offset, int length);
+
+    /** The write that {@link #channelWrite} returned {@code seen} for sent {@code sent} bytes (0 if it threw). */
+    void channelWritten(Object seen, long sent);
 }

@@ -30,6 +30,36 @@ final class HostPort {
         }
     }
 
+    /**
+     * The host and port an HTTP/1 {@code Host} header names, the port 80 of plain HTTP when it gives none
+     * (the connection backstop reads only plain HTTP); null when it is empty or its port is not a number.
+     * An IPv6 literal keeps its brackets in the header ({@code [fd00:ec2::254]:80}); a bare one (no
+     * brackets, several colons) is read as a host without a port.
+     */
+    static HostPort fromHostHeader(String value) {
+        if (value == null) {
+            return null;
+        }
+        String name = value.trim();
+        int port = 80;
+        int colon = name.lastIndexOf(':');
+        if (colon > 0 && name.indexOf(']') < colon && (name.indexOf(':') == colon || name.startsWith("["))) {
+            String digits = name.substring(colon + 1);
+            if (digits.isEmpty() || digits.length() > 5) {
+                return null;
+            }
+            for (int i = 0; i < digits.length(); i++) {
+                if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                    return null;
+                }
+            }
+            port = Integer.parseInt(digits);
+            name = name.substring(0, colon);
+        }
+        String host = normalise(name);
+        return host.isEmpty() ? null : new HostPort(host, port);
+    }
+
     static HostPort of(URI uri) {
         if (uri == null || uri.getHost() == null) {
             return null;

@@ -81,6 +81,17 @@ public final class ImdsEndpoints {
     }
 
     /**
+     * Whether an HTTP/1 request's {@code Host} header names IMDS, as a redirect's {@code Location} into
+     * IMDS makes a client write it: the header's own port, or 80 when it gives none. The connection
+     * backstop asks this of a request that reached IMDS without its client's hook seeing an IMDS URL,
+     * to tell a redirect from a name that merely resolves there.
+     */
+    public boolean hostHeaderNamesImds(String hostHeader) {
+        HostPort named = HostPort.fromHostHeader(hostHeader);
+        return named != null && isImds(named.host, named.port);
+    }
+
+    /**
      * Whether a connection to {@code address:port} is a connection to IMDS: the well-known addresses,
      * or the resolved address of a configured endpoint. This is what the connection backstop asks
      * once per socket: whatever name, redirect or client led there, the resolved address decides.

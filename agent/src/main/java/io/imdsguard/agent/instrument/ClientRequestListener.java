@@ -303,13 +303,22 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public java.io.IOException channelWrite(Object channel, java.nio.ByteBuffer single,
-                                            java.nio.ByteBuffer[] sources, int offset, int length) {
+    public Object channelWrite(Object channel, java.nio.ByteBuffer single,
+                               java.nio.ByteBuffer[] sources, int offset, int length) {
         try {
             return channels.writing(channel, single, sources, offset, length);
         } catch (Throwable t) {
             log.internalError(ChannelRequests.CLIENT, t);
             return null;
+        }
+    }
+
+    @Override
+    public void channelWritten(Object seen, long sent) {
+        try {
+            channels.written(seen, sent);
+        } catch (Throwable t) {
+            log.internalError(ChannelRequests.CLIENT, t);
         }
     }
 }

@@ -134,6 +134,37 @@ class ImdsEndpointsTest {
         assertFalse(endpoints.isImds("::1", 1339));
     }
 
+    /** The one reading of a Host header, for the socket and the NIO backstop alike. */
+    @Test
+    void aHostHeaderNamesImdsByItsOwnPortOrPlainHttpsDefault() {
+        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://127.0.0.1:1338"), "http://[::1]:1339",
+                new Props());
+        assertTrue(endpoints.hostHeaderNamesImds("127.0.0.1:1338"), "explicit port");
+        assertFalse(endpoints.hostHeaderNamesImds("127.0.0.1:1339"), "the header's port, not the connection's");
+        assertFalse(endpoints.hostHeaderNamesImds("127.0.0.1"), "no port is port 80");
+        assertTrue(endpoints.hostHeaderNamesImds("169.254.169.254"), "default port, well-known address");
+        assertTrue(endpoints.hostHeaderNamesImds(" 169.254.169.254:80 "), "surrounding spaces");
+        assertTrue(endpoints.hostHeaderNamesImds("[::1]:1339"), "IPv6 literal in brackets with its port");
+        assertFalse(endpoints.hostHeaderNamesImds("[::1]"), "IPv6 literal, default port");
+        assertTrue(endpoints.hostHeaderNamesImds("[fd00:ec2::254]"), "the IPv6 address, default port");
+        assertTrue(endpoints.hostHeaderNamesImds("[FD00:EC2::254]:80"), "upper case IPv6");
+        assertTrue(endpoints.hostHeaderNamesImds("fd00:ec2::254"), "a bare IPv6 literal has no port");
+        assertTrue(endpoints.hostHeaderNamesImds("Instance-Data.EC2.Internal"), "case");
+        assertTrue(endpoints.hostHeaderNamesImds("instance-data.ec2.internal.:80"), "trailing dot");
+        assertFalse(endpoints.hostHeaderNamesImds("localhost:1338"), "an alias name does not name IMDS");
+    }
+
+    @Test
+    void aHostHeaderThatIsEmptyOrHasABadPortNamesNothing() {
+        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://127.0.0.1:1338"), null, new Props());
+        assertFalse(endpoints.hostHeaderNamesImds(null));
+        assertFalse(endpoints.hostHeaderNamesImds(""));
+        assertFalse(endpoints.hostHeaderNamesImds(":1338"));
+        assertFalse(endpoints.hostHeaderNamesImds("127.0.0.1:"));
+        assertFalse(endpoints.hostHeaderNamesImds("127.0.0.1:13x8"));
+        assertFalse(endpoints.hostHeaderNamesImds("169.254.169.254:99999999999"));
+    }
+
     @Test
     void unusableOverridesAreIgnoredWithoutFailing() {
         Props props = new Props();

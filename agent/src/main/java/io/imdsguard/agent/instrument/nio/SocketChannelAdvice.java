@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
  * Inlined into {@code sun.nio.ch.SocketChannelImpl}, the JDK's NIO socket channel, through which
  * {@code java.net.http}, Netty's NIO transport, Apache HttpAsyncClient and Jetty write. A channel is
  * judged once, when it connects, by its remote address; only the writes of a channel to IMDS are read.
+ * The end of a write is told how much it sent only for a channel to IMDS: elsewhere the value its start
+ * returned is null, and the end costs that test.
  */
 public final class SocketChannelAdvice {
 
@@ -29,7 +31,7 @@ public final class SocketChannelAdvice {
     }
 
     /**
-     * The start of {@code write(ByteBuffer)}. Not suppressed on purpose: the refusal of a v1 request in
+     * {@code write(ByteBuffer)}. The start is not suppressed on purpose: the refusal of a v1 request in
      * enforce mode is an {@link IOException} the caller must receive. The bridge itself never throws.
      */
     public static final class Write {
@@ -37,25 +39,42 @@ public final class SocketChannelAdvice {
         }
 
         @Advice.OnMethodEnter
-        static void beforeWrite(@Advice.This Object channel, @Advice.Argument(0) ByteBuffer source) throws IOException {
-            IOException refusal = ImdsBridge.channelWrite(channel, source, null, 0, 0);
-            if (refusal != null) {
-                throw refusal;
+        static Object beforeWrite(@Advice.This Object channel, @Advice.Argument(0) ByteBuffer source)
+                throws IOException {
+            Object seen = ImdsBridge.channelWrite(channel, source, null, 0, 0);
+            if (seen instanceof IOException) {
+                throw (IOException) seen;
+            }
+            return seen;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void afterWrite(@Advice.Enter Object seen, @Advice.Return int sent) {
+            if (seen != null) {
+                ImdsBridge.channelWritten(seen, sent);
             }
         }
     }
 
-    /** The start of {@code write(ByteBuffer[], int, int)}; see {@link Write}. */
+    /** {@code write(ByteBuffer[], int, int)}; see {@link Write}. */
     public static final class WriteArray {
         private WriteArray() {
         }
 
         @Advice.OnMethodEnter
-        static void beforeWrite(@Advice.This Object channel, @Advice.Argument(0) ByteBuffer[] sources,
-                                @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
-            IOException refusal = ImdsBridge.channelWrite(channel, null, sources, offset, length);
-            if (refusal != null) {
-                throw refusal;
+        static Object beforeWrite(@Advice.This Object channel, @Advice.Argument(0) ByteBuffer[] sources,
+                                  @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
+            Object seen = ImdsBridge.channelWrite(channel, null, sources, offset, length);
+            if (seen instanceof IOException) {
+                throw (IOException) seen;
+            }
+            return seen;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void afterWrite(@Advice.Enter Object seen, @Advice.Return long sent) {
+            if (seen != null) {
+                ImdsBridge.channelWritten(seen, sent);
             }
         }
     }

@@ -34,6 +34,16 @@ public final class HookedRequests {
         }
     }
 
+    /** What a hook did about a request whose head the backstop cannot read. */
+    public enum Verdict {
+        /** No hook judged it: the backstop counts it. */
+        NOT_JUDGED,
+        /** Its hook counted it (or may have: see {@link #verdictOnUnparsed}). */
+        JUDGED,
+        /** Its hook counted it and decided the enforce refusal. */
+        JUDGED_ENFORCED,
+    }
+
     static final long TTL_NANOS = 30L * 1000 * 1000 * 1000;
     static final int MAX_ENTRIES = 1024;
 
@@ -80,6 +90,29 @@ public final class HookedRequests {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a hook already counted a request whose head cannot be read. When its request line was read
+     * whole, its method and path name it exactly, and the hook's entry for that very request decides.
+     * When not (a request line over the size limit, or no HTTP/1 line at all), an instrumented client's
+     * request cannot be matched to its hook's entry: it is then taken as judged, since the hooks of
+     * those clients see every request they make to an IMDS URL, and counting it here could count it
+     * twice. (What this leaves uncounted: a hooked client's request with such a head that reached IMDS
+     * by a redirect or an alias name.)
+     *
+     * @param insideInstrumentedClient whether the head is written from inside a client with a hook
+     */
+    public Verdict verdictOnUnparsed(String method, String path, boolean requestLineRead,
+                                     boolean insideInstrumentedClient) {
+        if (requestLineRead && method != null && path != null) {
+            Expected expected = take(method, path);
+            if (expected != null) {
+                return expected.enforced() ? Verdict.JUDGED_ENFORCED : Verdict.JUDGED;
+            }
+            return Verdict.NOT_JUDGED;
+        }
+        return insideInstrumentedClient ? Verdict.JUDGED : Verdict.NOT_JUDGED;
     }
 
     synchronized int size() {

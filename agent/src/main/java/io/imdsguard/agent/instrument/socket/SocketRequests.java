@@ -7,6 +7,7 @@ import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.RequestClassifier;
 import io.imdsguard.agent.instrument.ImdsClientCalls;
+import io.imdsguard.agent.instrument.wire.HttpHeadSniffer;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.EnforcePolicy;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
@@ -71,25 +72,25 @@ public final class SocketRequests {
             return out;
         }
         final String origin = ImdsRequest.origin("http", address.getHostAddress(), socket.getPort());
-        final int port = socket.getPort();
         synchronized (watched) {
             HttpHeadSniffer sniffer = sniffing(socket);
             if (sniffer == null) {
                 sniffer = new HttpHeadSniffer(out, new HttpHeadSniffer.HeadHandler() {
                     @Override
                     public String onHead(String method, String path, boolean carriesToken, boolean relayed) {
-                        return judge(method, path, carriesToken, relayed, null, origin, port);
+                        return judge(method, path, carriesToken, relayed, null, origin);
                     }
 
                     @Override
                     public String onHead(String method, String path, boolean carriesToken, boolean relayed,
                                          String host) {
-                        return judge(method, path, carriesToken, relayed, host, origin, port);
+                        return judge(method, path, carriesToken, relayed, host, origin);
                     }
 
                     @Override
-                    public boolean onUnparsed(String method, String path, String reason) {
-                        return judgeUnparsed(method, path, origin);
+                    public boolean onUnparsed(String method, String path, boolean requestLineRead,
+                                              String reason) {
+                        return judgeUnparsed(method, path, requestLineRead, origin);
                     }
 
                     @Override
@@ -129,7 +130,7 @@ public final class SocketRequests {
      * @return the token header to add on the wire, or null to send the head as it is
      */
     private String judge(String method, String path, boolean carriesToken, boolean relayed, String host,
-                         String origin, int port) {
+                         String origin) {
         if (AgentOwnRequests.active()) {
             return null;
         }
@@ -145,33 +146,22 @@ public final class SocketRequests {
                 // is at stake, and counting it here could count it twice.
                 return null;
             }
-            request = request.reachedIndirectly(namesImds(host, port) ? ImdsRequest.BY_REDIRECT : ImdsRequest.BY_ALIAS);
+            request = request.reachedIndirectly(endpoints.hostHeaderNamesImds(host) ? ImdsRequest.BY_REDIRECT
+                    : ImdsRequest.BY_ALIAS);
         }
         return observer.handle(request).tokenHeader();
     }
 
-    /**
-     * Whether the Host header names IMDS: the client was pointed at IMDS by name although its hook saw
-     * no IMDS URL, so a redirect's Location named it.
-     */
-    private boolean namesImds(String host, int port) {
-        if (host == null) {
-            return false;
-        }
-        String name = host.trim();
-        int colon = name.lastIndexOf(':');
-        if (colon > 0 && name.indexOf(']') < colon && (name.indexOf(':') == colon || name.startsWith("["))) {
-            name = name.substring(0, colon);
-        }
-        return endpoints.isImds(name, port);
-    }
-
     /** @return true when the request must not reach IMDS: the sniffer then fails the write */
-    private boolean judgeUnparsed(String method, String path, String origin) {
-        if (AgentOwnRequests.active() || insideInstrumentedClient()) {
-            // An unread head cannot be matched to its hook's judgement by method and path: a client
-            // with a hook counted it already (and applied an enforce refusal to the request object).
+    private boolean judgeUnparsed(String method, String path, boolean requestLineRead, String origin) {
+        if (AgentOwnRequests.active()) {
             return false;
+        }
+        HookedRequests.Verdict hook = hooked.verdictOnUnparsed(method, path, requestLineRead,
+                insideInstrumentedClient());
+        if (hook != HookedRequests.Verdict.NOT_JUDGED) {
+            // Counted by its hook; a request the hook refused under enforce does not reach IMDS either.
+            return hook == HookedRequests.Verdict.JUDGED_ENFORCED;
         }
         return observer.handle(ImdsRequest.unparsed(CLIENT, method, path, origin)).action() == Action.BLOCKED;
     }

@@ -104,6 +104,49 @@ class SocketRequestsTest {
         }
     }
 
+    private static byte[] headOverTheLimit(String requestLine) {
+        StringBuilder head = new StringBuilder(requestLine).append("X-Pad: ");
+        while (head.length() <= 16 * 1024) {
+            head.append('a');
+        }
+        return head.append("\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * An unreadable head from inside an instrumented client, on a connection it reached IMDS by without
+     * its hook seeing an IMDS URL: its request line names it, no hook judged it, so it is counted.
+     */
+    @Test
+    void anUnreadableHeadNoHookJudgedIsCountedInsideAnInstrumentedClientToo() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort())) {
+            OutputStream out = requests.watch(socket, socket.getOutputStream());
+            ImdsClientCalls.enter();
+            try {
+                out.write(headOverTheLimit("GET /latest/meta-data/ HTTP/1.1\r\nHost: localhost\r\n"));
+            } finally {
+                ImdsClientCalls.leave();
+            }
+            assertEquals(1, totals.get(ImdsVersion.UNPARSED));
+        }
+    }
+
+    /** The same head, when its hook judged that very request: counted once, by the hook. */
+    @Test
+    void anUnreadableHeadItsHookJudgedIsNotCountedAgain() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort())) {
+            OutputStream out = requests.watch(socket, socket.getOutputStream());
+            requests.hooked().expect("GET", "/latest/meta-data/", false);
+            ImdsClientCalls.enter();
+            try {
+                out.write(headOverTheLimit("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+            } finally {
+                ImdsClientCalls.leave();
+            }
+            assertEquals(0, totals.get(ImdsVersion.UNPARSED));
+            assertEquals(0, requests.hooked().size(), "the hook's entry for it was taken");
+        }
+    }
+
     private static String readHead(Socket served) throws Exception {
         served.setSoTimeout(5000);
         java.io.InputStream in = served.getInputStream();

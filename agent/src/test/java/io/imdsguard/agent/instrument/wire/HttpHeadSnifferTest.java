@@ -1,4 +1,4 @@
-package io.imdsguard.agent.instrument.socket;
+package io.imdsguard.agent.instrument.wire;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +36,8 @@ class HttpHeadSnifferTest {
         }
 
         @Override
-        public boolean onUnparsed(String method, String path, String reason) {
-            unparsed.add(method + " " + path + ": " + reason);
+        public boolean onUnparsed(String method, String path, boolean requestLineRead, String reason) {
+            unparsed.add(method + " " + path + (requestLineRead ? "" : " (guessed)") + ": " + reason);
             return refuse;
         }
 
@@ -140,6 +140,19 @@ class HttpHeadSnifferTest {
         assertEquals(huge + "\r\n\r\n", wire.toString("ISO-8859-1"));
     }
 
+    /** The request line itself over the limit: neither method nor path can name the request. */
+    @Test
+    void anOversizedRequestLineIsUnparsedWithoutMethodOrPath() throws IOException {
+        StringBuilder huge = new StringBuilder("GET /");
+        while (huge.length() <= HttpHeadSniffer.MAX_HEAD) {
+            huge.append('A');
+        }
+        write(huge.toString());
+        assertEquals("[null null (guessed): request head over 16 KB]", unparsed.toString());
+        assertEquals(huge.toString(), wire.toString("ISO-8859-1"), "not held");
+        assertTrue(sniffer.passingThrough(), "where the request ends is unknown");
+    }
+
     @Test
     void aBadContentLengthIsUnparsedAndSentUnchanged() throws IOException {
         String request = "GET /x HTTP/1.1\r\nContent-Length: lots\r\n\r\n";
@@ -185,14 +198,14 @@ class HttpHeadSnifferTest {
     @Test
     void somethingThatCannotStartARequestIsDecidedOnItsFirstByteNeverHeld() throws IOException {
         write("{\"no\":\"http\"}");
-        assertEquals("[null null: not an HTTP/1 request line]", unparsed.toString());
+        assertEquals("[null null (guessed): not an HTTP/1 request line]", unparsed.toString());
         assertEquals("{\"no\":\"http\"}", wire.toString("ISO-8859-1"));
     }
 
     @Test
     void aRequestLineWithoutAnHttp1VersionIsDecidedAtItsLineEnd() throws IOException {
         write("GET /latest/meta-data/\r\n");
-        assertEquals("[GET /latest/meta-data/: not an HTTP/1 request line]", unparsed.toString(),
+        assertEquals("[GET /latest/meta-data/ (guessed): not an HTTP/1 request line]", unparsed.toString(),
                 "HTTP/0.9 has no head to wait for");
         assertEquals("GET /latest/meta-data/\r\n", wire.toString("ISO-8859-1"));
     }

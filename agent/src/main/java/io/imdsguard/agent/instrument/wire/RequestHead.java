@@ -1,4 +1,4 @@
-package io.imdsguard.agent.instrument.socket;
+package io.imdsguard.agent.instrument.wire;
 
 import io.imdsguard.bootstrap.RelayHeaders;
 

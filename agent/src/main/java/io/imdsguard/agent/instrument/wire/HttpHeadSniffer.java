@@ -1,4 +1,4 @@
-package io.imdsguard.agent.instrument.socket;
+package io.imdsguard.agent.instrument.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -7,7 +7,8 @@ import java.io.OutputStream;
 import java.nio.charset.Charset;
 
 /**
- * Wraps the output stream of a socket connected to IMDS. It holds back each HTTP/1 request head
+ * The one reader of HTTP/1 request heads on a connection to IMDS, for blocking sockets and NIO
+ * channels alike. Wrapping the output stream of a socket connected to IMDS, it holds back each HTTP/1 request head
  * until it is complete, lets the agent judge it (and, in rewrite or enforce mode, add the token
  * header), then writes it on, followed by the body untouched. A head ends at its first empty line,
  * whether lines end in CRLF or a bare LF, as servers read it.
@@ -18,11 +19,15 @@ import java.nio.charset.Charset;
  * connection, or, when the agent refuses it (mode=enforce: it must not reach IMDS as v1), dropped
  * with an {@link IOException} for this and every later write. A chunked body or an internal error
  * also switches it to passing bytes through unchanged for the rest of the connection.
+ *
+ * <p>The NIO backstop cannot hold bytes a channel write already has in its buffers: it feeds a copy of
+ * each write to a sniffer over a stream that discards, so that a head split over several writes is
+ * read by the same rules, and refuses the write that would complete a request it must refuse.
  */
-final class HttpHeadSniffer extends FilterOutputStream {
+public final class HttpHeadSniffer extends FilterOutputStream {
 
     /** Judges one request head; returns the token header value to add, or null. */
-    interface HeadHandler {
+    public interface HeadHandler {
         String onHead(String method, String path, boolean carriesToken, boolean relayed);
 
         /** {@link #onHead(String, String, boolean, boolean)} with the head's Host header (null if none). */
@@ -33,15 +38,18 @@ final class HttpHeadSniffer extends FilterOutputStream {
         /**
          * A request the sniffer cannot read. {@code method} and {@code path} are null when not known.
          *
+         * @param requestLineRead true when {@code method} and {@code path} come from a request line read
+         *                        whole as HTTP/1 (the head is unreadable further on), so that they name the
+         *                        request exactly; false when they are a guess for the report, or null
          * @return true to refuse it: it is dropped and the write fails
          */
-        boolean onUnparsed(String method, String path, String reason);
+        boolean onUnparsed(String method, String path, boolean requestLineRead, String reason);
 
         void failed(Throwable error);
     }
 
-    static final int MAX_HEAD = 16 * 1024;
-    static final String REFUSED = "imds-guard refused a request to IMDS that it could not read"
+    public static final int MAX_HEAD = 16 * 1024;
+    public static final String REFUSED = "imds-guard refused a request to IMDS that it could not read"
             + " (mode=enforce: it must not reach IMDS as IMDSv1): ";
     private static final Charset LATIN_1 = Charset.forName("ISO-8859-1");
     private static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
@@ -61,7 +69,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
     /** Bytes other than CR in the current line of the pending head: 0 at an LF means an empty line. */
     private int lineLength;
 
-    HttpHeadSniffer(OutputStream out, HeadHandler handler) {
+    public HttpHeadSniffer(OutputStream out, HeadHandler handler) {
         super(out);
         this.handler = handler;
     }
@@ -121,7 +129,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
                     String line = new String(head.toByteArray(), 0, head.size() - 1, LATIN_1);
                     if (RequestHead.requestLine(line) == null) {
                         String[] loose = RequestHead.looseRequestLine(line);
-                        unparsed(loose == null ? null : loose[0], loose == null ? null : loose[1],
+                        unparsed(loose == null ? null : loose[0], loose == null ? null : loose[1], false,
                                 "not an HTTP/1 request line");
                         return i + 1;
                     }
@@ -137,7 +145,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
                         methodDone = lineLength > 0;
                     } else if (!RequestHead.isTokenChar(b)) {
                         // No HTTP request starts so: decided now, never held waiting for a line end.
-                        unparsed(null, null, "not an HTTP/1 request line");
+                        unparsed(null, null, false, "not an HTTP/1 request line");
                         return i + 1;
                     }
                 }
@@ -145,7 +153,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
             }
             if (head.size() > MAX_HEAD) {
                 String[] line = firstLineDone ? RequestHead.requestLine(firstLine()) : null;
-                unparsed(line == null ? null : line[0], line == null ? null : line[1],
+                unparsed(line == null ? null : line[0], line == null ? null : line[1], line != null,
                         "request head over " + MAX_HEAD / 1024 + " KB");
                 return i + 1;
             }
@@ -166,7 +174,7 @@ final class HttpHeadSniffer extends FilterOutputStream {
             String text = new String(raw, LATIN_1);
             RequestHead parsed = RequestHead.parse(text);
             if (parsed.unreadable()) {
-                decideUnparsed(raw, parsed.method, parsed.target, parsed.unreadable);
+                decideUnparsed(raw, parsed.method, parsed.target, parsed.method != null, parsed.unreadable);
                 return;
             }
             toSend = judge(text, parsed);
@@ -194,14 +202,15 @@ final class HttpHeadSniffer extends FilterOutputStream {
     }
 
     /** The pending bytes cannot be read as a request head: decide about them now. */
-    private void unparsed(String method, String target, String reason) throws IOException {
-        decideUnparsed(takePending(), method, target, reason);
+    private void unparsed(String method, String target, boolean requestLineRead, String reason) throws IOException {
+        decideUnparsed(takePending(), method, target, requestLineRead, reason);
     }
 
-    private void decideUnparsed(byte[] pending, String method, String target, String reason) throws IOException {
+    private void decideUnparsed(byte[] pending, String method, String target, boolean requestLineRead,
+                                String reason) throws IOException {
         boolean refuse = false;
         try {
-            refuse = handler.onUnparsed(method, target == null ? null : pathOf(target), reason);
+            refuse = handler.onUnparsed(method, target == null ? null : pathOf(target), requestLineRead, reason);
         } catch (Throwable t) {
             handler.failed(t);
         }
@@ -222,6 +231,11 @@ final class HttpHeadSniffer extends FilterOutputStream {
         }
         int slash = target.indexOf('/', scheme + 3);
         return slash < 0 ? "/" : target.substring(slash);
+    }
+
+    /** Whether every later byte goes on unread: the rest of the connection is not HTTP/1 the sniffer can follow. */
+    public synchronized boolean passingThrough() {
+        return passThrough && refused == null;
     }
 
     private byte[] takePending() {
