@@ -24,13 +24,13 @@ public final class ImdsBridge {
     }
 
     /** @return true when the request is to IMDS: the advice then calls {@link #leftImdsCall} on leaving */
-    public static boolean beforeConnect(HttpURLConnection connection) {
+    public static boolean beforeConnect(HttpURLConnection connection, java.net.Proxy clientProxy) {
         ImdsRequestListener current = listener;
         if (current == null) {
             return false;
         }
         try {
-            return current.beforeConnect(connection);
+            return current.beforeConnect(connection, clientProxy);
         } catch (Throwable ignored) {
             // The core logs its own failures; an escape here must still not reach the application.
             return false;
@@ -127,6 +127,19 @@ public final class ImdsBridge {
         }
     }
 
+    public static String beforeRoutedRequest(String client, String method, String url, boolean carriesToken,
+                                             boolean forwardedFor, Object clientRoute) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return null;
+        }
+        try {
+            return current.beforeRoutedRequest(client, method, url, carriesToken, forwardedFor, clientRoute);
+        } catch (Throwable ignored) {
+            return null;
+        }
+    }
+
     public static void rememberCallSite(Object key, String url) {
         ImdsRequestListener current = listener;
         if (current == null || key == null) {
@@ -189,16 +202,29 @@ public final class ImdsBridge {
         }
     }
 
-    public static Object beforeSend(Object httpRequest) {
+    public static Object beforeSend(Object httpClient, Object httpRequest) {
         ImdsRequestListener current = listener;
         if (current == null) {
             return httpRequest;
         }
         try {
-            Object replacement = current.beforeSend(httpRequest);
+            Object replacement = current.beforeSend(httpClient, httpRequest);
             return replacement != null ? replacement : httpRequest;
         } catch (Throwable ignored) {
             return httpRequest;
+        }
+    }
+
+    /** False when no listener is installed or it fails: the client then follows as it would. */
+    public static boolean refusesRedirect(Object sentRequest) {
+        ImdsRequestListener current = listener;
+        if (current == null || sentRequest == null) {
+            return false;
+        }
+        try {
+            return current.refusesRedirect(sentRequest);
+        } catch (Throwable ignored) {
+            return false;
         }
     }
 

@@ -16,9 +16,11 @@ public interface ImdsRequestListener {
     /**
      * Called before an {@link HttpURLConnection} connects, while its headers can still change.
      *
+     * @param clientProxy the {@code Proxy} given to {@code URL.openConnection(Proxy)}, or null when the
+     *                    connection follows the JVM's default proxy settings
      * @return true when the request is to IMDS: {@link #leftImdsCall} follows when the method returns
      */
-    boolean beforeConnect(HttpURLConnection connection);
+    boolean beforeConnect(HttpURLConnection connection, java.net.Proxy clientProxy);
 
     /** HttpURLConnection enters ({@code true}) or leaves its handling of a redirect answer on this thread. */
     void followingRedirect(boolean entering);
@@ -35,9 +37,18 @@ public interface ImdsRequestListener {
     /**
      * Called before {@code java.net.http.HttpClient} sends a request.
      *
+     * @param httpClient the client that sends it: its proxy decides where the request goes
      * @return the request to send: the same one, or a replacement
      */
-    Object beforeSend(Object httpRequest);
+    Object beforeSend(Object httpClient, Object httpRequest);
+
+    /**
+     * Called when {@code java.net.http.HttpClient} is about to follow a redirect answer to
+     * {@code sentRequest}, whose headers (a token among them) it copies onto the next request.
+     *
+     * @return true when the redirect must not be followed: the application then gets the answer
+     */
+    boolean refusesRedirect(Object sentRequest);
 
     /**
      * Called when {@code java.net.http.HttpClient} has started sending {@code sentRequest}.
@@ -66,6 +77,17 @@ public interface ImdsRequestListener {
      * @return the value to set as {@code X-aws-ec2-metadata-token}, or null to change nothing
      */
     String beforeRequest(String client, String method, String url, boolean carriesToken, boolean forwardedFor);
+
+    /**
+     * {@link #beforeRequest} for a client whose own configuration decides whether the request goes
+     * through a proxy.
+     *
+     * @param clientRoute what the client routes by: a {@code java.net.Proxy}, a
+     *                    {@code java.net.ProxySelector}, a {@code Boolean} (whether it uses a proxy), or
+     *                    null when it follows the JVM's default proxy settings
+     */
+    String beforeRoutedRequest(String client, String method, String url, boolean carriesToken, boolean forwardedFor,
+                               Object clientRoute);
 
     /**
      * For clients that send from another thread than the one that made the request: remember, under

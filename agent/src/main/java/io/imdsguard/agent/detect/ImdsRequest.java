@@ -16,6 +16,7 @@ public final class ImdsRequest {
     private final String origin;
     private final boolean unparsed;
     private final String indirect;
+    private final Object clientRoute;
 
     public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed) {
         this(client, method, path, carriesToken, relayed, null);
@@ -41,9 +42,10 @@ public final class ImdsRequest {
         this.carriesToken = carriesToken;
         this.relayed = relayed;
         this.indirect = null;
+        this.clientRoute = null;
     }
 
-    private ImdsRequest(ImdsRequest request, String indirect) {
+    private ImdsRequest(ImdsRequest request, String indirect, Object clientRoute) {
         this.client = request.client;
         this.method = request.method;
         this.path = request.path;
@@ -52,6 +54,21 @@ public final class ImdsRequest {
         this.origin = request.origin;
         this.unparsed = request.unparsed;
         this.indirect = indirect;
+        this.clientRoute = clientRoute;
+    }
+
+    /**
+     * This request, sent by a client whose own configuration says whether it goes through a proxy:
+     * a {@link java.net.Proxy}, a {@link java.net.ProxySelector}, or a {@link Boolean} the client's
+     * advice worked out. Null (the default) means the JVM's default proxy settings decide.
+     */
+    public ImdsRequest routedBy(Object route) {
+        return new ImdsRequest(this, indirect, route);
+    }
+
+    /** What decides whether the request goes through a proxy; see {@link #routedBy}. */
+    public Object clientRoute() {
+        return clientRoute;
     }
 
     /** Redirect: the client followed a redirect into IMDS; the application's URL named another host. */
@@ -64,7 +81,7 @@ public final class ImdsRequest {
      * or {@link #BY_ALIAS}. Such a request is never given the agent's token.
      */
     public ImdsRequest reachedIndirectly(String how) {
-        return new ImdsRequest(this, how);
+        return new ImdsRequest(this, how, clientRoute);
     }
 
     /** How the request reached IMDS if not by a URL naming it ({@link #BY_REDIRECT}, {@link #BY_ALIAS}), else null. */

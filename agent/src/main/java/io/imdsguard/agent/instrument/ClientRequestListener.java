@@ -69,7 +69,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public boolean beforeConnect(HttpURLConnection connection) {
+    public boolean beforeConnect(HttpURLConnection connection, java.net.Proxy clientProxy) {
         if (AgentOwnRequests.active()) {
             return false;
         }
@@ -83,7 +83,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
             entered = true;
             // The nested entries of a request (getInputStream calls connect) leave before it is described.
             if (HttpUrlConnectionRequests.firstEntry(connection)) {
-                ImdsRequest request = HttpUrlConnectionRequests.describeImds(connection);
+                ImdsRequest request = HttpUrlConnectionRequests.describeImds(connection).routedBy(clientProxy);
                 boolean redirectHop = HttpUrlConnectionRequests.followingRedirect();
                 if (redirectHop) {
                     request = request.reachedIndirectly(ImdsRequest.BY_REDIRECT);
@@ -144,7 +144,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public Object beforeSend(Object httpRequest) {
+    public Object beforeSend(Object httpClient, Object httpRequest) {
         if (AgentOwnRequests.active() || JdkHttpRetry.retrying()) {
             return httpRequest;
         }
@@ -153,6 +153,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
             if (request == null) {
                 return httpRequest;
             }
+            request = request.routedBy(httpRequests.proxySelector(httpClient));
             Decision decision = observer.handle(request);
             // The connection backstop sees the request again on the wire: it must not count it twice.
             sockets.hooked().expect(request.method(), request.path(), decision.action() == Action.BLOCKED);
@@ -174,6 +175,18 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
+    public boolean refusesRedirect(Object sentRequest) {
+        try {
+            // The token stays with the IMDS that issued it; real IMDS never redirects.
+            ImdsRequest request = httpRequests.describe(sentRequest, endpoints);
+            return request != null && request.carriesToken();
+        } catch (Throwable t) {
+            log.internalError(JdkHttpRequests.CLIENT + " redirect", t);
+            return false;
+        }
+    }
+
+    @Override
     public boolean isImds(String scheme, String host, int port) {
         try {
             // A scheme this agent does not follow is never IMDS, as beforeRequest would find too.
@@ -188,11 +201,17 @@ public final class ClientRequestListener implements ImdsRequestListener {
     @Override
     public String beforeRequest(String client, String method, String url, boolean carriesToken,
                                 boolean forwardedFor) {
-        return decide(null, client, method, url, carriesToken, forwardedFor);
+        return decide(null, client, method, url, carriesToken, forwardedFor, null);
+    }
+
+    @Override
+    public String beforeRoutedRequest(String client, String method, String url, boolean carriesToken,
+                                      boolean forwardedFor, Object clientRoute) {
+        return decide(null, client, method, url, carriesToken, forwardedFor, clientRoute);
     }
 
     private String decide(CallOrigin origin, String client, String method, String url, boolean carriesToken,
-                          boolean forwardedFor) {
+                          boolean forwardedFor, Object clientRoute) {
         if (AgentOwnRequests.active()) {
             return null;
         }
@@ -202,7 +221,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
                 return null;
             }
             Decision decision = observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken,
-                    forwardedFor, parts.origin()), origin);
+                    forwardedFor, parts.origin()).routedBy(clientRoute), origin);
             sockets.hooked().expect(method == null ? "GET" : method, parts.path(),
                     decision.action() == Action.BLOCKED);
             return decision.tokenHeader();
@@ -232,7 +251,7 @@ public final class ClientRequestListener implements ImdsRequestListener {
     @Override
     public String beforeRequestFor(Object key, String client, String method, String url, boolean carriesToken,
                                    boolean forwardedFor) {
-        return decide(origins.get(key), client, method, url, carriesToken, forwardedFor);
+        return decide(origins.get(key), client, method, url, carriesToken, forwardedFor, null);
     }
 
     @Override

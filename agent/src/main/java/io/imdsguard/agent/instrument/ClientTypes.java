@@ -15,6 +15,7 @@ final class ClientTypes {
     static final List<String> ALL = Collections.unmodifiableList(Arrays.asList(
             "sun.net.www.protocol.http.HttpURLConnection",
             "jdk.internal.net.http.HttpClientImpl",
+            "jdk.internal.net.http.RedirectFilter",
             "org.apache.http.impl.client.InternalHttpClient",
             "org.apache.http.impl.client.MinimalHttpClient",
             "org.apache.http.impl.client.AbstractHttpClient",

@@ -43,7 +43,7 @@ public final class RewritePolicy implements RequestPolicy {
         if (!scope.admits(caller)) {
             return Decision.v1(Action.REWRITE_DENIED, OUT_OF_SCOPE, null);
         }
-        if (ProxyCheck.proxied(request.origin())) {
+        if (ProxyCheck.proxied(request.origin(), request.clientRoute())) {
             // The token is written only on a connection to the IMDS that issued it, never to a proxy.
             return Decision.v1(Action.REWRITE_DENIED, PROXY, null);
         }

@@ -176,4 +176,51 @@ class RewritePolicyTest {
             java.net.ProxySelector.setDefault(before);
         }
     }
+
+    /** A proxy the client object is given decides, whatever the JVM's default settings say. */
+    @Test
+    void aRequestTheClientSendsThroughItsOwnProxyIsNotRewritten() {
+        java.net.Proxy proxy = new java.net.Proxy(java.net.Proxy.Type.HTTP,
+                java.net.InetSocketAddress.createUnresolved("proxy.example", 3128));
+        Object[] proxiedRoutes = {proxy, Boolean.TRUE, selectorOf(proxy)};
+        for (Object route : proxiedRoutes) {
+            Decision decision = policy.decideV1(v1(false, ORIGIN).routedBy(route), calledFrom("com.acme.Client"));
+            assertEquals(Action.REWRITE_DENIED, decision.action(), String.valueOf(route));
+            assertEquals("proxy", decision.reason());
+            assertNull(decision.tokenHeader());
+        }
+        assertEquals(0, fetcher.calls(), "no token is even fetched for them");
+    }
+
+    /** A client told to connect directly is rewritten even when the JVM's default selector has a proxy. */
+    @Test
+    void aClientThatConnectsDirectlyIsRewrittenDespiteTheDefaultProxy() {
+        java.net.Proxy proxy = new java.net.Proxy(java.net.Proxy.Type.HTTP,
+                java.net.InetSocketAddress.createUnresolved("proxy.example", 3128));
+        java.net.ProxySelector before = java.net.ProxySelector.getDefault();
+        java.net.ProxySelector.setDefault(selectorOf(proxy));
+        try {
+            Object[] directRoutes = {java.net.Proxy.NO_PROXY, Boolean.FALSE, selectorOf(java.net.Proxy.NO_PROXY)};
+            for (Object route : directRoutes) {
+                Decision decision = policy.decideV1(v1(false, ORIGIN).routedBy(route),
+                        calledFrom("com.acme.Client"));
+                assertEquals(Action.REWRITTEN, decision.action(), String.valueOf(route));
+            }
+        } finally {
+            java.net.ProxySelector.setDefault(before);
+        }
+    }
+
+    private static java.net.ProxySelector selectorOf(final java.net.Proxy proxy) {
+        return new java.net.ProxySelector() {
+            @Override
+            public java.util.List<java.net.Proxy> select(java.net.URI uri) {
+                return Collections.singletonList(proxy);
+            }
+
+            @Override
+            public void connectFailed(java.net.URI uri, java.net.SocketAddress address, java.io.IOException e) {
+            }
+        };
+    }
 }

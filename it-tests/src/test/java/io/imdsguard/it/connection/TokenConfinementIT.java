@@ -2,6 +2,7 @@ package io.imdsguard.it.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.indirect.IndirectRequestsApp;
+import io.imdsguard.it.apps.indirect.IndirectRequestsJdk11App;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.Reports;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The token stays with its IMDS: in rewrite mode the agent's token is written only on a connection
  * to the IMDS that issued it. A capturing server stands where the token must never arrive: the
- * target of a redirect that the endpoint answers, and a proxy the JVM is configured with.
+ * target of a redirect that the endpoint answers, and a proxy the JVM or the client object is
+ * configured with.
  */
 class TokenConfinementIT {
 
@@ -35,17 +38,18 @@ class TokenConfinementIT {
     /**
      * The endpoint issues the agent a token, then answers the rewritten request with {@code 302} to
      * another host. The client must not carry the token there: the application gets the redirect answer.
+     * {@code jdk} is {@code java.net.http} with {@code Redirect.NORMAL}, which copies the request's
+     * headers onto the redirected request.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"huc", "okhttp", "apache4"})
+    @ValueSource(strings = {"huc", "okhttp", "apache4", "jdk"})
     void theAgentsTokenNeverFollowsARedirectAwayFromImds(String client, @TempDir Path dir) throws Exception {
         try (CapturingServer elsewhere = new CapturingServer(request -> CapturingServer.Answer.ok("elsewhere"));
              CapturingServer endpoint = new CapturingServer(request -> request.target().startsWith("/latest/api/token")
                      ? CapturingServer.Answer.ok(AGENT_TOKEN)
                      : CapturingServer.Answer.redirectTo(elsewhere.origin() + "/collect"))) {
             Path report = dir.resolve("report.json");
-            JvmResult run = AppJvm.mainClass(IndirectRequestsApp.class, client,
-                            endpoint.origin() + "/latest/meta-data/iam/security-credentials/")
+            JvmResult run = app(client, endpoint.origin() + "/latest/meta-data/iam/security-credentials/")
                     .withAgent("mode=rewrite,rewrite.callers=io.imdsguard.it.apps.,report=" + report)
                     .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.origin()).run();
             assertEquals(0, run.exitCode(), run.describe());
@@ -94,6 +98,51 @@ class TokenConfinementIT {
             assertEquals(1, site.get("actions").get("rewrite_denied").asLong(), site.toString());
             assertEquals("proxy", site.get("lastReason").asText(), site.toString());
         }
+    }
+
+    /**
+     * A proxy given to the client object itself, not the JVM's default settings: {@code huc} is
+     * {@code openConnection(Proxy)}, {@code okhttp} {@code Builder.proxy}, {@code okhttp-selector}
+     * {@code Builder.proxySelector}, {@code apache4} {@code HttpClientBuilder.setProxy},
+     * {@code apache4-config} {@code RequestConfig.setProxy}, {@code jdk} java.net.http's
+     * {@code Builder.proxy(ProxySelector.of(...))}. The request goes out as the application made it,
+     * to the proxy, which never sees a token; the report says why it was not rewritten.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"huc", "okhttp", "okhttp-selector", "apache4", "apache4-config", "jdk"})
+    void theAgentsTokenNeverReachesAProxyTheClientIsGiven(String client, @TempDir Path dir) throws Exception {
+        try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.OPTIONAL).start();
+             CapturingServer proxy = new CapturingServer(request -> CapturingServer.Answer.ok("via-proxy"))) {
+            Path report = dir.resolve("report.json");
+            JvmResult run = app(client, mock.endpoint() + "/latest/meta-data/instance-id",
+                    String.valueOf(proxy.port()))
+                    .withAgent("mode=rewrite,rewrite.callers=io.imdsguard.it.apps.,report=" + report)
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            assertEquals(0, run.exitCode(), run.describe());
+
+            String printed = client.startsWith("jdk") ? "jdk" : client;
+            assertEquals(printed + ": 200 via-proxy", stdoutLine(run, printed), "the request went to the proxy:\n"
+                    + run.describe());
+            List<CapturingServer.Received> proxied = proxy.received();
+            assertEquals(1, proxied.size(), proxied.toString());
+            assertFalse(proxied.get(0).carries(TOKEN_HEADER), "the proxy got the token: " + proxied.get(0));
+            assertEquals(0, mock.stats().tokensIssued(), "no token was even fetched: " + mock.stats().summary());
+            assertEquals(0, mock.requests().size(), "nothing reached IMDS directly: " + mock.requests());
+            JsonNode site = Reports.siteStartingWith(Reports.read(report),
+                    (client.equals("jdk") ? IndirectRequestsJdk11App.class.getName() : APP) + ".");
+            assertEquals(1, site.get("actions").get("rewrite_denied").asLong(), site.toString());
+            assertEquals("proxy", site.get("lastReason").asText(), site.toString());
+        }
+    }
+
+    /** The app for a client: {@code jdk} is java.net.http, which has an app of its own (Java 11). */
+    private static AppJvm app(String client, String... arguments) {
+        if (client.equals("jdk")) {
+            return AppJvm.mainClass(IndirectRequestsJdk11App.class, arguments);
+        }
+        List<String> all = new ArrayList<>(List.of(client));
+        all.addAll(List.of(arguments));
+        return AppJvm.mainClass(IndirectRequestsApp.class, all.toArray(new String[0]));
     }
 
     private static String stdoutLine(JvmResult run, String client) {

@@ -6,6 +6,12 @@ import net.bytebuddy.asm.Advice;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
 import org.apache.http.HttpResponse;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.Configurable;
+import org.apache.http.client.protocol.HttpClientContext;
+import org.apache.http.conn.routing.HttpRoute;
+import org.apache.http.conn.routing.HttpRoutePlanner;
+import org.apache.http.protocol.HttpContext;
 
 /**
  * Inlined into {@code doExecute(HttpHost target, HttpRequest request, HttpContext context)} of
@@ -16,6 +22,12 @@ import org.apache.http.HttpResponse;
  * <p>The token header the agent asks for is set on the application's request object and taken off
  * again when the call returns: a request object the application reuses must not turn into a v2
  * request (carrying the agent's token) the next time.
+ *
+ * <p>Whether the request goes through a proxy is asked of the client's own route planner, as
+ * {@code InternalHttpClient} will ask it: a proxy in the request's, the context's or the client's
+ * {@code RequestConfig}, {@code HttpClientBuilder.setProxy}, or the JVM's default selector with
+ * {@code useSystemProperties()}. {@code MinimalHttpClient} always connects directly. For any other
+ * client the JVM's default proxy settings are assumed.
  */
 public final class ApacheHttpClient4Advice {
 
@@ -24,8 +36,10 @@ public final class ApacheHttpClient4Advice {
 
     /** Returns the token header value set on the request, or null when nothing was set. */
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static String enter(@Advice.Argument(0) HttpHost target,
+    static String enter(@Advice.This Object client,
+                        @Advice.Argument(0) HttpHost target,
                         @Advice.Argument(1) HttpRequest request,
+                        @Advice.Argument(2) HttpContext context,
                         @Advice.Local("imdsGuardUrl") String url,
                         @Advice.Local("imdsGuardInside") boolean inside) {
         url = null;
@@ -68,8 +82,36 @@ public final class ApacheHttpClient4Advice {
         for (String name : RelayHeaders.NAMES) {
             relayed |= request.containsHeader(name);
         }
-        String token = ImdsBridge.beforeRequest("apache-httpclient-4", request.getRequestLine().getMethod(), url,
-                request.containsHeader("X-aws-ec2-metadata-token"), relayed);
+        Boolean proxied = null;
+        if (target != null && "org.apache.http.impl.client.MinimalHttpClient".equals(client.getClass().getName())) {
+            proxied = Boolean.FALSE;
+        } else if (target != null
+                && "org.apache.http.impl.client.InternalHttpClient".equals(client.getClass().getName())) {
+            try {
+                java.lang.reflect.Field field = client.getClass().getDeclaredField("routePlanner");
+                field.setAccessible(true);
+                Object planner = field.get(client);
+                RequestConfig config = request instanceof Configurable ? ((Configurable) request).getConfig() : null;
+                if (config == null && context != null
+                        && context.getAttribute("http.request-config") instanceof RequestConfig) {
+                    config = (RequestConfig) context.getAttribute("http.request-config");
+                }
+                if (config == null && client instanceof Configurable) {
+                    config = ((Configurable) client).getConfig();
+                }
+                if (planner instanceof HttpRoutePlanner) {
+                    HttpClientContext routing = HttpClientContext.create();
+                    routing.setRequestConfig(config != null ? config : RequestConfig.DEFAULT);
+                    HttpRoute route = ((HttpRoutePlanner) planner).determineRoute(target, request, routing);
+                    proxied = route.getProxyHost() != null;
+                }
+            } catch (Exception e) {
+                // The route is not known: no token then, rather than one handed to a proxy.
+                proxied = Boolean.TRUE;
+            }
+        }
+        String token = ImdsBridge.beforeRoutedRequest("apache-httpclient-4", request.getRequestLine().getMethod(),
+                url, request.containsHeader("X-aws-ec2-metadata-token"), relayed, proxied);
         if (token != null) {
             request.setHeader("X-aws-ec2-metadata-token", token);
         }

@@ -21,8 +21,10 @@ public final class HttpUrlConnectionAdvice {
     /** @return true for an IMDS request, which {@link #leftConnect} counts out again */
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static boolean beforeConnect(@Advice.This HttpURLConnection connection,
-                                 @Advice.FieldValue("connected") boolean connected) {
-        return !connected && ImdsBridge.beforeConnect(connection);
+                                 @Advice.FieldValue("connected") boolean connected,
+                                 @Advice.FieldValue("instProxy") java.net.Proxy clientProxy) {
+        // instProxy: what openConnection(Proxy) was given, null for the JVM's default proxy settings.
+        return !connected && ImdsBridge.beforeConnect(connection, clientProxy);
     }
 
     /**

@@ -16,9 +16,10 @@ public final class JdkHttpClientAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void beforeSend(@Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC)
+    static void beforeSend(@Advice.This Object client,
+                           @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC)
                            Object request) {
-        request = ImdsBridge.beforeSend(request);
+        request = ImdsBridge.beforeSend(client, request);
     }
 
     /** The future may be replaced by one that retries once when IMDS rejects the agent's token. */

@@ -7,10 +7,15 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import java.util.Arrays;
 import java.util.List;
 
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-/** {@code java.net.http.HttpClient} (Java 11+), {@code send} and {@code sendAsync}. */
+/**
+ * {@code java.net.http.HttpClient} (Java 11+): {@code send} and {@code sendAsync}, and the
+ * redirect filter that follows redirect answers when the client is built with
+ * {@code Redirect.NORMAL} or {@code ALWAYS} (see {@link JdkHttpRedirectAdvice}).
+ */
 public final class JdkHttpClientInstrumentation implements ClientInstrumentation {
 
     @Override
@@ -20,12 +25,15 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
 
     @Override
     public List<String> typeNames() {
-        return Arrays.asList("jdk.internal.net.http.HttpClientImpl");
+        return Arrays.asList("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.RedirectFilter");
     }
 
     @Override
     public AgentBuilder.Transformer transformer() {
         return AdviceHooks.of(client(), JdkHttpClientAdvice.class.getClassLoader())
-                .advice(named("sendAsync").and(takesArguments(4)), JdkHttpClientAdvice.class.getName());
+                .advice(named("sendAsync").and(takesArguments(4)), JdkHttpClientAdvice.class.getName())
+                .advice(named("response").and(takesArguments(1)).and(isDeclaredBy(
+                                named("jdk.internal.net.http.RedirectFilter"))),
+                        JdkHttpRedirectAdvice.class.getName());
     }
 }

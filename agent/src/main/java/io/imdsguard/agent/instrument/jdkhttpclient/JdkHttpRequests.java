@@ -106,6 +106,18 @@ public final class JdkHttpRequests {
         return builder;
     }
 
+    /**
+     * The {@code ProxySelector} the client was built with, or null when it has none and so follows
+     * the JVM's default proxy settings.
+     */
+    public Object proxySelector(Object client) throws Throwable {
+        if (client == null) {
+            return null;
+        }
+        Optional<?> selector = (Optional<?>) handles().proxy.invoke(client);
+        return selector.isPresent() ? selector.get() : null;
+    }
+
     public int statusCode(Object response) throws Throwable {
         return (int) handles().statusCode.invoke(response);
     }
@@ -147,6 +159,7 @@ public final class JdkHttpRequests {
         final MethodHandle build;
         final MethodHandle statusCode;
         final MethodHandle sendAsync;
+        final MethodHandle proxy;
 
         Handles() throws ReflectiveOperationException {
             // The platform loader sees java.net.http; the agent's own loader may be a child of it.
@@ -182,6 +195,7 @@ public final class JdkHttpRequests {
             build = virtual(lookup, builder, "build", request);
             statusCode = virtual(lookup, response, "statusCode", int.class);
             sendAsync = virtual(lookup, client, "sendAsync", CompletableFuture.class, request, handler);
+            proxy = virtual(lookup, client, "proxy", Optional.class);
         }
 
         private static MethodHandle virtual(MethodHandles.Lookup lookup, Class<?> owner, String name, Class<?> returns,

@@ -3,6 +3,7 @@ package io.imdsguard.agent.instrument.okhttp;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
 /**
@@ -20,7 +21,8 @@ public final class OkHttpNewCallAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void beforeNewCall(@Advice.Argument(value = 0, readOnly = false) Request request) {
+    static void beforeNewCall(@Advice.This OkHttpClient client,
+                              @Advice.Argument(value = 0, readOnly = false) Request request) {
         // Most requests are not to IMDS: decide that from the host alone, before the URL is made a string.
         if (request == null || !ImdsBridge.isImds(request.url().scheme(), request.url().host(), request.url().port())) {
             return;
@@ -29,8 +31,10 @@ public final class OkHttpNewCallAdvice {
         for (String name : RelayHeaders.NAMES) {
             relayed |= request.header(name) != null;
         }
-        String token = ImdsBridge.beforeRequest("okhttp", request.method(), request.url().toString(),
-                request.header("X-aws-ec2-metadata-token") != null, relayed);
+        // OkHttp uses its proxy when it has one, else asks its selector (the JVM's default unless set).
+        Object route = client.proxy() != null ? client.proxy() : client.proxySelector();
+        String token = ImdsBridge.beforeRoutedRequest("okhttp", request.method(), request.url().toString(),
+                request.header("X-aws-ec2-metadata-token") != null, relayed, route);
         if (token != null) {
             request = request.newBuilder().header("X-aws-ec2-metadata-token", token).build();
         }
