@@ -1,7 +1,6 @@
 package io.imdsguard.agent.scan;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,8 @@ import java.util.Set;
  * Turns what an archive held into findings. A class in a known library's packages takes the
  * library's verdict (its version says more than its constants: a current SDK's metadata class
  * names IMDS paths and leaves the token to another class); any other class is judged by its own
- * constants and those of its nest: a token request or header in it means IMDSv2.
+ * constants: a method that loads a token constant, or calls a method of its nest that does, is
+ * IMDSv2; one that reads IMDS paths without reaching a token is IMDSv1.
  */
 final class ArtifactAssessor {
 
@@ -55,7 +55,7 @@ final class ArtifactAssessor {
         }
 
         List<Finding> findings = new ArrayList<Finding>();
-        Map<String, Set<ImdsMarker>> nests = nestMarkers(artifact);
+        Map<String, Nest> nests = nests(artifact);
         Map<String, Boolean> libraryHasCode = new HashMap<String, Boolean>();
         for (ClassFinding finding : artifact.classes) {
             String library = libraryOf(finding.className, libraries);
@@ -66,7 +66,7 @@ final class ArtifactAssessor {
                             verdict.remediation));
                     libraryHasCode.put(library, Boolean.TRUE);
                 } else {
-                    boolean v2 = hasToken(nests.get(finding.nestHost()));
+                    boolean v2 = reachesToken(finding.className + "." + method.name, nests.get(finding.nestHost()));
                     findings.add(new Finding(artifact, null, finding, method,
                             v2 ? Classification.V2 : Classification.V1_ONLY,
                             v2 ? "nothing to change: it requests a token" : HAND_WRITTEN_V1_REMEDIATION));
@@ -101,17 +101,54 @@ final class ArtifactAssessor {
         return false;
     }
 
-    private static Map<String, Set<ImdsMarker>> nestMarkers(Artifact artifact) {
-        Map<String, Set<ImdsMarker>> nests = new HashMap<String, Set<ImdsMarker>>();
+    private static Map<String, Nest> nests(Artifact artifact) {
+        Map<String, Nest> nests = new HashMap<String, Nest>();
         for (ClassFinding finding : artifact.classes) {
-            Set<ImdsMarker> markers = nests.get(finding.nestHost());
-            if (markers == null) {
-                markers = EnumSet.noneOf(ImdsMarker.class);
-                nests.put(finding.nestHost(), markers);
+            Nest nest = nests.get(finding.nestHost());
+            if (nest == null) {
+                nest = new Nest();
+                nests.put(finding.nestHost(), nest);
             }
-            markers.addAll(finding.markers());
+            for (ClassFinding.MethodUse method : finding.methods) {
+                if (hasToken(method.markers)) {
+                    nest.tokenMethods.add(finding.className + "." + method.name);
+                }
+            }
+            for (Map.Entry<String, Set<String>> call : finding.calls.entrySet()) {
+                nest.calls.put(finding.className + "." + call.getKey(), call.getValue());
+            }
         }
         return nests;
+    }
+
+    /**
+     * Whether a method loads a token constant itself, or calls (through methods of its nest) one
+     * that does: hand-written v2 code reads with a helper that gets the token and sets the header.
+     */
+    private static boolean reachesToken(String method, Nest nest) {
+        java.util.Deque<String> todo = new java.util.ArrayDeque<String>();
+        Set<String> seen = new java.util.HashSet<String>();
+        todo.add(method);
+        while (!todo.isEmpty()) {
+            String next = todo.poll();
+            if (!seen.add(next)) {
+                continue;
+            }
+            if (nest.tokenMethods.contains(next)) {
+                return true;
+            }
+            Set<String> callees = nest.calls.get(next);
+            if (callees != null) {
+                todo.addAll(callees);
+            }
+        }
+        return false;
+    }
+
+    /** The token methods and calls of a class and its inner classes. */
+    private static final class Nest {
+        final Set<String> tokenMethods = new java.util.HashSet<String>();
+        final Map<String, Set<String>> calls = new HashMap<String, Set<String>>();
     }
 
     private static boolean hasToken(Set<ImdsMarker> markers) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** One class whose constants name IMDS: which methods use which of them. */
@@ -14,11 +15,14 @@ final class ClassFinding {
     /** The SourceFile attribute, e.g. {@code Info.java}; null when compiled without it. */
     final String sourceFile;
     final List<MethodUse> methods;
+    /** Each method's calls to methods of its own nest, as {@code class.method}: how a v1 path reaches a token. */
+    final Map<String, Set<String>> calls;
 
-    ClassFinding(String className, String sourceFile, List<MethodUse> methods) {
+    ClassFinding(String className, String sourceFile, List<MethodUse> methods, Map<String, Set<String>> calls) {
         this.className = className;
         this.sourceFile = sourceFile;
         this.methods = Collections.unmodifiableList(new ArrayList<MethodUse>(methods));
+        this.calls = calls;
     }
 
     Set<ImdsMarker> markers() {
@@ -31,6 +35,10 @@ final class ClassFinding {
 
     /** The class that a nest (inner and anonymous classes, lambdas) shares: the name before the first {@code $}. */
     String nestHost() {
+        return nestHost(className);
+    }
+
+    static String nestHost(String className) {
         int dollar = className.indexOf('$');
         return dollar > 0 ? className.substring(0, dollar) : className;
     }

@@ -60,6 +60,8 @@ final class ClassScanner {
         private String className;
         private String sourceFile;
         private final Map<String, Use> uses = new LinkedHashMap<String, Use>();
+        /** method -> the methods of its own nest it calls, as {@code class.method}. */
+        private final Map<String, java.util.Set<String>> calls = new java.util.HashMap<String, java.util.Set<String>>();
 
         Collector() {
             super(Opcodes.ASM9);
@@ -96,6 +98,12 @@ final class ClassScanner {
                 }
 
                 @Override
+                public void visitMethodInsn(int opcode, String owner, String called, String descriptor,
+                                            boolean isInterface) {
+                    call(name, owner, called);
+                }
+
+                @Override
                 public void visitLdcInsn(Object value) {
                     if (value instanceof String) {
                         use(name).add((String) value, line);
@@ -109,10 +117,26 @@ final class ClassScanner {
                     for (Object argument : arguments) {
                         if (argument instanceof String) {
                             use(name).add((String) argument, line);
+                        } else if (argument instanceof Handle) {
+                            // a lambda's body is a method of this class
+                            call(name, ((Handle) argument).getOwner(), ((Handle) argument).getName());
                         }
                     }
                 }
             };
+        }
+
+        private void call(String caller, String owner, String called) {
+            String ownerName = owner.replace('/', '.');
+            if (!ClassFinding.nestHost(ownerName).equals(ClassFinding.nestHost(className))) {
+                return;
+            }
+            java.util.Set<String> callees = calls.get(caller);
+            if (callees == null) {
+                callees = new java.util.HashSet<String>();
+                calls.put(caller, callees);
+            }
+            callees.add(ownerName + "." + called);
         }
 
         private Use use(String method) {
@@ -138,7 +162,7 @@ final class ClassScanner {
             if (methods.isEmpty()) {
                 methods = fields;
             }
-            return methods.isEmpty() ? null : new ClassFinding(className, sourceFile, methods);
+            return methods.isEmpty() ? null : new ClassFinding(className, sourceFile, methods, calls);
         }
     }
 

@@ -98,6 +98,21 @@ class ScanCommandTest {
     }
 
     @Test
+    void aV1ReadBesideV2ReadsInOneClassIsStillV1() throws Exception {
+        java.util.Map<String, String[]> methods = new java.util.LinkedHashMap<String, String[]>();
+        methods.put("token", new String[] {"/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds"});
+        methods.put("v2Read", new String[] {"/latest/meta-data/ami-id", "call:token"});
+        methods.put("v1Read", new String[] {"/latest/meta-data/instance-id", "call:helper"});
+        methods.put("helper", new String[] {"hello"});
+        Path app = write("mixed.jar", jar(entries("com/acme/Mixed.class", classWith("com/acme/Mixed", 8, methods))));
+
+        assertEquals(1, scan(app), stdout + stderr);
+        assertTrue(stdout.contains("  v2: com.acme.Mixed.v2Read(Mixed.java:8)"), stdout);
+        assertTrue(stdout.contains("  v1 only: com.acme.Mixed.v1Read(Mixed.java:8)"), stdout);
+        assertTrue(stdout.contains("summary: NOT READY: 1 IMDSv1 caller(s)"), stdout);
+    }
+
+    @Test
     void anOldSdkNestedInAFatJarIsFoundByItsCoordinatesWithItsNestedPath() throws Exception {
         Path app = write("app.jar", jar(entries(
                 "BOOT-INF/classes/com/acme/App.class", classWith("com/acme/App", 5, "main", "hello"),

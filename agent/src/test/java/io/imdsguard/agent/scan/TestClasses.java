@@ -19,7 +19,7 @@ final class TestClasses {
     private TestClasses() {
     }
 
-    /** A class {@code internalName} whose method {@code m} loads each constant of {@code methods.get(m)} at line {@code line}. */
+    /** A class {@code internalName} whose method {@code m} ({@code "call:other"} calls method other of the class) {@code m} loads each constant of {@code methods.get(m)} at line {@code line}. */
     static byte[] classWith(String internalName, int line, Map<String, String[]> methods) {
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         writer.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
@@ -34,6 +34,10 @@ final class TestClasses {
             code.visitLabel(start);
             code.visitLineNumber(line, start);
             for (String constant : method.getValue()) {
+                if (constant.startsWith("call:")) {
+                    code.visitMethodInsn(Opcodes.INVOKESTATIC, internalName, constant.substring(5), "()V", false);
+                    continue;
+                }
                 code.visitLdcInsn(constant);
                 code.visitInsn(Opcodes.POP);
             }
