@@ -237,6 +237,11 @@ class ScanCommandTest {
         assertTrue(stdout.contains("      fix: upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -> >= 1.11.678"),
                 stdout);
         assertFalse(Files.readAllLines(runtime).isEmpty());
+
+        assertEquals(1, check("--format", "junit", json.getParent()), stdout + stderr);
+        assertTrue(stdout.contains("IMDSv1 caller found by scan (not seen running) in " + app
+                + "!/BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar\ncoordinates: com.amazonaws:aws-java-sdk-core:1.11.500\n"
+                + "fix: upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -&gt; &gt;= 1.11.678"), stdout);
     }
 
     @Test
