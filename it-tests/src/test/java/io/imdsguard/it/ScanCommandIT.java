@@ -131,6 +131,38 @@ class ScanCommandIT {
     }
 
     @Test
+    void aWarInAnEarNamesTheSdkInWebInfLibTwoArchivesDeep(@TempDir Path dir) throws Exception {
+        Path sdk = sdkV1("aws-sdk-v1-1.11", "1.11.600");
+        Path apps = AppJvm.java8AppClasses();
+        java.io.ByteArrayOutputStream war = new java.io.ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(war)) {
+            Path app = apps.resolve("io/imdsguard/it/apps/JdkClientsApp.class");
+            zip.putNextEntry(new ZipEntry("WEB-INF/classes/" + apps.relativize(app).toString().replace('\\', '/')));
+            Files.copy(app, zip);
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("WEB-INF/lib/" + sdk.getFileName()));
+            Files.copy(sdk, zip);
+            zip.closeEntry();
+        }
+        Path ear = dir.resolve("shop.ear");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(ear))) {
+            zip.putNextEntry(new ZipEntry("shop-web.war"));
+            zip.write(war.toByteArray());
+            zip.closeEntry();
+        }
+
+        JvmResult run = scan(ear.toString());
+        assertEquals(1, run.exitCode(), run.describe());
+        String out = run.stdout();
+        assertTrue(out.contains("artifact " + ear + "!/shop-web.war!/WEB-INF/lib/aws-java-sdk-core-1.11.600.jar\n"
+                + "  coordinates com.amazonaws:aws-java-sdk-core:1.11.600 (pom.properties)\n"
+                + "  library com.amazonaws:aws-java-sdk-core:1.11.600: v1 only\n"), out);
+        assertTrue(out.contains("artifact " + ear + "!/shop-web.war\n"), out);
+        assertTrue(out.contains("  v1 only: " + APP + "v1ViaOpenStream(JdkClientsApp.java:"), out);
+        assertTrue(out.contains("totals: 3 archive(s), "), out);
+    }
+
+    @Test
     void everyV1SiteSeenAtRunTimeIsAmongTheScansAndCheckMergesBoth(@TempDir Path dir) throws Exception {
         Path reports = Files.createDirectories(dir.resolve("reports"));
         try (MockImds mock = MockImds.builder().start()) {

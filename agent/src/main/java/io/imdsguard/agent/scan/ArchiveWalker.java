@@ -37,16 +37,25 @@ final class ArchiveWalker {
     static final int MAX_CLASS_BYTES = 16 * 1024 * 1024;
     static final int MAX_POM_BYTES = 64 * 1024;
     static final int MAX_FOLDER_DEPTH = 64;
+    static final int MAX_MANIFEST_BYTES = 1024 * 1024;
+    /** No entry of a real application inflates to this; a zip bomb's does, and reading it would take minutes. */
+    static final long MAX_ENTRY_BYTES = 1L << 30;
 
     private final LibraryTable table;
     private final ArtifactAssessor assessor;
     private final ScanProgress progress;
     private final ScanResult result = new ScanResult();
+    private final long maxEntryBytes;
 
     ArchiveWalker(LibraryTable table, ScanProgress progress) {
+        this(table, progress, MAX_ENTRY_BYTES);
+    }
+
+    ArchiveWalker(LibraryTable table, ScanProgress progress, long maxEntryBytes) {
         this.table = table;
         this.assessor = new ArtifactAssessor(table);
         this.progress = progress;
+        this.maxEntryBytes = maxEntryBytes;
     }
 
     ScanResult scan(List<Path> inputs) {
@@ -165,7 +174,17 @@ final class ArchiveWalker {
                 } else if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
                     readPom(artifact, zip, entryPath, name);
                 } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
-                    artifact.manifest = Coordinates.fromManifest(new Manifest(new NotClosing(zip)));
+                    byte[] manifest = readAtMost(zip, MAX_MANIFEST_BYTES);
+                    if (manifest == null) {
+                        problem(entryPath, "larger than " + (MAX_MANIFEST_BYTES >> 20) + " MB; not a manifest, skipped");
+                    } else {
+                        artifact.manifest = Coordinates.fromManifest(
+                                new Manifest(new java.io.ByteArrayInputStream(manifest)));
+                    }
+                } else if (!skip(zip)) {
+                    problem(entryPath, "inflates beyond " + (maxEntryBytes >> 20) + " MB (a zip bomb?); the rest of "
+                            + "this archive is not scanned");
+                    break;
                 }
                 progress.update(result, path);
             }
@@ -240,6 +259,20 @@ final class ArchiveWalker {
 
     private void problem(String path, String reason) {
         result.problems.add(path + ": " + reason);
+    }
+
+    /** Reads past an entry the scan does not need; false when it inflates beyond the limit. */
+    private boolean skip(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            total += n;
+            if (total > maxEntryBytes) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The whole entry, or null when it is longer than {@code limit}. */
