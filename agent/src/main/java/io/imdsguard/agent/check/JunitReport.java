@@ -23,6 +23,12 @@ final class JunitReport {
                 tests++;
                 failures++;
                 StringBuilder details = new StringBuilder();
+                if (site.origin != null) {
+                    details.append("IMDSv1 caller found by scan (not seen running) in ")
+                            .append(Markup.escape(site.origin.archive)).append("\ncoordinates: ")
+                            .append(Markup.escape(site.origin.coordinates)).append("\nfix: ")
+                            .append(Markup.escape(site.origin.remediation)).append('\n');
+                }
                 details.append(site.count).append(" IMDSv1 call(s) from ").append(Markup.escape(site.site))
                         .append("\nservice: ").append(Markup.escape(service.name))
                         .append("\nclient: ").append(Markup.escape(site.client)).append(' ')
@@ -43,7 +49,9 @@ final class JunitReport {
                         .append(Markup.escape("IMDSv1 call from " + site.site + " [" + site.client + " "
                                 + site.method + "]"))
                         .append("\">\n      <failure type=\"IMDSv1\" message=\"")
-                        .append(Markup.escape(site.count + " IMDSv1 call(s) (" + site.actionsText(" ", ", ")
+                        .append(Markup.escape(site.origin != null
+                                ? "IMDSv1 caller found by scan will fail under HttpTokens=required once it runs"
+                                : site.count + " IMDSv1 call(s) (" + site.actionsText(" ", ", ")
                                 + ") will fail under HttpTokens=required"))
                         .append("\">").append(details).append("</failure>\n    </testcase>\n");
             }

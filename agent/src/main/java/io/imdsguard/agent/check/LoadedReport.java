@@ -81,10 +81,12 @@ final class LoadedReport {
         final String firstSeen;
         final String lastSeen;
         final List<String> stack;
+        /** Where a {@code scan} found it ({@code "source": "static"}); null for a site seen at run time. */
+        final StaticOrigin origin;
 
         SiteEntry(String id, String client, String method, String pathCategory, String examplePath, String site,
                   String thread, long count, java.util.Map<String, Long> actions, String lastReason, String firstSeen,
-                  String lastSeen, List<String> stack) {
+                  String lastSeen, List<String> stack, StaticOrigin origin) {
             this.id = id;
             this.client = client;
             this.method = method;
@@ -98,6 +100,22 @@ final class LoadedReport {
             this.firstSeen = firstSeen;
             this.lastSeen = lastSeen;
             this.stack = stack;
+            this.origin = origin;
+        }
+    }
+
+    /** What {@code scan} says of a call site it found in an archive: nothing of it ran. */
+    static final class StaticOrigin {
+        final String archive;
+        final String coordinates;
+        final String library;
+        final String remediation;
+
+        StaticOrigin(String archive, String coordinates, String library, String remediation) {
+            this.archive = archive;
+            this.coordinates = coordinates;
+            this.library = library;
+            this.remediation = remediation;
         }
     }
 

@@ -153,6 +153,15 @@ final class Readiness {
         long siteCount() {
             return sites.size();
         }
+
+        /** The sites that only {@code scan} found, in archives: nothing of them was seen running. */
+        long staticSiteCount() {
+            long n = 0;
+            for (MergedSite site : sites.values()) {
+                n += site.origin != null ? 1 : 0;
+            }
+            return n;
+        }
     }
 
     /** One call site of one service, over all its JVMs. */
@@ -166,6 +175,8 @@ final class Readiness {
         final String site;
         final String thread;
         final List<String> stack;
+        /** Non-null for a site that {@code scan} found in an archive and no JVM reported. */
+        final LoadedReport.StaticOrigin origin;
         final Map<String, Long> actions = new TreeMap<String, Long>();
         final List<LoadedReport> jvms = new ArrayList<LoadedReport>();
         long count;
@@ -182,6 +193,7 @@ final class Readiness {
             this.site = first.site;
             this.thread = first.thread;
             this.stack = first.stack;
+            this.origin = first.origin;
             this.firstSeen = first.firstSeen;
             this.lastSeen = first.lastSeen;
         }

@@ -113,7 +113,17 @@ final class ReportLoader {
                 method, site.optionalString("pathCategory", "?"), site.optionalString("examplePath", ""), frame,
                 site.optionalString("thread", "?"), site.integer("count"), actions,
                 site.optionalString("lastReason", "none"), site.optionalString("firstSeen", "?"),
-                site.optionalString("lastSeen", "?"), Collections.unmodifiableList(stack));
+                site.optionalString("lastSeen", "?"), Collections.unmodifiableList(stack), origin(site));
+    }
+
+    /** The fields {@code scan} adds to a call site it found; null for a site seen at run time. */
+    private static LoadedReport.StaticOrigin origin(Fields site) throws InvalidReportException {
+        if (!"static".equals(site.map.get("source"))) {
+            return null;
+        }
+        return new LoadedReport.StaticOrigin(site.optionalString("archive", "?"),
+                site.optionalString("coordinates", "?"), site.optionalString("library", null),
+                site.optionalString("remediation", ""));
     }
 
     private static LoadedReport.DiagnosisEntry diagnosis(Fields d) throws InvalidReportException {

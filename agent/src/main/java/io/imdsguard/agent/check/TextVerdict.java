@@ -45,14 +45,21 @@ final class TextVerdict {
             if (service.ready()) {
                 out.append("no IMDSv1 calls");
             } else {
-                out.append(service.siteCount()).append(" IMDSv1 call site(s), ").append(service.v1)
-                        .append(" v1 call(s)");
+                out.append(service.siteCount()).append(" IMDSv1 call site(s)");
+                if (service.staticSiteCount() > 0) {
+                    out.append(" (").append(service.staticSiteCount()).append(" found by scan)");
+                }
+                out.append(", ").append(service.v1).append(" v1 call(s)");
                 if (service.blocked > 0) {
                     out.append(", ").append(service.blocked).append(" blocked");
                 }
             }
             out.append("; ").append(service.jvms.size()).append(" JVM(s): ").append(jvms(service.jvms)).append('\n');
             for (Readiness.MergedSite site : service.sites()) {
+                if (site.origin != null) {
+                    staticSite(out, site);
+                    continue;
+                }
                 out.append("  v1 call site ").append(shown(site.site)).append('\n');
                 out.append("      service=").append(shown(site.service)).append(" count=").append(site.count)
                         .append(" client=").append(shown(site.client)).append(" method=").append(shown(site.method))
@@ -76,6 +83,22 @@ final class TextVerdict {
         out.append('\n').append(totalsLine(readiness)).append('\n');
         out.append("summary: ").append(verdictLine(readiness)).append('\n');
         return out.toString();
+    }
+
+    /** A v1 caller that {@code scan} found in an archive: it breaks under HttpTokens=required once it runs. */
+    private static void staticSite(StringBuilder out, Readiness.MergedSite site) {
+        LoadedReport.StaticOrigin origin = site.origin;
+        out.append("  v1 caller found by scan ").append(shown(site.site)).append('\n');
+        out.append("      service=").append(shown(site.service)).append(" archive=")
+                .append(shown(origin.archive).replace(" ", "%20")).append(" coordinates=")
+                .append(shown(origin.coordinates));
+        if (origin.library != null) {
+            out.append(" library=").append(shown(origin.library).replace(" ", "%20"));
+        }
+        out.append(" site-id=").append(shown(site.id)).append('\n');
+        if (!origin.remediation.isEmpty()) {
+            out.append("      fix: ").append(shown(origin.remediation)).append('\n');
+        }
     }
 
     static String warningLine(Readiness.MergedDiagnosis d) {

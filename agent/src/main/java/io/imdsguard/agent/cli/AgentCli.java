@@ -1,6 +1,7 @@
 package io.imdsguard.agent.cli;
 
 import io.imdsguard.agent.check.CheckCommand;
+import io.imdsguard.agent.scan.ScanCommand;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -51,6 +52,7 @@ public final class AgentCli {
             }
         });
         commands.put("check", new CheckCommand());
+        commands.put("scan", new ScanCommand());
         return commands;
     }
 

@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.TimeZone;
 
 /** The few JSON helpers the report needs; a dependency would be one more thing to relocate. */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
     /** A JSON string literal; also escapes {@code <}, {@code >} and {@code &} so HTML can embed it. */
-    static String string(String value) {
+    public static String string(String value) {
         if (value == null) {
             return "null";
         }
@@ -47,7 +47,7 @@ final class Json {
     }
 
     /** ISO-8601 UTC with milliseconds, e.g. {@code 2026-11-23T13:14:04.123Z}. */
-    static String instant(long epochMillis) {
+    public static String instant(long epochMillis) {
         SimpleDateFormat format = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
         format.setTimeZone(TimeZone.getTimeZone("UTC"));
         return format.format(new Date(epochMillis));

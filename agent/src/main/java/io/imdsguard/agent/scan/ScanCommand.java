@@ -1,0 +1,151 @@
+package io.imdsguard.agent.scan;
+
+import io.imdsguard.agent.cli.AgentCli;
+import io.imdsguard.agent.cli.Command;
+import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.report.SafeFiles;
+import io.imdsguard.agent.report.Sanitizer;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code scan [--json FILE] [--service NAME] PATH...}: finds the IMDSv1 callers in jars, fat jars,
+ * WARs, EARs and folders of classes without running them. Exit 0 none found, 1 IMDSv1 callers
+ * found, 2 wrong arguments or an input that could not be read (the scan still reads all the others).
+ */
+public final class ScanCommand implements Command {
+
+    public static final int NOTHING_TO_FIX = 0;
+    public static final int V1_CALLERS = 1;
+
+    private final boolean terminal;
+
+    public ScanCommand() {
+        this(System.console() != null);
+    }
+
+    ScanCommand(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public String usage() {
+        return "scan [--json FILE] [--service NAME] JAR|WAR|EAR|CLASS|DIRECTORY...\n"
+                + "    Finds the code that calls IMDSv1 in archives (nested ones too) and folders of classes,\n"
+                + "    without running it, and the AWS SDK versions that do. Prints them by artifact; --json\n"
+                + "    writes them as a report that check merges with the agent's (service NAME, default the\n"
+                + "    first input's name). Exit 0 nothing to fix, 1 IMDSv1 callers found, 2 bad input.";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        String json = null;
+        String service = null;
+        List<Path> inputs = new ArrayList<Path>();
+        boolean optionsEnded = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!optionsEnded && arg.startsWith("-")) {
+                if (arg.equals("--")) {
+                    optionsEnded = true;
+                    continue;
+                }
+                if (arg.equals("--help") || arg.equals("-h")) {
+                    out.println("usage: java -jar imds-guard-agent.jar " + usage());
+                    return 0;
+                }
+                String name = arg;
+                String value = null;
+                int equals = arg.indexOf('=');
+                if (equals > 0) {
+                    name = arg.substring(0, equals);
+                    value = arg.substring(equals + 1);
+                }
+                if (!name.equals("--json") && !name.equals("--service")) {
+                    return usageError(err, "unknown option '" + arg + "'");
+                }
+                if (value == null) {
+                    if (i + 1 >= args.size()) {
+                        return usageError(err, name + " needs a value");
+                    }
+                    value = args.get(++i);
+                }
+                if (value.trim().isEmpty()) {
+                    return usageError(err, name + " needs a value");
+                }
+                if (name.equals("--json")) {
+                    json = value;
+                } else {
+                    service = value;
+                }
+            } else {
+                inputs.add(Paths.get(arg));
+            }
+        }
+        if (inputs.isEmpty()) {
+            return usageError(err, "name at least one jar, war, ear, class file or directory");
+        }
+
+        ScanProgress progress = new ScanProgress(err, terminal);
+        ScanResult result = new ArchiveWalker(LibraryTable.load(), progress).scan(inputs);
+        progress.done();
+        for (String problem : result.problems) {
+            err.println("imds-guard scan: " + Sanitizer.forLog(problem, 1000));
+        }
+        out.print(ScanText.render(result));
+        if (json != null) {
+            RuntimeInfo runtime = RuntimeInfo.current(service != null ? service : defaultService(inputs.get(0)));
+            try {
+                write(json, ScanJson.render(result, runtime, System.currentTimeMillis()));
+            } catch (IOException e) {
+                err.println("imds-guard scan: cannot write " + Sanitizer.forLog(e.getMessage(), 500));
+                return AgentCli.USAGE_OR_INPUT_ERROR;
+            }
+            out.println("JSON report: " + json);
+        }
+        err.println("imds-guard scan: " + result.archives + " archive(s), " + result.classes + " class(es), "
+                + result.findings.size() + " finding(s), " + result.problems.size() + " problem(s) in "
+                + result.seconds() + " s");
+        if (!result.problems.isEmpty()) {
+            return AgentCli.USAGE_OR_INPUT_ERROR;
+        }
+        return result.v1Found() ? V1_CALLERS : NOTHING_TO_FIX;
+    }
+
+    /** {@code billing-1.4.2.jar} is service {@code billing}, as the agent names a {@code java -jar} service. */
+    static String defaultService(Path input) {
+        Path name = input.toAbsolutePath().normalize().getFileName();
+        if (name == null) {
+            return "scan";
+        }
+        Coordinates guessed = Coordinates.fromFileName(name.toString());
+        return guessed.artifactId.isEmpty() ? "scan" : guessed.artifactId;
+    }
+
+    private static void write(String path, String content) throws IOException {
+        try {
+            File parent = new File(path).getAbsoluteFile().getParentFile();
+            if (parent != null) {
+                Files.createDirectories(parent.toPath());
+            }
+            SafeFiles.replace(new File(path).getAbsoluteFile().toPath(), content.getBytes(Charset.forName("UTF-8")));
+        } catch (IOException e) {
+            throw new IOException(path + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? " " + e.getMessage() : ""), e);
+        }
+    }
+
+    private int usageError(PrintStream err, String problem) {
+        err.println("imds-guard scan: " + Sanitizer.forLog(problem, 300));
+        err.println("usage: java -jar imds-guard-agent.jar " + usage());
+        return AgentCli.USAGE_OR_INPUT_ERROR;
+    }
+}

@@ -1,0 +1,56 @@
+package io.imdsguard.agent.scan;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ClassScannerTest {
+
+    @Test
+    void aMethodLoadingAnImdsUrlIsNamedWithItsLine() {
+        Map<String, String[]> methods = new LinkedHashMap<String, String[]>();
+        methods.put("greeting", new String[] {"hello"});
+        methods.put("region", new String[] {"http://169.254.169.254/latest/meta-data/placement/region"});
+        ClassFinding finding = ClassScanner.scan(TestClasses.classWith("com/acme/Legacy", 42, methods));
+
+        assertEquals("com.acme.Legacy", finding.className);
+        assertEquals(1, finding.methods.size());
+        ClassFinding.MethodUse region = finding.methods.get(0);
+        assertEquals("com.acme.Legacy.region(Legacy.java:42)", region.frame(finding));
+        assertEquals(EnumSet.of(ImdsMarker.PATH), region.markers);
+        assertEquals("http://169.254.169.254/latest/meta-data/placement/region", region.constants.get(0));
+    }
+
+    @Test
+    void aClassWithoutImdsConstantsIsNoFinding() {
+        assertNull(ClassScanner.scan(TestClasses.classWith("com/acme/Plain", 3, "run", "https://example.com/latest",
+                "169.254.169.25", "instance-database")));
+    }
+
+    @Test
+    void theTokenPathAndHeaderAreTokenMarkersInAnyCase() {
+        ClassFinding finding = ClassScanner.scan(TestClasses.classWith("com/acme/V2", 7, "token",
+                "/latest/api/token", "X-AWS-EC2-Metadata-Token-TTL-Seconds"));
+        assertEquals(EnumSet.of(ImdsMarker.TOKEN_PATH, ImdsMarker.TOKEN_HEADER), finding.markers());
+    }
+
+    @Test
+    void eachAddressAndPathIsRecognised() {
+        for (String constant : new String[] {"169.254.169.254", "http://[fd00:ec2::254]", "http://instance-data/",
+                "latest/dynamic/instance-identity/document", "/latest/user-data"}) {
+            ClassFinding finding = ClassScanner.scan(TestClasses.classWith("com/acme/C", 1, "m", constant));
+            assertEquals(1, finding.methods.size(), constant);
+        }
+    }
+
+    @Test
+    void bytesThatAreNoClassFileAreRefused() {
+        assertThrows(RuntimeException.class, () -> ClassScanner.scan("not a class file at all".getBytes()));
+    }
+}

@@ -1,0 +1,83 @@
+package io.imdsguard.agent.scan;
+
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Class files and archives built in the test: a method per entry, loading its constants at a known line. */
+final class TestClasses {
+
+    private TestClasses() {
+    }
+
+    /** A class {@code internalName} whose method {@code m} ({@code "call:other"} calls method other of the class) {@code m} loads each constant of {@code methods.get(m)} at line {@code line}. */
+    static byte[] classWith(String internalName, int line, Map<String, String[]> methods) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
+        String simple = internalName.substring(internalName.lastIndexOf('/') + 1);
+        int dollar = simple.indexOf('$');
+        writer.visitSource((dollar > 0 ? simple.substring(0, dollar) : simple) + ".java", null);
+        for (Map.Entry<String, String[]> method : methods.entrySet()) {
+            MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, method.getKey(),
+                    "()V", null, null);
+            code.visitCode();
+            Label start = new Label();
+            code.visitLabel(start);
+            code.visitLineNumber(line, start);
+            for (String constant : method.getValue()) {
+                if (constant.startsWith("call:")) {
+                    code.visitMethodInsn(Opcodes.INVOKESTATIC, internalName, constant.substring(5), "()V", false);
+                    continue;
+                }
+                code.visitLdcInsn(constant);
+                code.visitInsn(Opcodes.POP);
+            }
+            code.visitInsn(Opcodes.RETURN);
+            code.visitMaxs(0, 0);
+            code.visitEnd();
+        }
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    static byte[] classWith(String internalName, int line, String method, String... constants) {
+        Map<String, String[]> methods = new LinkedHashMap<String, String[]>();
+        methods.put(method, constants);
+        return classWith(internalName, line, methods);
+    }
+
+    static String pom(String group, String artifact, String version) {
+        return "groupId=" + group + "\nartifactId=" + artifact + "\nversion=" + version + "\n";
+    }
+
+    /** A zip of the entries, in order; a {@code byte[]} value as is, a String as UTF-8. */
+    static byte[] jar(Map<String, Object> entries) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ZipOutputStream zip = new ZipOutputStream(bytes);
+        for (Map.Entry<String, Object> entry : entries.entrySet()) {
+            zip.putNextEntry(new ZipEntry(entry.getKey()));
+            Object value = entry.getValue();
+            zip.write(value instanceof byte[] ? (byte[]) value : ((String) value).getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        zip.close();
+        return bytes.toByteArray();
+    }
+
+    static Map<String, Object> entries(Object... nameThenContent) {
+        Map<String, Object> entries = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < nameThenContent.length; i += 2) {
+            entries.put((String) nameThenContent[i], nameThenContent[i + 1]);
+        }
+        return entries;
+    }
+}
