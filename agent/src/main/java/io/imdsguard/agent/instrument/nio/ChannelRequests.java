@@ -37,15 +37,24 @@ public final class ChannelRequests {
 
     public static final String CLIENT = "nio-channel";
     /** The reason for a v1 request seen only on an NIO channel, from a client without a hook. */
-    public static final String CONNECTION_ONLY = "connection_only";
+    public static final String CONNECTION_ONLY = ImdsRequest.BY_CONNECTION_ONLY;
 
     static final int MAX_HEAD = 16 * 1024;
 
-    /** Client libraries with hooks of their own that write through NIO channels. */
+    /**
+     * Client libraries with hooks of their own that write through NIO channels. Apache HttpAsyncClient 4
+     * ({@code org.apache.http.}) has none: what it writes is seen only here.
+     */
     private static final String[] INSTRUMENTED_CLIENTS = {
         "jdk.internal.net.http.", "io.netty.", "org.asynchttpclient.", "io.vertx.", "reactor.netty.",
-        "org.eclipse.jetty.client.", "org.apache.hc.client5.", "org.apache.http.",
+        "org.eclipse.jetty.client.", "org.apache.hc.client5.",
     };
+    /**
+     * Hooked clients whose hook judges each redirect hop itself (Jetty's {@code HttpDestination.send}):
+     * a head to IMDS that such a hook did not judge went around it, on a connection the application
+     * opened itself ({@code Destination.newConnection}), not by a redirect.
+     */
+    private static final String[] HOOKED_ON_REDIRECTS = {"org.eclipse.jetty.client."};
 
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
@@ -97,10 +106,12 @@ public final class ChannelRequests {
             return null;
         }
         String how;
-        if (CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
-            how = parsed.hostNamesImds(endpoints) ? ImdsRequest.BY_REDIRECT : ImdsRequest.BY_ALIAS;
-        } else {
+        if (!CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
             how = CONNECTION_ONLY;
+        } else if (!parsed.hostNamesImds(endpoints)) {
+            how = ImdsRequest.BY_ALIAS;
+        } else {
+            how = CallerFrames.currentThreadRuns(HOOKED_ON_REDIRECTS) ? CONNECTION_ONLY : ImdsRequest.BY_REDIRECT;
         }
         Decision decision = observer.handle(request.reachedIndirectly(how));
         if (decision.action() == Action.BLOCKED) {
