@@ -2,6 +2,7 @@ package io.imdsguard.it.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.clients.apache.HttpAsyncClient4App;
+import io.imdsguard.it.apps.clients.apache.HttpAsyncClient5MinimalApp;
 import io.imdsguard.it.apps.clients.jetty.JettyNewConnectionApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
 import io.imdsguard.it.support.AppJvm;
@@ -27,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Clients the agent has no hook for on the path they take, seen only on their connection to IMDS
  * (the NIO connection backstop): Apache HttpAsyncClient 4.1 ({@code createDefault()} and
- * {@code createMinimal()}), which writes on its I/O dispatcher threads, and Jetty 9.4's
+ * {@code createMinimal()}), which writes on its I/O dispatcher threads, Apache HttpClient 5's
+ * {@code HttpAsyncClients.createMinimal()}, which goes around the HttpClient 5 async hook, and Jetty 9.4's
  * {@code Destination.newConnection(...)} with {@code connection.send(request, listener)}, which
  * goes around {@code HttpDestination.send}, where the Jetty hook sits. Each v1 GET is counted once
  * and reported; it is never rewritten (reason {@code connection_only}: a header cannot be added to
@@ -42,7 +44,7 @@ class ConnectionOnlyClientsIT {
 
     static Stream<Arguments> clientsAndModes() {
         List<Arguments> cases = new ArrayList<>();
-        for (String client : List.of("default", "minimal", "jetty")) {
+        for (String client : List.of("default", "minimal", "minimal5", "jetty")) {
             for (String mode : List.of("report", "rewrite", "enforce")) {
                 cases.add(Arguments.of(client, mode));
             }
@@ -57,9 +59,11 @@ class ConnectionOnlyClientsIT {
         try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.OPTIONAL).start()) {
             Path report = dir.resolve("report.json");
             String url = mock.endpoint() + PATH;
-            AppJvm app = client.equals("jetty")
-                    ? AppJvm.mainClassWithLibraries("jetty-9.4", JettyNewConnectionApp.class, url)
-                    : AppJvm.mainClass(HttpAsyncClient4App.class, client, url);
+            AppJvm app = switch (client) {
+                case "jetty" -> AppJvm.mainClassWithLibraries("jetty-9.4", JettyNewConnectionApp.class, url);
+                case "minimal5" -> AppJvm.mainClass(HttpAsyncClient5MinimalApp.class, url);
+                default -> AppJvm.mainClass(HttpAsyncClient4App.class, client, url);
+            };
             JvmResult run = app.withAgent("mode=" + mode + ",rewrite.callers=io.imdsguard.it.apps.,report=" + report)
                     .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
             assertEquals(0, run.exitCode(), run.describe());
@@ -87,6 +91,10 @@ class ConnectionOnlyClientsIT {
                 assertTrue(site.get("site").asText().startsWith(JETTY_APP + ".v1ReadOnOwnConnection("),
                         site.toString());
                 assertEquals("main", sight.thread(), sight.toString());
+            } else if (client.equals("minimal5")) {
+                assertTrue(sight.thread().startsWith("httpclient-dispatch"), sight.toString());
+                assertTrue(sight.frames().stream().anyMatch(f -> f.startsWith(
+                        "org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient")), sight.toString());
             } else {
                 // HttpAsyncClient writes on its I/O dispatcher thread, where no application frame is:
                 // the report shows that thread and the library's frames that wrote the request.

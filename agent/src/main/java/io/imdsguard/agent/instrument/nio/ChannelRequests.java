@@ -50,11 +50,15 @@ public final class ChannelRequests {
         "org.eclipse.jetty.client.", "org.apache.hc.client5.",
     };
     /**
-     * Hooked clients whose hook judges each redirect hop itself (Jetty's {@code HttpDestination.send}):
-     * a head to IMDS that such a hook did not judge went around it, on a connection the application
-     * opened itself ({@code Destination.newConnection}), not by a redirect.
+     * Code of a hooked client where a head naming IMDS that no hook judged cannot be a redirect hop, so
+     * went around the hook. Jetty's hook ({@code HttpDestination.send}) judges every redirect hop
+     * itself: such a head came on a connection the application opened ({@code Destination.newConnection}).
+     * HttpClient 5's minimal async clients follow no redirects and are not hooked.
      */
-    private static final String[] HOOKED_ON_REDIRECTS = {"org.eclipse.jetty.client."};
+    private static final String[] AROUND_THE_HOOK = {
+        "org.eclipse.jetty.client.", "org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient",
+        "org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient",
+    };
 
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
@@ -111,7 +115,7 @@ public final class ChannelRequests {
         } else if (!parsed.hostNamesImds(endpoints)) {
             how = ImdsRequest.BY_ALIAS;
         } else {
-            how = CallerFrames.currentThreadRuns(HOOKED_ON_REDIRECTS) ? CONNECTION_ONLY : ImdsRequest.BY_REDIRECT;
+            how = CallerFrames.currentThreadRuns(AROUND_THE_HOOK) ? CONNECTION_ONLY : ImdsRequest.BY_REDIRECT;
         }
         Decision decision = observer.handle(request.reachedIndirectly(how));
         if (decision.action() == Action.BLOCKED) {
