@@ -75,6 +75,8 @@ public final class ImdsRequest {
     public static final String BY_REDIRECT = "redirect";
     /** Alias: the application's URL named a host that is not IMDS's name but resolves to IMDS. */
     public static final String BY_ALIAS = "alias";
+    /** Connection only: seen only on the connection to IMDS, by no client hook (a client without one). */
+    public static final String BY_CONNECTION_ONLY = "connection_only";
 
     /**
      * This request, known to have reached IMDS other than by a URL naming IMDS: {@link #BY_REDIRECT}

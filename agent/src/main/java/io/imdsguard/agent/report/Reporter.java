@@ -110,6 +110,9 @@ public final class Reporter {
         return Sanitizer.path(path).replace(" ", "%20");
     }
 
+    /** The NIO connection backstop's client tag (ChannelRequests.CLIENT): it refuses by failing the write. */
+    private static final String NIO_CHANNEL = "nio-channel";
+
     /** Why the agent did what it did, in words that say what the user can do about it. */
     static String explain(CallSite site, Decision decision) {
         if (RewritePolicy.UNPARSED.equals(decision.reason())) {
@@ -122,6 +125,10 @@ public final class Reporter {
             case REWRITTEN:
                 return ": sent as IMDSv2 with the agent's token";
             case BLOCKED:
+                if (NIO_CHANNEL.equals(site.client())) {
+                    return ": refused, the write to IMDS failed with an IOException (mode=enforce;"
+                            + " HttpTokens=required will refuse it with 401)";
+                }
                 return ": refused with 401, as HttpTokens=required will refuse it (mode=enforce)";
             case REWRITE_FAILED:
                 return ": no IMDSv2 token (reason " + decision.reason() + "), sent unchanged as v1";
@@ -129,6 +136,18 @@ public final class Reporter {
                 if (RewritePolicy.RELAYED.equals(decision.reason())) {
                     return ": not rewritten, it carries a relay header such as Forwarded, X-Forwarded-For or Via"
                             + " (a relayed request is what IMDSv2 refuses)";
+                }
+                if (ImdsRequest.BY_REDIRECT.equals(decision.reason())) {
+                    return ": not rewritten, it reached IMDS by a redirect from a URL that named another host"
+                            + " (how an SSRF flaw reaches IMDS); no rewrite.callers entry changes that";
+                }
+                if (ImdsRequest.BY_ALIAS.equals(decision.reason())) {
+                    return ": not rewritten, its URL named a host that is not IMDS's name but resolves to IMDS"
+                            + "; no rewrite.callers entry changes that";
+                }
+                if (ImdsRequest.BY_CONNECTION_ONLY.equals(decision.reason())) {
+                    return ": not rewritten, it was seen only on the connection to IMDS, where no header can be"
+                            + " added (no client hook saw it); no rewrite.callers entry changes that";
                 }
                 return ": not rewritten, " + site.siteClass() + " is outside rewrite.callers; add "
                         + CallerScope.suggestion(site.siteClass()) + " to rewrite.callers if this code is trusted";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.indirect.IndirectRequestsApp;
 import io.imdsguard.it.apps.indirect.IndirectRequestsJdk11App;
 import io.imdsguard.it.apps.indirect.NioClientApp;
+import io.imdsguard.it.support.AppJava;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.Reports;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,8 @@ class ConnectionBackstopIT {
     private static final String APP = IndirectRequestsApp.class.getName();
     private static final String PATH = "/latest/meta-data/instance-id";
     private static final String INSTANCE_ID = "i-0123456789abcdef0";
+    /** A name no DNS knows, which only the hosts file given to the application JVM resolves. */
+    private static final String HOSTS_FILE_NAME = "metadata.internal.example";
     /** Clients that write through NIO channels, where enforce refuses the write itself. */
     private static final List<String> NIO_CLIENTS = List.of("jdk", "nio");
 
@@ -80,6 +84,45 @@ class ConnectionBackstopIT {
 
             assertIndirectRequestJudged(client, mode, mock, run, report, "alias");
         }
+    }
+
+    /**
+     * A made-up name that the JVM's hosts file ({@code -Djdk.net.hosts.file}, Java 9+) maps to the
+     * endpoint's address, as a DNS record could: no client hook knows the name, the connection does.
+     * Judged like any alias, through the blocking clients and {@code java.net.http} alike.
+     */
+    @ParameterizedTest(name = "{0}, mode={1}")
+    @MethodSource("hostsFileClientsAndModes")
+    void aNameTheHostsFileResolvesToTheEndpointIsJudgedAndNeverRewritten(String client, String mode,
+                                                                           @TempDir Path dir) throws Exception {
+        AppJava.assumeAtLeast(9, "the hosts file property jdk.net.hosts.file");
+        try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.OPTIONAL).start()) {
+            assertTrue(mock.endpoint().startsWith("http://127.0.0.1:"), mock.endpoint());
+            Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 " + HOSTS_FILE_NAME + "\n");
+            Path report = dir.resolve("report.json");
+            String url = "http://" + HOSTS_FILE_NAME + ":" + mock.port() + PATH;
+            boolean jdk = client.equals("jdk");
+            AppJvm app = jdk ? AppJvm.mainClass(IndirectRequestsJdk11App.class, url)
+                    : AppJvm.mainClass(IndirectRequestsApp.class, client, url);
+            JvmResult run = app.systemProperty("jdk.net.hosts.file", hosts.toString())
+                    .withAgent("mode=" + mode + ",rewrite.callers=io.imdsguard.it.apps.,report=" + report)
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            assertEquals(0, run.exitCode(), run.describe());
+            assertTrue(run.stdoutLines().contains("done"), run.describe());
+
+            assertIndirectRequestJudged(client, mode, mock, run, report, "alias",
+                    jdk ? IndirectRequestsJdk11App.class.getName() : APP);
+        }
+    }
+
+    static Stream<Arguments> hostsFileClientsAndModes() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String client : List.of("huc", "okhttp", "apache4", "jdk")) {
+            for (String mode : List.of("report", "rewrite", "enforce")) {
+                cases.add(Arguments.of(client, mode));
+            }
+        }
+        return cases.stream();
     }
 
     /**

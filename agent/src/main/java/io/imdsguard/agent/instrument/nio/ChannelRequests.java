@@ -39,12 +39,25 @@ public final class ChannelRequests {
 
     public static final String CLIENT = "nio-channel";
     /** The reason for a v1 request seen only on an NIO channel, from a client without a hook. */
-    public static final String CONNECTION_ONLY = "connection_only";
+    public static final String CONNECTION_ONLY = ImdsRequest.BY_CONNECTION_ONLY;
 
-    /** Client libraries with hooks of their own that write through NIO channels. */
+    /**
+     * Client libraries with hooks of their own that write through NIO channels. Apache HttpAsyncClient 4
+     * ({@code org.apache.http.}) has none: what it writes is seen only here.
+     */
     private static final String[] INSTRUMENTED_CLIENTS = {
         "jdk.internal.net.http.", "io.netty.", "org.asynchttpclient.", "io.vertx.", "reactor.netty.",
-        "org.eclipse.jetty.client.", "org.apache.hc.client5.", "org.apache.http.",
+        "org.eclipse.jetty.client.", "org.apache.hc.client5.",
+    };
+    /**
+     * Code of a hooked client where a head naming IMDS that no hook judged cannot be a redirect hop, so
+     * went around the hook. Jetty's hook ({@code HttpDestination.send}) judges every redirect hop
+     * itself: such a head came on a connection the application opened ({@code Destination.newConnection}).
+     * HttpClient 5's minimal async clients follow no redirects and are not hooked.
+     */
+    private static final String[] AROUND_THE_HOOK = {
+        "org.eclipse.jetty.client.", "org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient",
+        "org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient",
     };
 
     private final ImdsEndpoints endpoints;
@@ -146,10 +159,12 @@ public final class ChannelRequests {
             return false;
         }
         String how;
-        if (CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
-            how = endpoints.hostHeaderNamesImds(host) ? ImdsRequest.BY_REDIRECT : ImdsRequest.BY_ALIAS;
-        } else {
+        if (!CallerFrames.currentThreadRuns(INSTRUMENTED_CLIENTS)) {
             how = CONNECTION_ONLY;
+        } else if (!endpoints.hostHeaderNamesImds(host)) {
+            how = ImdsRequest.BY_ALIAS;
+        } else {
+            how = CallerFrames.currentThreadRuns(AROUND_THE_HOOK) ? CONNECTION_ONLY : ImdsRequest.BY_REDIRECT;
         }
         return observer.handle(request.reachedIndirectly(how)).action() == Action.BLOCKED;
     }
