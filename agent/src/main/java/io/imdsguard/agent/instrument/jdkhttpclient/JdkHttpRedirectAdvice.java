@@ -14,10 +14,10 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  *
  * <p>The request the answer is for is the answer's {@code request()}: a
  * {@code java.net.http.HttpRequest}, read by the agent through the public API. The filter's own
- * {@code request} field is not used: some JDK builds do not have it (the Java 21 build tested). {@code Response} is not
- * exported, so its package-private method is called reflectively; the inlined code runs as
- * {@code RedirectFilter}, in {@code Response}'s own package, which may call it. Only redirects the
- * client is about to follow pay for it.
+ * {@code request} field is not used: some JDK builds do not have it (the Java 21 build tested).
+ * {@code Response} is not exported, so its package-private method is called reflectively; the
+ * inlined code runs as {@code RedirectFilter}, in {@code Response}'s own package, which may call
+ * it. Only redirects the client is about to follow pay for it.
  */
 public final class JdkHttpRedirectAdvice {
 
