@@ -162,7 +162,7 @@ final class ArchiveWalker {
                 }
                 String entryPath = path + "!/" + name;
                 if (isClassFile(name)) {
-                    byte[] bytes = readAtMost(zip, MAX_CLASS_BYTES);
+                    byte[] bytes = readAtMost(zip, MAX_CLASS_BYTES, entry.getSize());
                     if (bytes == null) {
                         problem(entryPath, "inflates beyond " + (MAX_CLASS_BYTES >> 20)
                                 + " MB; not a class file (a zip bomb?), skipped");
@@ -277,6 +277,27 @@ final class ArchiveWalker {
 
     /** The whole entry, or null when it is longer than {@code limit}. */
     private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        return readAtMost(in, limit, -1);
+    }
+
+    /** The same, with the size the archive states (-1 unknown) when it is within the limit. */
+    private static byte[] readAtMost(InputStream in, int limit, long stated) throws IOException {
+        if (stated >= 0 && stated <= limit) {
+            // the usual case: one array of the right size, filled in place
+            byte[] bytes = new byte[(int) stated];
+            int read = 0;
+            while (read < bytes.length) {
+                int n = in.read(bytes, read, bytes.length - read);
+                if (n < 0) {
+                    throw new java.io.EOFException("the entry ends before its stated size " + stated);
+                }
+                read += n;
+            }
+            if (in.read() < 0) {
+                return bytes;
+            }
+            throw new IOException("the entry is longer than its stated size " + stated);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024);
         byte[] buffer = new byte[16 * 1024];
         int n;

@@ -34,6 +34,13 @@ final class ClassScanner {
      * @throws IllegalArgumentException (or another runtime exception of ASM) when the bytes are not a class file
      */
     static ClassFinding scan(byte[] classFile) {
+        if (classFile.length < 10 || (classFile[0] & 0xff) != 0xca || (classFile[1] & 0xff) != 0xfe
+                || (classFile[2] & 0xff) != 0xba || (classFile[3] & 0xff) != 0xbe) {
+            throw new IllegalArgumentException("no class file magic number");
+        }
+        if (!RawPrefilter.mayNameImds(classFile)) {
+            return null;
+        }
         ClassReader reader = new ClassReader(classFile);
         if (!namesImds(reader)) {
             return null;

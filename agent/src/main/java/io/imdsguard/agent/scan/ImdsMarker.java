@@ -18,7 +18,7 @@ enum ImdsMarker {
 
     /** The marker a constant carries, the token ones first; null for a constant that names no IMDS. */
     static ImdsMarker of(String constant) {
-        if (constant == null || constant.length() < 13 || constant.length() > 4096) {
+        if (constant == null || constant.length() < 13 || constant.length() > 4096 || !mayNameImds(constant)) {
             return null;
         }
         String text = constant.toLowerCase(Locale.ROOT);
@@ -35,6 +35,28 @@ enum ImdsMarker {
             return ADDRESS;
         }
         return null;
+    }
+
+    /**
+     * A cheap first look, without a lower-cased copy: a class has hundreds of constants and almost
+     * none names IMDS. Paths are case-sensitive on the wire; the address and header may be in any case.
+     */
+    private static boolean mayNameImds(String constant) {
+        return constant.indexOf("latest/") >= 0 || constant.indexOf("169.254.169.254") >= 0
+                || constant.indexOf("instance-data") >= 0 || containsIgnoreCase(constant, "ec2::254")
+                || containsIgnoreCase(constant, "metadata-token");
+    }
+
+    private static boolean containsIgnoreCase(String text, String lowerCaseWord) {
+        char first = lowerCaseWord.charAt(0);
+        for (int i = 0; i + lowerCaseWord.length() <= text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c == first || Character.toLowerCase(c) == first)
+                    && text.regionMatches(true, i, lowerCaseWord, 0, lowerCaseWord.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code instance-data} as a host name, not any text with those words in it. */

@@ -42,7 +42,8 @@ class ClassScannerTest {
 
     @Test
     void eachAddressAndPathIsRecognised() {
-        for (String constant : new String[] {"169.254.169.254", "http://[fd00:ec2::254]", "http://instance-data/",
+        for (String constant : new String[] {"169.254.169.254", "http://[fd00:ec2::254]", "[FD00:EC2::254]",
+                "http://instance-data/",
                 "latest/dynamic/instance-identity/document", "/latest/user-data"}) {
             ClassFinding finding = ClassScanner.scan(TestClasses.classWith("com/acme/C", 1, "m", constant));
             assertEquals(1, finding.methods.size(), constant);
