@@ -149,6 +149,11 @@ public final class Reporter {
                     return ": not rewritten, it was seen only on the connection to IMDS, where no header can be"
                             + " added (no client hook saw it); no rewrite.callers entry changes that";
                 }
+                if (RewritePolicy.PROXY.equals(decision.reason())) {
+                    return ": not rewritten, the client sends it through a proxy, which would see the agent's token"
+                            + " (IMDS is never reached through a proxy on an instance); no rewrite.callers entry"
+                            + " changes that";
+                }
                 return ": not rewritten, " + site.siteClass() + " is outside rewrite.callers; add "
                         + CallerScope.suggestion(site.siteClass()) + " to rewrite.callers if this code is trusted";
             default:

@@ -97,6 +97,7 @@ class TokenConfinementIT {
             JsonNode site = Reports.siteStartingWith(Reports.read(report), APP + ".");
             assertEquals(1, site.get("actions").get("rewrite_denied").asLong(), site.toString());
             assertEquals("proxy", site.get("lastReason").asText(), site.toString());
+            assertProxyExplained(run);
         }
     }
 
@@ -132,6 +133,7 @@ class TokenConfinementIT {
                     (client.equals("jdk") ? IndirectRequestsJdk11App.class.getName() : APP) + ".");
             assertEquals(1, site.get("actions").get("rewrite_denied").asLong(), site.toString());
             assertEquals("proxy", site.get("lastReason").asText(), site.toString());
+            assertProxyExplained(run);
         }
     }
 
@@ -157,4 +159,13 @@ class TokenConfinementIT {
             assertFalse(Files.readString(report).contains(AGENT_TOKEN), "token in the report");
         }
     }
+
+    /** The log says why, and never advises trusting more code: no caller scope lets the token reach a proxy. */
+    private static void assertProxyExplained(JvmResult run) {
+        String line = run.agentLines().stream().filter(l -> l.contains("action=rewrite_denied")).findFirst()
+                .orElseThrow(() -> new AssertionError("no rewrite_denied line:\n" + run.describe()));
+        assertTrue(line.contains("the client sends it through a proxy"), line);
+        assertFalse(line.contains("to rewrite.callers if"), line);
+    }
+
 }
