@@ -23,6 +23,7 @@ final class ClassScanner {
 
     /** ASM's constant pool tag of a {@code CONSTANT_String}. */
     private static final int CONSTANT_STRING = 8;
+    private static final String CONCAT_FACTORY = "java/lang/invoke/StringConcatFactory";
 
     private ClassScanner() {
     }
@@ -121,9 +122,12 @@ final class ClassScanner {
                 public void visitInvokeDynamicInsn(String indyName, String descriptor, Handle bootstrap,
                                                    Object... arguments) {
                     // string concatenation since Java 9 keeps the literal parts in the recipe
+                    boolean concat = CONCAT_FACTORY.equals(bootstrap.getOwner());
                     for (Object argument : arguments) {
                         if (argument instanceof String) {
-                            use(name).add((String) argument, line);
+                            String text = (String) argument;
+                            // the recipe marks each value spliced in with \1 (a constant with \2): shown as {}
+                            use(name).add(concat ? text.replace("\1", "{}").replace("\2", "{}") : text, line);
                         } else if (argument instanceof Handle) {
                             // a lambda's body is a method of this class
                             call(name, ((Handle) argument).getOwner(), ((Handle) argument).getName());

@@ -51,6 +51,15 @@ class ClassScannerTest {
     }
 
     @Test
+    void aConcatenationRecipeIsShownWithItsSplicedValuesAsBraces() {
+        ClassFinding finding = ClassScanner.scan(TestClasses.classWith("com/acme/Concat", 5, "read",
+                "concat:\u0001/latest/meta-data/instance-id"));
+        ClassFinding.MethodUse read = finding.methods.get(0);
+        assertEquals(EnumSet.of(ImdsMarker.PATH), read.markers);
+        assertEquals("{}/latest/meta-data/instance-id", read.constants.get(0));
+    }
+
+    @Test
     void bytesThatAreNoClassFileAreRefused() {
         assertThrows(RuntimeException.class, () -> ClassScanner.scan("not a class file at all".getBytes()));
     }

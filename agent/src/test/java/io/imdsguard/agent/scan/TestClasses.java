@@ -1,6 +1,7 @@
 package io.imdsguard.agent.scan;
 
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -22,7 +23,7 @@ final class TestClasses {
     /** A class {@code internalName} whose method {@code m} ({@code "call:other"} calls method other of the class) {@code m} loads each constant of {@code methods.get(m)} at line {@code line}. */
     static byte[] classWith(String internalName, int line, Map<String, String[]> methods) {
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        writer.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
+        writer.visit(Opcodes.V9, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
         String simple = internalName.substring(internalName.lastIndexOf('/') + 1);
         int dollar = simple.indexOf('$');
         writer.visitSource((dollar > 0 ? simple.substring(0, dollar) : simple) + ".java", null);
@@ -36,6 +37,18 @@ final class TestClasses {
             for (String constant : method.getValue()) {
                 if (constant.startsWith("call:")) {
                     code.visitMethodInsn(Opcodes.INVOKESTATIC, internalName, constant.substring(5), "()V", false);
+                    continue;
+                }
+                if (constant.startsWith("concat:")) {
+                    // what javac 9+ emits for "" + host + "/latest/...": the literal parts live in the recipe
+                    code.visitLdcInsn("host");
+                    code.visitInvokeDynamicInsn("makeConcatWithConstants", "(Ljava/lang/String;)Ljava/lang/String;",
+                            new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/StringConcatFactory",
+                                    "makeConcatWithConstants", "(Ljava/lang/invoke/MethodHandles$Lookup;"
+                                    + "Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/String;"
+                                    + "[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false),
+                            constant.substring(7));
+                    code.visitInsn(Opcodes.POP);
                     continue;
                 }
                 code.visitLdcInsn(constant);
