@@ -2,6 +2,7 @@ package io.imdsguard.agent.check;
 
 import io.imdsguard.agent.cli.AgentCli;
 import io.imdsguard.agent.cli.Command;
+import io.imdsguard.agent.cli.CommandArguments;
 import io.imdsguard.agent.report.RuntimeInfo;
 import io.imdsguard.agent.report.SafeFiles;
 import io.imdsguard.agent.report.Sanitizer;
@@ -43,52 +44,23 @@ public final class CheckCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        String format = "text";
-        String output = null;
-        String html = null;
-        List<String> inputs = new ArrayList<String>();
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!optionsEnded && arg.startsWith("-")) {
-                if (arg.equals("--")) {
-                    optionsEnded = true;
-                    continue;
-                }
-                if (arg.equals("--help") || arg.equals("-h")) {
-                    out.println("usage: java -jar imds-guard-agent.jar " + usage());
-                    return 0;
-                }
-                String name = arg;
-                String value = null;
-                int equals = arg.indexOf('=');
-                if (equals > 0) {
-                    name = arg.substring(0, equals);
-                    value = arg.substring(equals + 1);
-                }
-                if (!name.equals("--format") && !name.equals("--output") && !name.equals("--html")) {
-                    return usageError(err, "unknown option '" + arg + "'");
-                }
-                if (value == null) {
-                    if (i + 1 >= args.size()) {
-                        return usageError(err, name + " needs a value");
-                    }
-                    value = args.get(++i);
-                }
-                if (name.equals("--format")) {
-                    if (!value.equals("text") && !value.equals("junit")) {
-                        return usageError(err, "--format accepts text or junit, not '" + value + "'");
-                    }
-                    format = value;
-                } else if (name.equals("--output")) {
-                    output = value;
-                } else {
-                    html = value;
-                }
-            } else {
-                inputs.add(arg);
-            }
+        CommandArguments arguments;
+        try {
+            arguments = CommandArguments.parse(args, "--format", "--output", "--html");
+        } catch (IllegalArgumentException e) {
+            return usageError(err, e.getMessage());
         }
+        if (arguments.helpAsked()) {
+            out.println("usage: java -jar imds-guard-agent.jar " + usage());
+            return 0;
+        }
+        String format = arguments.option("--format", "text");
+        if (!format.equals("text") && !format.equals("junit")) {
+            return usageError(err, "--format accepts text or junit, not '" + format + "'");
+        }
+        String output = arguments.option("--output", null);
+        String html = arguments.option("--html", null);
+        List<String> inputs = arguments.operands();
         if (inputs.isEmpty()) {
             return usageError(err, "name at least one report file or directory");
         }

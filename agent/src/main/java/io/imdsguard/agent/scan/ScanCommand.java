@@ -2,6 +2,7 @@ package io.imdsguard.agent.scan;
 
 import io.imdsguard.agent.cli.AgentCli;
 import io.imdsguard.agent.cli.Command;
+import io.imdsguard.agent.cli.CommandArguments;
 import io.imdsguard.agent.report.RuntimeInfo;
 import io.imdsguard.agent.report.SafeFiles;
 import io.imdsguard.agent.report.Sanitizer;
@@ -47,48 +48,21 @@ public final class ScanCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        String json = null;
-        String service = null;
+        CommandArguments arguments;
+        try {
+            arguments = CommandArguments.parse(args, "--json", "--service");
+        } catch (IllegalArgumentException e) {
+            return usageError(err, e.getMessage());
+        }
+        if (arguments.helpAsked()) {
+            out.println("usage: java -jar imds-guard-agent.jar " + usage());
+            return 0;
+        }
+        String json = arguments.option("--json", null);
+        String service = arguments.option("--service", null);
         List<Path> inputs = new ArrayList<Path>();
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!optionsEnded && arg.startsWith("-")) {
-                if (arg.equals("--")) {
-                    optionsEnded = true;
-                    continue;
-                }
-                if (arg.equals("--help") || arg.equals("-h")) {
-                    out.println("usage: java -jar imds-guard-agent.jar " + usage());
-                    return 0;
-                }
-                String name = arg;
-                String value = null;
-                int equals = arg.indexOf('=');
-                if (equals > 0) {
-                    name = arg.substring(0, equals);
-                    value = arg.substring(equals + 1);
-                }
-                if (!name.equals("--json") && !name.equals("--service")) {
-                    return usageError(err, "unknown option '" + arg + "'");
-                }
-                if (value == null) {
-                    if (i + 1 >= args.size()) {
-                        return usageError(err, name + " needs a value");
-                    }
-                    value = args.get(++i);
-                }
-                if (value.trim().isEmpty()) {
-                    return usageError(err, name + " needs a value");
-                }
-                if (name.equals("--json")) {
-                    json = value;
-                } else {
-                    service = value;
-                }
-            } else {
-                inputs.add(Paths.get(arg));
-            }
+        for (String operand : arguments.operands()) {
+            inputs.add(Paths.get(operand));
         }
         if (inputs.isEmpty()) {
             return usageError(err, "name at least one jar, war, ear, class file or directory");
