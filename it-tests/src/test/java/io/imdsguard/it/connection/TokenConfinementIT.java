@@ -39,10 +39,11 @@ class TokenConfinementIT {
      * The endpoint issues the agent a token, then answers the rewritten request with {@code 302} to
      * another host. The client must not carry the token there: the application gets the redirect answer.
      * {@code jdk} is {@code java.net.http} with {@code Redirect.NORMAL}, which copies the request's
-     * headers onto the redirected request.
+     * headers onto the redirected request, as Jetty 9.4 ({@code jetty}) and Apache HttpClient 5
+     * classic ({@code apache5}) do, both following redirects by default.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"huc", "okhttp", "apache4", "jdk"})
+    @ValueSource(strings = {"huc", "okhttp", "apache4", "jdk", "jetty", "apache5"})
     void theAgentsTokenNeverFollowsARedirectAwayFromImds(String client, @TempDir Path dir) throws Exception {
         try (CapturingServer elsewhere = new CapturingServer(request -> CapturingServer.Answer.ok("elsewhere"));
              CapturingServer endpoint = new CapturingServer(request -> request.target().startsWith("/latest/api/token")
@@ -139,6 +140,10 @@ class TokenConfinementIT {
     private static AppJvm app(String client, String... arguments) {
         if (client.equals("jdk")) {
             return AppJvm.mainClass(IndirectRequestsJdk11App.class, arguments);
+        }
+        AppJvm redirectFollowing = arguments.length == 1 ? RedirectFollowingClients.app(client, arguments[0]) : null;
+        if (redirectFollowing != null) {
+            return redirectFollowing;
         }
         List<String> all = new ArrayList<>(List.of(client));
         all.addAll(List.of(arguments));
