@@ -31,6 +31,7 @@ final class ClientTypes {
             "okhttp3.internal.http.RetryAndFollowUpInterceptor",
             "org.asynchttpclient.DefaultAsyncHttpClient",
             "org.asynchttpclient.netty.handler.HttpHandler",
+            "org.asynchttpclient.netty.handler.intercept.Redirect30xInterceptor",
             "io.vertx.ext.web.client.impl.HttpContext",
             "reactor.netty.http.client.HttpClientOperations",
             "reactor.netty.http.client.HttpClientConnect$MonoHttpConnect",
