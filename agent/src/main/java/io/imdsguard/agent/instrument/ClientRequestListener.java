@@ -220,8 +220,13 @@ public final class ClientRequestListener implements ImdsRequestListener {
             if (parts == null || !endpoints.isImds(parts.host(), parts.port())) {
                 return null;
             }
-            Decision decision = observer.handle(new ImdsRequest(client, method, parts.path(), carriesToken,
-                    forwardedFor, parts.origin()).routedBy(clientRoute), origin);
+            ImdsRequest request = new ImdsRequest(client, method, parts.path(), carriesToken, forwardedFor,
+                    parts.origin()).routedBy(clientRoute);
+            if (HttpUrlConnectionRequests.followingRedirect()) {
+                // A hook that knows its client is following a redirect said so (Jetty's): never rewritten.
+                request = request.reachedIndirectly(ImdsRequest.BY_REDIRECT);
+            }
+            Decision decision = observer.handle(request, origin);
             sockets.hooked().expect(method == null ? "GET" : method, parts.path(),
                     decision.action() == Action.BLOCKED);
             return decision.tokenHeader();

@@ -46,8 +46,17 @@ class ConnectionBackstopIT {
     private static final List<String> NIO_CLIENTS = List.of("jdk", "nio");
 
     static Stream<Arguments> clientsAndModes() {
+        return clientsAndModes(List.of("huc", "okhttp", "apache4"));
+    }
+
+    /** The blocking three, and every other client that follows redirects by itself. */
+    static Stream<Arguments> redirectFollowingClientsAndModes() {
+        return clientsAndModes(RedirectFollowingClients.withBlockingClients("huc", "okhttp", "apache4"));
+    }
+
+    private static Stream<Arguments> clientsAndModes(List<String> clients) {
         List<Arguments> cases = new ArrayList<>();
-        for (String client : List.of("huc", "okhttp", "apache4")) {
+        for (String client : clients) {
             for (String mode : List.of("report", "rewrite", "enforce")) {
                 cases.add(Arguments.of(client, mode));
             }
@@ -56,7 +65,7 @@ class ConnectionBackstopIT {
     }
 
     @ParameterizedTest(name = "{0}, mode={1}")
-    @MethodSource("clientsAndModes")
+    @MethodSource("redirectFollowingClientsAndModes")
     void aRedirectIntoImdsIsJudgedAndNeverRewritten(String client, String mode, @TempDir Path dir) throws Exception {
         try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.OPTIONAL).start();
              CapturingServer redirector = new CapturingServer(
@@ -64,7 +73,8 @@ class ConnectionBackstopIT {
             Path report = dir.resolve("report.json");
             JvmResult run = runApp(client, redirector.origin() + "/innocent", mode, mock, report);
 
-            assertIndirectRequestJudged(client, mode, mock, run, report, "redirect");
+            assertIndirectRequestJudged(client, mode, mock, run, report, "redirect",
+                    RedirectFollowingClients.appClass(client));
             assertEquals(1, redirector.received().size(), "the application's request went to its URL first");
             JvmResult check = AppJvm.agentCommand("check", report.toString()).run();
             assertEquals(1, check.exitCode(), check.describe());
@@ -174,7 +184,8 @@ class ConnectionBackstopIT {
 
     private static JvmResult runApp(String client, String url, String mode, MockImds mock, Path report)
             throws Exception {
-        JvmResult run = AppJvm.mainClass(IndirectRequestsApp.class, client, url)
+        AppJvm app = RedirectFollowingClients.app(client, url);
+        JvmResult run = (app != null ? app : AppJvm.mainClass(IndirectRequestsApp.class, client, url))
                 .withAgent("mode=" + mode + ",rewrite.callers=io.imdsguard.it.apps.,report=" + report)
                 .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
         assertEquals(0, run.exitCode(), run.describe());
@@ -207,7 +218,10 @@ class ConnectionBackstopIT {
         JsonNode totals = json.get("totals");
         // java.net.http writes a redirect's request from its own threads, where no application frame is
         // on the stack: its actions are checked in the totals.
-        JsonNode site = client.equals("jdk") ? null : Reports.siteStartingWith(json, app + ".");
+        // The other clients that follow redirects do so from their I/O threads, where the request's only
+        // call site is the client's own code: the report's one call site is checked.
+        JsonNode site = client.equals("jdk") ? null : RedirectFollowingClients.NAMES.contains(client)
+                ? onlyCallSite(json) : Reports.siteStartingWith(json, app + ".");
         if (site != null) {
             assertEquals(1, site.get("count").asLong(), site.toString());
         }
@@ -231,7 +245,11 @@ class ConnectionBackstopIT {
                 }
             }
             default -> {
-                if (NIO_CLIENTS.contains(client)) {
+                if (RedirectFollowingClients.NIO.contains(client) && !answer.equals(client + ": 401 -")) {
+                    assertTrue(answer.startsWith(client + ": FAILED "), "refused, by 401 or a failed call:\n"
+                            + run.describe());
+                    assertEquals(0, stats.total(), "nothing reached IMDS: " + stats.summary());
+                } else if (NIO_CLIENTS.contains(client)) {
                     assertTrue(answer.startsWith(client + ": FAILED java.io.IOException"), "an NIO write is refused"
                             + " before it leaves:\n" + run.describe());
                     assertEquals(0, stats.total(), "nothing reached IMDS: " + stats.summary());
@@ -247,5 +265,11 @@ class ConnectionBackstopIT {
                 }
             }
         }
+    }
+
+    private static JsonNode onlyCallSite(JsonNode report) {
+        List<JsonNode> sites = Reports.callSites(report);
+        assertEquals(1, sites.size(), "one call site: " + report);
+        return sites.get(0);
     }
 }

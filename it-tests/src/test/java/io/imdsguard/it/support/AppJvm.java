@@ -48,7 +48,8 @@ public final class AppJvm {
             "jetty-12", new Object[] {17, "Jetty 12"},
             "io.imdsguard.it.apps.clients.spring.RestTemplateApp", new Object[] {17, "Spring 6"},
             "io.imdsguard.it.apps.clients.netty.SpringWebClientApp", new Object[] {17, "Spring 6 (WebClient)"},
-            "io.imdsguard.it.apps.clients.netty.AsyncHttpClientApp", new Object[] {11, "AsyncHttpClient 3"});
+            "io.imdsguard.it.apps.clients.netty.AsyncHttpClientApp", new Object[] {11, "AsyncHttpClient 3"},
+            "io.imdsguard.it.apps.indirect.RedirectFollowingClientsApp", new Object[] {11, "AsyncHttpClient 3"});
 
     private AppJvm needsLibrary(String key) {
         Object[] needs = NEWER_LIBRARIES.get(key);

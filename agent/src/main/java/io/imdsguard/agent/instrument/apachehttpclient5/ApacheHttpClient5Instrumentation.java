@@ -17,7 +17,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code HttpClientBuilder} ({@code InternalHttpClient}) or by {@code HttpClients.createMinimal()}
  * ({@code MinimalHttpClient}) ends in that class's
  * {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)}, on the caller's thread, before
- * anything is sent. Retries and redirects happen below it. Spring's
+ * anything is sent. Retries and redirects happen below it; {@code DefaultRedirectStrategy.isRedirected}
+ * keeps a token sent to IMDS from following a redirect (see {@link ApacheHttpClient5RedirectAdvice}). Spring's
  * {@code HttpComponentsClientHttpRequestFactory} (Spring 6) goes through it too.
  */
 public final class ApacheHttpClient5Instrumentation implements ClientInstrumentation {
@@ -31,7 +32,8 @@ public final class ApacheHttpClient5Instrumentation implements ClientInstrumenta
 
     @Override
     public List<String> typeNames() {
-        return Arrays.asList("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "org.apache.hc.client5.http.impl.classic.MinimalHttpClient");
+        return Arrays.asList("org.apache.hc.client5.http.impl.classic.InternalHttpClient", "org.apache.hc.client5.http.impl.classic.MinimalHttpClient",
+                "org.apache.hc.client5.http.impl.DefaultRedirectStrategy");
     }
 
     @Override
@@ -41,6 +43,10 @@ public final class ApacheHttpClient5Instrumentation implements ClientInstrumenta
                         .and(takesArgument(0, named("org.apache.hc.core5.http.HttpHost")))
                         .and(takesArgument(1, named("org.apache.hc.core5.http.ClassicHttpRequest")))
                         .and(takesArgument(2, named("org.apache.hc.core5.http.protocol.HttpContext"))),
-                        ApacheHttpClient5Advice.class.getName());
+                        ApacheHttpClient5Advice.class.getName())
+                .advice(named("isRedirected").and(takesArguments(3))
+                        .and(takesArgument(0, named("org.apache.hc.core5.http.HttpRequest")))
+                        .and(takesArgument(2, named("org.apache.hc.core5.http.protocol.HttpContext"))),
+                        ApacheHttpClient5RedirectAdvice.class.getName());
     }
 }

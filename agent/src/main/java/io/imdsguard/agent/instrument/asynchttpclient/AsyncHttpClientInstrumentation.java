@@ -19,7 +19,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code execute(Request, AsyncHandler)} on the caller's thread, after the request filters and the
  * cookie store have had their say and before Netty takes over: the headers are final, and the stack
  * still shows the application's code. The request is immutable, so a copy with the token header
- * replaces it there. Redirects and retries that the client follows by itself are not seen.
+ * replaces it there. Redirects and retries that the client follows by itself are not seen there;
+ * a redirect hop that reaches IMDS is judged on its connection (the NIO backstop), and a redirect
+ * from IMDS does not carry the token on ({@link AsyncHttpClientRedirectAdvice}).
  *
  * <p>A {@code 401} answer to a request that carried a token is reported from
  * {@code HttpHandler.handleHttpResponse}, on the event loop, so that the agent drops a token IMDS
@@ -31,6 +33,7 @@ public final class AsyncHttpClientInstrumentation implements ClientInstrumentati
 
     static final String CLIENT_TYPE = "org.asynchttpclient.DefaultAsyncHttpClient";
     static final String HANDLER_TYPE = "org.asynchttpclient.netty.handler.HttpHandler";
+    static final String REDIRECT_TYPE = "org.asynchttpclient.netty.handler.intercept.Redirect30xInterceptor";
 
     @Override
     public String client() {
@@ -39,7 +42,7 @@ public final class AsyncHttpClientInstrumentation implements ClientInstrumentati
 
     @Override
     public List<String> typeNames() {
-        return Arrays.asList(CLIENT_TYPE, HANDLER_TYPE);
+        return Arrays.asList(CLIENT_TYPE, HANDLER_TYPE, REDIRECT_TYPE);
     }
 
     @Override
@@ -52,6 +55,9 @@ public final class AsyncHttpClientInstrumentation implements ClientInstrumentati
                 .advice(named("handleHttpResponse").and(takesArguments(4))
                                 .and(takesArgument(0, named("io.netty.handler.codec.http.HttpResponse")))
                                 .and(takesArgument(2, named("org.asynchttpclient.netty.NettyResponseFuture"))),
-                        AsyncHttpClientResponseAdvice.class.getName());
+                        AsyncHttpClientResponseAdvice.class.getName())
+                .advice(named("propagatedHeaders").and(takesArguments(3))
+                                .and(takesArgument(0, named("org.asynchttpclient.Request"))),
+                        AsyncHttpClientRedirectAdvice.class.getName());
     }
 }

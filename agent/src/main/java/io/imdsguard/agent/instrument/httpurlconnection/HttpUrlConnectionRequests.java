@@ -16,7 +16,10 @@ public final class HttpUrlConnectionRequests {
     /** The connection and URL this thread last handled: nested entries of the same request repeat them. */
     private static final ThreadLocal<Handled> LAST = new ThreadLocal<Handled>();
 
-    /** Depth of HttpURLConnection's redirect handling on this thread; see {@link HttpUrlConnectionAdvice.Redirect}. */
+    /**
+     * Depth of a client's redirect handling on this thread: HttpURLConnection's (see
+     * {@link HttpUrlConnectionAdvice.Redirect}), and Jetty's redirect hops while its hook judges them.
+     */
     private static final ThreadLocal<int[]> REDIRECTING = new ThreadLocal<int[]>() {
         @Override
         protected int[] initialValue() {
@@ -27,7 +30,7 @@ public final class HttpUrlConnectionRequests {
     private HttpUrlConnectionRequests() {
     }
 
-    /** HttpURLConnection enters ({@code true}) or leaves its handling of a redirect answer on this thread. */
+    /** A client enters ({@code true}) or leaves its handling of a redirect answer on this thread. */
     public static void followingRedirect(boolean entering) {
         int[] depth = REDIRECTING.get();
         if (entering) {
@@ -37,7 +40,7 @@ public final class HttpUrlConnectionRequests {
         }
     }
 
-    /** Whether the request now connecting is HttpURLConnection following a redirect. */
+    /** Whether the request now judged on this thread is a client following a redirect. */
     public static boolean followingRedirect() {
         return REDIRECTING.get()[0] > 0;
     }

@@ -3,6 +3,7 @@ package io.imdsguard.agent.instrument.jetty;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
+import org.eclipse.jetty.client.HttpConversation;
 import org.eclipse.jetty.client.HttpRequest;
 import org.eclipse.jetty.client.HttpResponse;
 import org.eclipse.jetty.client.api.Request;
@@ -56,8 +57,23 @@ public final class Jetty9Advice {
                     }
                 }
             }
-            String value = ImdsBridge.beforeRequest(JettyInstrumentation.CLIENT, request.getMethod(), url, token,
-                    forwarded);
+            // HttpRedirector counts the redirects it followed on the conversation: a request sent with
+            // that count set is Jetty following a redirect, never the application's own URL.
+            HttpConversation conversation = request.getConversation();
+            boolean redirectHop = conversation != null
+                    && conversation.getAttribute("org.eclipse.jetty.client.HttpRedirector.redirects") != null;
+            if (redirectHop) {
+                ImdsBridge.followingRedirect(true);
+            }
+            String value;
+            try {
+                value = ImdsBridge.beforeRequest(JettyInstrumentation.CLIENT, request.getMethod(), url, token,
+                        forwarded);
+            } finally {
+                if (redirectHop) {
+                    ImdsBridge.followingRedirect(false);
+                }
+            }
             if (value != null) {
                 request.header("X-aws-ec2-metadata-token", value);
             }

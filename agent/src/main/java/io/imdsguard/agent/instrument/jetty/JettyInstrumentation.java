@@ -23,7 +23,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * redirect reaches {@code HttpDestination.send(...)} on the thread that called {@code send}, before the
  * request is queued for an I/O thread: there the request is classified, its call site taken from the
  * application's stack, and the token header added when the agent asks for it. A {@code 401} is seen
- * where the response's status is set, {@code HttpResponse.status(int)}.
+ * where the response's status is set, {@code HttpResponse.status(int)}. A redirect answer to a
+ * request that carried a token to IMDS is not followed ({@code RedirectProtocolHandler.accept}, 9.4
+ * to 11): Jetty copies the headers onto the redirect, and the token stays with its IMDS.
  *
  * <p>Not seen: requests sent on a connection the application opened itself
  * ({@code Destination.newConnection(...)} then {@code Connection.send(...)}), a rarely used API that
@@ -38,21 +40,33 @@ public final class JettyInstrumentation implements ClientInstrumentation {
     /** Compiled in a source set of its own, against Jetty 12 (see agent/pom.xml), so named by string. */
     private static final String JETTY12_ADVICE = "io.imdsguard.agent.instrument.jetty.Jetty12Advice";
 
+    /** Decides whether a redirect answer is followed; the same name in every generation. */
+    private static final String REDIRECT_HANDLER = "org.eclipse.jetty.client.RedirectProtocolHandler";
+
     private final String destination;
     private final String response;
     private final String requestArgument;
     private final String listenerArgument;
     private final String sendAdvice;
     private final String statusAdvice;
+    /**
+     * The request interface {@code RedirectProtocolHandler.accept} takes, and the advice there; null
+     * for Jetty 12, whose redirects still carry a token away (README, Limits).
+     */
+    private final String redirectRequestArgument;
+    private final String redirectAdvice;
 
     private JettyInstrumentation(String destination, String response, String requestArgument,
-                                 String listenerArgument, String sendAdvice, String statusAdvice) {
+                                 String listenerArgument, String sendAdvice, String statusAdvice,
+                                 String redirectRequestArgument, String redirectAdvice) {
         this.destination = destination;
         this.response = response;
         this.requestArgument = requestArgument;
         this.listenerArgument = listenerArgument;
         this.sendAdvice = sendAdvice;
         this.statusAdvice = statusAdvice;
+        this.redirectRequestArgument = redirectRequestArgument;
+        this.redirectAdvice = redirectAdvice;
     }
 
     /** Jetty 9.4 to 11: {@code HttpDestination.send(HttpRequest, List<Response.ResponseListener>)}. */
@@ -60,7 +74,8 @@ public final class JettyInstrumentation implements ClientInstrumentation {
         return new JettyInstrumentation("org.eclipse.jetty.client.HttpDestination",
                 "org.eclipse.jetty.client.HttpResponse",
                 "org.eclipse.jetty.client.HttpRequest", "java.util.List",
-                Jetty9Advice.Send.class.getName(), Jetty9Advice.Status.class.getName());
+                Jetty9Advice.Send.class.getName(), Jetty9Advice.Status.class.getName(),
+                "org.eclipse.jetty.client.api.Request", Jetty9RedirectAdvice.class.getName());
     }
 
     /** Jetty 12: {@code transport.HttpDestination.send(Request, Response.CompleteListener)}. */
@@ -68,7 +83,7 @@ public final class JettyInstrumentation implements ClientInstrumentation {
         return new JettyInstrumentation("org.eclipse.jetty.client.transport.HttpDestination",
                 "org.eclipse.jetty.client.transport.HttpResponse",
                 "org.eclipse.jetty.client.Request", "org.eclipse.jetty.client.Response$CompleteListener",
-                JETTY12_ADVICE + "$Send", JETTY12_ADVICE + "$Status");
+                JETTY12_ADVICE + "$Send", JETTY12_ADVICE + "$Status", null, null);
     }
 
     @Override
@@ -78,16 +93,21 @@ public final class JettyInstrumentation implements ClientInstrumentation {
 
     @Override
     public List<String> typeNames() {
-        return Arrays.asList(destination, response);
+        // The handler's name is the same in every generation, and a class name has one transformer.
+        return redirectAdvice == null ? Arrays.asList(destination, response)
+                : Arrays.asList(destination, response, REDIRECT_HANDLER);
     }
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return AdviceHooks.of(client(), JettyInstrumentation.class.getClassLoader())
+        AdviceHooks hooks = AdviceHooks.of(client(), JettyInstrumentation.class.getClassLoader())
                 .advice(isDeclaredBy(named(destination)).and(named("send")).and(takesArguments(2))
                         .and(takesArgument(0, named(requestArgument)))
                         .and(takesArgument(1, named(listenerArgument))), sendAdvice)
                 .advice(isDeclaredBy(named(response)).and(named("status")).and(takesArguments(1))
                         .and(takesArgument(0, int.class)), statusAdvice);
+        return redirectAdvice == null ? hooks
+                : hooks.advice(isDeclaredBy(named(REDIRECT_HANDLER)).and(named("accept")).and(takesArguments(2))
+                        .and(takesArgument(0, named(redirectRequestArgument))), redirectAdvice);
     }
 }

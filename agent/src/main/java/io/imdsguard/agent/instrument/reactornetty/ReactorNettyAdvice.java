@@ -28,8 +28,21 @@ public final class ReactorNettyAdvice {
         for (String name : RelayHeaders.NAMES) {
             relayed |= headers.contains(name);
         }
-        String token = ImdsBridge.beforeRequestFor(request, "reactor-netty", request.method().name(), url,
-                headers.contains("X-aws-ec2-metadata-token"), relayed);
+        // A request Reactor Netty sends after a redirect names where it was redirected from.
+        String[] redirectedFrom = request.redirectedFrom();
+        boolean redirectHop = redirectedFrom != null && redirectedFrom.length > 0;
+        if (redirectHop) {
+            ImdsBridge.followingRedirect(true);
+        }
+        String token;
+        try {
+            token = ImdsBridge.beforeRequestFor(request, "reactor-netty", request.method().name(), url,
+                    headers.contains("X-aws-ec2-metadata-token"), relayed);
+        } finally {
+            if (redirectHop) {
+                ImdsBridge.followingRedirect(false);
+            }
+        }
         if (token != null) {
             headers.set("X-aws-ec2-metadata-token", token);
         }

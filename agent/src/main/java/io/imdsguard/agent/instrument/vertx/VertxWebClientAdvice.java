@@ -54,8 +54,24 @@ public final class VertxWebClientAdvice {
                 relayed |= headers.contains(name);
             }
         }
-        String token = ImdsBridge.beforeRequest("vertx-web-client", method == null ? "GET" : method.name(), url,
-                headers != null && headers.contains("X-aws-ec2-metadata-token"), relayed);
+        // A redirect hop carries a copy of the answered request's headers: a token among them was
+        // written for the IMDS that issued it, never for wherever the redirect points.
+        boolean redirectHop = context.redirects() > 0;
+        if (redirectHop && headers != null) {
+            headers.remove("X-aws-ec2-metadata-token");
+        }
+        if (redirectHop) {
+            ImdsBridge.followingRedirect(true);
+        }
+        String token;
+        try {
+            token = ImdsBridge.beforeRequest("vertx-web-client", method == null ? "GET" : method.name(), url,
+                    headers != null && headers.contains("X-aws-ec2-metadata-token"), relayed);
+        } finally {
+            if (redirectHop) {
+                ImdsBridge.followingRedirect(false);
+            }
+        }
         if (token != null) {
             options.putHeader("X-aws-ec2-metadata-token", token);
         }
