@@ -59,6 +59,15 @@ class RequestObserverTest {
         app = new LegacyMetadataClient(observer);
     }
 
+    /** The directory a class was loaded from, as a path: {@code .../target/test-classes}. */
+    private static String classDirectory(Class<?> type) {
+        try {
+            return java.nio.file.Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private List<String> logLines() throws IOException {
         return Files.readAllLines(logFile, StandardCharsets.UTF_8);
     }
@@ -108,11 +117,13 @@ class RequestObserverTest {
         // the block shows the stack from the call site down: the test method that called it, no agent frames
         List<String> lines = logLines();
         int start = lines.indexOf(blocks.get(0));
-        assertTrue(lines.get(start + 1).startsWith(AgentLog.PREFIX + "    at com.example.imdsapp.LegacyMetadataClient"
-                + ".readInstanceIdV1("), lines.get(start + 1));
-        assertTrue(lines.get(start + 2).startsWith(AgentLog.PREFIX + "    at io.imdsguard.agent.RequestObserverTest")
-                        || lines.get(start + 2).contains(" at org.junit.") || lines.get(start + 2).contains(" at java."),
-                lines.get(start + 2));
+        // under the first-sight line: where the site's class came from, a class directory here
+        assertEquals(AgentLog.PREFIX + "    archive=" + classDirectory(LegacyMetadataClient.class), lines.get(start + 1));
+        assertTrue(lines.get(start + 2).startsWith(AgentLog.PREFIX + "    at com.example.imdsapp.LegacyMetadataClient"
+                + ".readInstanceIdV1("), lines.get(start + 2));
+        assertTrue(lines.get(start + 3).startsWith(AgentLog.PREFIX + "    at io.imdsguard.agent.RequestObserverTest")
+                        || lines.get(start + 3).contains(" at org.junit.") || lines.get(start + 3).contains(" at java."),
+                lines.get(start + 3));
         for (String line : lines) {
             assertTrue(line.startsWith(AgentLog.PREFIX), "every log line carries the prefix: " + line);
             assertFalse(line.contains("io.imdsguard.agent.RequestObserver.observe"), "agent frames are hidden: " + line);
@@ -123,6 +134,9 @@ class RequestObserverTest {
         assertEquals(3, sites.get(0).count());
         assertEquals(2, sites.get(1).count());
         assertTrue(blocks.get(0).contains("site-id=" + sites.get(0).id()), blocks.get(0));
+        assertEquals(classDirectory(LegacyMetadataClient.class), sites.get(0).archive());
+        assertEquals(null, sites.get(0).coordinates(), "a class directory has no Maven coordinates");
+        assertEquals(null, sites.get(0).remediation());
 
         assertEquals(5, totals.get(ImdsVersion.V1));
         assertEquals(5.0, count("v1"));

@@ -116,7 +116,9 @@ final class HtmlReport {
                     .append("<th>method</th><th>actions</th><th>example path</th><th>JVMs</th><th>seen</th></tr>\n");
             for (Readiness.MergedSite site : client.getValue()) {
                 html.append("<tr class=\"site\"><td class=\"num\">").append(site.count).append("</td><td><code>")
-                        .append(Markup.escape(site.site)).append("</code><details><summary>stack (")
+                        .append(Markup.escape(site.site)).append("</code>");
+                loadedFrom(html, site.loadedFrom);
+                html.append("<details><summary>stack (")
                         .append(Math.min(site.stack.size(), MAX_FRAMES)).append(" frames), thread ")
                         .append(Markup.escape(site.thread, 128)).append(", site-id ")
                         .append(Markup.escape(site.id, 64)).append("</summary><pre>");
@@ -136,5 +138,23 @@ final class HtmlReport {
                     .append(" more v1 call(s) without a listed call site (beyond the agent's cap).</p>\n");
         }
         html.append("</section>\n");
+    }
+
+    /** The archive, coordinates and fix of a run-time site's class, under the site. */
+    private static void loadedFrom(StringBuilder html, LoadedReport.LoadedFrom from) {
+        if (from == null) {
+            return;
+        }
+        html.append("<div class=\"archive\">archive <code>").append(Markup.escape(from.archive)).append("</code>");
+        if (from.coordinates != null) {
+            html.append(" coordinates <code>").append(Markup.escape(from.coordinates)).append("</code>");
+            if (from.coordinatesFrom != null) {
+                html.append(" (from ").append(Markup.escape(from.coordinatesFrom)).append(')');
+            }
+        }
+        if (from.remediation != null && !from.remediation.isEmpty()) {
+            html.append("<br>fix: ").append(Markup.escape(from.remediation, 1000));
+        }
+        html.append("</div>");
     }
 }

@@ -83,10 +83,20 @@ final class LoadedReport {
         final List<String> stack;
         /** Where a {@code scan} found it ({@code "source": "static"}); null for a site seen at run time. */
         final StaticOrigin origin;
+        /** The archive of a run-time site's class, with coordinates and fix; null in reports without it. */
+        final LoadedFrom loadedFrom;
 
         SiteEntry(String id, String client, String method, String pathCategory, String examplePath, String site,
                   String thread, long count, java.util.Map<String, Long> actions, String lastReason, String firstSeen,
                   String lastSeen, List<String> stack, StaticOrigin origin) {
+            this(id, client, method, pathCategory, examplePath, site, thread, count, actions, lastReason, firstSeen,
+                    lastSeen, stack, origin, null);
+        }
+
+        SiteEntry(String id, String client, String method, String pathCategory, String examplePath, String site,
+                  String thread, long count, java.util.Map<String, Long> actions, String lastReason, String firstSeen,
+                  String lastSeen, List<String> stack, StaticOrigin origin, LoadedFrom loadedFrom) {
+            this.loadedFrom = loadedFrom;
             this.id = id;
             this.client = client;
             this.method = method;
@@ -115,6 +125,26 @@ final class LoadedReport {
             this.archive = archive;
             this.coordinates = coordinates;
             this.library = library;
+            this.remediation = remediation;
+        }
+    }
+
+    /**
+     * Where the class of a site seen at run time came from ({@code archive}, {@code coordinates},
+     * {@code coordinatesFrom}, {@code remediation} of a call site): what the user upgrades.
+     */
+    static final class LoadedFrom {
+        final String archive;
+        /** Null for a directory of classes. */
+        final String coordinates;
+        final String coordinatesFrom;
+        /** Null when the library table does not know the library at that version. */
+        final String remediation;
+
+        LoadedFrom(String archive, String coordinates, String coordinatesFrom, String remediation) {
+            this.archive = archive;
+            this.coordinates = coordinates;
+            this.coordinatesFrom = coordinatesFrom;
             this.remediation = remediation;
         }
     }

@@ -177,6 +177,8 @@ final class Readiness {
         final List<String> stack;
         /** Non-null for a site that {@code scan} found in an archive and no JVM reported. */
         final LoadedReport.StaticOrigin origin;
+        /** The archive of the site's class as the first JVM reporting it saw it; null when no report said. */
+        LoadedReport.LoadedFrom loadedFrom;
         final Map<String, Long> actions = new TreeMap<String, Long>();
         final List<LoadedReport> jvms = new ArrayList<LoadedReport>();
         long count;
@@ -194,12 +196,17 @@ final class Readiness {
             this.thread = first.thread;
             this.stack = first.stack;
             this.origin = first.origin;
+            this.loadedFrom = first.loadedFrom;
             this.firstSeen = first.firstSeen;
             this.lastSeen = first.lastSeen;
         }
 
         void add(LoadedReport.SiteEntry entry, LoadedReport report) {
             count += entry.count;
+            if (loadedFrom == null) {
+                // an older agent's report beside a newer one's: the one that knows tells
+                loadedFrom = entry.loadedFrom;
+            }
             for (Map.Entry<String, Long> action : entry.actions.entrySet()) {
                 Long before = actions.get(action.getKey());
                 actions.put(action.getKey(), (before == null ? 0 : before) + action.getValue());

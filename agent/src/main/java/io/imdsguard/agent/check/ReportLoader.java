@@ -113,7 +113,21 @@ final class ReportLoader {
                 method, site.optionalString("pathCategory", "?"), site.optionalString("examplePath", ""), frame,
                 site.optionalString("thread", "?"), site.integer("count"), actions,
                 site.optionalString("lastReason", "none"), site.optionalString("firstSeen", "?"),
-                site.optionalString("lastSeen", "?"), Collections.unmodifiableList(stack), origin(site));
+                site.optionalString("lastSeen", "?"), Collections.unmodifiableList(stack), origin(site),
+                loadedFrom(site));
+    }
+
+    /** The archive fields of a run-time site; null for a static site, or a report written before they existed. */
+    private static LoadedReport.LoadedFrom loadedFrom(Fields site) throws InvalidReportException {
+        if ("static".equals(site.map.get("source"))) {
+            return null;
+        }
+        String archive = site.optionalString("archive", null);
+        if (archive == null) {
+            return null;
+        }
+        return new LoadedReport.LoadedFrom(archive, site.optionalString("coordinates", null),
+                site.optionalString("coordinatesFrom", null), site.optionalString("remediation", null));
     }
 
     /** The fields {@code scan} adds to a call site it found; null for a site seen at run time. */

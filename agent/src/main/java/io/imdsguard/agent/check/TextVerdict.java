@@ -67,6 +67,7 @@ final class TextVerdict {
                         .append(" path=").append(shown(site.examplePath).replace(" ", "%20"))
                         .append(" site-id=").append(shown(site.id)).append(" jvms=").append(site.jvms.size())
                         .append('\n');
+                loadedFrom(out, site.loadedFrom);
             }
             if (service.unattributed > 0) {
                 out.append("  ").append(service.unattributed)
@@ -83,6 +84,24 @@ final class TextVerdict {
         out.append('\n').append(totalsLine(readiness)).append('\n');
         out.append("summary: ").append(verdictLine(readiness)).append('\n');
         return out.toString();
+    }
+
+    /** {@code archive=... coordinates=...} and {@code fix: ...} of a run-time site, when its report said. */
+    private static void loadedFrom(StringBuilder out, LoadedReport.LoadedFrom from) {
+        if (from == null) {
+            return;
+        }
+        out.append("      archive=").append(shown(from.archive).replace(" ", "%20"));
+        if (from.coordinates != null) {
+            out.append(" coordinates=").append(shown(from.coordinates));
+            if (from.coordinatesFrom != null) {
+                out.append(" (from ").append(shown(from.coordinatesFrom)).append(')');
+            }
+        }
+        out.append('\n');
+        if (from.remediation != null && !from.remediation.isEmpty()) {
+            out.append("      fix: ").append(shown(from.remediation)).append('\n');
+        }
     }
 
     /** A v1 caller that {@code scan} found in an archive: it breaks under HttpTokens=required once it runs. */

@@ -32,15 +32,52 @@ public final class CallerFrames {
     /** The trace the site was found in, or null when it was found by walking (see ofCurrentThread). */
     private final StackTraceElement[] stack;
     private final int first;
+    /** The class of each frame of {@link #stack}, or null: see {@link #siteCodeSource()}. */
+    private final Class<?>[] classes;
     private List<String> frames;
 
     private CallerFrames(Site attribution, StackTraceElement[] stack, int first) {
+        this(attribution, stack, first, null);
+    }
+
+    private CallerFrames(Site attribution, StackTraceElement[] stack, int first, Class<?>[] classes) {
         this.attribution = attribution;
         this.site = attribution.site;
         this.siteClass = attribution.siteClass;
         this.siteMethod = attribution.siteMethod;
         this.stack = stack;
         this.first = first;
+        this.classes = classes;
+    }
+
+    /**
+     * Where the call-site frame's class was loaded from (its code source's location, e.g.
+     * {@code file:/app/lib/aws-java-sdk-core-1.11.500.jar}); null when unknown. Only a site's first
+     * call asks, on the thread that made the call or with the classes its origin carried. Never throws.
+     */
+    public String siteCodeSource() {
+        try {
+            Class<?> type = named(classes, siteClass);
+            if (type == null && stack == null) {
+                // found by walking this very thread: its classes are on it still
+                type = named(StackClasses.current(), siteClass);
+            }
+            return type == null ? null : CodeSources.location(type);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    private static Class<?> named(Class<?>[] classes, String name) {
+        if (classes == null) {
+            return null;
+        }
+        for (Class<?> type : classes) {
+            if (type != null && type.getName().equals(name)) {
+                return type;
+            }
+        }
+        return null;
     }
 
     /**
@@ -151,7 +188,7 @@ public final class CallerFrames {
         int sdkCaller = run.sdkCaller();
         Site site = Site.of(stack[run.requesting() >= 0 ? run.site() : first],
                 sdkCaller >= 0 ? format(stack[sdkCaller]) : null, run);
-        return new CallerFrames(site, stack, first);
+        return new CallerFrames(site, stack, first, classes);
     }
 
     static int firstApplicationFrame(StackTraceElement[] stack) {

@@ -42,6 +42,17 @@ final class CodeSources {
         return trimmed.substring(slash + 1);
     }
 
+    /**
+     * Where {@code type} was loaded from, jar or directory, as its code source's URL; null for the
+     * JDK's own and generated classes.
+     */
+    static String location(Class<?> type) {
+        ProtectionDomain domain = type.getProtectionDomain();
+        CodeSource source = domain == null ? null : domain.getCodeSource();
+        URL url = source == null ? null : source.getLocation();
+        return url == null ? null : url.toString();
+    }
+
     private static String libraryLocation(Class<?> type) {
         ProtectionDomain domain = type.getProtectionDomain();
         CodeSource source = domain == null ? null : domain.getCodeSource();

@@ -39,6 +39,15 @@ public final class StackClasses {
         return classes;
     }
 
+    /** The classes of the current thread's frames, innermost first; empty when the JVM does not tell. */
+    static Class<?>[] current() {
+        try {
+            return new ClassContext().classes();
+        } catch (Throwable t) {
+            return new Class<?>[0];
+        }
+    }
+
     @SuppressWarnings("removal")
     private static final class ClassContext extends SecurityManager {
         Class<?>[] classes() {

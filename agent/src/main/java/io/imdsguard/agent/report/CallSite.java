@@ -1,6 +1,7 @@
 package io.imdsguard.agent.report;
 
 import io.imdsguard.agent.policy.Action;
+import io.imdsguard.agent.scan.SiteArchive;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,12 +26,21 @@ public final class CallSite {
     private final String siteClass;
     private final String applicationFrame;
     private final String library;
+    private final SiteArchive archive;
     private volatile long lastSeen;
     private volatile String lastReason = "none";
 
     CallSite(String id, String client, String method, String pathCategory, String examplePath, String site,
              String siteClass, String applicationFrame, String library, String thread, List<String> frames,
              long firstSeen) {
+        this(id, client, method, pathCategory, examplePath, site, siteClass, applicationFrame, library, null, thread,
+                frames, firstSeen);
+    }
+
+    CallSite(String id, String client, String method, String pathCategory, String examplePath, String site,
+             String siteClass, String applicationFrame, String library, SiteArchive archive, String thread,
+             List<String> frames, long firstSeen) {
+        this.archive = archive;
         this.siteClass = siteClass;
         this.applicationFrame = applicationFrame;
         this.library = library;
@@ -120,6 +130,29 @@ public final class CallSite {
     /** The file name of the library jar that made the request for this site, or null when the site made it. */
     public String library() {
         return library;
+    }
+
+    /**
+     * The jar or directory the site's class was loaded from (for an SDK's IMDS class, the SDK's jar:
+     * what the user upgrades); null when unknown.
+     */
+    public String archive() {
+        return archive == null ? null : archive.archive();
+    }
+
+    /** The Maven coordinates of {@link #archive()}, {@code group:artifact:version}; null for a directory or unknown. */
+    public String coordinates() {
+        return archive == null ? null : archive.coordinates();
+    }
+
+    /** Where {@link #coordinates()} were read: {@code pom.properties}, {@code manifest} or {@code file name}. */
+    public String coordinatesFrom() {
+        return archive == null ? null : archive.coordinatesFrom();
+    }
+
+    /** What to change, when the library table knows the library at this version; else null. */
+    public String remediation() {
+        return archive == null ? null : archive.remediation();
     }
 
     /** The thread of the first call. */

@@ -3,6 +3,7 @@ package io.imdsguard.agent.report;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.PathCategory;
+import io.imdsguard.agent.scan.SiteArchive;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,12 +61,14 @@ public final class CallSiteRegistry {
             overflow.incrementAndGet();
             return new Sighting(null, false);
         }
+        // a new site only: its class's jar is read once here, never on later calls
+        SiteArchive archive = SiteArchive.of(caller.siteCodeSource());
         // a raw socket's method is whatever the request line says: capped like every request text
         CallSite created = new CallSite(id(key(request.client(), request.method(), caller.site(),
                 caller.applicationFrame())), request.client(), Sanitizer.forLog(request.method(), 16),
                 PathCategory.of(request.path()).tag(), Sanitizer.path(request.path()), caller.site(),
-                caller.siteClass(), caller.applicationFrame(), caller.libraryJar(), Sanitizer.forLog(thread, 128),
-                caller.frames(), now);
+                caller.siteClass(), caller.applicationFrame(), caller.libraryJar(), archive,
+                Sanitizer.forLog(thread, 128), caller.frames(), now);
         CallSite raced = sites.putIfAbsent(key, created);
         CallSite winner = raced != null ? raced : created;
         winner.seen(now);

@@ -89,6 +89,10 @@ public final class ReportJson {
         field(json, 3, "site", Json.string(site.site()));
         field(json, 3, "applicationFrame", site.applicationFrame() == null ? "null" : Json.string(site.applicationFrame()));
         field(json, 3, "library", site.library() == null ? "null" : Json.string(site.library()));
+        field(json, 3, "archive", nullable(site.archive()));
+        field(json, 3, "coordinates", nullable(site.coordinates()));
+        field(json, 3, "coordinatesFrom", nullable(site.coordinatesFrom()));
+        field(json, 3, "remediation", nullable(site.remediation()));
         field(json, 3, "thread", Json.string(site.thread()));
         field(json, 3, "count", String.valueOf(site.count()));
         StringBuilder actions = new StringBuilder("{");
@@ -107,6 +111,10 @@ public final class ReportJson {
         }
         json.append(frames.isEmpty() ? "]\n" : "\n      ]\n");
         json.append("    }");
+    }
+
+    private static String nullable(String value) {
+        return value == null ? "null" : Json.string(value);
     }
 
     private static void field(StringBuilder json, int depth, String name, String renderedValue) {

@@ -76,6 +76,10 @@ public final class Reporter {
                 + " thread=" + Sanitizer.forLog(thread, 128) + " site-id=" + site.id()
                 + " action=" + decision.action().tag() + via(site) + explain(site, decision)
                 + " (first sight; later calls from this site are counted in the report) in " + runtime.where());
+        String origin = origin(site);
+        if (origin != null) {
+            lines.add(origin);
+        }
         for (String frame : site.frames()) {
             lines.add("    at " + frame);
         }
@@ -100,6 +104,25 @@ public final class Reporter {
             return " called-from=" + site.applicationFrame();
         }
         return site.library() != null ? " via=" + site.library() : "";
+    }
+
+    /**
+     * {@code archive=... coordinates=... fix: ...}: where the site's class came from and, when the
+     * library table knows it, what to upgrade or set; null when the archive is unknown.
+     */
+    static String origin(CallSite site) {
+        if (site.archive() == null) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder("    archive=").append(site.archive().replace(" ", "%20"));
+        if (site.coordinates() != null) {
+            line.append(" coordinates=").append(site.coordinates()).append(" (from ").append(site.coordinatesFrom())
+                    .append(')');
+        }
+        if (site.remediation() != null) {
+            line.append(" fix: ").append(site.remediation());
+        }
+        return line.toString();
     }
 
     /**

@@ -60,7 +60,32 @@ class CheckCommandTest {
         assertTrue(stdout.contains("totals: 1 report(s), 1 service(s); 5 v1 call(s) from 1 call site(s) (0 blocked,"),
                 stdout);
         assertTrue(stdout.contains("\nsummary: NOT READY"), stdout);
+        assertFalse(stdout.contains("archive="), "a report without the archive fields is read as before: " + stdout);
         assertEquals("", stderr);
+    }
+
+    @Test
+    void aSitesArchiveCoordinatesAndFixAreShownInTextAndHtml() throws Exception {
+        String sdk = Reports.site("5e1f00aa", "com.amazonaws.util.EC2MetadataUtils.getItems(EC2MetadataUtils.java:402)",
+                "HttpURLConnection", 3, "{\"observed\": 3}", "/latest/meta-data/instance-id");
+        sdk = sdk.substring(0, sdk.length() - 1) + ", \"archive\": \"/app/lib/aws-java-sdk-core-1.11.500.jar\", "
+                + "\"coordinates\": \"com.amazonaws:aws-java-sdk-core:1.11.500\", \"coordinatesFrom\": "
+                + "\"pom.properties\", \"remediation\": \"upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -> >= "
+                + "1.11.678<script>\"}";
+        Path report = Reports.write(dir, "billing.json", Reports.report("billing", 41, "report", 3, 0, sdk, ""));
+        Path html = dir.resolve("r.html");
+
+        assertEquals(1, check("--html", html.toString(), report.toString()), stdout + stderr);
+
+        assertTrue(stdout.contains("site-id=5e1f00aa jvms=1\n"
+                + "      archive=/app/lib/aws-java-sdk-core-1.11.500.jar coordinates=com.amazonaws:aws-java-sdk-core:"
+                + "1.11.500 (from pom.properties)\n"
+                + "      fix: upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -> >= 1.11.678<script>\n"), stdout);
+        String page = new String(Files.readAllBytes(html), StandardCharsets.UTF_8);
+        assertTrue(page.contains("archive <code>/app/lib/aws-java-sdk-core-1.11.500.jar</code> coordinates <code>"
+                + "com.amazonaws:aws-java-sdk-core:1.11.500</code> (from pom.properties)<br>fix: upgrade "
+                + "com.amazonaws:aws-java-sdk-core 1.11.500 -&gt; &gt;= 1.11.678&lt;script&gt;"), page);
+        assertFalse(page.toLowerCase(java.util.Locale.ROOT).contains("<script"), page);
     }
 
     @Test

@@ -114,7 +114,10 @@ class ReportJsonTest {
         Map<?, ?> encoded = (Map<?, ?>) sites.get(1);
         Map<?, ?> script = (Map<?, ?>) sites.get(2);
         assertEquals(new HashSet<String>(Arrays.asList("id", "client", "method", "pathCategory", "examplePath",
-                "site", "applicationFrame", "library", "thread", "count", "actions", "lastReason", "firstSeen", "lastSeen", "stack")), crlf.keySet());
+                "site", "applicationFrame", "library", "archive", "coordinates", "coordinatesFrom", "remediation", "thread",
+                "count", "actions", "lastReason", "firstSeen", "lastSeen", "stack")), crlf.keySet());
+        assertTrue(crlf.containsKey("archive") && crlf.get("archive") == null,
+                "null when the site's class is not known (a trace without classes)");
 
         // the JSON carries the sanitised path: readable, and no line break once decoded either
         assertEquals(Sanitizer.path(RAW_CRLF_PATH), crlf.get("examplePath"));

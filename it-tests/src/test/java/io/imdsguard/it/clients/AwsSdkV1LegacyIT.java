@@ -54,6 +54,10 @@ class AwsSdkV1LegacyIT {
      */
     private static final List<String> FAILED = List.of("instance-id: null", "region: null", "region: null",
             "credentials: failed com.amazonaws.AmazonServiceException status=401");
+    /** The jar of the site's class (the SDK's ConnectionUtils), as its pom.properties names it. */
+    private static final String SDK_CORE = "com.amazonaws:aws-java-sdk-core:1.11.600";
+    /** scan's remediation for that version, which the run-time report repeats. */
+    private static final String UPGRADE = "upgrade com.amazonaws:aws-java-sdk-core 1.11.600 -> >= 1.11.678";
     /** Requests when everything works: instance-id, 2 x identity document, role list, role credentials. */
     private static final int REQUESTS_OK = 5;
     /** When refused, the credentials provider stops after the role list. */
@@ -134,7 +138,18 @@ class AwsSdkV1LegacyIT {
                 List<String> stack = new ArrayList<>();
                 site.get("stack").forEach(f -> stack.add(f.asText()));
                 assertApplicationBelowSdk(stack, path.getKey());
+                // what to upgrade: the SDK's jar, read from the class the call left from
+                assertTrue(site.get("archive").asText().endsWith("aws-java-sdk-core-1.11.600.jar"), site.toString());
+                assertEquals(SDK_CORE, site.get("coordinates").asText(), site.toString());
+                assertEquals("pom.properties", site.get("coordinatesFrom").asText(), site.toString());
+                assertTrue(site.get("remediation").asText().startsWith(UPGRADE), site.toString());
             }
+            List<String> archives = run.agent().linesContaining(" coordinates=" + SDK_CORE + " (from pom.properties) fix: "
+                    + UPGRADE);
+            assertEquals(perPath.size(), archives.size(), "one archive line under each first-sight line: "
+                    + run.stderr());
+            assertTrue(archives.get(0).startsWith("    archive=") && archives.get(0).contains("aws-java-sdk-core-1.11.600.jar"),
+                    archives.get(0));
             assertEquals(v1Calls, totals.get("v1").asLong(), json.toString());
             assertEquals(0, totals.get("v2").asLong(), "this SDK never sends a token: " + json);
             assertEquals(0, totals.get("token").asLong(), "the agent's own token request is not counted: " + json);
@@ -166,6 +181,18 @@ class AwsSdkV1LegacyIT {
                 default -> throw new AssertionError(mode);
             }
             assertNoTokenLeak(mock, run, report);
+            if (mode.equals("report") && tokens == HttpTokens.OPTIONAL) {
+                // check repeats the coordinates and the fix for each site
+                JvmResult check = AppJvm.agentCommand("check", report.toString()).run();
+                assertEquals(1, check.exitCode(), check.describe());
+                List<String> fixes = check.stdoutLines().stream().filter(l -> l.equals("      fix: " + UPGRADE
+                        + ", then set system property com.amazonaws.sdk.disableEc2MetadataV1=true or environment"
+                        + " AWS_EC2_METADATA_V1_DISABLED=true once the service runs clean")).toList();
+                assertEquals(perPath.size(), fixes.size(), check.stdout());
+                assertEquals(perPath.size(), check.stdoutLines().stream().filter(l -> l.startsWith("      archive=")
+                        && l.endsWith("aws-java-sdk-core-1.11.600.jar coordinates=" + SDK_CORE + " (from pom.properties)"))
+                        .count(), check.stdout());
+            }
 
             // What the application saw: the mock's own data, or exactly the failure HttpTokens=required causes.
             if (works) {

@@ -42,7 +42,9 @@ public final class AgentOutput {
                 continue;
             }
             List<String> frames = new ArrayList<>();
-            for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("    at "); j++) {
+            // the site's archive line, when the agent knows where its class came from, precedes the frames
+            int firstFrame = i + 1 < lines.size() && lines.get(i + 1).startsWith("    archive=") ? i + 2 : i + 1;
+            for (int j = firstFrame; j < lines.size() && lines.get(j).startsWith("    at "); j++) {
                 frames.add(lines.get(j).substring("    at ".length()));
             }
             sights.add(new FirstSight(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6),
