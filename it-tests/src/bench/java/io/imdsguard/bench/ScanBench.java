@@ -30,6 +30,7 @@ final class ScanBench {
     static final int MIN_MB = 100;
     private static final Pattern LINE = Pattern.compile("scanprobe seconds=([0-9.]+) hwm=(\\d+) exit=(-?\\d+)");
     private static final String SECTION = "scan (fat jar)";
+    private static final int HEAP_MB = 64;
 
     private final BenchSettings settings;
 
@@ -70,14 +71,16 @@ final class ScanBench {
                 Stats.quantile(ratios, 0.75), ratios.size(), ">= 100 MB/s and >= 0.5 x inflate only",
                 speed >= 100 && ratio >= 0.5, jars + " nested jars, SDK v1 and v2 jars repeated " + copies[0] + "x"));
         results.add(Result.of(SECTION, "peak RSS (VmHWM) of the JVM", "inflate only", inflateRss, "scan", scanRss,
-                "MB", null, null, "JVM default heap; includes the JVM itself"));
+                "MB", null, null, "-Xmx" + HEAP_MB + "m; the whole JVM, itself included"));
         return results;
     }
 
     /** One fresh JVM that scans (or only inflates) the jar and prints its time and peak RSS. */
     private Matcher probe(String what, Path fat) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
+        // a small fixed heap: peak RSS then shows whether the scan's memory stays bounded, not how
+        // lazily a default-sized heap is collected
+        List<String> command = List.of(java, "-Xmx" + HEAP_MB + "m", "-cp", System.getProperty("java.class.path"),
                 ScanProbe.class.getName(), what, settings.agentJar().toString(), fat.toString());
         Process process = ProcessTimer.withoutAgentSettings(new ProcessBuilder(command))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
