@@ -33,10 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code java -jar imds-guard-agent.jar scan} on real artifacts: the AWS SDK for Java v1 jars the
- * build fetched from Maven Central (1.11.600 before IMDSv2, 1.12.797 after), a Spring Boot style fat
- * jar built here with the old one nested, and the test apps' classes, whose v1 callers the agent
- * also sees at run time; and {@code check} merging the scan with a runtime report.
+ * {@code java -jar imds-guard-agent.jar scan} on real artifacts: the AWS SDK jars the build fetched
+ * from Maven Central (SDK v1 core 1.11.500 and 1.11.600 before IMDSv2, 1.12.797 after; SDK v2 regions
+ * 2.10.0 before, 2.30.0 after), a Spring Boot style fat jar, a WAR and an EAR built here with an old
+ * one nested, a relocated copy of the real SDK class, the test apps' classes and the demo's jar,
+ * whose v1 callers the agent also sees at run time; and {@code check} merging the scan with a
+ * runtime report.
  */
 class ScanCommandIT {
 
