@@ -50,6 +50,10 @@ public final class BenchMain {
         if (sections.contains("footprint")) {
             results.addAll(new FootprintBench(settings).run());
         }
+        if (sections.contains("scan")) {
+            // the scan command's throughput on a 100 MB fat jar against inflating it, and its peak RSS
+            results.addAll(new ScanBench(settings).run());
+        }
         ResultsReport report = new ResultsReport(settings, results);
         report.write();
         System.out.println();

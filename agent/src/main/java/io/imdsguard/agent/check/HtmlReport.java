@@ -75,6 +75,17 @@ final class HtmlReport {
         return html.toString();
     }
 
+    /** Where {@code scan} found a site that was not seen running, and what to change there. */
+    private static void foundByScan(StringBuilder html, LoadedReport.StaticOrigin origin) {
+        if (origin == null) {
+            return;
+        }
+        html.append("<div class=\"found-by-scan\">found by scan (not seen running) in <code>")
+                .append(Markup.escape(origin.archive)).append("</code> coordinates <code>")
+                .append(Markup.escape(origin.coordinates)).append("</code><br>fix: ")
+                .append(Markup.escape(origin.remediation, 1000)).append("</div>");
+    }
+
     private static void service(StringBuilder html, Readiness.ServiceFindings service) {
         boolean ready = service.ready();
         html.append("<section class=\"service\">\n<h2>service ").append(Markup.escape(service.name))
@@ -125,7 +136,9 @@ final class HtmlReport {
                 for (int i = 0; i < site.stack.size() && i < MAX_FRAMES; i++) {
                     html.append(i > 0 ? "\n" : "").append("at ").append(Markup.escape(site.stack.get(i)));
                 }
-                html.append("</pre></details></td><td>").append(Markup.escape(site.method, 16)).append("</td><td>")
+                html.append("</pre></details>");
+                foundByScan(html, site.origin);
+                html.append("</td><td>").append(Markup.escape(site.method, 16)).append("</td><td>")
                         .append(Markup.escape(site.actionsText(" ", ", "))).append("</td><td><code>")
                         .append(Markup.escape(site.examplePath)).append("</code></td><td class=\"num\">")
                         .append(site.jvms.size()).append("</td><td>").append(Markup.escape(site.firstSeen, 40))

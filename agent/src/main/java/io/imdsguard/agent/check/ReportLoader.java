@@ -31,8 +31,11 @@ final class ReportLoader {
     }
 
     static LoadedReport load(Path file) throws InvalidReportException {
-        String name = file.toString();
-        String text = read(file);
+        return parse(file.toString(), read(file));
+    }
+
+    /** A report held in memory, {@code name} standing for its file in messages and the verdict. */
+    static LoadedReport parse(String name, String text) throws InvalidReportException {
         if (text.trim().isEmpty()) {
             throw new InvalidReportException("empty file; a report is written at the latest when its JVM exits");
         }

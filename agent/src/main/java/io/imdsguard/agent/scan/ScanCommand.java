@@ -1,8 +1,10 @@
 package io.imdsguard.agent.scan;
 
+import io.imdsguard.agent.check.VerdictFormats;
 import io.imdsguard.agent.cli.AgentCli;
 import io.imdsguard.agent.cli.Command;
 import io.imdsguard.agent.cli.CommandArguments;
+import io.imdsguard.agent.report.Json;
 import io.imdsguard.agent.report.RuntimeInfo;
 import io.imdsguard.agent.report.SafeFiles;
 import io.imdsguard.agent.report.Sanitizer;
@@ -18,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code scan [--json FILE] [--service NAME] PATH...}: finds the IMDSv1 callers in jars, fat jars,
+ * {@code scan [--json FILE] [--format text|junit] [--output FILE] [--html FILE] [--service NAME] PATH...}: finds the IMDSv1 callers in jars, fat jars,
  * WARs, EARs and folders of classes without running them. Exit 0 none found, 1 IMDSv1 callers
  * found, 2 wrong arguments or an input that could not be read (the scan still reads all the others).
  */
@@ -39,18 +41,21 @@ public final class ScanCommand implements Command {
 
     @Override
     public String usage() {
-        return "scan [--json FILE] [--service NAME] JAR|WAR|EAR|CLASS|DIRECTORY...\n"
+        return "scan [--json FILE] [--format text|junit] [--output FILE] [--html FILE] [--service NAME]\n"
+                + "     JAR|WAR|EAR|CLASS|DIRECTORY...\n"
                 + "    Finds the code that calls IMDSv1 in archives (nested ones too) and folders of classes,\n"
                 + "    without running it, and the AWS SDK versions that do. Prints them by artifact; --json\n"
                 + "    writes them as a report that check merges with the agent's (service NAME, default the\n"
-                + "    first input's name). Exit 0 nothing to fix, 1 IMDSv1 callers found, 2 bad input.";
+                + "    first input's name). --format junit writes JUnit XML (to --output FILE, or standard\n"
+                + "    output) and --html a self-contained page, both as check writes them for that report.\n"
+                + "    Exit 0 nothing to fix, 1 IMDSv1 callers found, 2 bad input.";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
         CommandArguments arguments;
         try {
-            arguments = CommandArguments.parse(args, "--json", "--service");
+            arguments = CommandArguments.parse(args, "--json", "--service", "--format", "--output", "--html");
         } catch (IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
@@ -60,6 +65,12 @@ public final class ScanCommand implements Command {
         }
         String json = arguments.option("--json", null);
         String service = arguments.option("--service", null);
+        String format = arguments.option("--format", "text");
+        if (!format.equals("text") && !format.equals("junit")) {
+            return usageError(err, "--format accepts text or junit, not '" + format + "'");
+        }
+        String output = arguments.option("--output", null);
+        String html = arguments.option("--html", null);
         List<Path> inputs = new ArrayList<Path>();
         for (String operand : arguments.operands()) {
             inputs.add(Paths.get(operand));
@@ -74,16 +85,50 @@ public final class ScanCommand implements Command {
         for (String problem : result.problems) {
             err.println("imds-guard scan: " + Sanitizer.forLog(problem, 1000));
         }
-        out.print(ScanText.render(result));
-        if (json != null) {
-            RuntimeInfo runtime = RuntimeInfo.current(service != null ? service : defaultService(inputs.get(0)));
-            try {
-                write(json, ScanJson.render(result, runtime, System.currentTimeMillis()));
-            } catch (IOException e) {
-                err.println("imds-guard scan: cannot write " + Sanitizer.forLog(e.getMessage(), 500));
-                return AgentCli.USAGE_OR_INPUT_ERROR;
+        String text = ScanText.render(result);
+        boolean stdoutIsXml = format.equals("junit") && output == null;
+        PrintStream human = stdoutIsXml ? err : out;
+        try {
+            long now = System.currentTimeMillis();
+            String report = null;
+            if (json != null || format.equals("junit") || html != null) {
+                RuntimeInfo runtime = RuntimeInfo.current(service != null ? service : defaultService(inputs.get(0)));
+                report = ScanJson.render(result, runtime, now);
             }
-            out.println("JSON report: " + json);
+            // JUnit and HTML are check's renderings of the scan's own report: one verdict, two commands
+            VerdictFormats verdict = report == null ? null : VerdictFormats.of(json != null ? json : "scan", report);
+            if (format.equals("junit")) {
+                if (output == null) {
+                    out.print(verdict.junit());
+                } else {
+                    write(output, verdict.junit());
+                }
+            } else if (output != null) {
+                write(output, text);
+            }
+            if (html != null) {
+                write(html, verdict.html(RuntimeInfo.readAgentVersion(), Json.instant(now)));
+            }
+            if (json != null) {
+                write(json, report);
+            }
+        } catch (IOException e) {
+            err.println("imds-guard scan: cannot write " + Sanitizer.forLog(e.getMessage(), 500));
+            return AgentCli.USAGE_OR_INPUT_ERROR;
+        }
+        if (output == null && !stdoutIsXml) {
+            human.print(text);
+        } else {
+            human.println("summary: " + ScanText.verdictLine(result));
+        }
+        if (output != null) {
+            human.println((format.equals("junit") ? "JUnit XML: " : "text: ") + output);
+        }
+        if (html != null) {
+            human.println("HTML report: " + html);
+        }
+        if (json != null) {
+            human.println("JSON report: " + json);
         }
         err.println("imds-guard scan: " + result.archives + " archive(s), " + result.classes + " class(es), "
                 + result.findings.size() + " finding(s), " + result.problems.size() + " problem(s) in "

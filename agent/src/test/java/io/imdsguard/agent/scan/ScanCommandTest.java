@@ -261,6 +261,81 @@ class ScanCommandTest {
     }
 
     @Test
+    void junitIsWhatCheckWritesForTheScansReportWithOneFailurePerV1Caller() throws Exception {
+        Path app = write("app.jar", jar(entries(
+                "BOOT-INF/classes/com/acme/Legacy.class", classWith("com/acme/Legacy", 42, "region", V1_URL),
+                "BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar", oldSdkCore("1.11.500"))));
+        Path json = dir.resolve("out/scan.json");
+        Path xml = dir.resolve("out/scan.xml");
+
+        assertEquals(1, scan("--json", json, "--format", "junit", "--output", xml, "--service", "billing", app),
+                stdout + stderr);
+        assertTrue(stdout.contains("summary: NOT READY"), stdout);
+        assertTrue(stdout.contains("JUnit XML: " + xml + "\n"), stdout);
+        String junit = new String(Files.readAllBytes(xml), StandardCharsets.UTF_8);
+        assertTrue(junit.contains("tests=\"2\" failures=\"2\""), junit);
+        assertTrue(junit.contains("<testcase classname=\"imds-guard.billing\" name=\"IMDSv1 call from "
+                + "com.acme.Legacy.region(Legacy.java:42) [static scan ?]\">"), junit);
+        assertTrue(junit.contains("fix: upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -&gt; &gt;= 1.11.678"), junit);
+
+        Path fromCheck = dir.resolve("out/check.xml");
+        assertEquals(1, check("--format", "junit", "--output", fromCheck, json), stdout + stderr);
+        assertEquals(new String(Files.readAllBytes(fromCheck), StandardCharsets.UTF_8), junit);
+    }
+
+    @Test
+    void junitOnStandardOutputKeepsTheHumanTextOnStandardError() throws Exception {
+        Path app = write("app.jar", jar(entries(
+                "com/acme/Legacy.class", classWith("com/acme/Legacy", 42, "region", V1_URL))));
+
+        assertEquals(1, scan("--format", "junit", app), stdout + stderr);
+        assertTrue(stdout.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "), stdout);
+        assertTrue(stdout.endsWith("</testsuites>\n"), stdout);
+        assertTrue(stdout.contains("name=\"IMDSv1 call from com.acme.Legacy.region(Legacy.java:42)"), stdout);
+        assertTrue(stderr.contains("summary: NOT READY"), stderr);
+    }
+
+    @Test
+    void aCleanScanIsOnePassingJunitTestAndAReadyPage() throws Exception {
+        Path classes = dir.resolve("classes");
+        write("classes/com/acme/Meta.class", classWith("com/acme/Meta", 10, "read", "/latest/api/token",
+                "http://169.254.169.254/latest/meta-data/instance-id", "X-aws-ec2-metadata-token"));
+        Path page = dir.resolve("scan.html");
+
+        assertEquals(0, scan("--format", "junit", "--html", page, classes), stdout + stderr);
+        assertTrue(stdout.contains("tests=\"1\" failures=\"0\""), stdout);
+        assertFalse(stdout.contains("<failure"), stdout);
+        String html = new String(Files.readAllBytes(page), StandardCharsets.UTF_8);
+        assertTrue(html.contains("<h1>READY</h1>"), html);
+        assertFalse(html.contains("com.acme.Meta"), html);
+    }
+
+    @Test
+    void htmlNamesEachV1CallerItsArchiveAndItsFixAndRunsNothing() throws Exception {
+        Path app = write("app.jar", jar(entries(
+                "BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar", oldSdkCore("1.11.500"))));
+        Path page = dir.resolve("pages/scan.html");
+
+        assertEquals(1, scan("--html", page, app), stdout + stderr);
+        assertTrue(stdout.contains("summary: NOT READY"), stdout);
+        assertTrue(stdout.contains("HTML report: " + page + "\n"), stdout);
+        String html = new String(Files.readAllBytes(page), StandardCharsets.UTF_8);
+        assertTrue(html.contains("<h1>NOT READY</h1>"), html);
+        assertTrue(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""), html);
+        assertFalse(html.contains("<script"), html);
+        assertTrue(html.contains("com.amazonaws.util.EC2MetadataUtils.getAmiId(EC2MetadataUtils.java:95)"), html);
+        assertTrue(html.contains(app + "!/BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar"), html);
+        assertTrue(html.contains("upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -&gt; &gt;= 1.11.678"), html);
+    }
+
+    @Test
+    void anUnknownFormatIsAUsageError() throws Exception {
+        Path app = write("app.jar", jar(entries("com/acme/Plain.class", classWith("com/acme/Plain", 1, "run", "x"))));
+        assertEquals(2, scan("--format", "sarif", app));
+        assertTrue(stderr.startsWith("imds-guard scan: --format accepts text or junit, not 'sarif'"), stderr);
+    }
+
+    @Test
     void noInputIsAUsageError() {
         assertEquals(2, scan());
         assertTrue(stderr.startsWith("imds-guard scan: name at least one jar"), stderr);
