@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+/**
+ * The IMDS addresses here are string constants inside class files built in the test, which the scan
+ * reads as bytes: nothing is loaded or run and no socket is opened, so no network namespace is needed.
+ */
 class ClassScannerTest {
 
     @Test

@@ -21,6 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The IMDS addresses here are string constants inside class files built in the test, which the scan
+ * reads as bytes: nothing is loaded or run and no socket is opened, so no network namespace is needed.
+ */
 class ScanCommandTest {
 
     private static final String V1_URL = "http://169.254.169.254/latest/meta-data/placement/region";
