@@ -7,10 +7,8 @@ import io.imdsguard.agent.report.RuntimeInfo;
 import io.imdsguard.agent.report.SafeFiles;
 import io.imdsguard.agent.report.Sanitizer;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,13 +90,13 @@ public final class CheckCommand implements Command {
                 if (output == null) {
                     out.print(xml);
                 } else {
-                    write(output, xml);
+                    SafeFiles.replaceText(output, xml);
                 }
             } else if (output != null) {
-                write(output, text);
+                SafeFiles.replaceText(output, text);
             }
             if (html != null) {
-                write(html, HtmlReport.render(readiness, RuntimeInfo.readAgentVersion(), now()));
+                SafeFiles.replaceText(html, HtmlReport.render(readiness, RuntimeInfo.readAgentVersion(), now()));
             }
         } catch (IOException e) {
             err.println("imds-guard check: cannot write " + Sanitizer.forLog(e.getMessage(), 500));
@@ -146,19 +144,6 @@ public final class CheckCommand implements Command {
             files.addAll(found);
         }
         return files;
-    }
-
-    private static void write(String path, String content) throws IOException {
-        try {
-            File parent = new File(path).getAbsoluteFile().getParentFile();
-            if (parent != null) {
-                Files.createDirectories(parent.toPath());
-            }
-            SafeFiles.replace(new File(path).getAbsoluteFile().toPath(), content.getBytes(Charset.forName("UTF-8")));
-        } catch (IOException e) {
-            throw new IOException(path + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() != null ? " " + e.getMessage() : ""), e);
-        }
     }
 
     private int usageError(PrintStream err, String problem) {

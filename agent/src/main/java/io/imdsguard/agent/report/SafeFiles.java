@@ -1,7 +1,9 @@
 package io.imdsguard.agent.report;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -48,6 +50,25 @@ public final class SafeFiles {
             }
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * What a command writes at a path its user named ({@code --json}, {@code --output}, {@code --html}):
+     * the folders are made, the text replaces the file as {@link #replace} does, and a failure names the
+     * path, since the user gave several.
+     */
+    public static void replaceText(String path, String content) throws IOException {
+        Path target = new File(path).getAbsoluteFile().toPath();
+        try {
+            Path parent = target.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            replace(target, content.getBytes(Charset.forName("UTF-8")));
+        } catch (IOException e) {
+            throw new IOException(path + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? " " + e.getMessage() : ""), e);
         }
     }
 

@@ -9,11 +9,8 @@ import io.imdsguard.agent.report.RuntimeInfo;
 import io.imdsguard.agent.report.SafeFiles;
 import io.imdsguard.agent.report.Sanitizer;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -101,16 +98,16 @@ public final class ScanCommand implements Command {
                 if (output == null) {
                     out.print(verdict.junit());
                 } else {
-                    write(output, verdict.junit());
+                    SafeFiles.replaceText(output, verdict.junit());
                 }
             } else if (output != null) {
-                write(output, text);
+                SafeFiles.replaceText(output, text);
             }
             if (html != null) {
-                write(html, verdict.html(RuntimeInfo.readAgentVersion(), Json.instant(now)));
+                SafeFiles.replaceText(html, verdict.html(RuntimeInfo.readAgentVersion(), Json.instant(now)));
             }
             if (json != null) {
-                write(json, report);
+                SafeFiles.replaceText(json, report);
             }
         } catch (IOException e) {
             err.println("imds-guard scan: cannot write " + Sanitizer.forLog(e.getMessage(), 500));
@@ -147,19 +144,6 @@ public final class ScanCommand implements Command {
         }
         Coordinates guessed = Coordinates.fromFileName(name.toString());
         return guessed.artifactId.isEmpty() ? "scan" : guessed.artifactId;
-    }
-
-    private static void write(String path, String content) throws IOException {
-        try {
-            File parent = new File(path).getAbsoluteFile().getParentFile();
-            if (parent != null) {
-                Files.createDirectories(parent.toPath());
-            }
-            SafeFiles.replace(new File(path).getAbsoluteFile().toPath(), content.getBytes(Charset.forName("UTF-8")));
-        } catch (IOException e) {
-            throw new IOException(path + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() != null ? " " + e.getMessage() : ""), e);
-        }
     }
 
     private int usageError(PrintStream err, String problem) {
