@@ -6,7 +6,7 @@ import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import java.util.List;
 import java.util.Locale;
 
-/** The report's top-level {@code diagnoses} array; its fields are documented in the README. */
+/** The report's top-level {@code diagnoses} array; its fields are documented in docs/report.md. */
 final class DiagnosesJson {
 
     private DiagnosesJson() {

@@ -7,7 +7,7 @@ import io.imdsguard.agent.policy.Action;
 import java.util.List;
 
 /**
- * Renders the JSON report; its schema is documented in the README ("JSON report"). Bump
+ * Renders the JSON report; its schema is documented in docs/report.md ("JSON report"). Bump
  * {@link #SCHEMA_VERSION} on any incompatible change, so that readers can refuse what they do not
  * understand.
  */
