@@ -3,8 +3,8 @@ package io.imdsguard.agent.config;
 import java.util.Locale;
 
 /**
- * Every key the agent accepts, with its default and its parser. The README's configuration table
- * is kept in step with this list.
+ * Every key the agent accepts, with its default and its parser. The table of docs/configuration.md
+ * lists exactly these keys and defaults (ConfigurationDocTest).
  */
 public enum ConfigKey {
     MODE("mode", "report", ValueParsers.mode()),
