@@ -89,7 +89,7 @@ class AttachIT {
             }
             if (warnsOfDynamicAgents) {
                 assertTrue(run.stderr().contains("WARNING: A Java agent has been loaded dynamically"),
-                        "the JDK's own warning, documented in the README: " + run.stderr());
+                        "the JDK's own warning, documented in docs/operations.md: " + run.stderr());
             }
         }
     }

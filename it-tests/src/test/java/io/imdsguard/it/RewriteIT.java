@@ -162,7 +162,7 @@ class RewriteIT {
 
         mock.invalidateTokens();
         assertEquals("401 401 - Unauthorized", app.step("huc"),
-                "HttpURLConnection cannot be re-sent: the 401 passes, and the token is dropped (README, Limits)");
+                "HttpURLConnection cannot be re-sent: the 401 passes, and the token is dropped (docs/limits.md)");
         assertEquals("200 i-0123456789abcdef0", app.step("huc"));
         assertEquals("200 i-0123456789abcdef0", app.step("huc"));
         ImdsStats stats = mock.stats();

@@ -117,7 +117,7 @@ class StatsdExportIT {
             assertEquals("", result.applicationStderr());
             assertFalse(result.stderr().contains("internal error"), result.stderr());
             // Exactly none: the agent sends from an unconnected UDP socket, to which the kernel never
-            // reports the closed port (README: a StatsD agent that is down goes unnoticed).
+            // reports the closed port (docs/metrics.md: a StatsD agent that is down goes unnoticed).
             assertEquals(List.of(), result.agent().linesContaining("cannot send metrics"), result.stderr());
         }
     }
