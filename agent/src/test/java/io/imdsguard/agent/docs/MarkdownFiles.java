@@ -63,7 +63,7 @@ public final class MarkdownFiles {
         List<String> out = new ArrayList<String>(lines.size());
         boolean fenced = false;
         for (String line : lines) {
-            if (line.startsWith("```")) {
+            if (line.trim().startsWith("```")) {
                 fenced = !fenced;
                 out.add("");
             } else {
@@ -78,7 +78,7 @@ public final class MarkdownFiles {
         List<String> out = new ArrayList<String>();
         boolean fenced = false;
         for (String line : lines) {
-            if (line.startsWith("```")) {
+            if (line.trim().startsWith("```")) {
                 fenced = !fenced;
             } else if (fenced) {
                 out.add(line);
