@@ -76,6 +76,27 @@ class DocumentationFilesTest {
         assertEquals(Collections.emptyList(), missing, "paths and test classes the docs name");
     }
 
+    /** A page nobody links to is a page nobody finds: the README links every file of docs/. */
+    @Test
+    void theReadmeLinksEveryDocsPage() {
+        Path root = MarkdownFiles.root();
+        Set<String> linked = new HashSet<String>();
+        for (String line : MarkdownFiles.prose(MarkdownFiles.lines(root.resolve("README.md")))) {
+            Matcher link = LINK.matcher(line);
+            while (link.find()) {
+                linked.add(link.group(1).replaceFirst("#.*", ""));
+            }
+        }
+        List<String> orphans = new ArrayList<String>();
+        for (Path file : MarkdownFiles.all()) {
+            String relative = root.relativize(file).toString().replace('\\', '/');
+            if (relative.startsWith("docs/") && !linked.contains(relative)) {
+                orphans.add(relative);
+            }
+        }
+        assertEquals(Collections.emptyList(), orphans, "docs pages the README does not link to");
+    }
+
     @Test
     void theReadmeFitsOnAFewScreens() {
         int lines = MarkdownFiles.lines(MarkdownFiles.root().resolve("README.md")).size();
