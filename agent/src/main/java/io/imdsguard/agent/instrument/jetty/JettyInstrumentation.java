@@ -37,9 +37,6 @@ public final class JettyInstrumentation implements ClientInstrumentation {
     /** The client name in reports and metrics, for every Jetty version. */
     public static final String CLIENT = "jetty-httpclient";
 
-    /** Compiled in a source set of its own, against Jetty 12 (see agent/pom.xml), so named by string. */
-    private static final String JETTY12_ADVICE = "io.imdsguard.agent.instrument.jetty.Jetty12Advice";
-
     /** Decides whether a redirect answer is followed; the same name in every generation. */
     private static final String REDIRECT_HANDLER = "org.eclipse.jetty.client.RedirectProtocolHandler";
 
@@ -83,7 +80,7 @@ public final class JettyInstrumentation implements ClientInstrumentation {
         return new JettyInstrumentation("org.eclipse.jetty.client.transport.HttpDestination",
                 "org.eclipse.jetty.client.transport.HttpResponse",
                 "org.eclipse.jetty.client.Request", "org.eclipse.jetty.client.Response$CompleteListener",
-                JETTY12_ADVICE + "$Send", JETTY12_ADVICE + "$Status", null, null);
+                Jetty12Advice.Send.class.getName(), Jetty12Advice.Status.class.getName(), null, null);
     }
 
     @Override

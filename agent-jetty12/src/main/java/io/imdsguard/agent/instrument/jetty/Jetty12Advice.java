@@ -10,12 +10,19 @@ import org.eclipse.jetty.http.HttpField;
 
 /**
  * Advice for Jetty's {@code HttpClient} 12 (API in {@code org.eclipse.jetty.client}, implementation
- * in {@code org.eclipse.jetty.client.transport}); see {@link JettyInstrumentation}. This source set
- * is compiled by its own {@code javac} run against Jetty 12 (agent/pom.xml, execution
- * {@code compile-jetty12-advice}), with {@code --release 8} like the rest of the agent: it only names
- * Jetty types, which Jetty 12 (Java 17) resolves at run time.
+ * in {@code org.eclipse.jetty.client.transport}); see {@code JettyInstrumentation} in the agent module.
+ * It lives in a module of its own (agent-jetty12) because it is compiled against Jetty 12, and the
+ * agent module against Jetty 9.4, which uses the same class names; the agent bundles it. Java 8
+ * bytecode like the rest of the agent: it only names Jetty types, which Jetty 12 (Java 17) resolves
+ * at run time.
  */
 public final class Jetty12Advice {
+
+    /**
+     * {@code JettyInstrumentation.CLIENT}, which this module cannot see (the agent depends on it, not
+     * the other way round); {@code JettyInstrumentationTest} checks that the two agree.
+     */
+    static final String CLIENT = "jetty-httpclient";
 
     private Jetty12Advice() {
     }
@@ -56,7 +63,7 @@ public final class Jetty12Advice {
                     }
                 }
             }
-            String value = ImdsBridge.beforeRequest(JettyInstrumentation.CLIENT, request.getMethod(), url, token,
+            String value = ImdsBridge.beforeRequest(CLIENT, request.getMethod(), url, token,
                     forwarded);
             if (value != null && request instanceof HttpRequest) {
                 // HttpDestination.send casts to HttpRequest itself; headers(Consumer) would need a lambda,
