@@ -4,6 +4,7 @@ import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpConversation;
 import org.eclipse.jetty.client.transport.HttpRequest;
 import org.eclipse.jetty.client.transport.HttpResponse;
 import org.eclipse.jetty.http.HttpField;
@@ -31,6 +32,7 @@ public final class Jetty12Advice {
      * Inlined at the start of {@code HttpDestination.send(Request, Response.CompleteListener)}, which
      * every {@code request.send()}, {@code request.send(listener)}, {@code Destination.send(...)} and
      * redirect passes through on the thread that called {@code send}, before the request is queued.
+     * A redirect hop is marked as one, so that it is never rewritten, whatever its call site.
      */
     public static final class Send {
 
@@ -63,8 +65,23 @@ public final class Jetty12Advice {
                     }
                 }
             }
-            String value = ImdsBridge.beforeRequest(CLIENT, request.getMethod(), url, token,
-                    forwarded);
+            // HttpRedirector counts the redirects it followed on the conversation: a request sent with
+            // that count set is Jetty following a redirect, never the application's own URL.
+            HttpConversation conversation = request instanceof HttpRequest
+                    ? ((HttpRequest) request).getConversation() : null;
+            boolean redirectHop = conversation != null
+                    && conversation.getAttribute("org.eclipse.jetty.client.HttpRedirector.redirects") != null;
+            if (redirectHop) {
+                ImdsBridge.followingRedirect(true);
+            }
+            String value;
+            try {
+                value = ImdsBridge.beforeRequest(CLIENT, request.getMethod(), url, token, forwarded);
+            } finally {
+                if (redirectHop) {
+                    ImdsBridge.followingRedirect(false);
+                }
+            }
             if (value != null && request instanceof HttpRequest) {
                 // HttpDestination.send casts to HttpRequest itself; headers(Consumer) would need a lambda,
                 // which inlined advice cannot carry.
