@@ -21,7 +21,8 @@ class JettyInstrumentationTest {
     /** The agent loads on Java 8, and so must every advice class it names, Jetty 12's too. */
     @Test
     void theJetty12AdviceIsJava8Bytecode() throws IOException {
-        for (Class<?> advice : new Class<?>[] {Jetty12Advice.Send.class, Jetty12Advice.Status.class}) {
+        for (Class<?> advice : new Class<?>[] {Jetty12Advice.Send.class, Jetty12Advice.Status.class,
+            Jetty12RedirectAdvice.class}) {
             assertTrue(classFileMajorVersion(advice) <= 52, advice.getName() + " is not Java 8 bytecode");
         }
     }
