@@ -83,6 +83,39 @@ class ConnectionBackstopIT {
         }
     }
 
+    /**
+     * Jetty's hook judges every hop, redirects included (they pass through the same
+     * {@code HttpDestination.send}), so a hop into IMDS must be marked as a redirect there: then no
+     * caller scope, not even {@code rewrite.callers=*}, gets it the token. The hop is sent by Jetty's
+     * I/O thread, whose call site is Jetty's own code, which only {@code *} puts in scope.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jetty", "jetty11", "jetty12"})
+    void aRedirectHopIntoImdsIsNeverRewrittenEvenWithEveryCallerInScope(String client, @TempDir Path dir)
+            throws Exception {
+        try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.OPTIONAL).start();
+             CapturingServer redirector = new CapturingServer(
+                     request -> CapturingServer.Answer.redirectTo(mock.endpoint() + PATH))) {
+            Path report = dir.resolve("report.json");
+            JvmResult run = RedirectFollowingClients.app(client, redirector.origin() + "/innocent")
+                    .withAgent("mode=rewrite,rewrite.callers=*,report=" + report)
+                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            assertEquals(0, run.exitCode(), run.describe());
+
+            assertTrue(run.stdoutLines().contains(client + ": 200 " + INSTANCE_ID), "sent as v1, which IMDS with"
+                    + " HttpTokens=optional serves:\n" + run.describe());
+            ImdsStats stats = mock.stats();
+            assertEquals(0, stats.tokensIssued(), "the agent took no token for it: " + stats.summary());
+            assertEquals(1, mock.requests().stream().filter(r -> r.kind() == ReceivedRequest.Kind.V1).count(),
+                    "never rewritten: " + mock.requests());
+            JsonNode json = Reports.read(report);
+            assertEquals(0, json.get("totals").get("rewritten").asLong(), json.get("totals").toString());
+            JsonNode site = onlyCallSite(json);
+            assertEquals(1, site.get("actions").get("rewrite_denied").asLong(), site.toString());
+            assertEquals("redirect", site.get("lastReason").asText(), site.toString());
+        }
+    }
+
     @ParameterizedTest(name = "{0}, mode={1}")
     @MethodSource("clientsAndModes")
     void aNameThatResolvesToTheEndpointIsJudgedAndNeverRewritten(String client, String mode, @TempDir Path dir)

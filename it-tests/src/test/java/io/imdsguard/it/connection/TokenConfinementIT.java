@@ -41,13 +41,14 @@ class TokenConfinementIT {
      * The endpoint issues the agent a token, then answers the rewritten request with {@code 302} to
      * another host. The client must not carry the token there: the application gets the redirect answer.
      * {@code jdk} is {@code java.net.http} with {@code Redirect.NORMAL}, which copies the request's
-     * headers onto the redirected request, as Jetty 9.4 ({@code jetty}) and Apache HttpClient 5
-     * classic ({@code apache5}) do, both following redirects by default. AsyncHttpClient
-     * ({@code ahc}), Vert.x WebClient ({@code vertx}) and Reactor Netty ({@code reactor}) follow the
-     * redirect without the token instead.
+     * headers onto the redirected request, as Jetty 9.4, 11 and 12 ({@code jetty}, {@code jetty11},
+     * {@code jetty12}) and Apache HttpClient 5 classic ({@code apache5}) do, all following redirects by
+     * default. AsyncHttpClient ({@code ahc}), Vert.x WebClient ({@code vertx}) and Reactor Netty
+     * ({@code reactor}) follow the redirect without the token instead.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"huc", "okhttp", "apache4", "jdk", "jetty", "apache5", "ahc", "vertx", "reactor"})
+    @ValueSource(strings = {"huc", "okhttp", "apache4", "jdk", "jetty", "jetty11", "jetty12", "apache5", "ahc", "vertx",
+        "reactor"})
     void theAgentsTokenNeverFollowsARedirectAwayFromImds(String client, @TempDir Path dir) throws Exception {
         try (CapturingServer elsewhere = new CapturingServer(request -> CapturingServer.Answer.ok("elsewhere"));
              CapturingServer endpoint = new CapturingServer(request -> request.target().startsWith("/latest/api/token")

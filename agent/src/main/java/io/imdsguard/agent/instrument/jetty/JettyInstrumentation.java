@@ -3,6 +3,8 @@ package io.imdsguard.agent.instrument.jetty;
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 import java.util.Arrays;
 import java.util.List;
@@ -23,9 +25,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * redirect reaches {@code HttpDestination.send(...)} on the thread that called {@code send}, before the
  * request is queued for an I/O thread: there the request is classified, its call site taken from the
  * application's stack, and the token header added when the agent asks for it. A {@code 401} is seen
- * where the response's status is set, {@code HttpResponse.status(int)}. A redirect answer to a
- * request that carried a token to IMDS is not followed ({@code RedirectProtocolHandler.accept}, 9.4
- * to 11): Jetty copies the headers onto the redirect, and the token stays with its IMDS.
+ * where the response's status is set, {@code HttpResponse.status(int)}. A redirect hop passes
+ * through the same {@code send} and is marked as one there (Jetty counts the redirects on the
+ * conversation), so it is never rewritten. A redirect answer to a request that carried a token to
+ * IMDS is not followed ({@code RedirectProtocolHandler.accept}): Jetty copies the headers onto the
+ * redirect, and the token stays with its IMDS.
  *
  * <p>Not seen: requests sent on a connection the application opened itself
  * ({@code Destination.newConnection(...)} then {@code Connection.send(...)}), a rarely used API that
@@ -37,10 +41,11 @@ public final class JettyInstrumentation implements ClientInstrumentation {
     /** The client name in reports and metrics, for every Jetty version. */
     public static final String CLIENT = "jetty-httpclient";
 
-    /** Compiled in a source set of its own, against Jetty 12 (see agent/pom.xml), so named by string. */
-    private static final String JETTY12_ADVICE = "io.imdsguard.agent.instrument.jetty.Jetty12Advice";
-
-    /** Decides whether a redirect answer is followed; the same name in every generation. */
+    /**
+     * Decides whether a redirect answer is followed. The same name in every generation, and a class
+     * name has one transformer: so {@link #jetty9to11()} weaves it for both generations, each one's
+     * {@code accept} told apart by the request interface it takes, and {@link #jetty12()} leaves it.
+     */
     private static final String REDIRECT_HANDLER = "org.eclipse.jetty.client.RedirectProtocolHandler";
 
     private final String destination;
@@ -49,33 +54,29 @@ public final class JettyInstrumentation implements ClientInstrumentation {
     private final String listenerArgument;
     private final String sendAdvice;
     private final String statusAdvice;
-    /**
-     * The request interface {@code RedirectProtocolHandler.accept} takes, and the advice there; null
-     * for Jetty 12, whose redirects still carry a token away (README, Limits).
-     */
-    private final String redirectRequestArgument;
-    private final String redirectAdvice;
+    private final boolean weavesRedirectHandler;
 
     private JettyInstrumentation(String destination, String response, String requestArgument,
                                  String listenerArgument, String sendAdvice, String statusAdvice,
-                                 String redirectRequestArgument, String redirectAdvice) {
+                                 boolean weavesRedirectHandler) {
         this.destination = destination;
         this.response = response;
         this.requestArgument = requestArgument;
         this.listenerArgument = listenerArgument;
         this.sendAdvice = sendAdvice;
         this.statusAdvice = statusAdvice;
-        this.redirectRequestArgument = redirectRequestArgument;
-        this.redirectAdvice = redirectAdvice;
+        this.weavesRedirectHandler = weavesRedirectHandler;
     }
 
-    /** Jetty 9.4 to 11: {@code HttpDestination.send(HttpRequest, List<Response.ResponseListener>)}. */
+    /**
+     * Jetty 9.4 to 11: {@code HttpDestination.send(HttpRequest, List<Response.ResponseListener>)}; and
+     * the redirect handler of every generation.
+     */
     public static JettyInstrumentation jetty9to11() {
         return new JettyInstrumentation("org.eclipse.jetty.client.HttpDestination",
                 "org.eclipse.jetty.client.HttpResponse",
                 "org.eclipse.jetty.client.HttpRequest", "java.util.List",
-                Jetty9Advice.Send.class.getName(), Jetty9Advice.Status.class.getName(),
-                "org.eclipse.jetty.client.api.Request", Jetty9RedirectAdvice.class.getName());
+                Jetty9Advice.Send.class.getName(), Jetty9Advice.Status.class.getName(), true);
     }
 
     /** Jetty 12: {@code transport.HttpDestination.send(Request, Response.CompleteListener)}. */
@@ -83,7 +84,7 @@ public final class JettyInstrumentation implements ClientInstrumentation {
         return new JettyInstrumentation("org.eclipse.jetty.client.transport.HttpDestination",
                 "org.eclipse.jetty.client.transport.HttpResponse",
                 "org.eclipse.jetty.client.Request", "org.eclipse.jetty.client.Response$CompleteListener",
-                JETTY12_ADVICE + "$Send", JETTY12_ADVICE + "$Status", null, null);
+                Jetty12Advice.Send.class.getName(), Jetty12Advice.Status.class.getName(), false);
     }
 
     @Override
@@ -93,9 +94,8 @@ public final class JettyInstrumentation implements ClientInstrumentation {
 
     @Override
     public List<String> typeNames() {
-        // The handler's name is the same in every generation, and a class name has one transformer.
-        return redirectAdvice == null ? Arrays.asList(destination, response)
-                : Arrays.asList(destination, response, REDIRECT_HANDLER);
+        return weavesRedirectHandler ? Arrays.asList(destination, response, REDIRECT_HANDLER)
+                : Arrays.asList(destination, response);
     }
 
     @Override
@@ -106,8 +106,15 @@ public final class JettyInstrumentation implements ClientInstrumentation {
                         .and(takesArgument(1, named(listenerArgument))), sendAdvice)
                 .advice(isDeclaredBy(named(response)).and(named("status")).and(takesArguments(1))
                         .and(takesArgument(0, int.class)), statusAdvice);
-        return redirectAdvice == null ? hooks
-                : hooks.advice(isDeclaredBy(named(REDIRECT_HANDLER)).and(named("accept")).and(takesArguments(2))
-                        .and(takesArgument(0, named(redirectRequestArgument))), redirectAdvice);
+        return weavesRedirectHandler ? hooks
+                .advice(redirectAccept("org.eclipse.jetty.client.api.Request"), Jetty9RedirectAdvice.class.getName())
+                .advice(redirectAccept("org.eclipse.jetty.client.Request"), Jetty12RedirectAdvice.class.getName())
+                : hooks;
+    }
+
+    /** {@code RedirectProtocolHandler.accept(Request, Response)} of the generation with this request interface. */
+    private static ElementMatcher.Junction<MethodDescription> redirectAccept(String requestInterface) {
+        return isDeclaredBy(named(REDIRECT_HANDLER)).and(named("accept")).and(takesArguments(2))
+                .and(takesArgument(0, named(requestInterface)));
     }
 }

@@ -1,17 +1,20 @@
 package io.imdsguard.it.apps.indirect;
 
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.HttpResponseException;
-import org.eclipse.jetty.client.api.ContentResponse;
-
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link IndirectRequestsApp} for Jetty 9.4's {@code HttpClient}, which follows redirects by default
- * (run with {@code AppJvm.mainClassWithLibraries("jetty-9.4", …)}): reads one URL and prints
- * {@code jetty: <status> <body or ->}. Jetty fails a {@code 401} without {@code WWW-Authenticate}
- * with an {@code HttpResponseException} that carries the response; its status is printed. Java 8 API.
+ * {@link IndirectRequestsApp} for Jetty's {@code HttpClient} 9.4, 11 and 12, which follow redirects
+ * by default (run with {@code AppJvm.mainClassWithLibraries("jetty-…", …)}): reads one URL and prints
+ * {@code <client>: <status> <body or ->}. Jetty fails a {@code 401} without {@code WWW-Authenticate}
+ * with an {@code HttpResponseException} that carries the response; its status is printed.
+ *
+ * <p>Jetty 12 moved the API out of {@code org.eclipse.jetty.client.api}, so no single compiled call
+ * links against every version: the calls go through {@link Method#invoke}, looked up on the
+ * interfaces {@code HttpClient.newRequest} returns (JDK frames, so the call site is still
+ * {@link #read}). Java 8 API.
  */
 public final class RedirectFollowingJettyApp {
 
@@ -19,24 +22,43 @@ public final class RedirectFollowingJettyApp {
     }
 
     public static void main(String[] args) throws Exception {
-        String url = args[1];
-        HttpClient client = new HttpClient();
-        client.start();
+        Class<?> httpClient = Class.forName("org.eclipse.jetty.client.HttpClient");
+        Object client = httpClient.getConstructor().newInstance();
+        httpClient.getMethod("start").invoke(client);
         String answer;
         try {
-            ContentResponse response = client.newRequest(url).timeout(10, TimeUnit.SECONDS).send();
-            answer = response.getStatus() + " "
-                    + (response.getStatus() == 200 ? response.getContentAsString().trim() : "-");
-        } catch (ExecutionException e) {
-            answer = e.getCause() instanceof HttpResponseException
-                    ? ((HttpResponseException) e.getCause()).getResponse().getStatus() + " -"
-                    : "FAILED " + e.getCause();
-        } catch (Exception e) {
-            answer = "FAILED " + e;
+            answer = read(httpClient, client, args[1]);
         } finally {
-            client.stop();
+            httpClient.getMethod("stop").invoke(client);
         }
         System.out.println(args[0] + ": " + answer);
         System.out.println("done");
+    }
+
+    /** {@code client.newRequest(url).timeout(10 s).send()}: the application's call site. */
+    static String read(Class<?> httpClient, Object client, String url) throws Exception {
+        Method newRequest = httpClient.getMethod("newRequest", String.class);
+        Class<?> requestType = newRequest.getReturnType();
+        Object request = newRequest.invoke(client, url);
+        requestType.getMethod("timeout", long.class, TimeUnit.class).invoke(request, 10L, TimeUnit.SECONDS);
+        Method send = requestType.getMethod("send");
+        try {
+            Object response = send.invoke(request);
+            int status = (Integer) send.getReturnType().getMethod("getStatus").invoke(response);
+            String body = (String) send.getReturnType().getMethod("getContentAsString").invoke(response);
+            return status + " " + (status == 200 ? body.trim() : "-");
+        } catch (InvocationTargetException e) {
+            Throwable failure = e.getCause();
+            if (!(failure instanceof ExecutionException)) {
+                return "FAILED " + failure;
+            }
+            Throwable cause = failure.getCause();
+            if (cause != null && cause.getClass().getSimpleName().equals("HttpResponseException")) {
+                Method getResponse = cause.getClass().getMethod("getResponse");
+                Object response = getResponse.invoke(cause);
+                return getResponse.getReturnType().getMethod("getStatus").invoke(response) + " -";
+            }
+            return "FAILED " + cause;
+        }
     }
 }

@@ -4,18 +4,26 @@ import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpConversation;
 import org.eclipse.jetty.client.transport.HttpRequest;
 import org.eclipse.jetty.client.transport.HttpResponse;
 import org.eclipse.jetty.http.HttpField;
 
 /**
  * Advice for Jetty's {@code HttpClient} 12 (API in {@code org.eclipse.jetty.client}, implementation
- * in {@code org.eclipse.jetty.client.transport}); see {@link JettyInstrumentation}. This source set
- * is compiled by its own {@code javac} run against Jetty 12 (agent/pom.xml, execution
- * {@code compile-jetty12-advice}), with {@code --release 8} like the rest of the agent: it only names
- * Jetty types, which Jetty 12 (Java 17) resolves at run time.
+ * in {@code org.eclipse.jetty.client.transport}); see {@code JettyInstrumentation} in the agent module.
+ * It lives in a module of its own (agent-jetty12) because it is compiled against Jetty 12, and the
+ * agent module against Jetty 9.4, which uses the same class names; the agent bundles it. Java 8
+ * bytecode like the rest of the agent: it only names Jetty types, which Jetty 12 (Java 17) resolves
+ * at run time.
  */
 public final class Jetty12Advice {
+
+    /**
+     * {@code JettyInstrumentation.CLIENT}, which this module cannot see (the agent depends on it, not
+     * the other way round); {@code JettyInstrumentationTest} checks that the two agree.
+     */
+    static final String CLIENT = "jetty-httpclient";
 
     private Jetty12Advice() {
     }
@@ -24,6 +32,7 @@ public final class Jetty12Advice {
      * Inlined at the start of {@code HttpDestination.send(Request, Response.CompleteListener)}, which
      * every {@code request.send()}, {@code request.send(listener)}, {@code Destination.send(...)} and
      * redirect passes through on the thread that called {@code send}, before the request is queued.
+     * A redirect hop is marked as one, so that it is never rewritten, whatever its call site.
      */
     public static final class Send {
 
@@ -56,8 +65,23 @@ public final class Jetty12Advice {
                     }
                 }
             }
-            String value = ImdsBridge.beforeRequest(JettyInstrumentation.CLIENT, request.getMethod(), url, token,
-                    forwarded);
+            // HttpRedirector counts the redirects it followed on the conversation: a request sent with
+            // that count set is Jetty following a redirect, never the application's own URL.
+            HttpConversation conversation = request instanceof HttpRequest
+                    ? ((HttpRequest) request).getConversation() : null;
+            boolean redirectHop = conversation != null
+                    && conversation.getAttribute("org.eclipse.jetty.client.HttpRedirector.redirects") != null;
+            if (redirectHop) {
+                ImdsBridge.followingRedirect(true);
+            }
+            String value;
+            try {
+                value = ImdsBridge.beforeRequest(CLIENT, request.getMethod(), url, token, forwarded);
+            } finally {
+                if (redirectHop) {
+                    ImdsBridge.followingRedirect(false);
+                }
+            }
             if (value != null && request instanceof HttpRequest) {
                 // HttpDestination.send casts to HttpRequest itself; headers(Consumer) would need a lambda,
                 // which inlined advice cannot carry.
