@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CallSiteRegistry {
 
     /** Call sites are code locations, so they are few; the cap only guards against the pathological. */
-    static final int MAX_SITES = 1000;
+    public static final int MAX_SITES = 1000;
 
     private final ConcurrentMap<SiteKey, CallSite> sites = new ConcurrentHashMap<SiteKey, CallSite>();
     private final AtomicLong overflow = new AtomicLong();

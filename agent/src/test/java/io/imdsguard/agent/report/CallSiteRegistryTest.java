@@ -22,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CallSiteRegistryTest {
+public class CallSiteRegistryTest {
 
-    static CallerFrames at(String className, String method, int line) {
+    public static CallerFrames at(String className, String method, int line) {
         return CallerFrames.of(new StackTraceElement[] {
             new StackTraceElement("java.net.HttpURLConnection", "connect", "HttpURLConnection.java", 1),
             new StackTraceElement(className, method, className.substring(className.lastIndexOf('.') + 1) + ".java",
