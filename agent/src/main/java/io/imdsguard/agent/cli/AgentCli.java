@@ -1,6 +1,7 @@
 package io.imdsguard.agent.cli;
 
 import io.imdsguard.agent.check.CheckCommand;
+import io.imdsguard.agent.command.Command;
 import io.imdsguard.agent.scan.ScanCommand;
 
 import java.io.PrintStream;
@@ -76,7 +77,7 @@ public final class AgentCli {
         }
         Command command = commands.get(name);
         if (command == null) {
-            err.println("imds-guard: unknown command '" + io.imdsguard.agent.report.Sanitizer.forLog(name, 80) + "'");
+            err.println("imds-guard: unknown command '" + io.imdsguard.agent.log.Sanitizer.forLog(name, 80) + "'");
             err.print(usage(commands));
             return USAGE;
         }

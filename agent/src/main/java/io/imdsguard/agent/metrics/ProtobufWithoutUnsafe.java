@@ -2,7 +2,7 @@ package io.imdsguard.agent.metrics;
 
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.AdviceWeaver;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import net.bytebuddy.asm.Advice;
 
 import java.lang.instrument.ClassFileTransformer;

@@ -1,7 +1,7 @@
 package io.imdsguard.agent.rewrite;
 
 import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 
 /**
  * The agent's {@link TokenProvider}, made the first time rewrite mode needs it: a JVM that never

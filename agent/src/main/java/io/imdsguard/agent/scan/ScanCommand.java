@@ -2,12 +2,12 @@ package io.imdsguard.agent.scan;
 
 import io.imdsguard.agent.check.VerdictFormats;
 import io.imdsguard.agent.cli.AgentCli;
-import io.imdsguard.agent.cli.Command;
-import io.imdsguard.agent.cli.CommandArguments;
+import io.imdsguard.agent.command.Command;
+import io.imdsguard.agent.command.CommandArguments;
 import io.imdsguard.agent.report.Json;
-import io.imdsguard.agent.report.RuntimeInfo;
-import io.imdsguard.agent.report.SafeFiles;
-import io.imdsguard.agent.report.Sanitizer;
+import io.imdsguard.agent.environment.RuntimeInfo;
+import io.imdsguard.agent.log.SafeFiles;
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,8 +1,9 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.PathCategory;
+import io.imdsguard.agent.log.Sanitizer;
 import io.imdsguard.agent.scan.SiteArchive;
 
 import java.util.ArrayList;

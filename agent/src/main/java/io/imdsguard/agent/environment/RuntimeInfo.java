@@ -1,4 +1,6 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.environment;
+
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,7 +1,8 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.log.Sanitizer;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
