@@ -18,6 +18,7 @@ import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.metrics.MetricsExporters;
 import io.imdsguard.agent.metrics.MicrometerLogging;
 import io.imdsguard.agent.metrics.PrometheusEndpoint;
+import io.imdsguard.agent.metrics.ProtobufWithoutUnsafe;
 import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
@@ -120,7 +121,12 @@ final class AgentRuntime {
                 .jmx(config.jmxMetrics());
         if (exporters.any()) {
             // Checked here: merely loading MetricsExporters loads the exporters' Micrometer classes.
-            MetricsExporters.startInBackground(exporters, metrics, runtime.service(), instrumentation, log);
+            MetricsExporters.startInBackground(exporters, metrics, runtime.service(), new Runnable() {
+                @Override
+                public void run() {
+                    ProtobufWithoutUnsafe.install(instrumentation, log);
+                }
+            }, log);
         }
         if (config.metricsGlobal()) {
             // It also finds a Metrics class that the application loaded while the agent was starting.
