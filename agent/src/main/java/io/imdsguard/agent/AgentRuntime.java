@@ -18,7 +18,7 @@ import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.metrics.MetricsExporters;
 import io.imdsguard.agent.metrics.MicrometerLogging;
 import io.imdsguard.agent.metrics.PrometheusEndpoint;
-import io.imdsguard.agent.metrics.ProtobufWithoutUnsafe;
+import io.imdsguard.agent.instrument.ProtobufWithoutUnsafe;
 import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;

@@ -1,4 +1,4 @@
-package io.imdsguard.agent.metrics;
+package io.imdsguard.agent.instrument;
 
 import io.imdsguard.agent.log.AgentLog;
 import net.bytebuddy.dynamic.ClassFileLocator;

@@ -1,7 +1,5 @@
-package io.imdsguard.agent.metrics;
+package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.instrument.AdviceHooks;
-import io.imdsguard.agent.instrument.AdviceWeaver;
 import io.imdsguard.agent.log.AgentLog;
 import net.bytebuddy.asm.Advice;
 
