@@ -18,9 +18,7 @@ import java.util.Map;
 public final class AgentCli {
 
     /** Wrong usage: unknown command, missing or malformed argument, bad configuration. */
-    static final int USAGE = 2;
-    /** Exit code for a wrong command line or unreadable input (the same 2). */
-    public static final int USAGE_OR_INPUT_ERROR = USAGE;
+    static final int USAGE = Command.USAGE_OR_INPUT_ERROR;
 
     private AgentCli() {
     }
