@@ -7,6 +7,7 @@ import io.imdsguard.agent.config.Mode;
 import io.imdsguard.agent.control.AgentControl;
 import io.imdsguard.agent.control.AgentStatus;
 import io.imdsguard.agent.control.ImdsGuardJmx;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.diagnose.Diagnoses;
@@ -17,11 +18,12 @@ import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.metrics.MetricsExporters;
 import io.imdsguard.agent.metrics.MicrometerLogging;
 import io.imdsguard.agent.metrics.PrometheusEndpoint;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.report.CallSiteRegistry;
+import io.imdsguard.agent.instrument.ProtobufWithoutUnsafe;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.report.RequestTotals;
-import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.callsite.RequestTotals;
+import io.imdsguard.agent.environment.RuntimeInfo;
 
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
@@ -119,7 +121,12 @@ final class AgentRuntime {
                 .jmx(config.jmxMetrics());
         if (exporters.any()) {
             // Checked here: merely loading MetricsExporters loads the exporters' Micrometer classes.
-            MetricsExporters.startInBackground(exporters, metrics, runtime.service(), instrumentation, log);
+            MetricsExporters.startInBackground(exporters, metrics, runtime.service(), new Runnable() {
+                @Override
+                public void run() {
+                    ProtobufWithoutUnsafe.install(instrumentation, log);
+                }
+            }, log);
         }
         if (config.metricsGlobal()) {
             // It also finds a Metrics class that the application loaded while the agent was starting.

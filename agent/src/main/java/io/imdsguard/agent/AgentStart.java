@@ -2,7 +2,7 @@ package io.imdsguard.agent;
 
 import io.imdsguard.agent.instrument.ClientClassWatch;
 import io.imdsguard.agent.instrument.ClientSetup;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 
 import java.lang.instrument.Instrumentation;
 

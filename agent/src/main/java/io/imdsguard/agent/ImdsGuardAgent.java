@@ -1,6 +1,6 @@
 package io.imdsguard.agent;
 
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 
 import java.lang.instrument.Instrumentation;
 

@@ -1,6 +1,6 @@
 package com.example.imdsapp;
 
-import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
 

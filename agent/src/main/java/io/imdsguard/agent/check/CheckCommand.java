@@ -1,11 +1,10 @@
 package io.imdsguard.agent.check;
 
-import io.imdsguard.agent.cli.AgentCli;
-import io.imdsguard.agent.cli.Command;
-import io.imdsguard.agent.cli.CommandArguments;
-import io.imdsguard.agent.report.RuntimeInfo;
-import io.imdsguard.agent.report.SafeFiles;
-import io.imdsguard.agent.report.Sanitizer;
+import io.imdsguard.agent.command.Command;
+import io.imdsguard.agent.command.CommandArguments;
+import io.imdsguard.agent.environment.RuntimeInfo;
+import io.imdsguard.agent.log.SafeFiles;
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,7 +77,7 @@ public final class CheckCommand implements Command {
                 err.println("imds-guard check: " + Sanitizer.forLog(problem, 1000));
             }
             err.println("imds-guard check: no verdict, " + problems.size() + " input(s) could not be read");
-            return AgentCli.USAGE_OR_INPUT_ERROR;
+            return Command.USAGE_OR_INPUT_ERROR;
         }
 
         Readiness readiness = new Readiness(reports);
@@ -100,7 +99,7 @@ public final class CheckCommand implements Command {
             }
         } catch (IOException e) {
             err.println("imds-guard check: cannot write " + Sanitizer.forLog(e.getMessage(), 500));
-            return AgentCli.USAGE_OR_INPUT_ERROR;
+            return Command.USAGE_OR_INPUT_ERROR;
         }
         PrintStream human = stdoutIsXml ? err : out;
         if (stdoutIsXml || (output != null && format.equals("text"))) {
@@ -149,7 +148,7 @@ public final class CheckCommand implements Command {
     private int usageError(PrintStream err, String problem) {
         err.println("imds-guard check: " + Sanitizer.forLog(problem, 300));
         err.println("usage: java -jar imds-guard-agent.jar " + usage());
-        return AgentCli.USAGE_OR_INPUT_ERROR;
+        return Command.USAGE_OR_INPUT_ERROR;
     }
 
     private static String now() {

@@ -1,6 +1,6 @@
 package io.imdsguard.agent.check;
 
-import io.imdsguard.agent.report.Sanitizer;
+import io.imdsguard.agent.log.Sanitizer;
 
 /**
  * Text from a report made safe inside HTML or XML, attribute values included: control characters

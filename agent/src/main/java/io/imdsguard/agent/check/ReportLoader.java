@@ -1,7 +1,7 @@
 package io.imdsguard.agent.check;
 
 import io.imdsguard.agent.report.ReportJson;
-import io.imdsguard.agent.report.Sanitizer;
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

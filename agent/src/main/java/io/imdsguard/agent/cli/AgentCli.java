@@ -1,6 +1,7 @@
 package io.imdsguard.agent.cli;
 
 import io.imdsguard.agent.check.CheckCommand;
+import io.imdsguard.agent.command.Command;
 import io.imdsguard.agent.scan.ScanCommand;
 
 import java.io.PrintStream;
@@ -17,9 +18,7 @@ import java.util.Map;
 public final class AgentCli {
 
     /** Wrong usage: unknown command, missing or malformed argument, bad configuration. */
-    static final int USAGE = 2;
-    /** Exit code for a wrong command line or unreadable input (the same 2). */
-    public static final int USAGE_OR_INPUT_ERROR = USAGE;
+    static final int USAGE = Command.USAGE_OR_INPUT_ERROR;
 
     private AgentCli() {
     }
@@ -76,7 +75,7 @@ public final class AgentCli {
         }
         Command command = commands.get(name);
         if (command == null) {
-            err.println("imds-guard: unknown command '" + io.imdsguard.agent.report.Sanitizer.forLog(name, 80) + "'");
+            err.println("imds-guard: unknown command '" + io.imdsguard.agent.log.Sanitizer.forLog(name, 80) + "'");
             err.print(usage(commands));
             return USAGE;
         }

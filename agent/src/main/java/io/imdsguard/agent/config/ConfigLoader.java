@@ -1,6 +1,6 @@
 package io.imdsguard.agent.config;
 
-import io.imdsguard.agent.report.Sanitizer;
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,6 +1,5 @@
 package io.imdsguard.agent.config;
 
-import io.imdsguard.agent.policy.CallerScope;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -5,13 +5,13 @@ import io.imdsguard.agent.config.ConfigKey;
 import io.imdsguard.agent.config.Mode;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
-import io.imdsguard.agent.policy.CallerScope;
+import io.imdsguard.agent.config.CallerScope;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.policy.EnforcePolicy;
 import io.imdsguard.agent.policy.ReportPolicy;
 import io.imdsguard.agent.policy.RequestPolicy;
 import io.imdsguard.agent.policy.RewritePolicy;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.report.Reporter;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 

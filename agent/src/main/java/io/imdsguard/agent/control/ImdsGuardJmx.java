@@ -5,10 +5,10 @@ import io.imdsguard.agent.config.ConfigKey;
 import io.imdsguard.agent.config.Mode;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.policy.Action;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.report.CallSiteRegistry;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.report.RequestTotals;
+import io.imdsguard.agent.callsite.RequestTotals;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;

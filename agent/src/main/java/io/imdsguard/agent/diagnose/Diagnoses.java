@@ -1,6 +1,6 @@
 package io.imdsguard.agent.diagnose;
 
-import io.imdsguard.agent.CallOrigin;
+import io.imdsguard.agent.detect.CallOrigin;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;

@@ -1,9 +1,9 @@
 package io.imdsguard.agent.diagnose;
 
 import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.report.RuntimeInfo;
-import io.imdsguard.agent.report.Sanitizer;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.environment.RuntimeInfo;
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.CallOrigin;
+import io.imdsguard.agent.detect.CallOrigin;
 
 import java.util.Map;
 import java.util.WeakHashMap;

@@ -1,7 +1,7 @@
 package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.CallOrigin;
-import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.detect.CallOrigin;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
@@ -17,7 +17,7 @@ import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpRequests;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkTokenOutcomes;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.rewrite.TokenProvider;

@@ -1,9 +1,9 @@
 package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.diagnose.Diagnoses;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 
 /** What woven client code reports to: the parts of the running agent that the bridge's listener needs. */

@@ -3,7 +3,7 @@ package io.imdsguard.agent.instrument;
 import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionInstrumentation;
 import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpClientInstrumentation;
 import io.imdsguard.agent.instrument.socket.SocketInstrumentation;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;

@@ -1,6 +1,6 @@
 package io.imdsguard.agent.metrics;
 
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +23,7 @@ import java.util.function.ToDoubleFunction;
  * application's own Micrometer) are attached later and read these values through
  * {@link MeterMirror}: each sees every request since the JVM started, whenever it was attached.
  */
-public final class ImdsMetrics {
+public final class ImdsMetrics implements TokenMetrics {
 
     public static final String REQUESTS = "imds.requests";
     public static final String TOKEN_FETCHES = "imds.token.fetches";
@@ -134,14 +134,14 @@ public final class ImdsMetrics {
         }
     }
 
-    /** Time spent getting the token for one rewritten request. */
+    @Override
     public void recordRewriteLatency(long nanos) {
         for (Timer timer : meters().latencyTimers) {
             timer.record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** Counts one of the agent's own token requests: {@code success} or the failure's reason. */
+    @Override
     public void countTokenFetch(String outcome) {
         Meters meters = meters();
         String key = TOKEN_FETCHES + '|' + outcome;

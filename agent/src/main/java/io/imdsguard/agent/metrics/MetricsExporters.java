@@ -1,9 +1,8 @@
 package io.imdsguard.agent.metrics;
 
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -55,8 +54,13 @@ public final class MetricsExporters {
     private MetricsExporters() {
     }
 
+    /**
+     * {@code beforeOtlp} runs on the starting thread before the OTLP exporter loads the bundled protobuf
+     * (the weaving layer keeps that protobuf away from {@code sun.misc.Unsafe}); it is handed in so
+     * that metrics does not depend on the weaving machinery.
+     */
     public static void startInBackground(final Settings settings, final ImdsMetrics metrics, final String service,
-                                         final Instrumentation instrumentation, final AgentLog log) {
+                                         final Runnable beforeOtlp, final AgentLog log) {
         if (!settings.any()) {
             return;
         }
@@ -64,7 +68,7 @@ public final class MetricsExporters {
         Thread starter = new Thread(new Runnable() {
             @Override
             public void run() {
-                exporters.start(settings, metrics, service, instrumentation, log);
+                exporters.start(settings, metrics, service, beforeOtlp, log);
             }
         }, "imds-guard-exporters-start");
         starter.setDaemon(true);
@@ -77,11 +81,10 @@ public final class MetricsExporters {
         }, "imds-guard-exporters-exit"));
     }
 
-    void start(Settings settings, ImdsMetrics metrics, String service, Instrumentation instrumentation,
-               AgentLog log) {
+    void start(Settings settings, ImdsMetrics metrics, String service, Runnable beforeOtlp, AgentLog log) {
         if (settings.otlpEndpoint != null) {
             try {
-                ProtobufWithoutUnsafe.install(instrumentation, log);
+                beforeOtlp.run();
                 add(metrics, OtlpExporter.start(settings.otlpEndpoint, settings.otlpIntervalMillis, service, log));
                 log.info("pushing metrics over OTLP to " + settings.otlpEndpoint + " every "
                         + settings.otlpIntervalMillis / 1000.0 + " s");

@@ -1,6 +1,6 @@
 package io.imdsguard.agent.metrics;
 
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.micrometer.common.util.internal.logging.AbstractInternalLogger;
 import io.micrometer.common.util.internal.logging.InternalLogger;
 import io.micrometer.common.util.internal.logging.InternalLoggerFactory;

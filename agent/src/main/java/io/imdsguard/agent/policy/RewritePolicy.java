@@ -1,5 +1,6 @@
 package io.imdsguard.agent.policy;
 
+import io.imdsguard.agent.config.CallerScope;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.rewrite.TokenProvider;

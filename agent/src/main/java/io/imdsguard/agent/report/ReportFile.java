@@ -1,5 +1,7 @@
 package io.imdsguard.agent.report;
 
+import io.imdsguard.agent.log.SafeFiles;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.Charset;

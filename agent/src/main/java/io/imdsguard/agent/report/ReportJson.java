@@ -1,7 +1,12 @@
 package io.imdsguard.agent.report;
 
+import io.imdsguard.agent.callsite.CallSite;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
+import io.imdsguard.agent.callsite.OtherCloudCalls;
+import io.imdsguard.agent.callsite.RequestTotals;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
+import io.imdsguard.agent.environment.RuntimeInfo;
 import io.imdsguard.agent.policy.Action;
 
 import java.util.List;

@@ -1,12 +1,18 @@
 package io.imdsguard.agent.report;
 
+import io.imdsguard.agent.callsite.CallSite;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
+import io.imdsguard.agent.callsite.RequestTotals;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.OtherCloud;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.environment.RuntimeInfo;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.log.Sanitizer;
 import io.imdsguard.agent.policy.Action;
-import io.imdsguard.agent.policy.CallerScope;
+import io.imdsguard.agent.config.CallerScope;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.policy.RewritePolicy;
 

@@ -1,7 +1,7 @@
 package io.imdsguard.agent.rewrite;
 
-import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.metrics.TokenMetrics;
+import io.imdsguard.agent.log.AgentLog;
 
 /**
  * The agent's {@link TokenProvider}, made the first time rewrite mode needs it: a JVM that never
@@ -14,11 +14,11 @@ public final class LazyTokenProvider {
     private final long readTimeoutMillis;
     private final int ttlSeconds;
     private final AgentLog log;
-    private final ImdsMetrics metrics;
+    private final TokenMetrics metrics;
     private volatile TokenProvider provider;
 
     public LazyTokenProvider(long connectTimeoutMillis, long readTimeoutMillis, int ttlSeconds, AgentLog log,
-                             ImdsMetrics metrics) {
+                             TokenMetrics metrics) {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
         this.ttlSeconds = ttlSeconds;

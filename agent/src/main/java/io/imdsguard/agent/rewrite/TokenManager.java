@@ -1,7 +1,7 @@
 package io.imdsguard.agent.rewrite;
 
-import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.metrics.TokenMetrics;
+import io.imdsguard.agent.log.AgentLog;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +28,7 @@ public final class TokenManager {
     private final int ttlSeconds;
     private final Clock clock;
     private final AgentLog log;
-    private final ImdsMetrics metrics;
+    private final TokenMetrics metrics;
     private final AtomicReference<Held> held = new AtomicReference<Held>();
     private final ReentrantLock fetching = new ReentrantLock();
     private long retryAfterNanos;
@@ -36,7 +36,7 @@ public final class TokenManager {
     private String lastFailure;
 
     public TokenManager(String origin, TokenFetcher fetcher, int ttlSeconds, Clock clock, AgentLog log,
-                        ImdsMetrics metrics) {
+                        TokenMetrics metrics) {
         this.origin = origin;
         this.fetcher = fetcher;
         this.ttlSeconds = ttlSeconds;

@@ -1,7 +1,7 @@
 package io.imdsguard.agent.rewrite;
 
-import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.metrics.TokenMetrics;
+import io.imdsguard.agent.log.AgentLog;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -16,11 +16,11 @@ public final class TokenProvider {
     private final int ttlSeconds;
     private final TokenManager.Clock clock;
     private final AgentLog log;
-    private final ImdsMetrics metrics;
+    private final TokenMetrics metrics;
     private final ConcurrentMap<String, TokenManager> managers = new ConcurrentHashMap<String, TokenManager>();
 
     public TokenProvider(TokenFetcher fetcher, int ttlSeconds, TokenManager.Clock clock, AgentLog log,
-                         ImdsMetrics metrics) {
+                         TokenMetrics metrics) {
         this.fetcher = fetcher;
         this.ttlSeconds = ttlSeconds;
         this.clock = clock;

@@ -1,13 +1,12 @@
 package io.imdsguard.agent.scan;
 
 import io.imdsguard.agent.check.VerdictFormats;
-import io.imdsguard.agent.cli.AgentCli;
-import io.imdsguard.agent.cli.Command;
-import io.imdsguard.agent.cli.CommandArguments;
+import io.imdsguard.agent.command.Command;
+import io.imdsguard.agent.command.CommandArguments;
 import io.imdsguard.agent.report.Json;
-import io.imdsguard.agent.report.RuntimeInfo;
-import io.imdsguard.agent.report.SafeFiles;
-import io.imdsguard.agent.report.Sanitizer;
+import io.imdsguard.agent.environment.RuntimeInfo;
+import io.imdsguard.agent.log.SafeFiles;
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -111,7 +110,7 @@ public final class ScanCommand implements Command {
             }
         } catch (IOException e) {
             err.println("imds-guard scan: cannot write " + Sanitizer.forLog(e.getMessage(), 500));
-            return AgentCli.USAGE_OR_INPUT_ERROR;
+            return Command.USAGE_OR_INPUT_ERROR;
         }
         if (output == null && !stdoutIsXml) {
             human.print(text);
@@ -131,7 +130,7 @@ public final class ScanCommand implements Command {
                 + result.findings.size() + " finding(s), " + result.problems.size() + " problem(s) in "
                 + result.seconds() + " s");
         if (!result.problems.isEmpty()) {
-            return AgentCli.USAGE_OR_INPUT_ERROR;
+            return Command.USAGE_OR_INPUT_ERROR;
         }
         return result.v1Found() ? V1_CALLERS : NOTHING_TO_FIX;
     }
@@ -149,6 +148,6 @@ public final class ScanCommand implements Command {
     private int usageError(PrintStream err, String problem) {
         err.println("imds-guard scan: " + Sanitizer.forLog(problem, 300));
         err.println("usage: java -jar imds-guard-agent.jar " + usage());
-        return AgentCli.USAGE_OR_INPUT_ERROR;
+        return Command.USAGE_OR_INPUT_ERROR;
     }
 }

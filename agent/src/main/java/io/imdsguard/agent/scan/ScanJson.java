@@ -2,7 +2,7 @@ package io.imdsguard.agent.scan;
 
 import io.imdsguard.agent.report.Json;
 import io.imdsguard.agent.report.ReportJson;
-import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.environment.RuntimeInfo;
 
 import java.nio.charset.Charset;
 import java.util.List;

@@ -34,7 +34,7 @@ final class ScanProgress {
         shown = true;
         String line = "scanning: " + result.archives + " archive(s), " + result.classes + " class(es), "
                 + (result.bytes >> 20) + " MB; " + where;
-        err.print("\r" + io.imdsguard.agent.report.Sanitizer.forLog(line, 150) + "\u001b[K");
+        err.print("\r" + io.imdsguard.agent.log.Sanitizer.forLog(line, 150) + "\u001b[K");
         err.flush();
     }
 

@@ -1,6 +1,6 @@
 package io.imdsguard.agent.scan;
 
-import io.imdsguard.agent.report.Sanitizer;
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.util.List;
 

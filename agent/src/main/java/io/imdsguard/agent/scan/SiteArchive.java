@@ -197,7 +197,7 @@ public final class SiteArchive {
         } catch (Exception e) {
             // kept encoded
         }
-        return io.imdsguard.agent.report.Sanitizer.forLog(text, MAX_ARCHIVE_LENGTH);
+        return io.imdsguard.agent.log.Sanitizer.forLog(text, MAX_ARCHIVE_LENGTH);
     }
 
     private static String fileName(String archive) {
@@ -217,7 +217,7 @@ public final class SiteArchive {
 
     /** {@code group:artifact:version}, {@code ?} for an unknown part; null for a directory. */
     public String coordinates() {
-        return coordinates == null ? null : io.imdsguard.agent.report.Sanitizer.forLog(coordinates.toString(), 256);
+        return coordinates == null ? null : io.imdsguard.agent.log.Sanitizer.forLog(coordinates.toString(), 256);
     }
 
     /** Where the coordinates were read: {@code pom.properties}, {@code manifest} or {@code file name}; null without. */
@@ -227,7 +227,7 @@ public final class SiteArchive {
 
     /** What to do, when the library table knows this library at this version; else null. */
     public String remediation() {
-        return remediation == null ? null : io.imdsguard.agent.report.Sanitizer.forLog(remediation, 512);
+        return remediation == null ? null : io.imdsguard.agent.log.Sanitizer.forLog(remediation, 512);
     }
 
     /** The table, loaded on the first site that needs it; null if it cannot be read (it is in the agent jar). */

@@ -26,7 +26,7 @@ class CallerFramesTest {
     @Test
     void theSiteIsTheFirstApplicationFrameBelowAgentJdkAndClientLibraryFrames() {
         StackTraceElement[] trace = stack(
-                frame("io.imdsguard.agent.RequestObserver", "observe", "RequestObserver.java", 40),
+                frame("io.imdsguard.agent.observe.RequestObserver", "observe", "RequestObserver.java", 40),
                 frame("io.imdsguard.agent.instrument.ClientRequestListener", "beforeConnect", "ClientRequestListener.java", 33),
                 frame("io.imdsguard.bootstrap.ImdsBridge", "beforeConnect", "ImdsBridge.java", 28),
                 frame("sun.net.www.protocol.http.HttpURLConnection", "connect", "HttpURLConnection.java", 1000),
@@ -106,7 +106,7 @@ class CallerFramesTest {
     @Test
     void withoutApplicationCodeTheFirstNonAgentFrameIsUsed() {
         CallerFrames caller = CallerFrames.of(stack(
-                frame("io.imdsguard.agent.RequestObserver", "observe", "RequestObserver.java", 40),
+                frame("io.imdsguard.agent.observe.RequestObserver", "observe", "RequestObserver.java", 40),
                 frame("io.imdsguard.bootstrap.ImdsBridge", "beforeSend", "ImdsBridge.java", 40),
                 frame("jdk.internal.net.http.HttpClientImpl", "sendAsync", "HttpClientImpl.java", 1),
                 frame("java.lang.Thread", "run", "Thread.java", 840)));
@@ -121,7 +121,7 @@ class CallerFramesTest {
         assertEquals("unknown", CallerFrames.of(new StackTraceElement[0]).site());
         assertTrue(CallerFrames.of(new StackTraceElement[0]).frames().isEmpty());
         CallerFrames agentOnly = CallerFrames.of(stack(
-                frame("io.imdsguard.agent.RequestObserver", "observe", "RequestObserver.java", 40)));
+                frame("io.imdsguard.agent.observe.RequestObserver", "observe", "RequestObserver.java", 40)));
         assertEquals("unknown", agentOnly.site());
         assertTrue(agentOnly.frames().isEmpty());
     }

@@ -119,7 +119,7 @@ class LibraryCallSitesTest {
     private static CallerFrames stackOf(String[] names, Class<?>[] classes) {
         StackTraceElement[] stack = new StackTraceElement[names.length + 2];
         Class<?>[] all = new Class<?>[names.length + 2];
-        stack[0] = new StackTraceElement("io.imdsguard.agent.RequestObserver", "handle", "RequestObserver.java", 1);
+        stack[0] = new StackTraceElement("io.imdsguard.agent.observe.RequestObserver", "handle", "RequestObserver.java", 1);
         stack[1] = new StackTraceElement("sun.net.www.protocol.http.HttpURLConnection", "getInputStream",
                 "HttpURLConnection.java", 2);
         for (int i = 0; i < names.length; i++) {

@@ -2,8 +2,8 @@ package io.imdsguard.agent.diagnose;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.environment.RuntimeInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;

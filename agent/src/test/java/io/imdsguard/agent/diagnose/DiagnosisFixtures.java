@@ -2,8 +2,8 @@ package io.imdsguard.agent.diagnose;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.environment.RuntimeInfo;
 
 /** Diagnoses made through the real detectors, for tests outside this package (the report's). */
 public final class DiagnosisFixtures {

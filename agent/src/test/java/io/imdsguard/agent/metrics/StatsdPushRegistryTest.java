@@ -1,6 +1,6 @@
 package io.imdsguard.agent.metrics;
 
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.micrometer.core.instrument.MockClock;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,11 @@
 package io.imdsguard.agent.policy;
 
+import io.imdsguard.agent.config.CallerScope;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.FakeClock;
 import io.imdsguard.agent.rewrite.FakeTokenFetcher;
 import io.imdsguard.agent.rewrite.TokenProvider;

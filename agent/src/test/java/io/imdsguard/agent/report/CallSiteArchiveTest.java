@@ -1,8 +1,12 @@
 package io.imdsguard.agent.report;
 
+import io.imdsguard.agent.callsite.CallSite;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
+import io.imdsguard.agent.callsite.RequestTotals;
 import io.imdsguard.agent.check.JsonReader;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.environment.RuntimeInfo;
 import io.imdsguard.agent.scan.SiteArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,10 +1,16 @@
 package io.imdsguard.agent.report;
 
+import io.imdsguard.agent.callsite.CallSiteRegistry;
+import io.imdsguard.agent.callsite.CallSiteRegistryTest;
+import io.imdsguard.agent.callsite.RequestTotals;
 import io.imdsguard.agent.check.JsonReader;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.diagnose.DiagnosisFixtures;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
+import io.imdsguard.agent.environment.RuntimeInfo;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.log.Sanitizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.imdsguard.agent.rewrite;
 
 import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;

@@ -43,7 +43,7 @@ class ScanCommandTest {
         return run(new CheckCommand(), args);
     }
 
-    private int run(io.imdsguard.agent.cli.Command command, Object... args) {
+    private int run(io.imdsguard.agent.command.Command command, Object... args) {
         List<String> list = new ArrayList<String>();
         for (Object arg : args) {
             list.add(arg.toString());

@@ -1,7 +1,7 @@
 package io.imdsguard.agent.instrument.jdkhttpclient;
 
 import io.imdsguard.agent.detect.ImdsRequest;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.agent.rewrite.TokenResult;

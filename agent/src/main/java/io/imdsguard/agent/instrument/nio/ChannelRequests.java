@@ -1,6 +1,6 @@
 package io.imdsguard.agent.instrument.nio;
 
-import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
@@ -8,7 +8,7 @@ import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.RequestClassifier;
 import io.imdsguard.agent.instrument.socket.HookedRequests;
 import io.imdsguard.agent.policy.Action;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
 
 import java.io.IOException;

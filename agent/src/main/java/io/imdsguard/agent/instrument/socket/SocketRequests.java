@@ -1,6 +1,6 @@
 package io.imdsguard.agent.instrument.socket;
 
-import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
@@ -11,7 +11,7 @@ import io.imdsguard.agent.instrument.wire.HttpHeadSniffer;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.EnforcePolicy;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 
 import java.io.OutputStream;
 import java.lang.ref.WeakReference;

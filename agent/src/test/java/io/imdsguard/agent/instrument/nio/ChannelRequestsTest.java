@@ -1,6 +1,6 @@
 package io.imdsguard.agent.instrument.nio;
 
-import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.instrument.socket.HookedRequests;
@@ -9,11 +9,11 @@ import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.policy.EnforcePolicy;
 import io.imdsguard.agent.policy.ReportPolicy;
 import io.imdsguard.agent.policy.RequestPolicy;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.report.CallSiteRegistry;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.report.RequestTotals;
-import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.callsite.RequestTotals;
+import io.imdsguard.agent.environment.RuntimeInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

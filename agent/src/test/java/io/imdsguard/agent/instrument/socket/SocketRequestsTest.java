@@ -1,16 +1,16 @@
 package io.imdsguard.agent.instrument.socket;
 
-import io.imdsguard.agent.RequestObserver;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.instrument.ImdsClientCalls;
 import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.policy.EnforcePolicy;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.report.CallSiteRegistry;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.report.RequestTotals;
-import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.callsite.RequestTotals;
+import io.imdsguard.agent.environment.RuntimeInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,9 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.PathCategory;
+import io.imdsguard.agent.log.Sanitizer;
 import io.imdsguard.agent.scan.SiteArchive;
 
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CallSiteRegistry {
 
     /** Call sites are code locations, so they are few; the cap only guards against the pathological. */
-    static final int MAX_SITES = 1000;
+    public static final int MAX_SITES = 1000;
 
     private final ConcurrentMap<SiteKey, CallSite> sites = new ConcurrentHashMap<SiteKey, CallSite>();
     private final AtomicLong overflow = new AtomicLong();

@@ -1,4 +1,6 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.environment;
+
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.io.File;
 import java.io.IOException;
@@ -28,11 +30,11 @@ public final class RuntimeInfo {
     /** Kubernetes object names are at most 253 characters; anything longer is not one. */
     private static final int MAX_NAME = 253;
 
-    RuntimeInfo(String service, long pid, String host, String jvm, String agentVersion, long startedAt) {
+    public RuntimeInfo(String service, long pid, String host, String jvm, String agentVersion, long startedAt) {
         this(service, pid, host, jvm, agentVersion, startedAt, null, null, null);
     }
 
-    RuntimeInfo(String service, long pid, String host, String jvm, String agentVersion, long startedAt,
+    public RuntimeInfo(String service, long pid, String host, String jvm, String agentVersion, long startedAt,
                 String container, String pod, String namespace) {
         this.service = service;
         this.pid = pid;

@@ -1,4 +1,4 @@
-package io.imdsguard.agent.policy;
+package io.imdsguard.agent.config;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.SdkImdsClasses;

@@ -1,4 +1,4 @@
-package io.imdsguard.agent;
+package io.imdsguard.agent.detect;
 
 import io.imdsguard.agent.detect.StackClasses;
 

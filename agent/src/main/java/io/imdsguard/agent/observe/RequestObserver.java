@@ -1,5 +1,6 @@
-package io.imdsguard.agent;
+package io.imdsguard.agent.observe;
 
+import io.imdsguard.agent.detect.CallOrigin;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.detect.ImdsRequest;
@@ -11,9 +12,9 @@ import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.policy.ReportPolicy;
 import io.imdsguard.agent.policy.RequestPolicy;
-import io.imdsguard.agent.report.CallSiteRegistry;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.report.RequestTotals;
+import io.imdsguard.agent.callsite.RequestTotals;
 
 /**
  * What happens to every IMDS request any instrumentation sees: classify it, let the mode's policy

@@ -1,4 +1,4 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.environment;
 
 /**
  * Finds the id of the container the JVM runs in, from what the kernel shows the process about its

@@ -1,4 +1,4 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.log;
 
 import org.junit.jupiter.api.Test;
 

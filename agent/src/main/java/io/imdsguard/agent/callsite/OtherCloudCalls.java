@@ -1,8 +1,9 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.OtherCloud;
+import io.imdsguard.agent.log.Sanitizer;
 
 import java.util.ArrayList;
 import java.util.Collections;

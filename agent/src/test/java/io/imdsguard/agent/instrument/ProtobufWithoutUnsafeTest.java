@@ -1,6 +1,6 @@
-package io.imdsguard.agent.metrics;
+package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

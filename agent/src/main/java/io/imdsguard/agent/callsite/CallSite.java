@@ -1,4 +1,4 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.scan.SiteArchive;
@@ -37,7 +37,7 @@ public final class CallSite {
                 frames, firstSeen);
     }
 
-    CallSite(String id, String client, String method, String pathCategory, String examplePath, String site,
+    public CallSite(String id, String client, String method, String pathCategory, String examplePath, String site,
              String siteClass, String applicationFrame, String library, SiteArchive archive, String thread,
              List<String> frames, long firstSeen) {
         this.archive = archive;

@@ -1,7 +1,8 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.log.Sanitizer;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -22,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CallSiteRegistryTest {
+public class CallSiteRegistryTest {
 
-    static CallerFrames at(String className, String method, int line) {
+    public static CallerFrames at(String className, String method, int line) {
         return CallerFrames.of(new StackTraceElement[] {
             new StackTraceElement("java.net.HttpURLConnection", "connect", "HttpURLConnection.java", 1),
             new StackTraceElement(className, method, className.substring(className.lastIndexOf('.') + 1) + ".java",

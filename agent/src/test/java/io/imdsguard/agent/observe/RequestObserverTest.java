@@ -1,14 +1,14 @@
-package io.imdsguard.agent;
+package io.imdsguard.agent.observe;
 
 import com.example.imdsapp.LegacyMetadataClient;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.report.AgentLog;
-import io.imdsguard.agent.report.CallSite;
-import io.imdsguard.agent.report.CallSiteRegistry;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.callsite.CallSite;
+import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.report.RequestTotals;
-import io.imdsguard.agent.report.RuntimeInfo;
+import io.imdsguard.agent.callsite.RequestTotals;
+import io.imdsguard.agent.environment.RuntimeInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -121,12 +121,12 @@ class RequestObserverTest {
         assertEquals(AgentLog.PREFIX + "    archive=" + classDirectory(LegacyMetadataClient.class), lines.get(start + 1));
         assertTrue(lines.get(start + 2).startsWith(AgentLog.PREFIX + "    at com.example.imdsapp.LegacyMetadataClient"
                 + ".readInstanceIdV1("), lines.get(start + 2));
-        assertTrue(lines.get(start + 3).startsWith(AgentLog.PREFIX + "    at io.imdsguard.agent.RequestObserverTest")
+        assertTrue(lines.get(start + 3).startsWith(AgentLog.PREFIX + "    at io.imdsguard.agent.observe.RequestObserverTest")
                         || lines.get(start + 3).contains(" at org.junit.") || lines.get(start + 3).contains(" at java."),
                 lines.get(start + 3));
         for (String line : lines) {
             assertTrue(line.startsWith(AgentLog.PREFIX), "every log line carries the prefix: " + line);
-            assertFalse(line.contains("io.imdsguard.agent.RequestObserver.observe"), "agent frames are hidden: " + line);
+            assertFalse(line.contains("io.imdsguard.agent.observe.RequestObserver.observe"), "agent frames are hidden: " + line);
         }
 
         List<CallSite> sites = registry.snapshot();

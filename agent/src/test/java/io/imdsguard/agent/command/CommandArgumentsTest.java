@@ -1,4 +1,4 @@
-package io.imdsguard.agent.cli;
+package io.imdsguard.agent.command;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.imdsguard.agent.policy;
+package io.imdsguard.agent.config;
 
 import org.junit.jupiter.api.Test;
 

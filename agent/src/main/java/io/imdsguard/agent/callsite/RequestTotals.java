@@ -1,4 +1,4 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.policy.Action;

@@ -1,4 +1,4 @@
-package io.imdsguard.agent.report;
+package io.imdsguard.agent.log;
 
 /**
  * Makes text that came from a request safe to print: an SSRF payload controls the path, and a

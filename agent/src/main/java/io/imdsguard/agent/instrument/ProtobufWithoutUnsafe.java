@@ -1,8 +1,6 @@
-package io.imdsguard.agent.metrics;
+package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.instrument.AdviceHooks;
-import io.imdsguard.agent.instrument.AdviceWeaver;
-import io.imdsguard.agent.report.AgentLog;
+import io.imdsguard.agent.log.AgentLog;
 import net.bytebuddy.asm.Advice;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -20,7 +18,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
  * {@code UnsafeUtil.getUnsafe()} is made to find none. The application's own protobuf, if any, is
  * another class and is left alone.
  */
-final class ProtobufWithoutUnsafe {
+public final class ProtobufWithoutUnsafe {
 
     /* Relocated with protobuf by the shade plugin, so it names the agent's copy only. */
     private static final String UNSAFE_UTIL = "com.google.protobuf.UnsafeUtil";
@@ -29,7 +27,7 @@ final class ProtobufWithoutUnsafe {
     }
 
     /** Must run before the bundled protobuf is first used. */
-    static void install(Instrumentation instrumentation, AgentLog log) {
+    public static void install(Instrumentation instrumentation, AgentLog log) {
         instrumentation.addTransformer(new UntilLoaded(instrumentation, new AdviceWeaver(null,
                 Collections.singletonMap(UNSAFE_UTIL, AdviceHooks.of("protobuf",
                         ProtobufWithoutUnsafe.class.getClassLoader()).advice(named("getUnsafe"), NoUnsafe.class.getName())),
