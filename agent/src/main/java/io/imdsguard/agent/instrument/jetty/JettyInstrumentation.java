@@ -4,7 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
 import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
@@ -89,13 +88,6 @@ public final class JettyInstrumentation implements ClientInstrumentation {
     @Override
     public String client() {
         return CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        // The handler's name is the same in every generation, and a class name has one transformer.
-        return redirectAdvice == null ? Arrays.asList(destination, response)
-                : Arrays.asList(destination, response, REDIRECT_HANDLER);
     }
 
     @Override
