@@ -1,16 +1,14 @@
 package io.imdsguard.bootstrap;
 
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.Socket;
-
 /**
- * The single entry point of advice woven into JDK classes. It is appended to the bootstrap class
- * path at start-up, so it is visible from {@code java.base} and {@code java.net.http}; the real
- * work happens in the listener the agent core installs.
+ * The single entry point of advice woven into client classes. It is put into the bootstrap loader at
+ * start-up, so it is visible from {@code java.base}, {@code java.net.http} and every library's loader;
+ * the real work happens in the listener the agent core installs. It speaks a few verbs every client
+ * uses (see {@link ImdsRequestListener}); what a client's objects mean is its folder's business.
  *
- * <p>Nothing here may throw into the application: the core already guards itself, and this class
- * swallows whatever escapes it as a last line of defence.
+ * <p>Nothing here may throw into the application: every verb answers "change nothing" when no listener
+ * is installed, and hands whatever escapes the listener to {@link #escaped}, which tells the agent's
+ * log once.
  */
 public final class ImdsBridge {
 
@@ -23,17 +21,50 @@ public final class ImdsBridge {
         listener = newListener;
     }
 
-    /** @return true when the request is to IMDS: the advice then calls {@link #leftImdsCall} on leaving */
-    public static boolean beforeConnect(HttpURLConnection connection, java.net.Proxy clientProxy) {
+    /** The one answer to a failure that escaped the listener: the agent's log is told once, the request goes on. */
+    private static void escaped(String verb, Throwable error) {
+        try {
+            ImdsRequestListener current = listener;
+            if (current != null) {
+                current.escaped(verb, error);
+            }
+        } catch (Throwable ignored) {
+            // Even the log failed: the application must still not see it.
+        }
+    }
+
+    /** False when no listener is installed or it fails: the request then goes on untouched. */
+    public static boolean isImds(String scheme, String host, int port) {
         ImdsRequestListener current = listener;
-        if (current == null) {
+        if (current == null || host == null) {
             return false;
         }
         try {
-            return current.beforeConnect(connection, clientProxy);
-        } catch (Throwable ignored) {
-            // The core logs its own failures; an escape here must still not reach the application.
+            return current.isImds(scheme, host, port);
+        } catch (Throwable t) {
+            escaped("isImds", t);
             return false;
+        }
+    }
+
+    /** {@link #beforeRequest(String, String, String, boolean, boolean, Object, Object)}, routed by the JVM's defaults, on this thread. */
+    public static String beforeRequest(String client, String method, String url, boolean carriesToken,
+                                       boolean forwardedFor) {
+        return beforeRequest(client, method, url, carriesToken, forwardedFor, null, null);
+    }
+
+    /** @return the token header to set, or null to change nothing */
+    public static String beforeRequest(String client, String method, String url, boolean carriesToken,
+                                       boolean forwardedFor, Object clientRoute, Object callSiteKey) {
+        ImdsRequestListener current = listener;
+        if (current == null) {
+            return null;
+        }
+        try {
+            return current.beforeRequest(client, method, url, carriesToken, forwardedFor, clientRoute, callSiteKey);
+        } catch (Throwable t) {
+            escaped(client, t);
+            return null;
         }
     }
 
@@ -46,21 +77,9 @@ public final class ImdsBridge {
         try {
             current.enteredImdsCall();
             return true;
-        } catch (Throwable ignored) {
-            // see beforeConnect
+        } catch (Throwable t) {
+            escaped("enteredImdsCall", t);
             return false;
-        }
-    }
-
-    public static void followingRedirect(boolean entering) {
-        ImdsRequestListener current = listener;
-        if (current == null) {
-            return;
-        }
-        try {
-            current.followingRedirect(entering);
-        } catch (Throwable ignored) {
-            // see beforeConnect
         }
     }
 
@@ -71,109 +90,20 @@ public final class ImdsBridge {
         }
         try {
             current.leftImdsCall();
-        } catch (Throwable ignored) {
-            // see beforeConnect
+        } catch (Throwable t) {
+            escaped("leftImdsCall", t);
         }
     }
 
-    public static void unauthorized(HttpURLConnection connection) {
+    public static void followingRedirect(boolean entering) {
         ImdsRequestListener current = listener;
         if (current == null) {
             return;
         }
         try {
-            current.unauthorized(connection);
-        } catch (Throwable ignored) {
-            // see beforeConnect
-        }
-    }
-
-    public static Object afterSend(Object httpClient, Object sentRequest, Object bodyHandler, Object responseFuture) {
-        ImdsRequestListener current = listener;
-        if (current == null) {
-            return responseFuture;
-        }
-        try {
-            Object replacement = current.afterSend(httpClient, sentRequest, bodyHandler, responseFuture);
-            return replacement != null ? replacement : responseFuture;
-        } catch (Throwable ignored) {
-            return responseFuture;
-        }
-    }
-
-    /** False when no listener is installed or it fails: the request then goes on untouched. */
-    public static boolean isImds(String scheme, String host, int port) {
-        ImdsRequestListener current = listener;
-        if (current == null || host == null) {
-            return false;
-        }
-        try {
-            return current.isImds(scheme, host, port);
-        } catch (Throwable ignored) {
-            return false;
-        }
-    }
-
-    public static String beforeRequest(String client, String method, String url, boolean carriesToken,
-                                       boolean forwardedFor) {
-        ImdsRequestListener current = listener;
-        if (current == null) {
-            return null;
-        }
-        try {
-            return current.beforeRequest(client, method, url, carriesToken, forwardedFor);
-        } catch (Throwable ignored) {
-            return null;
-        }
-    }
-
-    public static String beforeRoutedRequest(String client, String method, String url, boolean carriesToken,
-                                             boolean forwardedFor, Object clientRoute) {
-        ImdsRequestListener current = listener;
-        if (current == null) {
-            return null;
-        }
-        try {
-            return current.beforeRoutedRequest(client, method, url, carriesToken, forwardedFor, clientRoute);
-        } catch (Throwable ignored) {
-            return null;
-        }
-    }
-
-    public static void rememberCallSite(Object key, String url) {
-        ImdsRequestListener current = listener;
-        if (current == null || key == null) {
-            return;
-        }
-        try {
-            current.rememberCallSite(key, url);
-        } catch (Throwable ignored) {
-            // see beforeConnect
-        }
-    }
-
-    public static void passCallSite(Object from, Object to) {
-        ImdsRequestListener current = listener;
-        if (current == null || from == null || to == null) {
-            return;
-        }
-        try {
-            current.passCallSite(from, to);
-        } catch (Throwable ignored) {
-            // see beforeConnect
-        }
-    }
-
-    public static String beforeRequestFor(Object key, String client, String method, String url,
-                                          boolean carriesToken, boolean forwardedFor) {
-        ImdsRequestListener current = listener;
-        if (current == null) {
-            return null;
-        }
-        try {
-            return current.beforeRequestFor(key, client, method, url, carriesToken, forwardedFor);
-        } catch (Throwable ignored) {
-            return null;
+            current.followingRedirect(entering);
+        } catch (Throwable t) {
+            escaped("followingRedirect", t);
         }
     }
 
@@ -184,59 +114,74 @@ public final class ImdsBridge {
         }
         try {
             current.unauthorized(url, sentToken);
-        } catch (Throwable ignored) {
-            // see beforeConnect
+        } catch (Throwable t) {
+            escaped("unauthorized", t);
         }
     }
 
-    public static OutputStream socketOutput(Socket socket, OutputStream out) {
+    public static void rememberCallSite(Object key, String url) {
         ImdsRequestListener current = listener;
-        if (current == null || out == null) {
-            return out;
+        if (current == null || key == null) {
+            return;
         }
         try {
-            OutputStream replacement = current.socketOutput(socket, out);
-            return replacement != null ? replacement : out;
-        } catch (Throwable ignored) {
-            return out;
+            current.rememberCallSite(key, url);
+        } catch (Throwable t) {
+            escaped("rememberCallSite", t);
         }
     }
 
-    public static Object beforeSend(Object httpClient, Object httpRequest) {
+    public static void passCallSite(Object from, Object to) {
         ImdsRequestListener current = listener;
-        if (current == null) {
-            return httpRequest;
+        if (current == null || from == null || to == null) {
+            return;
         }
         try {
-            Object replacement = current.beforeSend(httpClient, httpRequest);
-            return replacement != null ? replacement : httpRequest;
-        } catch (Throwable ignored) {
-            return httpRequest;
+            current.passCallSite(from, to);
+        } catch (Throwable t) {
+            escaped("passCallSite", t);
+        }
+    }
+
+    /** @return null to go on with {@code request} as it is (and, for a synchronous client, not counted in) */
+    public static Object sending(String client, Object request, Object route) {
+        ImdsRequestListener current = listener;
+        if (current == null || request == null) {
+            return null;
+        }
+        try {
+            return current.sending(client, request, route);
+        } catch (Throwable t) {
+            escaped(client, t);
+            return null;
+        }
+    }
+
+    /** @return null to hand on {@code answer} as it is */
+    public static Object answered(String client, Object request, Object sender, Object answer, Object detail) {
+        ImdsRequestListener current = listener;
+        if (current == null || request == null) {
+            return null;
+        }
+        try {
+            return current.answered(client, request, sender, answer, detail);
+        } catch (Throwable t) {
+            escaped(client, t);
+            return null;
         }
     }
 
     /** False when no listener is installed or it fails: the client then follows as it would. */
-    public static boolean refusesRedirect(Object sentRequest) {
+    public static boolean refusesRedirect(String client, Object sentRequest) {
         ImdsRequestListener current = listener;
         if (current == null || sentRequest == null) {
             return false;
         }
         try {
-            return current.refusesRedirect(sentRequest);
-        } catch (Throwable ignored) {
+            return current.refusesRedirect(client, sentRequest);
+        } catch (Throwable t) {
+            escaped(client, t);
             return false;
-        }
-    }
-
-    public static void failed(HttpURLConnection connection, int responseCode, Throwable thrown) {
-        ImdsRequestListener current = listener;
-        if (current == null) {
-            return;
-        }
-        try {
-            current.failed(connection, responseCode, thrown);
-        } catch (Throwable ignored) {
-            // see beforeConnect
         }
     }
 

@@ -1,6 +1,7 @@
 package io.imdsguard.agent.detect;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -15,15 +16,33 @@ public final class CallerFrames {
     /** At most this many frames are kept for a report: enough to see the path, bounded in size. */
     static final int MAX_FRAMES = 64;
 
-    private static final String[] INFRASTRUCTURE = {
-        "io.imdsguard.agent.", "io.imdsguard.bootstrap.", "io.imdsguard.shaded.",
-        "java.", "javax.", "jdk.", "sun.", "com.sun.",
+    /**
+     * The library frames of the HTTP clients the agent instruments: exactly what their descriptions
+     * (instrument's {@code ClientDescription.libraryFrames}) say, which {@code ClientsTest} checks. Kept
+     * here, not gathered, as this layer sits below the instrumentation, and {@code check} reads it too.
+     */
+    private static final String[] CLIENT_LIBRARIES = {
         "org.apache.http.", "org.apache.hc.", "okhttp3.", "okio.", "retrofit2.",
         "io.netty.", "reactor.netty.", "reactor.core.", "org.asynchttpclient.", "io.vertx.",
-        "org.eclipse.jetty.", "org.springframework.web.client.", "org.springframework.http.",
+        "org.eclipse.jetty.",
+    };
+
+    private static final String[] INFRASTRUCTURE = concat(new String[] {
+        "io.imdsguard.agent.", "io.imdsguard.bootstrap.", "io.imdsguard.shaded.",
+        "java.", "javax.", "jdk.", "sun.", "com.sun.",
+    }, CLIENT_LIBRARIES, new String[] {
+        "org.springframework.web.client.", "org.springframework.http.",
         "org.springframework.web.reactive.function.client.",
         "kotlin.", "kotlinx.coroutines.",
-    };
+    });
+
+    private static String[] concat(String[]... parts) {
+        List<String> all = new ArrayList<String>();
+        for (String[] part : parts) {
+            Collections.addAll(all, part);
+        }
+        return all.toArray(new String[0]);
+    }
 
     private final String site;
     private final String siteClass;
@@ -206,6 +225,11 @@ public final class CallerFrames {
             }
         }
         return stack.length;
+    }
+
+    /** The name prefixes of the instrumented HTTP clients' libraries. */
+    public static List<String> clientLibraryPrefixes() {
+        return Collections.unmodifiableList(Arrays.asList(CLIENT_LIBRARIES.clone()));
     }
 
     /** The name prefixes of the JDK and the known HTTP clients, skipped by name (the agent's aside). */

@@ -15,7 +15,6 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,18 +54,6 @@ public final class AdviceWeaver implements ClassFileTransformer {
         for (Map.Entry<String, ? extends AgentBuilder.Transformer> each : transformers.entrySet()) {
             this.transformers.put(each.getKey().replace('.', '/'), each.getValue());
         }
-    }
-
-    /** The weaver for these clients' classes. */
-    static AdviceWeaver forClients(Instrumentation instrumentation, List<ClientInstrumentation> clients,
-                                   AgentLog log) {
-        Map<String, AgentBuilder.Transformer> byType = new HashMap<String, AgentBuilder.Transformer>();
-        for (ClientInstrumentation client : clients) {
-            for (String typeName : client.typeNames()) {
-                byType.put(typeName, client.transformer());
-            }
-        }
-        return new AdviceWeaver(instrumentation, byType, log, "its requests are not seen");
     }
 
     /** @return the woven class, or null to leave it as it is (not a class named here, or weaving failed) */

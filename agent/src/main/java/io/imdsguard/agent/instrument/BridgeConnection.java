@@ -22,6 +22,6 @@ final class BridgeConnection {
 
     void connect(Instrumentation instrumentation) throws Exception {
         setup.log.debug("bootstrap bridge " + BootstrapBridge.install(instrumentation));
-        ClientRequestListener.connect(setup);
+        ClientRequestListener.connect(setup, Clients.ALL);
     }
 }

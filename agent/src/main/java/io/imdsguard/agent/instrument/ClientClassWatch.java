@@ -27,7 +27,7 @@ public final class ClientClassWatch {
      * @return the watch, to {@link #weaveLoaded} once the agent has started
      */
     public static ClientClassWatch register(final Instrumentation instrumentation, final ClientSetup.Source setup) {
-        DeferredInstrumentation deferred = new DeferredInstrumentation(ClientTypes.ALL, new DeferredInstrumentation.Builder() {
+        DeferredInstrumentation deferred = new DeferredInstrumentation(Clients.watchedClasses(), new DeferredInstrumentation.Builder() {
             private volatile ClientSetup known;
 
             @Override
@@ -41,7 +41,7 @@ public final class ClientClassWatch {
             @Override
             public ClassFileTransformer build() throws Exception {
                 new BridgeConnection(known).connect(instrumentation);
-                return Instrumentations.weaver(instrumentation, Instrumentations.all(), known.log);
+                return Instrumentations.weaver(instrumentation, Clients.ALL, known.log);
             }
 
             @Override

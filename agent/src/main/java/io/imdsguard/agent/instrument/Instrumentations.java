@@ -1,48 +1,43 @@
 package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionInstrumentation;
-import io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpClientInstrumentation;
-import io.imdsguard.agent.instrument.socket.SocketInstrumentation;
 import io.imdsguard.agent.log.AgentLog;
+import net.bytebuddy.agent.builder.AgentBuilder;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Every client instrumentation, and the weaver that applies them. Only {@link ClientClassWatch} refers
- * to this class, and only once the first client class loads: loading it loads Byte Buddy.
+ * The weaver that applies every client's instrumentation. Only {@link ClientClassWatch} refers to
+ * this class, and only once the first client class loads: loading it loads Byte Buddy.
  */
 public final class Instrumentations {
 
     private Instrumentations() {
     }
 
-    static List<ClientInstrumentation> all() {
-        return Arrays.<ClientInstrumentation>asList(
-                new HttpUrlConnectionInstrumentation(),
-                new JdkHttpClientInstrumentation(),
-                new io.imdsguard.agent.instrument.apachehttpclient4.ApacheHttpClient4Instrumentation(),
-                new io.imdsguard.agent.instrument.apachehttpclient5.ApacheHttpClient5Instrumentation(),
-                new io.imdsguard.agent.instrument.apachehttpclient5.ApacheHttpAsyncClient5Instrumentation(),
-                new io.imdsguard.agent.instrument.okhttp.OkHttpInstrumentation(),
-                new io.imdsguard.agent.instrument.asynchttpclient.AsyncHttpClientInstrumentation(),
-                new io.imdsguard.agent.instrument.vertx.VertxWebClientInstrumentation(),
-                new io.imdsguard.agent.instrument.reactornetty.ReactorNettyInstrumentation(),
-                io.imdsguard.agent.instrument.jetty.JettyInstrumentation.jetty9to11(),
-                io.imdsguard.agent.instrument.jetty.JettyInstrumentation.jetty12(),
-                new SocketInstrumentation(),
-                new io.imdsguard.agent.instrument.nio.SocketChannelInstrumentation());
+    /** The weaver for these clients; the bridge must be installed first. */
+    static ClassFileTransformer weaver(Instrumentation instrumentation, List<ClientDescription> clients,
+                                       AgentLog log) throws Exception {
+        AdviceHooks.logTo(log);
+        Map<String, AgentBuilder.Transformer> transformers = transformers(clients);
+        for (ClientDescription client : clients) {
+            log.debug("instrumentation registered: " + client);
+        }
+        return new AdviceWeaver(instrumentation, transformers, log, "its requests are not seen");
     }
 
-    /** The weaver for every client; the bridge must be installed first. */
-    static ClassFileTransformer weaver(Instrumentation instrumentation, List<ClientInstrumentation> clients,
-                                       AgentLog log) {
-        AdviceHooks.logTo(log);
-        for (ClientInstrumentation client : clients) {
-            log.debug("instrumentation registered: " + client.client());
+    /** Each watched class name with its client's transformer. */
+    static Map<String, AgentBuilder.Transformer> transformers(List<ClientDescription> clients) throws Exception {
+        Map<String, AgentBuilder.Transformer> byType = new HashMap<String, AgentBuilder.Transformer>();
+        for (ClientDescription client : clients) {
+            AgentBuilder.Transformer transformer = client.instrumentation().transformer();
+            for (String typeName : client.watchedClasses()) {
+                byType.put(typeName, transformer);
+            }
         }
-        return AdviceWeaver.forClients(instrumentation, clients, log);
+        return byType;
     }
 }

@@ -27,8 +27,8 @@ class CallerFramesTest {
     void theSiteIsTheFirstApplicationFrameBelowAgentJdkAndClientLibraryFrames() {
         StackTraceElement[] trace = stack(
                 frame("io.imdsguard.agent.observe.RequestObserver", "observe", "RequestObserver.java", 40),
-                frame("io.imdsguard.agent.instrument.ClientRequestListener", "beforeConnect", "ClientRequestListener.java", 33),
-                frame("io.imdsguard.bootstrap.ImdsBridge", "beforeConnect", "ImdsBridge.java", 28),
+                frame("io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionHooks", "sending", "HttpUrlConnectionHooks.java", 57),
+                frame("io.imdsguard.bootstrap.ImdsBridge", "sending", "ImdsBridge.java", 28),
                 frame("sun.net.www.protocol.http.HttpURLConnection", "connect", "HttpURLConnection.java", 1000),
                 frame("java.net.HttpURLConnection", "getResponseCode", "HttpURLConnection.java", 500),
                 frame("jdk.internal.net.http.HttpClientImpl", "send", "HttpClientImpl.java", 900),
@@ -107,7 +107,7 @@ class CallerFramesTest {
     void withoutApplicationCodeTheFirstNonAgentFrameIsUsed() {
         CallerFrames caller = CallerFrames.of(stack(
                 frame("io.imdsguard.agent.observe.RequestObserver", "observe", "RequestObserver.java", 40),
-                frame("io.imdsguard.bootstrap.ImdsBridge", "beforeSend", "ImdsBridge.java", 40),
+                frame("io.imdsguard.bootstrap.ImdsBridge", "sending", "ImdsBridge.java", 40),
                 frame("jdk.internal.net.http.HttpClientImpl", "sendAsync", "HttpClientImpl.java", 1),
                 frame("java.lang.Thread", "run", "Thread.java", 840)));
         assertEquals("jdk.internal.net.http.HttpClientImpl.sendAsync(HttpClientImpl.java:1)", caller.site());

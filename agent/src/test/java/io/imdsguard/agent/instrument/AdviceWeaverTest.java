@@ -30,10 +30,14 @@ public class AdviceWeaverTest {
     private AdviceWeaver weaver;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() throws Exception {
         logFile = dir.resolve("agent.log");
         AgentLog log = AgentLog.open(logFile.toString(), true);
-        weaver = AdviceWeaver.forClients(null, Collections.<ClientInstrumentation>singletonList(new TestClient()), log);
+        ClientDescription client = ClientDescription.client("test-client").watches(Target.class.getName())
+                .libraryFrames().isBackstop().instrumentedBy(TestClient.class.getName())
+                .testedBy(AdviceWeaverTest.class.getName()).build();
+        weaver = new AdviceWeaver(null, Instrumentations.transformers(Collections.singletonList(client)), log,
+                "its requests are not seen");
         Calls.count = 0;
     }
 
@@ -103,15 +107,11 @@ public class AdviceWeaverTest {
         }
     }
 
-    private static final class TestClient implements ClientInstrumentation {
+    /** Made by its description, by name. */
+    public static final class TestClient implements ClientInstrumentation {
         @Override
         public String client() {
             return "test-client";
-        }
-
-        @Override
-        public List<String> typeNames() {
-            return Collections.singletonList(Target.class.getName());
         }
 
         @Override

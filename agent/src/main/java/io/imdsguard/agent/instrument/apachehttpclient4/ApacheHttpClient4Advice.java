@@ -110,8 +110,8 @@ public final class ApacheHttpClient4Advice {
                 proxied = Boolean.TRUE;
             }
         }
-        String token = ImdsBridge.beforeRoutedRequest("apache-httpclient-4", request.getRequestLine().getMethod(),
-                url, request.containsHeader("X-aws-ec2-metadata-token"), relayed, proxied);
+        String token = ImdsBridge.beforeRequest("apache-httpclient-4", request.getRequestLine().getMethod(),
+                url, request.containsHeader("X-aws-ec2-metadata-token"), relayed, proxied, null);
         if (token != null) {
             request.setHeader("X-aws-ec2-metadata-token", token);
         }

@@ -4,9 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
-import java.util.List;
-
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -26,12 +23,6 @@ public final class ApacheHttpClient4Instrumentation implements ClientInstrumenta
     @Override
     public String client() {
         return CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return Arrays.asList("org.apache.http.impl.client.InternalHttpClient", "org.apache.http.impl.client.MinimalHttpClient", "org.apache.http.impl.client.AbstractHttpClient",
-                "org.apache.http.impl.client.DefaultRedirectStrategy");
     }
 
     @Override

@@ -4,9 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
-import java.util.List;
-
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -35,11 +32,6 @@ public final class ApacheHttpAsyncClient5Instrumentation implements ClientInstru
     @Override
     public String client() {
         return CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return Arrays.asList("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient", "org.apache.hc.client5.http.impl.async.AsyncProtocolExec");
     }
 
     @Override

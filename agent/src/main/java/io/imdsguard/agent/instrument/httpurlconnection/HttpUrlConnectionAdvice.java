@@ -24,7 +24,7 @@ public final class HttpUrlConnectionAdvice {
                                  @Advice.FieldValue("connected") boolean connected,
                                  @Advice.FieldValue("instProxy") java.net.Proxy clientProxy) {
         // instProxy: what openConnection(Proxy) was given, null for the JVM's default proxy settings.
-        return !connected && ImdsBridge.beforeConnect(connection, clientProxy);
+        return !connected && ImdsBridge.sending(HttpUrlConnectionRequests.CLIENT, connection, clientProxy) != null;
     }
 
     /**
@@ -51,7 +51,7 @@ public final class HttpUrlConnectionAdvice {
         static void afterResponse(@Advice.This HttpURLConnection connection,
                                   @Advice.FieldValue("responseCode") int responseCode) {
             if (responseCode == 401) {
-                ImdsBridge.unauthorized(connection);
+                ImdsBridge.answered(HttpUrlConnectionRequests.CLIENT, connection, null, null, responseCode);
             }
         }
     }
@@ -71,7 +71,7 @@ public final class HttpUrlConnectionAdvice {
                                  @Advice.FieldValue("responseCode") int responseCode,
                                  @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
-                ImdsBridge.failed(connection, responseCode, thrown);
+                ImdsBridge.answered(HttpUrlConnectionRequests.CLIENT, connection, null, thrown, responseCode);
             }
         }
     }

@@ -4,9 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
-import java.util.List;
-
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -18,11 +15,6 @@ public final class HttpUrlConnectionInstrumentation implements ClientInstrumenta
     @Override
     public String client() {
         return HttpUrlConnectionRequests.CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return Arrays.asList("sun.net.www.protocol.http.HttpURLConnection");
     }
 
     @Override

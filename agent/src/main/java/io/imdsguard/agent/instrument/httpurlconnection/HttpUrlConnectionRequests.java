@@ -16,33 +16,7 @@ public final class HttpUrlConnectionRequests {
     /** The connection and URL this thread last handled: nested entries of the same request repeat them. */
     private static final ThreadLocal<Handled> LAST = new ThreadLocal<Handled>();
 
-    /**
-     * Depth of a client's redirect handling on this thread: HttpURLConnection's (see
-     * {@link HttpUrlConnectionAdvice.Redirect}), and Jetty's redirect hops while its hook judges them.
-     */
-    private static final ThreadLocal<int[]> REDIRECTING = new ThreadLocal<int[]>() {
-        @Override
-        protected int[] initialValue() {
-            return new int[1];
-        }
-    };
-
     private HttpUrlConnectionRequests() {
-    }
-
-    /** A client enters ({@code true}) or leaves its handling of a redirect answer on this thread. */
-    public static void followingRedirect(boolean entering) {
-        int[] depth = REDIRECTING.get();
-        if (entering) {
-            depth[0]++;
-        } else if (depth[0] > 0) {
-            depth[0]--;
-        }
-    }
-
-    /** Whether the request now judged on this thread is a client following a redirect. */
-    public static boolean followingRedirect() {
-        return REDIRECTING.get()[0] > 0;
     }
 
     /**

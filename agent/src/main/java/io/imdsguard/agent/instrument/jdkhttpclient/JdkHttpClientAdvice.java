@@ -19,7 +19,10 @@ public final class JdkHttpClientAdvice {
     static void beforeSend(@Advice.This Object client,
                            @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC)
                            Object request) {
-        request = ImdsBridge.beforeSend(client, request);
+        Object sent = ImdsBridge.sending(JdkHttpRequests.CLIENT, request, client);
+        if (sent != null) {
+            request = sent;
+        }
     }
 
     /** The future may be replaced by one that retries once when IMDS rejects the agent's token. */
@@ -28,6 +31,9 @@ public final class JdkHttpClientAdvice {
                           @Advice.Argument(0) Object sentRequest,
                           @Advice.Argument(1) Object bodyHandler,
                           @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future) {
-        future = ImdsBridge.afterSend(client, sentRequest, bodyHandler, future);
+        Object handedOn = ImdsBridge.answered(JdkHttpRequests.CLIENT, sentRequest, client, future, bodyHandler);
+        if (handedOn != null) {
+            future = handedOn;
+        }
     }
 }

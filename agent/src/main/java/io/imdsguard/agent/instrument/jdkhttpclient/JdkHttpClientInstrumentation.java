@@ -4,9 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
-import java.util.List;
-
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -21,11 +18,6 @@ public final class JdkHttpClientInstrumentation implements ClientInstrumentation
     @Override
     public String client() {
         return JdkHttpRequests.CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return Arrays.asList("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.RedirectFilter");
     }
 
     @Override

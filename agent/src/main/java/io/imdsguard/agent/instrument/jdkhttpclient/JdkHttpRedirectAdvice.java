@@ -29,7 +29,7 @@ public final class JdkHttpRedirectAdvice {
                               @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object next)
             throws Exception {
         if (next != null && answer != null
-                && ImdsBridge.refusesRedirect(answer.getClass().getDeclaredMethod("request").invoke(answer))) {
+                && ImdsBridge.refusesRedirect(JdkHttpRequests.CLIENT, answer.getClass().getDeclaredMethod("request").invoke(answer))) {
             next = null;
         }
     }

@@ -6,7 +6,6 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-import java.util.Arrays;
 import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
@@ -90,12 +89,6 @@ public final class JettyInstrumentation implements ClientInstrumentation {
     @Override
     public String client() {
         return CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return weavesRedirectHandler ? Arrays.asList(destination, response, REDIRECT_HANDLER)
-                : Arrays.asList(destination, response);
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.RequestClassifier;
+import io.imdsguard.agent.instrument.ClientDescription;
+import io.imdsguard.agent.instrument.Clients;
 import io.imdsguard.agent.instrument.socket.HookedRequests;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.log.AgentLog;
@@ -45,10 +47,7 @@ public final class ChannelRequests {
      * Client libraries with hooks of their own that write through NIO channels. Apache HttpAsyncClient 4
      * ({@code org.apache.http.}) has none: what it writes is seen only here.
      */
-    private static final String[] INSTRUMENTED_CLIENTS = {
-        "jdk.internal.net.http.", "io.netty.", "org.asynchttpclient.", "io.vertx.", "reactor.netty.",
-        "org.eclipse.jetty.client.", "org.apache.hc.client5.",
-    };
+    private static final String[] INSTRUMENTED_CLIENTS = Clients.sendingFrames(ClientDescription.Transport.CHANNEL);
     /**
      * Code of a hooked client where a head naming IMDS that no hook judged cannot be a redirect hop, so
      * went around the hook. Jetty's hook ({@code HttpDestination.send}) judges every redirect hop

@@ -4,9 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
-import java.util.List;
-
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -17,11 +14,6 @@ public final class SocketChannelInstrumentation implements ClientInstrumentation
     @Override
     public String client() {
         return ChannelRequests.CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return Arrays.asList("sun.nio.ch.SocketChannelImpl");
     }
 
     @Override

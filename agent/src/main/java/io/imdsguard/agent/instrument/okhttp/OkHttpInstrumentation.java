@@ -4,9 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
-import java.util.List;
-
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -36,12 +33,6 @@ public final class OkHttpInstrumentation implements ClientInstrumentation {
     @Override
     public String client() {
         return CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return Arrays.asList("okhttp3.OkHttpClient", "okhttp3.RealCall", "okhttp3.internal.connection.RealCall",
-                "okhttp3.internal.http.RetryAndFollowUpInterceptor");
     }
 
     @Override

@@ -33,8 +33,8 @@ public final class OkHttpNewCallAdvice {
         }
         // OkHttp uses its proxy when it has one, else asks its selector (the JVM's default unless set).
         Object route = client.proxy() != null ? client.proxy() : client.proxySelector();
-        String token = ImdsBridge.beforeRoutedRequest("okhttp", request.method(), request.url().toString(),
-                request.header("X-aws-ec2-metadata-token") != null, relayed, route);
+        String token = ImdsBridge.beforeRequest("okhttp", request.method(), request.url().toString(),
+                request.header("X-aws-ec2-metadata-token") != null, relayed, route, null);
         if (token != null) {
             request = request.newBuilder().header("X-aws-ec2-metadata-token", token).build();
         }

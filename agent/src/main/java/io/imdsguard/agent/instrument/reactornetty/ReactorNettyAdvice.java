@@ -36,8 +36,8 @@ public final class ReactorNettyAdvice {
         }
         String token;
         try {
-            token = ImdsBridge.beforeRequestFor(request, "reactor-netty", request.method().name(), url,
-                    headers.contains("X-aws-ec2-metadata-token"), relayed);
+            token = ImdsBridge.beforeRequest("reactor-netty", request.method().name(), url,
+                    headers.contains("X-aws-ec2-metadata-token"), relayed, null, request);
         } finally {
             if (redirectHop) {
                 ImdsBridge.followingRedirect(false);

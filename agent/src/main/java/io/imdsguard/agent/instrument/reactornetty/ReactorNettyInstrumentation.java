@@ -4,9 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
-import java.util.List;
-
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -41,11 +38,6 @@ public final class ReactorNettyInstrumentation implements ClientInstrumentation 
     @Override
     public String client() {
         return CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return Arrays.asList("reactor.netty.http.client.HttpClientOperations", "reactor.netty.http.client.HttpClientConnect$MonoHttpConnect", "reactor.netty.http.client.HttpClientConnect$HttpClientHandler");
     }
 
     @Override

@@ -18,6 +18,9 @@ public final class SocketAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void afterGetOutputStream(@Advice.This Socket socket,
                                      @Advice.Return(readOnly = false) OutputStream out) {
-        out = ImdsBridge.socketOutput(socket, out);
+        Object watched = ImdsBridge.sending(SocketRequests.CLIENT, out, socket);
+        if (watched != null) {
+            out = (OutputStream) watched;
+        }
     }
 }

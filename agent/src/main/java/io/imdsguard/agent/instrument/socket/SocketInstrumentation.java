@@ -4,9 +4,6 @@ import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
-import java.util.Arrays;
-import java.util.List;
-
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -19,11 +16,6 @@ public final class SocketInstrumentation implements ClientInstrumentation {
     @Override
     public String client() {
         return SocketRequests.CLIENT;
-    }
-
-    @Override
-    public List<String> typeNames() {
-        return Arrays.asList("java.net.Socket");
     }
 
     @Override

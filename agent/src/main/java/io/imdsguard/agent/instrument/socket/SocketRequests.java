@@ -6,6 +6,8 @@ import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.RequestClassifier;
+import io.imdsguard.agent.instrument.ClientDescription;
+import io.imdsguard.agent.instrument.Clients;
 import io.imdsguard.agent.instrument.ImdsClientCalls;
 import io.imdsguard.agent.instrument.wire.HttpHeadSniffer;
 import io.imdsguard.agent.policy.Action;
@@ -17,6 +19,7 @@ import java.io.OutputStream;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -37,15 +40,16 @@ public final class SocketRequests {
 
     public static final String CLIENT = "socket";
 
-    /** Clients whose own instrumentation sees their requests, and that write through java.net.Socket. */
-    private static final String[] INSTRUMENTED_CLIENTS = {
-        "sun.net.www.", "org.apache.http.", "org.apache.hc.client5.", "okhttp3.", "io.imdsguard.agent.rewrite.",
-    };
+    /**
+     * Clients whose own instrumentation sees their requests, and that write through java.net.Socket;
+     * and the agent's own token fetches.
+     */
+    private static final String[] INSTRUMENTED_CLIENTS = withAgentOwn(Clients.sendingFrames(ClientDescription.Transport.SOCKET));
 
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
     private final AgentLog log;
-    private final HookedRequests hooked = new HookedRequests();
+    private final HookedRequests hooked;
     /**
      * One sniffer per socket, so that a head written through two streams of one socket is followed as one.
      * The sniffer is held weakly as well: it wraps the socket's stream, which holds the socket, so a strong
@@ -55,6 +59,12 @@ public final class SocketRequests {
             new WeakHashMap<Socket, WeakReference<HttpHeadSniffer>>();
 
     public SocketRequests(ImdsEndpoints endpoints, RequestObserver observer, AgentLog log) {
+        this(endpoints, observer, new HookedRequests(), log);
+    }
+
+    /** @param hooked what the clients' own hooks judged, shared with the connection backstop */
+    public SocketRequests(ImdsEndpoints endpoints, RequestObserver observer, HookedRequests hooked, AgentLog log) {
+        this.hooked = hooked;
         this.endpoints = endpoints;
         this.observer = observer;
         this.log = log;
@@ -115,6 +125,12 @@ public final class SocketRequests {
         synchronized (watched) {
             return watched.size();
         }
+    }
+
+    private static String[] withAgentOwn(String[] clients) {
+        String[] all = Arrays.copyOf(clients, clients.length + 1);
+        all[clients.length] = "io.imdsguard.agent.rewrite.";
+        return all;
     }
 
     /**
