@@ -134,10 +134,7 @@ class LayerRulesTest {
      * Client-to-client imports that exist today ("from -> to" sub-packages of instrument/), allowed
      * until fixed. Do not add to this list.
      */
-    static final Set<String> KNOWN_CLIENT_TO_CLIENT = new HashSet<String>(Arrays.asList(
-            // ChannelRequests (java.net.http's NIO writes) reuses socket's HookedRequests to skip the
-            // requests a client hook already handled; belongs in the weaving core or a shared package.
-            "nio -> socket"));
+    static final Set<String> KNOWN_CLIENT_TO_CLIENT = Collections.emptySet();
 
     private static LayeredArchitecture layers() {
         LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers()

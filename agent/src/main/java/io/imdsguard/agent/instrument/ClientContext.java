@@ -3,7 +3,6 @@ package io.imdsguard.agent.instrument;
 import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.diagnose.Diagnoses;
-import io.imdsguard.agent.instrument.socket.HookedRequests;
 import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 

@@ -6,7 +6,6 @@ import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.UrlParts;
 import io.imdsguard.agent.instrument.nio.ChannelRequests;
-import io.imdsguard.agent.instrument.socket.HookedRequests;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.log.AgentLog;

@@ -11,7 +11,7 @@ import io.imdsguard.agent.instrument.ClientContext;
 import io.imdsguard.agent.instrument.ClientHooks;
 import io.imdsguard.agent.instrument.FollowingRedirects;
 import io.imdsguard.agent.instrument.ImdsClientCalls;
-import io.imdsguard.agent.instrument.socket.HookedRequests;
+import io.imdsguard.agent.instrument.HookedRequests;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.log.AgentLog;

@@ -7,7 +7,7 @@ import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.instrument.ClientContext;
 import io.imdsguard.agent.instrument.ClientHooks;
-import io.imdsguard.agent.instrument.socket.HookedRequests;
+import io.imdsguard.agent.instrument.HookedRequests;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.log.AgentLog;

@@ -8,7 +8,7 @@ import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.RequestClassifier;
 import io.imdsguard.agent.instrument.ClientDescription;
 import io.imdsguard.agent.instrument.Clients;
-import io.imdsguard.agent.instrument.socket.HookedRequests;
+import io.imdsguard.agent.instrument.HookedRequests;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.socket;
 
+import io.imdsguard.agent.instrument.HookedRequests;
 import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsEndpoints;

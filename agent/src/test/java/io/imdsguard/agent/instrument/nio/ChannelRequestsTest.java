@@ -3,7 +3,7 @@ package io.imdsguard.agent.instrument.nio;
 import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsVersion;
-import io.imdsguard.agent.instrument.socket.HookedRequests;
+import io.imdsguard.agent.instrument.HookedRequests;
 import io.imdsguard.agent.instrument.wire.HttpHeadSniffer;
 import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.policy.EnforcePolicy;

@@ -1,4 +1,4 @@
-package io.imdsguard.agent.instrument.socket;
+package io.imdsguard.agent.instrument;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -115,7 +115,7 @@ public final class HookedRequests {
         return insideInstrumentedClient ? Verdict.JUDGED : Verdict.NOT_JUDGED;
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return size;
     }
 
