@@ -36,8 +36,8 @@ class EveryClientHasAContractIT {
         TreeSet<String> registered = registeredClients();
         Map<String, String> tests = contractTests();
         assertEquals(registered, new TreeSet<>(tests.keySet()), "clients the agent registers (left) and the"
-                + " clients the ClientContract tests of " + ClientContract.class.getPackage().getName()
-                + ".. name in @AgentClient (right): " + tests);
+                + " clients the ClientContract tests of " + EveryClientHasAContractIT.class.getPackage().getName()
+                + " name in @AgentClient (right): " + tests);
     }
 
     private static TreeSet<String> registeredClients() throws IOException, InterruptedException {
