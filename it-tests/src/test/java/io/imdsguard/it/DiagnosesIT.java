@@ -1,9 +1,9 @@
 package io.imdsguard.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.imdsguard.it.apps.clients.awssdk.AwsSdkV1App;
-import io.imdsguard.it.apps.clients.awssdk.AwsSdkV2App;
-import io.imdsguard.it.apps.clients.awssdk.MockRoleCredentials;
+import io.imdsguard.it.apps.libraries.awssdk.AwsSdkV1App;
+import io.imdsguard.it.apps.libraries.awssdk.AwsSdkV2App;
+import io.imdsguard.it.apps.libraries.awssdk.MockRoleCredentials;
 import io.imdsguard.it.apps.diagnose.DiagnosesApp;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.FreePort;
@@ -22,10 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.assertNoTokenLeak;
-import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.received;
-import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.results;
-import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.sdkApp;
+import static io.imdsguard.it.apps.libraries.awssdk.SdkTestSupport.assertNoTokenLeak;
+import static io.imdsguard.it.apps.libraries.awssdk.SdkTestSupport.received;
+import static io.imdsguard.it.apps.libraries.awssdk.SdkTestSupport.results;
+import static io.imdsguard.it.apps.libraries.awssdk.SdkTestSupport.sdkApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

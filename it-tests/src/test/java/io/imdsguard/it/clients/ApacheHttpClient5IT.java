@@ -1,64 +1,42 @@
 package io.imdsguard.it.clients;
 
-import io.imdsguard.it.apps.clients.apache.ApacheHttpClient5App;
-import io.imdsguard.it.apps.clients.apache.ClientMatrix;
+import io.imdsguard.it.apps.clients.apachehttpclient5.ApacheHttpClient5App;
+import io.imdsguard.it.clients.harness.AgentClient;
+import io.imdsguard.it.clients.harness.Call;
+import io.imdsguard.it.clients.harness.ClientContract;
+import io.imdsguard.it.clients.harness.TokenRestart;
+import io.imdsguard.it.clients.harness.Variant;
 import io.imdsguard.it.support.AppJvm;
-import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.MockImds;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.List;
 
 /**
- * Apache HttpClient 5, classic and async, in every mode against both IMDS settings (see
- * {@link ClientMatrix}). Async calls are reported from the application's frame that called
- * {@code execute}, not from an I/O thread.
+ * Apache HttpClient 5, classic and async (two instrumentations), each call a method of the app
+ * ({@link Call#eachMethod}). Async calls are reported from the application's frame that called
+ * {@code execute}, on its thread, not from an I/O thread.
  */
-class ApacheHttpClient5IT {
+@AgentClient({"apache-httpclient-5", "apache-httpclient-5-async"})
+class ApacheHttpClient5IT extends ClientContract {
 
-    private static final ClientMatrix MATRIX = new ClientMatrix(ApacheHttpClient5App.class,
-            method -> method.contains("Async") ? "apache-httpclient-5-async" : "apache-httpclient-5");
+    private static final String ASYNC = "apache-httpclient-5-async";
 
-    @ParameterizedTest(name = "mode={0}, HttpTokens={1}")
-    @CsvSource({"report, OPTIONAL", "report, REQUIRED", "rewrite, OPTIONAL", "rewrite, REQUIRED",
-        "enforce, OPTIONAL", "enforce, REQUIRED"})
-    void everyV1CallIsSeenOnceFromTheApplicationsFrameAndHandledPerMode(String mode, HttpTokens httpTokens,
-                                                                         @TempDir Path dir) throws Exception {
-        MATRIX.runAndCheck(reps -> AppJvm.mainClass(ApacheHttpClient5App.class, reps), mode, httpTokens, dir);
+    @Override
+    protected List<Variant> variants() {
+        return List.of(Variant.of("HttpClient 5", "apache-httpclient-5", ApacheHttpClient5App.class).arguments("2")
+                .calls(Call.eachMethod(ApacheHttpClient5App.class, 2).stream()
+                        .map(call -> call.site().contains("Async") ? call.as(ASYNC) : call).toList()));
     }
 
-    /** IMDS restarted: like HttpURLConnection (README, Limits), the rejected call is not re-sent. */
     @Test
     void aTokenImdsNoLongerAcceptsIsDroppedAndTheNextCallGetsAFreshOne() throws Exception {
-        try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start()) {
-            AppJvm.Running app = AppJvm.mainClass(ApacheHttpClient5App.class, "--steps")
-                    .withAgent("mode=rewrite,rewrite.callers=" + ApacheHttpClient5App.class.getPackageName() + ".")
-                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).start();
-            app.awaitStdout("ready");
-            assertEquals("200 i-0123456789abcdef0", app.step("v1Execute"));
-            assertEquals(1, mock.stats().tokensIssued());
-
-            mock.invalidateTokens();
-            String rejected = app.step("v1Execute");
-            assertTrue(rejected.startsWith("401 "), "not re-sent: the one 401 reaches the application: " + rejected);
-            assertEquals("200 i-0123456789abcdef0", app.step("v1Execute"), "a fresh token, at once");
-            assertEquals(2, mock.stats().tokensIssued(), "exactly one refresh: " + mock.stats());
-
-            mock.invalidateTokens();
-            String rejectedAsync = app.step("v1AsyncReusedRequest");
-            assertTrue(rejectedAsync.startsWith("401 "), "async: the 401 arrives on an I/O thread and still drops the "
-                    + "token: " + rejectedAsync);
-            assertEquals("200 0a:1b:2c:3d:4e:5f", app.step("v1AsyncReusedRequest"), "a fresh token, at once");
-            assertEquals(3, mock.stats().tokensIssued(), "exactly one refresh: " + mock.stats());
-
-            app.sendLine("quit");
-            assertEquals(0, app.finish().exitCode());
+        try (MockImds mock = TokenRestart.requiredTokenImds()) {
+            TokenRestart.start(mock, AppJvm.mainClass(ApacheHttpClient5App.class, "--steps"))
+                    .rejectedTokenIsDroppedAt("v1Execute", TokenRestart.INSTANCE_ID, 1)
+                    // async: the 401 arrives on an I/O thread and still drops the token
+                    .rejectedTokenIsDroppedAt("v1AsyncReusedRequest", "0a:1b:2c:3d:4e:5f", 2)
+                    .quit();
         }
     }
 }

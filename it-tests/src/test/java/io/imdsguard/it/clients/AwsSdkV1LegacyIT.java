@@ -1,8 +1,8 @@
 package io.imdsguard.it.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.imdsguard.it.apps.clients.awssdk.AwsSdkV1App;
-import io.imdsguard.it.apps.clients.awssdk.MockRoleCredentials;
+import io.imdsguard.it.apps.libraries.awssdk.AwsSdkV1App;
+import io.imdsguard.it.apps.libraries.awssdk.MockRoleCredentials;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
@@ -21,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.assertNoTokenLeak;
-import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.received;
-import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.results;
-import static io.imdsguard.it.apps.clients.awssdk.SdkTestSupport.sdkApp;
+import static io.imdsguard.it.apps.libraries.awssdk.SdkTestSupport.assertNoTokenLeak;
+import static io.imdsguard.it.apps.libraries.awssdk.SdkTestSupport.received;
+import static io.imdsguard.it.apps.libraries.awssdk.SdkTestSupport.results;
+import static io.imdsguard.it.apps.libraries.awssdk.SdkTestSupport.sdkApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -2,30 +2,23 @@ package io.imdsguard.it.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.clients.jetty.JettyClientApp;
-import io.imdsguard.it.support.AgentOutput.FirstSight;
+import io.imdsguard.it.clients.harness.AgentClient;
+import io.imdsguard.it.clients.harness.Call;
+import io.imdsguard.it.clients.harness.ClientContract;
+import io.imdsguard.it.clients.harness.Variant;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
-import io.imdsguard.it.support.ModeMatrix;
-import io.imdsguard.it.support.PlainHttpServer;
 import io.imdsguard.it.support.Reports;
 import io.imdsguard.mockimds.HttpTokens;
-import io.imdsguard.mockimds.ImdsStats;
 import io.imdsguard.mockimds.MockImds;
-import io.imdsguard.mockimds.ReceivedRequest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Eclipse Jetty's HttpClient 9.4, 11 and 12 (two instrumentations: 9.4 to 11, and 12): the same
- * application run against each, in every mode against an IMDS with HttpTokens optional and required.
+ * application run against each (the contract's matrix for each).
  */
-class JettyHttpClientIT {
+@AgentClient("jetty-httpclient")
+class JettyHttpClientIT extends ClientContract {
 
     private static final int REPS = 2;
     private static final String APP = JettyClientApp.class.getName();
@@ -46,107 +40,24 @@ class JettyHttpClientIT {
     private static final Map<String, String> VERSIONS =
             Map.of("jetty-9.4", "9.4.57.v20241219", "jetty-11", "11.0.24", "jetty-12", "12.0.39");
 
-    static Stream<Arguments> matrix() {
-        return ModeMatrix.forEach("jetty-9.4", "jetty-11", "jetty-12");
+    @Override
+    protected List<Variant> variants() {
+        return List.of(variant("jetty-9.4", 8), variant("jetty-11", 11), variant("jetty-12", 17));
     }
 
-    @ParameterizedTest(name = "{0}: mode={1}, HttpTokens={2}")
-    @MethodSource("matrix")
-    void blockingAndAsyncCallsAreHandledPerMode(String libraries, String mode, HttpTokens httpTokens,
-                                                String expectedStatus, String action, @TempDir Path dir)
-            throws Exception {
-        try (MockImds mock = MockImds.builder().httpTokens(httpTokens).start();
-             PlainHttpServer plain = new PlainHttpServer()) {
-            Path report = dir.resolve("report.json");
-            JvmResult run = AppJvm.mainClassWithLibraries(libraries, JettyClientApp.class, String.valueOf(REPS))
-                    .withAgent("mode=" + mode + ",rewrite.callers=io.imdsguard.it.apps.,report=" + report)
-                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
-                    .env("PLAIN_URL", plain.url()).run();
-            assertEquals(0, run.exitCode(), run.describe());
-            assertTrue(run.stdoutLines().contains("done"), run.describe());
-            assertTrue(run.stdoutLines().contains("jetty " + VERSIONS.get(libraries)), run.stdout());
-            assertTrue(run.agent().linesContaining("could not instrument").isEmpty(), run.stderr());
-            assertTrue(run.agent().linesContaining("internal error").isEmpty(), run.stderr());
-
-            // What the application saw.
-            for (String output : List.of("blocking v1: ", "async v1: ")) {
-                List<String> lines = run.stdoutLines().stream().filter(l -> l.startsWith(output)).toList();
-                assertEquals(REPS, lines.size(), output + " in:\n" + run.stdout());
-                assertTrue(lines.stream().allMatch(l -> l.equals(output + answer(expectedStatus, INSTANCE_ID))),
-                        run.stdout());
-            }
-            boolean forwardedPasses = !mode.equals("enforce") && httpTokens == HttpTokens.OPTIONAL;
-            assertTrue(run.stdoutLines().contains("forwarded v1: " + answer(forwardedPasses ? "200" : "401",
-                    "10.0.0.12")), "a relayed request is never rewritten:\n" + run.stdout());
-            assertTrue(run.stdoutLines().contains("v2: 200 " + AMI), "native v2 works untouched:\n" + run.stdout());
-            assertTrue(run.stdoutLines().contains("plain: 204 -"), "other servers are no IMDS business:\n"
-                    + run.stdout());
-
-            // The log: one block per application call site, none for the v2 code, none from another client.
-            String forwardedAction = switch (mode) {
-                case "rewrite" -> "rewrite_denied";
-                case "enforce" -> "blocked";
-                default -> "observed";
-            };
-            List<FirstSight> sights = run.agent().firstSights();
-            assertEquals(Set.of(APP + ".blockingV1Read(", APP + ".asyncV1Read(", APP + ".forwardedV1Read("),
-                    sights.stream().map(s -> s.site().substring(0, s.site().indexOf('(') + 1))
-                            .collect(Collectors.toCollection(TreeSet::new)), run.stderr());
-            for (FirstSight sight : sights) {
-                assertEquals(CLIENT, sight.client(), sight.toString());
-                assertEquals(sight.site().startsWith(APP + ".forwardedV1Read(") ? forwardedAction : action,
-                        sight.action(), sight.toString());
-                assertEquals("GET", sight.method(), sight.toString());
-                assertEquals("main", sight.thread(), "async calls are reported on the calling thread: " + sight);
-                assertTrue(sight.frames().get(0).startsWith(APP + "."), "the application's frame: " + sight);
-            }
-
-            // The report.
-            JsonNode json = Reports.read(report);
-            JsonNode totals = json.get("totals");
-            assertEquals(2 * REPS + 1, totals.get("v1").asLong(), "each v1 call counted once: " + totals);
-            assertEquals(1, totals.get("v2").asLong(), totals.toString());
-            assertEquals(1, totals.get("token").asLong(), totals.toString());
-            assertEquals(3, totals.get("v1CallSites").asLong(), totals.toString());
-            assertEquals(0, totals.get("v1Unattributed").asLong(), totals.toString());
-            switch (mode) {
-                case "rewrite" -> {
-                    assertEquals(2 * REPS, totals.get("rewritten").asLong(), totals.toString());
-                    assertEquals(1, totals.get("rewriteDenied").asLong(), totals.toString());
-                }
-                case "enforce" -> assertEquals(2 * REPS + 1, totals.get("blocked").asLong(), totals.toString());
-                default -> assertEquals(0, totals.get("rewritten").asLong() + totals.get("blocked").asLong(),
-                        totals.toString());
-            }
-            for (String method : List.of("blockingV1Read(", "asyncV1Read(")) {
-                JsonNode site = Reports.siteStartingWith(json, APP + "." + method);
-                assertEquals(CLIENT, site.get("client").asText(), site.toString());
-                assertEquals(REPS, site.get("count").asLong(), site.toString());
-                assertEquals(REPS, site.get("actions").get(action).asLong(), site.toString());
-            }
-            JsonNode forwarded = Reports.siteStartingWith(json, APP + ".forwardedV1Read(");
-            assertEquals(1, forwarded.get("actions").get(forwardedAction).asLong(), forwarded.toString());
-
-            // What IMDS received.
-            ImdsStats stats = mock.stats();
-            List<ReceivedRequest> v1Received = mock.requests().stream()
-                    .filter(r -> r.kind() == ReceivedRequest.Kind.V1).toList();
-            switch (mode) {
-                case "report" -> assertEquals(2 * REPS + 1, v1Received.size(), stats.summary());
-                case "rewrite" -> {
-                    assertEquals(1, v1Received.size(), "only the relayed request reached IMDS as v1: " + v1Received);
-                    assertTrue(v1Received.get(0).forwardedFor(), v1Received.toString());
-                    assertEquals(2 * REPS + 1, stats.v2Served(), stats.summary());
-                    assertEquals(2, stats.tokensIssued(), "the application's and the agent's: " + stats.summary());
-                }
-                default -> {
-                    assertEquals(0, v1Received.size(), stats.summary());
-                    assertEquals(2 * REPS + 1, stats.v2Rejected(), "IMDS refused every v1 call: " + stats.summary());
-                    assertEquals(1, stats.v2Served(), stats.summary());
-                }
-            }
-            assertNoTokenLeaks(mock, run, report);
-        }
+    /** The same application, compiled once, on one Jetty version's jars. */
+    private static Variant variant(String libraries, int java) {
+        String refused = answer("401", null);
+        return Variant.of(libraries, CLIENT, JettyClientApp.class).libraries(libraries)
+                .arguments(String.valueOf(REPS)).runsFrom(java, libraries)
+                .calls(Call.v1("blocking v1", "blockingV1Read", REPS).answering(INSTANCE_ID).refusedAs(refused),
+                        Call.v1("async v1", "asyncV1Read", REPS).answering(INSTANCE_ID).refusedAs(refused),
+                        Call.relayedV1("forwarded v1", "forwardedV1Read", 1).answering("10.0.0.12").refusedAs(refused),
+                        Call.v2("v2", "v2Read", 1).answering(AMI))
+                .alsoCheck(run -> {
+                    assertTrue(run.jvm().stdoutLines().contains("jetty " + VERSIONS.get(libraries)), run.jvm().stdout());
+                    assertEquals(List.of("204 -"), run.results("plain"), "other servers are no IMDS business");
+                });
     }
 
     /**
@@ -159,7 +70,7 @@ class JettyHttpClientIT {
         try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start()) {
             Path report = dir.resolve("report.json");
             AppJvm.Running app = AppJvm.mainClassWithLibraries(libraries, JettyClientApp.class, "1", "--pause")
-                    .withAgent("mode=rewrite,rewrite.callers=io.imdsguard.it.apps.,report=" + report)
+                    .withAgent("mode=rewrite,rewrite.callers=" + APPS + ",report=" + report)
                     .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).start();
             app.awaitStdout("paused");
             assertEquals(2, mock.stats().tokensIssued(), mock.stats().summary());

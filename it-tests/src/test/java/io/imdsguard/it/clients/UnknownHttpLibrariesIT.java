@@ -1,10 +1,10 @@
 package io.imdsguard.it.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.imdsguard.it.apps.clients.commonshttp.CommonsHttpClient3App;
-import io.imdsguard.it.apps.clients.google.GoogleHttpClientApp;
-import io.imdsguard.it.apps.clients.google.UrlPreview;
-import io.imdsguard.it.apps.clients.tinyhttp.TinyHttpApp;
+import io.imdsguard.it.apps.libraries.commonshttp.CommonsHttpClient3App;
+import io.imdsguard.it.apps.libraries.google.GoogleHttpClientApp;
+import io.imdsguard.it.apps.libraries.google.UrlPreview;
+import io.imdsguard.it.apps.libraries.tinyhttp.TinyHttpApp;
 import io.imdsguard.it.support.AgentOutput.FirstSight;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;

@@ -46,9 +46,9 @@ public final class AppJvm {
     private static final java.util.Map<String, Object[]> NEWER_LIBRARIES = java.util.Map.of(
             "jetty-11", new Object[] {11, "Jetty 11"},
             "jetty-12", new Object[] {17, "Jetty 12"},
-            "io.imdsguard.it.apps.clients.spring.RestTemplateApp", new Object[] {17, "Spring 6"},
-            "io.imdsguard.it.apps.clients.netty.SpringWebClientApp", new Object[] {17, "Spring 6 (WebClient)"},
-            "io.imdsguard.it.apps.clients.netty.AsyncHttpClientApp", new Object[] {11, "AsyncHttpClient 3"},
+            "io.imdsguard.it.apps.libraries.spring.RestTemplateApp", new Object[] {17, "Spring 6"},
+            "io.imdsguard.it.apps.clients.reactornetty.SpringWebClientApp", new Object[] {17, "Spring 6 (WebClient)"},
+            "io.imdsguard.it.apps.clients.asynchttpclient.AsyncHttpClientApp", new Object[] {11, "AsyncHttpClient 3"},
             "io.imdsguard.it.apps.indirect.RedirectFollowingClientsApp", new Object[] {11, "AsyncHttpClient 3"});
 
     private AppJvm needsLibrary(String key) {
