@@ -201,16 +201,17 @@ class ScanCommandTest {
 
     @Test
     void anEntryThatInflatesFarBeyondItsSizeStopsThatArchiveOnly() throws Exception {
-        Path bomb = write("bomb.jar", jar(entries("zeros.bin", new byte[3 * 1024 * 1024],
-                "com/acme/After.class", classWith("com/acme/After", 42, "region", V1_URL))));
+        // a compressed nested jar is read as a stream, so an entry in it must be inflated to reach the next
+        Path bomb = write("bomb.jar", jar(entries("lib/inner.jar", jar(entries("zeros.bin", new byte[3 * 1024 * 1024],
+                "com/acme/After.class", classWith("com/acme/After", 42, "region", V1_URL))))));
         Path good = write("good.jar", jar(entries("com/acme/Legacy.class",
                 classWith("com/acme/Legacy", 42, "region", V1_URL))));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ScanResult result = new ArchiveWalker(LibraryTable.load(), new ScanProgress(new PrintStream(err), false),
                 1024 * 1024).scan(Arrays.asList(bomb, good));
 
-        assertEquals(Arrays.asList(bomb + "!/zeros.bin: inflates beyond 1 MB (a zip bomb?); the rest of this archive "
-                + "is not scanned"), result.problems);
+        assertEquals(Arrays.asList(bomb + "!/lib/inner.jar!/zeros.bin: inflates beyond 1 MB (a zip bomb?); the rest "
+                + "of this archive is not scanned"), result.problems);
         assertEquals(1, result.findings.size());
         assertEquals("com.acme.Legacy", result.findings.get(0).className());
     }

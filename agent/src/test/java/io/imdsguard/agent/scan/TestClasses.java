@@ -86,6 +86,30 @@ final class TestClasses {
         return bytes.toByteArray();
     }
 
+    /** The same, with every nested jar stored (not compressed), as Spring Boot's BOOT-INF/lib. */
+    static byte[] bootJar(Map<String, Object> entries) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ZipOutputStream zip = new ZipOutputStream(bytes);
+        for (Map.Entry<String, Object> entry : entries.entrySet()) {
+            Object value = entry.getValue();
+            byte[] content = value instanceof byte[] ? (byte[]) value : ((String) value).getBytes(StandardCharsets.UTF_8);
+            ZipEntry zipEntry = new ZipEntry(entry.getKey());
+            if (entry.getKey().endsWith(".jar")) {
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(content);
+                zipEntry.setMethod(ZipEntry.STORED);
+                zipEntry.setSize(content.length);
+                zipEntry.setCompressedSize(content.length);
+                zipEntry.setCrc(crc.getValue());
+            }
+            zip.putNextEntry(zipEntry);
+            zip.write(content);
+            zip.closeEntry();
+        }
+        zip.close();
+        return bytes.toByteArray();
+    }
+
     static Map<String, Object> entries(Object... nameThenContent) {
         Map<String, Object> entries = new LinkedHashMap<String, Object>();
         for (int i = 0; i < nameThenContent.length; i += 2) {
