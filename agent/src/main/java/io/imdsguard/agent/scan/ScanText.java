@@ -91,7 +91,8 @@ final class ScanText {
 
     private static String site(Finding finding) {
         String text = shown(finding.site());
-        return finding.constants().isEmpty() ? text : text + " uses " + constants(finding.constants());
+        text = finding.constants().isEmpty() ? text : text + " uses " + constants(finding.constants());
+        return finding.method == null || finding.method.via == null ? text : text + " (" + shown(finding.method.via) + ")";
     }
 
     private static int more(StringBuilder out, int hidden) {
