@@ -83,7 +83,17 @@ final class ScanText {
         }
         List<Finding> all = new java.util.ArrayList<Finding>();
         for (List<Finding> group : groups.values()) {
-            all.addAll(group);
+            // a library shows a few of its sites: those that hold the constants first, then their helpers
+            for (Finding finding : group) {
+                if (finding.method == null || finding.method.via == null) {
+                    all.add(finding);
+                }
+            }
+            for (Finding finding : group) {
+                if (finding.method != null && finding.method.via != null) {
+                    all.add(finding);
+                }
+            }
         }
         all.addAll(code);
         return all;
