@@ -22,8 +22,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * {@code scan} on a Spring-Boot-style fat jar of at least {@value #MIN_MB} MB: its throughput in MB of
  * archive per second, against merely inflating every entry of the same archive (nested jars
- * included: the least any scanner must do), each in a fresh JVM, interleaved; and the scan JVM's
- * peak resident memory.
+ * included: the least any scanner must do, on one thread and on one thread per core), each in a
+ * fresh JVM, interleaved; and the scan JVM's peak resident memory.
  */
 final class ScanBench {
 
@@ -48,6 +48,7 @@ final class ScanBench {
         int rounds = settings.quick() ? 2 : 5;
         List<Double> scan = new ArrayList<>();
         List<Double> inflate = new ArrayList<>();
+        List<Double> inflateParallel = new ArrayList<>();
         List<Double> scanRss = new ArrayList<>();
         List<Double> inflateRss = new ArrayList<>();
         // one warm-up pair fills the page cache, so that every measured round reads from memory
@@ -57,6 +58,7 @@ final class ScanBench {
             Progress.say("scan: round " + (round + 1) + "/" + rounds);
             Matcher s = probe("scan", fat);
             Matcher i = probe("inflate", fat);
+            inflateParallel.add(mb / Double.parseDouble(probe("inflate-parallel", fat).group(1)));
             scan.add(mb / Double.parseDouble(s.group(1)));
             inflate.add(mb / Double.parseDouble(i.group(1)));
             scanRss.add(Long.parseLong(s.group(2)) / 1024.0);
@@ -70,6 +72,11 @@ final class ScanBench {
                 Stats.median(inflate), "scan", speed, "MB/s", ratio, Stats.quantile(ratios, 0.25),
                 Stats.quantile(ratios, 0.75), ratios.size(), ">= 100 MB/s and >= 0.5 x inflate only",
                 speed >= 100 && ratio >= 0.5, jars + " nested jars, SDK v1 and v2 jars repeated " + copies[0] + "x"));
+        // the scan inflates on every core, and only the constant pools of classes: this is how far
+        // merely inflating everything gets on the same cores, what decides whether 100 MB/s is in reach
+        results.add(Result.of(SECTION, String.format(Locale.ROOT, "throughput on %.0f MB, every core", mb),
+                "inflate only, a thread per core", inflateParallel, "scan", scan, "MB/s", null, null,
+                Runtime.getRuntime().availableProcessors() + " cores; the scan uses one worker per core"));
         results.add(Result.of(SECTION, "peak RSS (VmHWM) of the JVM", "inflate only", inflateRss, "scan", scanRss,
                 "MB", null, null, "-Xmx" + HEAP_MB + "m; the whole JVM, itself included"));
         return results;

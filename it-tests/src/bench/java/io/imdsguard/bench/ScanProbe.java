@@ -18,7 +18,8 @@ import java.util.zip.ZipInputStream;
 /**
  * The JVM {@link ScanBench} starts: {@code scan AGENT_JAR FAT_JAR} runs the agent's scan command on
  * the jar (loaded from the agent jar, as {@code java -jar imds-guard-agent.jar scan} runs it);
- * {@code inflate AGENT_JAR FAT_JAR} only inflates every entry, nested archives' entries too. Prints
+ * {@code inflate AGENT_JAR FAT_JAR} only inflates every entry, nested archives' entries too, and
+ * {@code inflate-parallel} does the same with a thread per core. Prints
  * the seconds it took (JVM start excluded) and the process's peak resident memory.
  */
 public final class ScanProbe {
@@ -38,6 +39,9 @@ public final class ScanProbe {
             PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
             start = System.nanoTime();
             exit = (Integer) run.invoke(scan, List.of(fat.toString()), discard, discard);
+        } else if (args[0].equals("inflate-parallel")) {
+            start = System.nanoTime();
+            inflateParallel(fat);
         } else {
             start = System.nanoTime();
             try (InputStream in = Files.newInputStream(fat)) {
@@ -61,6 +65,38 @@ public final class ScanProbe {
                     // discard: the floor is inflating, nothing more
                 }
             }
+        }
+    }
+
+    /**
+     * The same inflating, with each nested archive on one of a pool of one thread per core: what
+     * the machine can inflate at most, the ceiling of a scan that inflates every class.
+     */
+    private static void inflateParallel(Path fat) throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(fat.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                done.add(pool.submit(() -> {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        byte[] buffer = new byte[64 * 1024];
+                        if (entry.getName().endsWith(".jar")) {
+                            inflate(in, buffer);
+                        } else {
+                            while (in.read(buffer) >= 0) {
+                                // discard
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 

@@ -35,8 +35,9 @@ final class JunitReport {
                         .append(Markup.escape(site.method))
                         .append("\nactions: ").append(Markup.escape(site.actionsText(" ", ", ")))
                         .append("\nexample path: ").append(Markup.escape(site.examplePath))
-                        .append("\nsite-id: ").append(Markup.escape(site.id))
-                        .append("\nJVMs: ").append(site.jvms.size());
+                        .append("\nsite-id: ").append(Markup.escape(site.id));
+                loadedFrom(details, site.loadedFrom);
+                details.append("\nJVMs: ").append(site.jvms.size());
                 for (LoadedReport jvm : site.jvms) {
                     details.append("\n  ").append(Markup.escape(jvm.where())).append(" (")
                             .append(Markup.escape(jvm.source)).append(')');
@@ -85,5 +86,22 @@ final class JunitReport {
         xml.append('\n').append(Markup.escape(TextVerdict.totalsLine(readiness), 1000)).append("</system-out>\n");
         xml.append("  </testsuite>\n</testsuites>\n");
         return xml.toString();
+    }
+
+    /** The archive, coordinates and fix of a run-time site's class, as text and HTML show them. */
+    private static void loadedFrom(StringBuilder details, LoadedReport.LoadedFrom from) {
+        if (from == null) {
+            return;
+        }
+        details.append("\narchive: ").append(Markup.escape(from.archive));
+        if (from.coordinates != null) {
+            details.append("\ncoordinates: ").append(Markup.escape(from.coordinates));
+            if (from.coordinatesFrom != null) {
+                details.append(" (from ").append(Markup.escape(from.coordinatesFrom)).append(')');
+            }
+        }
+        if (from.remediation != null && !from.remediation.isEmpty()) {
+            details.append("\nfix: ").append(Markup.escape(from.remediation, 1000));
+        }
     }
 }

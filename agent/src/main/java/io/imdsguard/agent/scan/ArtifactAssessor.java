@@ -110,7 +110,8 @@ final class ArtifactAssessor {
                 nests.put(finding.nestHost(), nest);
             }
             for (ClassFinding.MethodUse method : finding.methods) {
-                if (hasToken(method.markers)) {
+                // a helper that is handed a token constant does not make its other callers speak v2
+                if (hasToken(method.markers) && method.via == null) {
                     nest.tokenMethods.add(finding.className + "." + method.name);
                 }
             }

@@ -53,11 +53,22 @@ final class ClassFinding {
         /** The IMDS constants it uses, in order of first use. */
         final List<String> constants;
 
+        /**
+         * How a method without the constants itself gets them, e.g. {@code called with it by
+         * accessKeyId} or {@code from url}; null for a method that uses them itself.
+         */
+        final String via;
+
         MethodUse(String name, int line, Set<ImdsMarker> markers, List<String> constants) {
+            this(name, line, markers, constants, null);
+        }
+
+        MethodUse(String name, int line, Set<ImdsMarker> markers, List<String> constants, String via) {
             this.name = name;
             this.line = line;
             this.markers = markers;
             this.constants = constants;
+            this.via = via;
         }
 
         /** As a stack frame prints it, {@code com.acme.Info.region(Info.java:42)}, so it matches runtime sites. */

@@ -70,6 +70,9 @@ final class ClassScanner {
         private final Map<String, Use> uses = new LinkedHashMap<String, Use>();
         /** method -> the methods of its own nest it calls, as {@code class.method}. */
         private final Map<String, java.util.Set<String>> calls = new java.util.HashMap<String, java.util.Set<String>>();
+        /** Calls between methods of this very class, in order: how an IMDS constant reaches the method that sends it. */
+        private final List<OwnCall> ownCalls = new ArrayList<OwnCall>();
+        private final Map<String, Integer> firstLines = new java.util.HashMap<String, Integer>();
 
         Collector() {
             super(Opcodes.ASM9);
@@ -103,12 +106,18 @@ final class ClassScanner {
                 @Override
                 public void visitLineNumber(int number, Label start) {
                     line = number;
+                    if (!firstLines.containsKey(name)) {
+                        firstLines.put(name, number);
+                    }
                 }
 
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String called, String descriptor,
                                             boolean isInterface) {
                     call(name, owner, called);
+                    if (owner.replace('/', '.').equals(className) && !called.equals(name)) {
+                        ownCalls.add(new OwnCall(name, called, descriptor));
+                    }
                 }
 
                 @Override
@@ -159,6 +168,44 @@ final class ClassScanner {
             return use;
         }
 
+        /**
+         * At run time the call site is the frame that sends the request, which need not be the method
+         * holding the constant: {@code accessKeyId()} passes {@code "/latest/meta-data/..."} to its
+         * {@code get(String path)}, which sends it; {@code fetch()} sends what its {@code url()} returns.
+         * So within a class, a method called by one that uses IMDS constants, with a String among its
+         * parameters, uses them too; and so does one that calls a method returning what it built from
+         * them (any object). Repeated until nothing changes: a chain of helpers is followed.
+         */
+        private void propagate(List<ClassFinding.MethodUse> methods) {
+            Map<String, ClassFinding.MethodUse> byName = new LinkedHashMap<String, ClassFinding.MethodUse>();
+            for (ClassFinding.MethodUse method : methods) {
+                byName.put(method.name, method);
+            }
+            boolean changed = true;
+            while (changed && byName.size() < 256) {
+                changed = false;
+                for (OwnCall call : ownCalls) {
+                    ClassFinding.MethodUse caller = byName.get(call.caller);
+                    ClassFinding.MethodUse callee = byName.get(call.callee);
+                    if (caller != null && callee == null && call.passesText()) {
+                        byName.put(call.callee, derived(call.callee, caller, "called with it by " + call.caller));
+                        changed = true;
+                    } else if (callee != null && caller == null && call.returnsObject()
+                            && !call.caller.startsWith("<")) {
+                        byName.put(call.caller, derived(call.caller, callee, "from " + call.callee));
+                        changed = true;
+                    }
+                }
+            }
+            methods.clear();
+            methods.addAll(byName.values());
+        }
+
+        private ClassFinding.MethodUse derived(String name, ClassFinding.MethodUse from, String via) {
+            Integer line = firstLines.get(name);
+            return new ClassFinding.MethodUse(name, line == null ? -1 : line, from.markers, from.constants, via);
+        }
+
         ClassFinding finding() {
             List<ClassFinding.MethodUse> methods = new ArrayList<ClassFinding.MethodUse>();
             List<ClassFinding.MethodUse> fields = new ArrayList<ClassFinding.MethodUse>();
@@ -172,8 +219,33 @@ final class ClassScanner {
             // concatenation; so a field tells something only when no method shows a constant
             if (methods.isEmpty()) {
                 methods = fields;
+            } else {
+                propagate(methods);
             }
             return methods.isEmpty() ? null : new ClassFinding(className, sourceFile, methods, calls);
+        }
+    }
+
+    private static final class OwnCall {
+        final String caller;
+        final String callee;
+        final String descriptor;
+
+        OwnCall(String caller, String callee, String descriptor) {
+            this.caller = caller;
+            this.callee = callee;
+            this.descriptor = descriptor;
+        }
+
+        boolean passesText() {
+            int end = descriptor.indexOf(')');
+            return end > 0 && descriptor.substring(0, end).contains("Ljava/lang/String;");
+        }
+
+        boolean returnsObject() {
+            int end = descriptor.indexOf(')');
+            return end > 0 && end + 1 < descriptor.length() && (descriptor.charAt(end + 1) == 'L'
+                    || descriptor.charAt(end + 1) == '[');
         }
     }
 

@@ -83,7 +83,17 @@ final class ScanText {
         }
         List<Finding> all = new java.util.ArrayList<Finding>();
         for (List<Finding> group : groups.values()) {
-            all.addAll(group);
+            // a library shows a few of its sites: those that hold the constants first, then their helpers
+            for (Finding finding : group) {
+                if (finding.method == null || finding.method.via == null) {
+                    all.add(finding);
+                }
+            }
+            for (Finding finding : group) {
+                if (finding.method != null && finding.method.via != null) {
+                    all.add(finding);
+                }
+            }
         }
         all.addAll(code);
         return all;
@@ -91,7 +101,8 @@ final class ScanText {
 
     private static String site(Finding finding) {
         String text = shown(finding.site());
-        return finding.constants().isEmpty() ? text : text + " uses " + constants(finding.constants());
+        text = finding.constants().isEmpty() ? text : text + " uses " + constants(finding.constants());
+        return finding.method == null || finding.method.via == null ? text : text + " (" + shown(finding.method.via) + ")";
     }
 
     private static int more(StringBuilder out, int hidden) {

@@ -83,8 +83,10 @@ public final class SiteArchive {
         Artifact artifact = new Artifact(archive, fileName, false);
         if (file != null && file.isFile()) {
             readMetadata(file, artifact);
+        } else {
+            readNestedMetadata(archive, artifact);
         }
-        // a nested jar (Spring Boot's BOOT-INF/lib) is not opened: its file name tells the version
+        // else its file name tells the version
         Coordinates coordinates = artifact.coordinates();
         return new SiteArchive(archive, coordinates, remediation(coordinates));
     }
@@ -122,6 +124,68 @@ public final class SiteArchive {
                 // read only
             }
         }
+    }
+
+    /**
+     * The pom.properties of a jar stored in a local archive ({@code /app.jar!/BOOT-INF/lib/x.jar}, as
+     * Spring Boot stores them), read by the two central directories without inflating anything but
+     * them; a compressed or deeper-nested jar is named by its file name only.
+     */
+    private static void readNestedMetadata(String archive, Artifact artifact) {
+        String[] parts = archive.split("!/", -1);
+        if (parts.length != 2 || !new File(parts[0]).isFile()) {
+            return;
+        }
+        java.nio.channels.FileChannel channel = null;
+        try {
+            channel = java.nio.channels.FileChannel.open(new File(parts[0]).toPath(),
+                    java.nio.file.StandardOpenOption.READ);
+            ZipIndex outer = ZipIndex.open(channel, 0, channel.size());
+            ZipIndex.Entry nested = outer == null ? null : find(outer, parts[1]);
+            if (nested == null || nested.method != ZipIndex.STORED) {
+                return;
+            }
+            ZipIndex inner = ZipIndex.open(channel, outer.dataStart(nested), nested.compressedSize);
+            if (inner == null) {
+                return;
+            }
+            int seen = 0;
+            ZipIndex.Entry entry;
+            while ((entry = inner.next()) != null && seen++ < MAX_ENTRIES && artifact.poms.size() < MAX_POMS) {
+                if (entry.name.startsWith("META-INF/maven/") && entry.name.endsWith("/pom.properties")
+                        && entry.size <= MAX_POM_BYTES) {
+                    Properties properties = new Properties();
+                    properties.load(new java.io.ByteArrayInputStream(inner.read(entry)));
+                    Coordinates pom = Coordinates.fromPom(properties);
+                    if (pom != null) {
+                        artifact.poms.put(entry.name, pom);
+                    }
+                }
+            }
+            inner.close();
+            outer.close();
+        } catch (IOException | RuntimeException e) {
+            // what was read so far stands; the file name is the last resort anyway
+        } finally {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // read only
+                }
+            }
+        }
+    }
+
+    private static ZipIndex.Entry find(ZipIndex index, String name) throws IOException {
+        int seen = 0;
+        ZipIndex.Entry entry;
+        while ((entry = index.next()) != null && seen++ < MAX_ENTRIES) {
+            if (entry.name.equals(name)) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     private static Coordinates pom(JarFile jar, ZipEntry entry) throws IOException {
@@ -185,6 +249,7 @@ public final class SiteArchive {
         if (fragment >= 0) {
             text = text.substring(0, fragment);
         }
+        text = nestingAsScanned(text);
         while (text.endsWith("!/") || text.endsWith("!") || (text.endsWith("/") && text.length() > 1)) {
             text = text.substring(0, text.length() - (text.endsWith("!/") ? 2 : 1));
         }
@@ -198,6 +263,32 @@ public final class SiteArchive {
             // kept encoded
         }
         return io.imdsguard.agent.log.Sanitizer.forLog(text, MAX_ARCHIVE_LENGTH);
+    }
+
+    /**
+     * A nested location in the form {@code scan} names it, {@code /app.jar!/BOOT-INF/lib/x.jar}: Spring
+     * Boot 3.2's loader writes {@code /app.jar/!BOOT-INF/lib/x.jar}, the older ones {@code
+     * /app.jar!/BOOT-INF/lib/x.jar!/}; and a folder of classes inside an archive ({@code
+     * BOOT-INF/classes}, {@code WEB-INF/classes}) or a package in a jar is the archive holding it.
+     */
+    private static String nestingAsScanned(String location) {
+        String text = location.replaceAll("(?i)(\\.(?:jar|war|ear|zip))/!", "$1!/");
+        String[] parts = text.split("!/", -1);
+        if (parts.length < 2 || !isArchiveName(parts[0])) {
+            return text;
+        }
+        StringBuilder kept = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i];
+            while (part.endsWith("/") || part.endsWith("!")) {
+                part = part.substring(0, part.length() - 1);
+            }
+            if (!isArchiveName(part)) {
+                break;
+            }
+            kept.append("!/").append(part);
+        }
+        return kept.toString();
     }
 
     private static String fileName(String archive) {

@@ -65,7 +65,7 @@ class CheckCommandTest {
     }
 
     @Test
-    void aSitesArchiveCoordinatesAndFixAreShownInTextAndHtml() throws Exception {
+    void aSitesArchiveCoordinatesAndFixAreShownInTextHtmlAndJunit() throws Exception {
         String sdk = Reports.site("5e1f00aa", "com.amazonaws.util.EC2MetadataUtils.getItems(EC2MetadataUtils.java:402)",
                 "HttpURLConnection", 3, "{\"observed\": 3}", "/latest/meta-data/instance-id");
         sdk = sdk.substring(0, sdk.length() - 1) + ", \"archive\": \"/app/lib/aws-java-sdk-core-1.11.500.jar\", "
@@ -86,6 +86,15 @@ class CheckCommandTest {
                 + "com.amazonaws:aws-java-sdk-core:1.11.500</code> (from pom.properties)<br>fix: upgrade "
                 + "com.amazonaws:aws-java-sdk-core 1.11.500 -&gt; &gt;= 1.11.678&lt;script&gt;"), page);
         assertFalse(page.toLowerCase(java.util.Locale.ROOT).contains("<script"), page);
+
+        Path junit = dir.resolve("r.xml");
+        assertEquals(1, check("--format", "junit", "--output", junit.toString(), report.toString()), stdout + stderr);
+        String xml = new String(Files.readAllBytes(junit), StandardCharsets.UTF_8);
+        assertTrue(xml.contains("\nsite-id: 5e1f00aa\narchive: /app/lib/aws-java-sdk-core-1.11.500.jar"
+                + "\ncoordinates: com.amazonaws:aws-java-sdk-core:1.11.500 (from pom.properties)"
+                + "\nfix: upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -&gt; &gt;= 1.11.678&lt;script&gt;\nJVMs: 1"),
+                xml);
+        assertFalse(xml.contains("<script"), xml);
     }
 
     @Test

@@ -32,6 +32,35 @@ class ClassScannerTest {
     }
 
     @Test
+    void theMethodThatSendsWhatAnotherOfItsClassHoldsIsNamedToo() {
+        Map<String, String[]> methods = new LinkedHashMap<String, String[]>();
+        // accessKeyId() { get("/latest/meta-data/iam/..."); }  get(String path) { sends it }
+        methods.put("accessKeyId", new String[] {"/latest/meta-data/iam/security-credentials/",
+            "call:get(Ljava/lang/String;)Ljava/lang/String;", "call:log()V"});
+        methods.put("get", new String[] {"call:send(Ljava/lang/String;)V"});
+        methods.put("send", new String[] {});
+        methods.put("log", new String[] {"log text"});
+        // fetch() { read(url()); }  url() { return "http://169.254.169.254/latest/..."; }
+        methods.put("fetch", new String[] {"call:url()Ljava/lang/String;"});
+        methods.put("url", new String[] {"http://169.254.169.254/latest/meta-data/placement/region"});
+        methods.put("unrelated", new String[] {"call:other(Ljava/lang/String;)V"});
+        ClassFinding finding = ClassScanner.scan(TestClasses.classWith("com/acme/Fetcher", 42, methods));
+
+        Map<String, String> found = new LinkedHashMap<String, String>();
+        for (ClassFinding.MethodUse method : finding.methods) {
+            found.put(method.name, method.via);
+            assertEquals(EnumSet.of(ImdsMarker.PATH), method.markers, method.name);
+        }
+        Map<String, String> expected = new LinkedHashMap<String, String>();
+        expected.put("accessKeyId", null);
+        expected.put("url", null);
+        expected.put("get", "called with it by accessKeyId");
+        expected.put("fetch", "from url");
+        expected.put("send", "called with it by get");
+        assertEquals(expected, found);
+    }
+
+    @Test
     void aClassWithoutImdsConstantsIsNoFinding() {
         assertNull(ClassScanner.scan(TestClasses.classWith("com/acme/Plain", 3, "run", "https://example.com/latest",
                 "169.254.169.25", "instance-database")));

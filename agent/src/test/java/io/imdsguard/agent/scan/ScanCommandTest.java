@@ -165,6 +165,21 @@ class ScanCommandTest {
     }
 
     @Test
+    void aHelperThatSendsForAV2AndAV1MethodLeavesTheV1MethodV1() throws Exception {
+        java.util.Map<String, String[]> methods = new java.util.LinkedHashMap<String, String[]>();
+        methods.put("modern", new String[] {"/latest/api/token", "call:send(Ljava/lang/String;)V"});
+        methods.put("legacy", new String[] {V1_URL, "call:send(Ljava/lang/String;)V"});
+        methods.put("send", new String[] {});
+        Path app = write("mixed-1.0.jar", jar(entries("com/acme/Mixed.class", classWith("com/acme/Mixed", 7, methods))));
+
+        assertEquals(1, scan(app), stdout + stderr);
+        assertTrue(stdout.contains("  v1 only: com.acme.Mixed.legacy(Mixed.java:7) uses"), stdout);
+        assertTrue(stdout.contains("  v2: com.acme.Mixed.modern(Mixed.java:7) uses"), stdout);
+        assertTrue(stdout.contains(": com.acme.Mixed.send(Mixed.java:7) uses \"/latest/api/token\" (called with it by "
+                + "modern)"), stdout);
+    }
+
+    @Test
     void badInputsAreEachReportedAndTheScanGoesOnWithExit2() throws Exception {
         Path good = write("good.jar", jar(entries("com/acme/Legacy.class",
                 classWith("com/acme/Legacy", 42, "region", V1_URL))));
@@ -201,16 +216,17 @@ class ScanCommandTest {
 
     @Test
     void anEntryThatInflatesFarBeyondItsSizeStopsThatArchiveOnly() throws Exception {
-        Path bomb = write("bomb.jar", jar(entries("zeros.bin", new byte[3 * 1024 * 1024],
-                "com/acme/After.class", classWith("com/acme/After", 42, "region", V1_URL))));
+        // a compressed nested jar is read as a stream, so an entry in it must be inflated to reach the next
+        Path bomb = write("bomb.jar", jar(entries("lib/inner.jar", jar(entries("zeros.bin", new byte[3 * 1024 * 1024],
+                "com/acme/After.class", classWith("com/acme/After", 42, "region", V1_URL))))));
         Path good = write("good.jar", jar(entries("com/acme/Legacy.class",
                 classWith("com/acme/Legacy", 42, "region", V1_URL))));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ScanResult result = new ArchiveWalker(LibraryTable.load(), new ScanProgress(new PrintStream(err), false),
                 1024 * 1024).scan(Arrays.asList(bomb, good));
 
-        assertEquals(Arrays.asList(bomb + "!/zeros.bin: inflates beyond 1 MB (a zip bomb?); the rest of this archive "
-                + "is not scanned"), result.problems);
+        assertEquals(Arrays.asList(bomb + "!/lib/inner.jar!/zeros.bin: inflates beyond 1 MB (a zip bomb?); the rest "
+                + "of this archive is not scanned"), result.problems);
         assertEquals(1, result.findings.size());
         assertEquals("com.acme.Legacy", result.findings.get(0).className());
     }

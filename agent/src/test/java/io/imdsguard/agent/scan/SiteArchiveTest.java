@@ -130,6 +130,47 @@ class SiteArchiveTest {
     }
 
     @Test
+    void everySpringBootLoadersUrlOfANestedJarIsNamedAsTheScanNamesIt() {
+        String scanned = "/srv/app.jar!/BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar";
+        // Spring Boot 2 and 3.0/3.1; 3.2 and later (nested:, the entry after "/!"); its URL-encoded form
+        for (String location : new String[] {
+            "jar:file:/srv/app.jar!/BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar!/",
+            "jar:nested:/srv/app.jar/!BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar!/",
+            "nested:/srv/app.jar/!BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar",
+            "jar:file:/srv/app.jar!/BOOT-INF/lib/aws-java-sdk-core-1.11.500.jar!/com/amazonaws/util/"}) {
+            assertEquals(scanned, SiteArchive.displayed(location), location);
+        }
+        assertEquals("/srv/my app.jar!/BOOT-INF/lib/x-1.0.jar",
+                SiteArchive.displayed("jar:nested:/srv/my%20app.jar/!BOOT-INF/lib/x-1.0.jar!/"));
+        // the application's own classes are in the fat jar itself, which is where the scan names them
+        for (String location : new String[] {"jar:file:/srv/app.jar!/BOOT-INF/classes!/",
+            "jar:nested:/srv/app.jar/!BOOT-INF/classes/!/", "nested:/srv/app.jar/!BOOT-INF/classes/"}) {
+            assertEquals("/srv/app.jar", SiteArchive.displayed(location), location);
+        }
+        assertEquals("/srv/shop.war", SiteArchive.displayed("jar:file:/srv/shop.war!/WEB-INF/classes!/"));
+        assertEquals("/srv/shop.war!/WEB-INF/lib/x-1.0.jar",
+                SiteArchive.displayed("jar:file:/srv/shop.war!/WEB-INF/lib/x-1.0.jar!/"));
+    }
+
+    @Test
+    void aJarStoredInABootJarOnDiskIsReadForItsPomLikeTheScanReadsIt() throws Exception {
+        byte[] sdk = TestClasses.jar(TestClasses.entries(
+                "META-INF/maven/com.amazonaws/aws-java-sdk-core/pom.properties",
+                TestClasses.pom("com.amazonaws", "aws-java-sdk-core", "1.11.500")));
+        Path app = dir.resolve("app.jar");
+        Files.write(app, TestClasses.bootJar(TestClasses.entries("BOOT-INF/classes/a.txt", "a",
+                "BOOT-INF/lib/core.jar", sdk)));
+
+        SiteArchive site = SiteArchive.read("jar:nested:" + app.toUri().getRawPath() + "/!BOOT-INF/lib/core.jar!/");
+
+        assertEquals(app + "!/BOOT-INF/lib/core.jar", site.archive());
+        assertEquals("com.amazonaws:aws-java-sdk-core:1.11.500", site.coordinates());
+        assertEquals("pom.properties", site.coordinatesFrom());
+        assertEquals("upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -> >= 1.11.678", site.remediation()
+                .substring(0, "upgrade com.amazonaws:aws-java-sdk-core 1.11.500 -> >= 1.11.678".length()));
+    }
+
+    @Test
     void aBrokenOrMissingJarIsReportedByNameAndNeverThrows() throws Exception {
         Path broken = dir.resolve("broken-1.0.jar");
         Files.write(broken, "not a zip".getBytes(StandardCharsets.UTF_8));
