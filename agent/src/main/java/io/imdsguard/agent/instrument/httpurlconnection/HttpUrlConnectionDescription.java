@@ -10,7 +10,7 @@ public final class HttpUrlConnectionDescription {
             .libraryFrames()
             .writesThroughSocket("sun.net.www.")
             .instrumentedBy("io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionInstrumentation")
-            .testedBy("io.imdsguard.it.JdkClientsDetectionIT")
+            .testedBy("io.imdsguard.it.clients.HttpUrlConnectionIT")
             .hooks("io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionHooks")
             .build();
 

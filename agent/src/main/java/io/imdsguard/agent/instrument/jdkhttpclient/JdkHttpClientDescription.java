@@ -10,7 +10,7 @@ public final class JdkHttpClientDescription {
             .libraryFrames()
             .writesThroughChannel("jdk.internal.net.http.")
             .instrumentedBy("io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpClientInstrumentation")
-            .testedBy("io.imdsguard.it.JdkClientsDetectionIT")
+            .testedBy("io.imdsguard.it.clients.JdkHttpClientIT")
             .hooks("io.imdsguard.agent.instrument.jdkhttpclient.JdkHttpClientHooks")
             .build();
 

@@ -10,7 +10,7 @@ public final class SocketChannelDescription {
             .libraryFrames()
             .isBackstop()
             .instrumentedBy("io.imdsguard.agent.instrument.nio.SocketChannelInstrumentation")
-            .testedBy("io.imdsguard.it.connection.ConnectionBackstopIT")
+            .testedBy("io.imdsguard.it.clients.ConnectionOnlyClientsIT")
             .build();
 
     private SocketChannelDescription() {
