@@ -106,6 +106,6 @@ public interface ImdsRequestListener {
     Object channelWrite(Object channel, java.nio.ByteBuffer single, java.nio.ByteBuffer[] sources,
                         int offset, int length);
 
-    /** The write that {@link #channelWrite} returned {@code seen} for sent {@code sent} bytes (0 if it threw). */
+    /** The write that {@link #channelWrite} returned {@code seen} for sent {@code sent} bytes; not told if it threw. */
     void channelWritten(Object seen, long sent);
 }

@@ -120,7 +120,11 @@ final class ChannelHead {
         return this;
     }
 
-    /** The write given to {@link #offer} sent {@code sent} bytes (0 when it failed). */
+    /**
+     * The write given to {@link #offer} sent {@code sent} bytes. Not called for a write that threw: until
+     * told, {@link #offer} takes a write to have sent nothing, so its bytes are not read a second time
+     * when the application writes them again.
+     */
     synchronized void sent(long sent) {
         readAhead = Math.max(0, offered - Math.max(0, sent));
     }

@@ -59,6 +59,14 @@ public final class ChannelRequests {
         "org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient",
     };
 
+    /**
+     * Loaded with the backstop, not at the first channel to IMDS: the JIT inlines a call only once the
+     * classes in its signature are loaded, and {@link ImdsChannels#find}, asked on every write of every
+     * channel, returns one. Until then each write paid a real call.
+     */
+    @SuppressWarnings("unused")
+    private static final Class<?> FOUND_ON_EVERY_WRITE = ChannelHead.class;
+
     private final ImdsEndpoints endpoints;
     private final RequestObserver observer;
     private final HookedRequests hooked;

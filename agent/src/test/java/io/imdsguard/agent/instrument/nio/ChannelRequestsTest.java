@@ -205,6 +205,22 @@ class ChannelRequestsTest {
         assertEquals(2, totals.get(ImdsVersion.V1), "the next head on the channel is read from its start");
     }
 
+    /**
+     * A write that threw is never told what it sent (the advice has no handler around {@code write}): it
+     * counts as having sent nothing, and the application's next write, which starts with the same bytes,
+     * is not read twice.
+     */
+    @Test
+    void aWriteThatThrewCountsAsSendingNothing() {
+        ChannelRequests channels = channels(new ReportPolicy());
+        Object channel = imdsChannel(channels);
+        String requestLine = "GET /latest/meta-data/instance-id HTTP/1.1\r\n";
+        assertFalse(channels.writing(channel, bytes(requestLine), null, 0, 0) instanceof IOException);
+        assertFalse(write(channels, channel, requestLine + "Host: 127.0.0.1:1338\r\n\r\n") instanceof IOException);
+        assertEquals(1, totals.get(ImdsVersion.V1));
+        assertEquals(0, totals.get(ImdsVersion.UNPARSED), "the request line was read once");
+    }
+
     @Test
     void aChannelThatClosedIsLetGoWhenTheNextChannelToImdsConnects() throws Exception {
         ImdsChannels channels = new ImdsChannels();
