@@ -16,9 +16,7 @@ public final class StaticLoggerBinder implements LoggerFactoryBinder {
     private static final StaticLoggerBinder SINGLETON = new StaticLoggerBinder();
 
     /** Read by SLF4J's version check; must not be final, or the compiler would inline it there. */
-    // CHECKSTYLE:OFF
     public static String REQUESTED_API_VERSION = "1.6.99";
-    // CHECKSTYLE:ON
 
     private final ILoggerFactory factory = new NOPLoggerFactory();
 

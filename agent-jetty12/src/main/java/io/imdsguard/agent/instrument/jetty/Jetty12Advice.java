@@ -25,6 +25,9 @@ public final class Jetty12Advice {
      */
     static final String CLIENT = "jetty-httpclient";
 
+    /** {@code detect.ImdsRequest.TOKEN_HEADER}, out of this module's sight for the same reason. */
+    static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
+
     private Jetty12Advice() {
     }
 
@@ -58,7 +61,7 @@ public final class Jetty12Advice {
             if (headers != null) {
                 for (Object header : headers) {
                     String name = ((HttpField) header).getName();
-                    if ("X-aws-ec2-metadata-token".equalsIgnoreCase(name)) {
+                    if (TOKEN_HEADER.equalsIgnoreCase(name)) {
                         token = true;
                     } else if (RelayHeaders.isRelayHeader(name)) {
                         forwarded = true;
@@ -85,7 +88,7 @@ public final class Jetty12Advice {
             if (value != null && request instanceof HttpRequest) {
                 // HttpDestination.send casts to HttpRequest itself; headers(Consumer) would need a lambda,
                 // which inlined advice cannot carry.
-                ((HttpRequest) request).addHeader(new HttpField("X-aws-ec2-metadata-token", value));
+                ((HttpRequest) request).addHeader(new HttpField(TOKEN_HEADER, value));
             }
         }
     }
@@ -114,7 +117,7 @@ public final class Jetty12Advice {
             if (headers != null) {
                 for (Object header : headers) {
                     HttpField field = (HttpField) header;
-                    if ("X-aws-ec2-metadata-token".equalsIgnoreCase(field.getName())) {
+                    if (TOKEN_HEADER.equalsIgnoreCase(field.getName())) {
                         sent = field.getValue();
                     }
                 }

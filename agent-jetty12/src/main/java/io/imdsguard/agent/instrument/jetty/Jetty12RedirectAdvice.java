@@ -29,7 +29,7 @@ public final class Jetty12RedirectAdvice {
         Iterable<?> headers = request.getHeaders();
         if (headers != null) {
             for (Object header : headers) {
-                if ("X-aws-ec2-metadata-token".equalsIgnoreCase(((HttpField) header).getName())) {
+                if (Jetty12Advice.TOKEN_HEADER.equalsIgnoreCase(((HttpField) header).getName())) {
                     token = true;
                 }
             }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.apachehttpclient4;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
@@ -111,9 +112,9 @@ public final class ApacheHttpClient4Advice {
             }
         }
         String token = ImdsBridge.beforeRequest("apache-httpclient-4", request.getRequestLine().getMethod(),
-                url, request.containsHeader("X-aws-ec2-metadata-token"), relayed, proxied, null);
+                url, request.containsHeader(ImdsRequest.TOKEN_HEADER), relayed, proxied, null);
         if (token != null) {
-            request.setHeader("X-aws-ec2-metadata-token", token);
+            request.setHeader(ImdsRequest.TOKEN_HEADER, token);
         }
         return token;
     }
@@ -128,7 +129,7 @@ public final class ApacheHttpClient4Advice {
             ImdsBridge.leftImdsCall();
         }
         if (token != null) {
-            request.removeHeaders("X-aws-ec2-metadata-token");
+            request.removeHeaders(ImdsRequest.TOKEN_HEADER);
             if (response != null && response.getStatusLine().getStatusCode() == 401) {
                 ImdsBridge.unauthorized(url, token);
             }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.apachehttpclient4;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.asm.Advice;
 import org.apache.http.HttpHost;
@@ -23,7 +24,7 @@ public final class ApacheHttpClient4RedirectAdvice {
                                   @Advice.Argument(2) HttpContext context,
                                   @Advice.Return(readOnly = false) boolean redirected) {
         if (!redirected || request == null || context == null
-                || !request.containsHeader("X-aws-ec2-metadata-token")) {
+                || !request.containsHeader(ImdsRequest.TOKEN_HEADER)) {
             return;
         }
         Object target = context.getAttribute("http.target_host");

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.apachehttpclient5;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
@@ -28,9 +29,9 @@ public final class ApacheHttpAsyncClient5Advice {
             relayed |= request.containsHeader(name);
         }
         String token = ImdsBridge.beforeRequest("apache-httpclient-5-async", request.getMethod(), url,
-                request.containsHeader("X-aws-ec2-metadata-token"), relayed);
+                request.containsHeader(ImdsRequest.TOKEN_HEADER), relayed);
         if (token != null) {
-            request.setHeader("X-aws-ec2-metadata-token", token);
+            request.setHeader(ImdsRequest.TOKEN_HEADER, token);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.apachehttpclient5;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -29,7 +30,7 @@ public final class ApacheHttpAsyncClient5ResponseAdvice {
         if (sent == null || sent.getScheme() == null || sent.getAuthority() == null) {
             return;
         }
-        Header token = sent.getFirstHeader("X-aws-ec2-metadata-token");
+        Header token = sent.getFirstHeader(ImdsRequest.TOKEN_HEADER);
         if (token != null) {
             ImdsBridge.unauthorized(sent.getScheme() + "://" + sent.getAuthority() + "/", token.getValue());
         }

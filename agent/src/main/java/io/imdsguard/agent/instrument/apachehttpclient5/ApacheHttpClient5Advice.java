@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.apachehttpclient5;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
@@ -55,9 +56,9 @@ public final class ApacheHttpClient5Advice {
             relayed |= request.containsHeader(name);
         }
         String token = ImdsBridge.beforeRequest("apache-httpclient-5", request.getMethod(), url,
-                request.containsHeader("X-aws-ec2-metadata-token"), relayed);
+                request.containsHeader(ImdsRequest.TOKEN_HEADER), relayed);
         if (token != null) {
-            request.setHeader("X-aws-ec2-metadata-token", token);
+            request.setHeader(ImdsRequest.TOKEN_HEADER, token);
         }
         return token;
     }
@@ -72,7 +73,7 @@ public final class ApacheHttpClient5Advice {
             ImdsBridge.leftImdsCall();
         }
         if (token != null) {
-            request.removeHeaders("X-aws-ec2-metadata-token");
+            request.removeHeaders(ImdsRequest.TOKEN_HEADER);
             if (response != null && response.getCode() == 401) {
                 ImdsBridge.unauthorized(url, token);
             }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.apachehttpclient5;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.core5.http.HttpRequest;
@@ -20,7 +21,7 @@ public final class ApacheHttpClient5RedirectAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void afterIsRedirected(@Advice.Argument(0) HttpRequest request,
                                   @Advice.Return(readOnly = false) boolean redirected) {
-        if (!redirected || request == null || !request.containsHeader("X-aws-ec2-metadata-token")) {
+        if (!redirected || request == null || !request.containsHeader(ImdsRequest.TOKEN_HEADER)) {
             return;
         }
         URIAuthority authority = request.getAuthority();

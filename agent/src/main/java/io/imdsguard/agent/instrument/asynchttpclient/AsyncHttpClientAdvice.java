@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.asynchttpclient;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -31,9 +32,9 @@ public final class AsyncHttpClientAdvice {
             }
         }
         String token = ImdsBridge.beforeRequest("async-http-client", request.getMethod(), request.getUrl(),
-                headers != null && headers.contains("X-aws-ec2-metadata-token"), relayed);
+                headers != null && headers.contains(ImdsRequest.TOKEN_HEADER), relayed);
         if (token != null) {
-            request = request.toBuilder().setHeader("X-aws-ec2-metadata-token", token).build();
+            request = request.toBuilder().setHeader(ImdsRequest.TOKEN_HEADER, token).build();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.asynchttpclient;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.netty.handler.codec.http.HttpHeaders;
 import net.bytebuddy.asm.Advice;
@@ -19,12 +20,12 @@ public final class AsyncHttpClientRedirectAdvice {
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.Argument(0) Request answered, @Advice.Return HttpHeaders propagated) {
-        if (answered == null || propagated == null || !propagated.contains("X-aws-ec2-metadata-token")) {
+        if (answered == null || propagated == null || !propagated.contains(ImdsRequest.TOKEN_HEADER)) {
             return;
         }
         Uri uri = answered.getUri();
         if (uri != null && ImdsBridge.isImds(uri.getScheme(), uri.getHost(), uri.getExplicitPort())) {
-            propagated.remove("X-aws-ec2-metadata-token");
+            propagated.remove(ImdsRequest.TOKEN_HEADER);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.asynchttpclient;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
@@ -27,7 +28,7 @@ public final class AsyncHttpClientResponseAdvice {
         }
         Request sent = future.getCurrentRequest();
         HttpHeaders headers = sent == null ? null : sent.getHeaders();
-        String token = headers == null ? null : headers.get("X-aws-ec2-metadata-token");
+        String token = headers == null ? null : headers.get(ImdsRequest.TOKEN_HEADER);
         if (token != null) {
             ImdsBridge.unauthorized(sent.getUrl(), token);
         }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.jetty;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
@@ -50,7 +51,7 @@ public final class Jetty9Advice {
             if (headers != null) {
                 for (Object header : headers) {
                     String name = ((HttpField) header).getName();
-                    if ("X-aws-ec2-metadata-token".equalsIgnoreCase(name)) {
+                    if (ImdsRequest.TOKEN_HEADER.equalsIgnoreCase(name)) {
                         token = true;
                     } else if (RelayHeaders.isRelayHeader(name)) {
                         forwarded = true;
@@ -75,7 +76,7 @@ public final class Jetty9Advice {
                 }
             }
             if (value != null) {
-                request.header("X-aws-ec2-metadata-token", value);
+                request.header(ImdsRequest.TOKEN_HEADER, value);
             }
         }
     }
@@ -104,7 +105,7 @@ public final class Jetty9Advice {
             if (headers != null) {
                 for (Object header : headers) {
                     HttpField field = (HttpField) header;
-                    if ("X-aws-ec2-metadata-token".equalsIgnoreCase(field.getName())) {
+                    if (ImdsRequest.TOKEN_HEADER.equalsIgnoreCase(field.getName())) {
                         sent = field.getValue();
                     }
                 }

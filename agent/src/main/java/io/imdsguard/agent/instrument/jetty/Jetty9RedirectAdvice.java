@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.jetty;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.client.api.Request;
@@ -29,7 +30,7 @@ public final class Jetty9RedirectAdvice {
         Iterable<?> headers = request.getHeaders();
         if (headers != null) {
             for (Object header : headers) {
-                if ("X-aws-ec2-metadata-token".equalsIgnoreCase(((HttpField) header).getName())) {
+                if (ImdsRequest.TOKEN_HEADER.equalsIgnoreCase(((HttpField) header).getName())) {
                     token = true;
                 }
             }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.okhttp;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import net.bytebuddy.asm.Advice;
@@ -34,9 +35,9 @@ public final class OkHttpNewCallAdvice {
         // OkHttp uses its proxy when it has one, else asks its selector (the JVM's default unless set).
         Object route = client.proxy() != null ? client.proxy() : client.proxySelector();
         String token = ImdsBridge.beforeRequest("okhttp", request.method(), request.url().toString(),
-                request.header("X-aws-ec2-metadata-token") != null, relayed, route, null);
+                request.header(ImdsRequest.TOKEN_HEADER) != null, relayed, route, null);
         if (token != null) {
-            request = request.newBuilder().header("X-aws-ec2-metadata-token", token).build();
+            request = request.newBuilder().header(ImdsRequest.TOKEN_HEADER, token).build();
         }
     }
 }

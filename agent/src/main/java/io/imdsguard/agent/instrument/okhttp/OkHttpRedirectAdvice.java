@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.okhttp;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.asm.Advice;
 import okhttp3.HttpUrl;
@@ -28,7 +29,7 @@ public final class OkHttpRedirectAdvice {
             return;
         }
         Request sent = answer.request();
-        if (sent == null || sent.header("X-aws-ec2-metadata-token") == null) {
+        if (sent == null || sent.header(ImdsRequest.TOKEN_HEADER) == null) {
             return;
         }
         HttpUrl from = sent.url();

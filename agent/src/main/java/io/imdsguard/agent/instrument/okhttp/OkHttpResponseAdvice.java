@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.okhttp;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import net.bytebuddy.asm.Advice;
 import okhttp3.Call;
@@ -40,7 +41,7 @@ public final class OkHttpResponseAdvice {
             return;
         }
         Request sent = response.request();
-        String token = sent.header("X-aws-ec2-metadata-token");
+        String token = sent.header(ImdsRequest.TOKEN_HEADER);
         if (token != null) {
             ImdsBridge.unauthorized(sent.url().toString(), token);
         }

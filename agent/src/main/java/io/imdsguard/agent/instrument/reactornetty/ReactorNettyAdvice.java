@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.reactornetty;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -37,14 +38,14 @@ public final class ReactorNettyAdvice {
         String token;
         try {
             token = ImdsBridge.beforeRequest("reactor-netty", request.method().name(), url,
-                    headers.contains("X-aws-ec2-metadata-token"), relayed, null, request);
+                    headers.contains(ImdsRequest.TOKEN_HEADER), relayed, null, request);
         } finally {
             if (redirectHop) {
                 ImdsBridge.followingRedirect(false);
             }
         }
         if (token != null) {
-            headers.set("X-aws-ec2-metadata-token", token);
+            headers.set(ImdsRequest.TOKEN_HEADER, token);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.reactornetty;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.netty.handler.codec.http.HttpResponse;
 import net.bytebuddy.asm.Advice;
@@ -21,7 +22,7 @@ public final class ReactorNettyResponseAdvice {
         if (response == null || response.status().code() != 401) {
             return;
         }
-        String token = request.requestHeaders().get("X-aws-ec2-metadata-token");
+        String token = request.requestHeaders().get(ImdsRequest.TOKEN_HEADER);
         if (token != null) {
             ImdsBridge.unauthorized(request.resourceUrl(), token);
         }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.vertx;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.RelayHeaders;
 import io.vertx.core.MultiMap;
@@ -58,7 +59,7 @@ public final class VertxWebClientAdvice {
         // written for the IMDS that issued it, never for wherever the redirect points.
         boolean redirectHop = context.redirects() > 0;
         if (redirectHop && headers != null) {
-            headers.remove("X-aws-ec2-metadata-token");
+            headers.remove(ImdsRequest.TOKEN_HEADER);
         }
         if (redirectHop) {
             ImdsBridge.followingRedirect(true);
@@ -66,14 +67,14 @@ public final class VertxWebClientAdvice {
         String token;
         try {
             token = ImdsBridge.beforeRequest("vertx-web-client", method == null ? "GET" : method.name(), url,
-                    headers != null && headers.contains("X-aws-ec2-metadata-token"), relayed);
+                    headers != null && headers.contains(ImdsRequest.TOKEN_HEADER), relayed);
         } finally {
             if (redirectHop) {
                 ImdsBridge.followingRedirect(false);
             }
         }
         if (token != null) {
-            options.putHeader("X-aws-ec2-metadata-token", token);
+            options.putHeader(ImdsRequest.TOKEN_HEADER, token);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.vertx;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -22,7 +23,7 @@ public final class VertxWebClientResponseAdvice {
             return;
         }
         HttpClientRequest sent = response.request();
-        String token = sent == null ? null : sent.headers().get("X-aws-ec2-metadata-token");
+        String token = sent == null ? null : sent.headers().get(ImdsRequest.TOKEN_HEADER);
         if (token != null) {
             ImdsBridge.unauthorized(sent.absoluteURI(), token);
         }

@@ -1,5 +1,6 @@
 package io.imdsguard.agent.instrument.wire;
 
+import io.imdsguard.agent.detect.ImdsRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -52,7 +53,6 @@ public final class HttpHeadSniffer extends FilterOutputStream {
     public static final String REFUSED = "imds-guard refused a request to IMDS that it could not read"
             + " (mode=enforce: it must not reach IMDS as IMDSv1): ";
     private static final Charset LATIN_1 = Charset.forName("ISO-8859-1");
-    private static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
     /** The first byte of a TLS record carrying a handshake, as a ClientHello starts. */
     private static final byte TLS_HANDSHAKE = 0x16;
 
@@ -197,7 +197,7 @@ public final class HttpHeadSniffer extends FilterOutputStream {
         if (tokenHeader == null) {
             return text.getBytes(LATIN_1);
         }
-        return (text.substring(0, parsed.requestLineEnd) + TOKEN_HEADER + ": " + tokenHeader + parsed.lineBreak
+        return (text.substring(0, parsed.requestLineEnd) + ImdsRequest.TOKEN_HEADER + ": " + tokenHeader + parsed.lineBreak
                 + text.substring(parsed.requestLineEnd)).getBytes(LATIN_1);
     }
 

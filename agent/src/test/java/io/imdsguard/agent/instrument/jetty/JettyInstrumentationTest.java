@@ -16,6 +16,7 @@ class JettyInstrumentationTest {
     @Test
     void everyJettyGenerationReportsUnderOneClientName() {
         assertEquals(JettyInstrumentation.CLIENT, Jetty12Advice.CLIENT);
+        assertEquals(io.imdsguard.agent.detect.ImdsRequest.TOKEN_HEADER, Jetty12Advice.TOKEN_HEADER);
     }
 
     /** The agent loads on Java 8, and so must every advice class it names, Jetty 12's too. */
