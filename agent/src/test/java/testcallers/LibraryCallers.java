@@ -9,8 +9,7 @@ import java.util.function.Supplier;
  */
 public final class LibraryCallers {
 
-    private LibraryCallers() {
-    }
+    private LibraryCallers() {}
 
     public static Object instanceId(Method send, Supplier<?> socket) throws Exception {
         return send.invoke(null, socket);

@@ -8,10 +8,11 @@ import io.imdsguard.agent.detect.CallerFrames;
  */
 public final class TwoCallSites {
 
-    private TwoCallSites() {
-    }
+    private TwoCallSites() {}
 
-    /** @return the sites of the first call and of the second, in that order */
+    /**
+     * @return the sites of the first call and of the second, in that order
+     */
     public static CallerFrames[] fromTwoLines() {
         CallerFrames first = CallerFrames.ofCurrentThread();
         CallerFrames second = CallerFrames.ofCurrentThread();

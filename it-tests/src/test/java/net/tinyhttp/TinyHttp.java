@@ -13,8 +13,7 @@ import java.net.URL;
  */
 public final class TinyHttp {
 
-    private TinyHttp() {
-    }
+    private TinyHttp() {}
 
     /** {@code <status> <body>} of a GET. */
     public static String get(String url) throws IOException {
@@ -25,7 +24,8 @@ public final class TinyHttp {
         HttpURLConnection connection = (HttpURLConnection) new URL(request.url).openConnection();
         try {
             int status = connection.getResponseCode();
-            InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+            InputStream in =
+                    status < 400 ? connection.getInputStream() : connection.getErrorStream();
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             if (in != null) {
                 byte[] buffer = new byte[4096];

@@ -1,27 +1,30 @@
 package io.imdsguard.bootstrap;
 
 /**
- * The single entry point of advice woven into client classes. It is put into the bootstrap loader at
- * start-up, so it is visible from {@code java.base}, {@code java.net.http} and every library's loader;
- * the real work happens in the listener the agent core installs. It speaks a few verbs every client
- * uses (see {@link ImdsRequestListener}); what a client's objects mean is its folder's business.
+ * The single entry point of advice woven into client classes. It is put into the bootstrap loader
+ * at start-up, so it is visible from {@code java.base}, {@code java.net.http} and every library's
+ * loader; the real work happens in the listener the agent core installs. It speaks a few verbs
+ * every client uses (see {@link ImdsRequestListener}); what a client's objects mean is its folder's
+ * business.
  *
- * <p>Nothing here may throw into the application: every verb answers "change nothing" when no listener
- * is installed, and hands whatever escapes the listener to {@link #escaped}, which tells the agent's
- * log once.
+ * <p>Nothing here may throw into the application: every verb answers "change nothing" when no
+ * listener is installed, and hands whatever escapes the listener to {@link #escaped}, which tells
+ * the agent's log once.
  */
 public final class ImdsBridge {
 
     private static volatile ImdsRequestListener listener;
 
-    private ImdsBridge() {
-    }
+    private ImdsBridge() {}
 
     public static void install(ImdsRequestListener newListener) {
         listener = newListener;
     }
 
-    /** The one answer to a failure that escaped the listener: the agent's log is told once, the request goes on. */
+    /**
+     * The one answer to a failure that escaped the listener: the agent's log is told once, the
+     * request goes on.
+     */
     private static void escaped(String verb, Throwable error) {
         try {
             ImdsRequestListener current = listener;
@@ -47,28 +50,43 @@ public final class ImdsBridge {
         }
     }
 
-    /** {@link #beforeRequest(String, String, String, boolean, boolean, Object, Object)}, routed by the JVM's defaults, on this thread. */
-    public static String beforeRequest(String client, String method, String url, boolean carriesToken,
-                                       boolean forwardedFor) {
+    /**
+     * {@link #beforeRequest(String, String, String, boolean, boolean, Object, Object)}, routed by
+     * the JVM's defaults, on this thread.
+     */
+    public static String beforeRequest(
+            String client, String method, String url, boolean carriesToken, boolean forwardedFor) {
         return beforeRequest(client, method, url, carriesToken, forwardedFor, null, null);
     }
 
-    /** @return the token header to set, or null to change nothing */
-    public static String beforeRequest(String client, String method, String url, boolean carriesToken,
-                                       boolean forwardedFor, Object clientRoute, Object callSiteKey) {
+    /**
+     * @return the token header to set, or null to change nothing
+     */
+    public static String beforeRequest(
+            String client,
+            String method,
+            String url,
+            boolean carriesToken,
+            boolean forwardedFor,
+            Object clientRoute,
+            Object callSiteKey) {
         ImdsRequestListener current = listener;
         if (current == null) {
             return null;
         }
         try {
-            return current.beforeRequest(client, method, url, carriesToken, forwardedFor, clientRoute, callSiteKey);
+            return current.beforeRequest(
+                    client, method, url, carriesToken, forwardedFor, clientRoute, callSiteKey);
         } catch (Throwable t) {
             escaped(client, t);
             return null;
         }
     }
 
-    /** @return true when the call was counted in: the advice then calls {@link #leftImdsCall} on leaving */
+    /**
+     * @return true when the call was counted in: the advice then calls {@link #leftImdsCall} on
+     *     leaving
+     */
     public static boolean enteredImdsCall() {
         ImdsRequestListener current = listener;
         if (current == null) {
@@ -143,7 +161,10 @@ public final class ImdsBridge {
         }
     }
 
-    /** @return null to go on with {@code request} as it is (and, for a synchronous client, not counted in) */
+    /**
+     * @return null to go on with {@code request} as it is (and, for a synchronous client, not
+     *     counted in)
+     */
     public static Object sending(String client, Object request, Object route) {
         ImdsRequestListener current = listener;
         if (current == null || request == null) {
@@ -157,8 +178,11 @@ public final class ImdsBridge {
         }
     }
 
-    /** @return null to hand on {@code answer} as it is */
-    public static Object answered(String client, Object request, Object sender, Object answer, Object detail) {
+    /**
+     * @return null to hand on {@code answer} as it is
+     */
+    public static Object answered(
+            String client, Object request, Object sender, Object answer, Object detail) {
         ImdsRequestListener current = listener;
         if (current == null || request == null) {
             return null;
@@ -198,11 +222,16 @@ public final class ImdsBridge {
     }
 
     /**
-     * Never throws: the advice throws what this returns when it is an {@link java.io.IOException}, a refusal
-     * the agent decided on, and hands anything else but null to {@link #channelWritten} after the write.
+     * Never throws: the advice throws what this returns when it is an {@link java.io.IOException},
+     * a refusal the agent decided on, and hands anything else but null to {@link #channelWritten}
+     * after the write.
      */
-    public static Object channelWrite(Object channel, java.nio.ByteBuffer single,
-                                      java.nio.ByteBuffer[] sources, int offset, int length) {
+    public static Object channelWrite(
+            Object channel,
+            java.nio.ByteBuffer single,
+            java.nio.ByteBuffer[] sources,
+            int offset,
+            int length) {
         ImdsRequestListener current = listener;
         if (current == null) {
             return null;

@@ -11,13 +11,14 @@ package io.imdsguard.bootstrap;
  */
 public final class RelayHeaders {
 
-    /** {@code Forwarded} (RFC 7239) and the de-facto headers that proxies and load balancers add. */
+    /**
+     * {@code Forwarded} (RFC 7239) and the de-facto headers that proxies and load balancers add.
+     */
     public static final String[] NAMES = {
         "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "Via",
     };
 
-    private RelayHeaders() {
-    }
+    private RelayHeaders() {}
 
     /** Whether {@code name} is one of {@link #NAMES}, in any letter case. */
     public static boolean isRelayHeader(String name) {

@@ -3,33 +3,40 @@ package io.imdsguard.agent;
 import io.imdsguard.agent.instrument.ClientClassWatch;
 import io.imdsguard.agent.instrument.ClientSetup;
 import io.imdsguard.agent.log.AgentLog;
-
 import java.lang.instrument.Instrumentation;
 
 /**
  * One start of the agent. From premain it runs on a thread of its own: reading the configuration,
  * the environment and {@code /proc}, and setting up the log, counters and report loads about 75
- * classes, tens of milliseconds that the application's {@code main} need not wait for. What must not
- * miss anything is registered before that thread starts: the watch for HTTP client classes, whose
- * first class waits for the start to finish before it is woven, and the exit hook, which waits for
- * it before writing the report.
+ * classes, tens of milliseconds that the application's {@code main} need not wait for. What must
+ * not miss anything is registered before that thread starts: the watch for HTTP client classes,
+ * whose first class waits for the start to finish before it is woven, and the exit hook, which
+ * waits for it before writing the report.
  */
 final class AgentStart implements Runnable, ClientSetup.Source {
 
-    /** How long the loading of the first HTTP client class waits for the start, which takes tens of ms. */
+    /**
+     * How long the loading of the first HTTP client class waits for the start, which takes tens of
+     * ms.
+     */
     private static final long CLIENT_WAIT_MILLIS = 10_000;
+
     /** How long the JVM's exit waits for a start still running. */
     private static final long EXIT_WAIT_MILLIS = 5_000;
 
     private final String arguments;
     private final Instrumentation instrumentation;
     private final boolean attached;
+
     /** Registered before the start runs from premain, after it when attached. */
     private ClientClassWatch clients;
+
     /** The thread running {@link #run}; it must never wait for itself. */
     private volatile Thread starter;
+
     /** Guarded by this. */
     private boolean finished;
+
     private boolean failed;
     private boolean toldNotStarted;
     private AgentRuntime runtime;
@@ -79,7 +86,10 @@ final class AgentStart implements Runnable, ClientSetup.Source {
         } catch (Throwable t) {
             threw = true;
             // Whatever happens, the application must run as if the agent were not there.
-            AgentLog.standardError().println("[imds-guard] failed to start; the application runs without imds-guard: " + t);
+            AgentLog.standardError()
+                    .println(
+                            "[imds-guard] failed to start; the application runs without imds-guard: "
+                                    + t);
         } finally {
             finish(started, threw);
         }
@@ -88,8 +98,11 @@ final class AgentStart implements Runnable, ClientSetup.Source {
                 // After finish: weaving a class waits for the start, and must not wait for itself.
                 clients.weaveLoaded();
             } catch (Throwable t) {
-                AgentLog.standardError().println("[imds-guard] could not instrument the HTTP client classes loaded before it "
-                        + "started (their requests are not seen; the application is unaffected): " + t);
+                AgentLog.standardError()
+                        .println(
+                                "[imds-guard] could not instrument the HTTP client classes loaded before it "
+                                        + "started (their requests are not seen; the application is unaffected): "
+                                        + t);
             }
         }
     }
@@ -102,7 +115,9 @@ final class AgentStart implements Runnable, ClientSetup.Source {
         notifyAll();
     }
 
-    /** @return the running agent, or null when it is off or not started within {@code millis} */
+    /**
+     * @return the running agent, or null when it is off or not started within {@code millis}
+     */
     synchronized AgentRuntime awaitRuntime(long millis) {
         if (Thread.currentThread() == starter) {
             return null;
@@ -131,7 +146,9 @@ final class AgentStart implements Runnable, ClientSetup.Source {
         return finished;
     }
 
-    /** The start threw: instrumentation may be half set up, so it is never tried again in this JVM. */
+    /**
+     * The start threw: instrumentation may be half set up, so it is never tried again in this JVM.
+     */
     synchronized boolean failed() {
         return failed;
     }
@@ -141,8 +158,11 @@ final class AgentStart implements Runnable, ClientSetup.Source {
         AgentRuntime running = awaitRuntime(CLIENT_WAIT_MILLIS);
         if (running == null) {
             if (Thread.currentThread() != starter && tellNotStartedOnce()) {
-                AgentLog.standardError().println("[imds-guard] the agent had not started after " + CLIENT_WAIT_MILLIS / 1000
-                        + " s; HTTP client classes loaded meanwhile are not instrumented");
+                AgentLog.standardError()
+                        .println(
+                                "[imds-guard] the agent had not started after "
+                                        + CLIENT_WAIT_MILLIS / 1000
+                                        + " s; HTTP client classes loaded meanwhile are not instrumented");
             }
             return null;
         }
@@ -159,14 +179,18 @@ final class AgentStart implements Runnable, ClientSetup.Source {
     }
 
     private void addExitHook() {
-        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
-            @Override
-            public void run() {
-                AgentRuntime running = awaitRuntime(EXIT_WAIT_MILLIS);
-                if (running != null) {
-                    running.atExit();
-                }
-            }
-        }, "imds-guard-exit"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                new Runnable() {
+                                    @Override
+                                    public void run() {
+                                        AgentRuntime running = awaitRuntime(EXIT_WAIT_MILLIS);
+                                        if (running != null) {
+                                            running.atExit();
+                                        }
+                                    }
+                                },
+                                "imds-guard-exit"));
     }
 }

@@ -1,7 +1,6 @@
 package io.imdsguard.agent;
 
 import io.imdsguard.agent.log.AgentLog;
-
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -12,18 +11,21 @@ import java.lang.instrument.Instrumentation;
  */
 public final class ImdsGuardAgent {
 
-    private static final String FAILED_EARLIER = "failed to start earlier in this JVM; restart it to use imds-guard";
+    private static final String FAILED_EARLIER =
+            "failed to start earlier in this JVM; restart it to use imds-guard";
 
     /** How long an attach waits for a start from premain that is still running. */
     private static final long ATTACH_WAIT_MILLIS = 10_000;
 
     /** The start in this JVM that counts: guarded by the class. */
     private static AgentStart current;
-    /** Setting a start up threw: something may be half registered, so never try again in this JVM. */
+
+    /**
+     * Setting a start up threw: something may be half registered, so never try again in this JVM.
+     */
     private static boolean broken;
 
-    private ImdsGuardAgent() {
-    }
+    private ImdsGuardAgent() {}
 
     /** {@code -javaagent:imds-guard-agent.jar=key=value,...} */
     public static void premain(String arguments, Instrumentation instrumentation) {
@@ -39,7 +41,8 @@ public final class ImdsGuardAgent {
         start(arguments, instrumentation, true);
     }
 
-    private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
+    private static synchronized void start(
+            String arguments, Instrumentation instrumentation, boolean attached) {
         if (broken) {
             say(FAILED_EARLIER);
             return;
@@ -61,8 +64,10 @@ public final class ImdsGuardAgent {
                 }
                 // The earlier start found a bad configuration: this one may bring a good one.
             }
-            current = attached ? AgentStart.now(arguments, instrumentation)
-                    : AgentStart.inBackground(arguments, instrumentation);
+            current =
+                    attached
+                            ? AgentStart.now(arguments, instrumentation)
+                            : AgentStart.inBackground(arguments, instrumentation);
         } catch (Throwable t) {
             broken = true;
             // Whatever happens, the application must start as if the agent were not there.

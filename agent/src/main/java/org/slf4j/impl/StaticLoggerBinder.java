@@ -7,8 +7,8 @@ import org.slf4j.spi.LoggerFactoryBinder;
 /**
  * The binding of the SLF4J API that the agent bundles (relocated under io.imdsguard.shaded) for the
  * JMX reporter of Dropwizard Metrics, which Micrometer's JMX registry uses. Without a binding,
- * SLF4J 1.7 prints three warning lines into the application's standard error; this one discards
- * the reporter's own log calls instead (the agent logs what matters itself). It is never the
+ * SLF4J 1.7 prints three warning lines into the application's standard error; this one discards the
+ * reporter's own log calls instead (the agent logs what matters itself). It is never the
  * application's binding: relocation renames this class and the lookup that finds it.
  */
 public final class StaticLoggerBinder implements LoggerFactoryBinder {
@@ -20,8 +20,7 @@ public final class StaticLoggerBinder implements LoggerFactoryBinder {
 
     private final ILoggerFactory factory = new NOPLoggerFactory();
 
-    private StaticLoggerBinder() {
-    }
+    private StaticLoggerBinder() {}
 
     public static StaticLoggerBinder getSingleton() {
         return SINGLETON;

@@ -1,8 +1,8 @@
 package com.example.imdsapp;
 
-import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
+import io.imdsguard.agent.observe.RequestObserver;
 
 /**
  * Stands in for application code in the observer's tests: it lives outside the agent's packages, so
@@ -19,7 +19,10 @@ public final class LegacyMetadataClient {
     }
 
     public ImdsVersion readInstanceIdV1() {
-        return observer.handle(new ImdsRequest(CLIENT, "GET", "/latest/meta-data/instance-id", false, false)).version();
+        return observer.handle(
+                        new ImdsRequest(
+                                CLIENT, "GET", "/latest/meta-data/instance-id", false, false))
+                .version();
     }
 
     public ImdsVersion readRegionV1(String path) {
@@ -27,10 +30,14 @@ public final class LegacyMetadataClient {
     }
 
     public ImdsVersion fetchToken() {
-        return observer.handle(new ImdsRequest(CLIENT, "PUT", "/latest/api/token", false, false)).version();
+        return observer.handle(new ImdsRequest(CLIENT, "PUT", "/latest/api/token", false, false))
+                .version();
     }
 
     public ImdsVersion readInstanceIdV2() {
-        return observer.handle(new ImdsRequest(CLIENT, "GET", "/latest/meta-data/instance-id", true, false)).version();
+        return observer.handle(
+                        new ImdsRequest(
+                                CLIENT, "GET", "/latest/meta-data/instance-id", true, false))
+                .version();
     }
 }

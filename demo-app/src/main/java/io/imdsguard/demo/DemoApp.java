@@ -7,7 +7,6 @@ import io.imdsguard.demo.legacy.LegacyRegionLookup;
 import io.imdsguard.demo.modern.ModernMetadataClient;
 import io.imdsguard.mockimds.ImdsStats;
 import io.imdsguard.mockimds.MockImds;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.util.concurrent.Callable;
@@ -15,16 +14,15 @@ import java.util.concurrent.Callable;
 /**
  * A service in the middle of its IMDSv2 migration: some code still calls v1 through
  * HttpURLConnection, URL.openStream and java.net.http (sync and async), some already uses v2. By
- * default it brings its own mock IMDS on loopback and points the AWS SDKs' endpoint override at
- * it, so it runs anywhere and never talks to a real IMDS.
+ * default it brings its own mock IMDS on loopback and points the AWS SDKs' endpoint override at it,
+ * so it runs anywhere and never talks to a real IMDS.
  */
 public final class DemoApp {
 
     /** What AWS SDK for Java v2 reads to find IMDS; imds-guard honours it too. */
     static final String SDK_ENDPOINT_PROPERTY = "aws.ec2MetadataServiceEndpoint";
 
-    private DemoApp() {
-    }
+    private DemoApp() {}
 
     public static void main(String[] args) throws Exception {
         DemoOptions options;
@@ -46,11 +44,19 @@ public final class DemoApp {
             endpoint = options.endpoint.toString().replaceAll("/+$", "");
             System.out.println("demo: using the IMDS at " + endpoint);
         } else {
-            mock = MockImds.builder().host(options.mockHost).port(options.mockPort)
-                    .httpTokens(options.httpTokens).start();
+            mock =
+                    MockImds.builder()
+                            .host(options.mockHost)
+                            .port(options.mockPort)
+                            .httpTokens(options.httpTokens)
+                            .start();
             endpoint = mock.endpoint().replace(":80", "");
-            System.out.println("demo: embedded mock IMDS at " + endpoint + " (HttpTokens="
-                    + options.httpTokens.name().toLowerCase() + ")");
+            System.out.println(
+                    "demo: embedded mock IMDS at "
+                            + endpoint
+                            + " (HttpTokens="
+                            + options.httpTokens.name().toLowerCase()
+                            + ")");
         }
         if (!endpoint.contains("169.254.169.254") && !endpoint.contains("fd00:ec2::254")) {
             // Point "the SDK" at the mock exactly as a real service would be configured. On IMDS's
@@ -60,10 +66,16 @@ public final class DemoApp {
         int failures = run(endpoint, options.repeat);
         if (mock != null) {
             ImdsStats stats = mock.stats();
-            System.out.println("demo: the mock IMDS received " + (stats.v1Served() + stats.v1Rejected()) + " v1, "
-                    + (stats.v2Served() + stats.v2Rejected()) + " v2 and "
-                    + (stats.tokensIssued() + stats.tokenRequestsRejected()) + " token request(s); "
-                    + (stats.v1Rejected() + stats.v2Rejected()) + " rejected");
+            System.out.println(
+                    "demo: the mock IMDS received "
+                            + (stats.v1Served() + stats.v1Rejected())
+                            + " v1, "
+                            + (stats.v2Served() + stats.v2Rejected())
+                            + " v2 and "
+                            + (stats.tokensIssued() + stats.tokenRequestsRejected())
+                            + " token request(s); "
+                            + (stats.v1Rejected() + stats.v2Rejected())
+                            + " rejected");
         }
         if (options.hold) {
             System.out.println("demo: holding; press Enter to exit");
@@ -84,15 +96,37 @@ public final class DemoApp {
         int failures = 0;
         for (int round = 0; round < repeat; round++) {
             boolean print = round == 0;
-            failures += call(print, "v1 HttpURLConnection     ", "instance-id", instanceInfo::instanceId);
+            failures +=
+                    call(
+                            print,
+                            "v1 HttpURLConnection     ",
+                            "instance-id",
+                            instanceInfo::instanceId);
             failures += call(print, "v1 URL.openStream        ", "region", regionLookup::region);
-            failures += call(print, "v1 java.net.http         ", "access key", credentials::accessKeyId);
-            failures += call(print, "v1 java.net.http (async) ", "account", () -> identity.accountId().get());
-            failures += call(print, "v2 java.net.http         ", "instance-type", modern::instanceType);
-            failures += call(print, "v2 HttpURLConnection     ", "availability-zone", modern::availabilityZone);
+            failures +=
+                    call(
+                            print,
+                            "v1 java.net.http         ",
+                            "access key",
+                            credentials::accessKeyId);
+            failures +=
+                    call(
+                            print,
+                            "v1 java.net.http (async) ",
+                            "account",
+                            () -> identity.accountId().get());
+            failures +=
+                    call(print, "v2 java.net.http         ", "instance-type", modern::instanceType);
+            failures +=
+                    call(
+                            print,
+                            "v2 HttpURLConnection     ",
+                            "availability-zone",
+                            modern::availabilityZone);
         }
         if (repeat > 1) {
-            System.out.println("demo: repeated every call " + repeat + " times, " + failures + " failure(s)");
+            System.out.println(
+                    "demo: repeated every call " + repeat + " times, " + failures + " failure(s)");
         }
         return failures;
     }

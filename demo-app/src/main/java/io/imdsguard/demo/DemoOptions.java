@@ -1,7 +1,6 @@
 package io.imdsguard.demo;
 
 import io.imdsguard.mockimds.HttpTokens;
-
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -10,13 +9,15 @@ import java.util.Locale;
 /** The demo's command line. */
 final class DemoOptions {
 
-    static final String USAGE = String.join("\n",
-            "usage: java [-javaagent:imds-guard-agent.jar[=key=value,...]] -jar imds-guard-demo.jar [options]",
-            "  --endpoint URL          use the IMDS at URL (loopback only) instead of the embedded mock",
-            "  --mock-bind HOST:PORT   where the embedded mock listens (default 127.0.0.1:0, a free port)",
-            "  --http-tokens MODE      the embedded mock's HttpTokens: optional (default) or required",
-            "  --repeat N              run every call N times (default 1)",
-            "  --hold                  after the calls, wait for a line on standard input before exiting");
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: java [-javaagent:imds-guard-agent.jar[=key=value,...]] -jar imds-guard-demo.jar [options]",
+                    "  --endpoint URL          use the IMDS at URL (loopback only) instead of the embedded mock",
+                    "  --mock-bind HOST:PORT   where the embedded mock listens (default 127.0.0.1:0, a free port)",
+                    "  --http-tokens MODE      the embedded mock's HttpTokens: optional (default) or required",
+                    "  --repeat N              run every call N times (default 1)",
+                    "  --hold                  after the calls, wait for a line on standard input before exiting");
 
     URI endpoint;
     String mockHost = "127.0.0.1";
@@ -56,11 +57,14 @@ final class DemoOptions {
     private static URI loopbackEndpoint(String value) {
         URI uri = URI.create(value);
         try {
-            if (uri.getHost() == null || !InetAddress.getByName(uri.getHost()).isLoopbackAddress()) {
-                throw new IllegalArgumentException("--endpoint must be a loopback URL such as http://127.0.0.1:1338");
+            if (uri.getHost() == null
+                    || !InetAddress.getByName(uri.getHost()).isLoopbackAddress()) {
+                throw new IllegalArgumentException(
+                        "--endpoint must be a loopback URL such as http://127.0.0.1:1338");
             }
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("--endpoint host '" + uri.getHost() + "' is unknown");
+            throw new IllegalArgumentException(
+                    "--endpoint host '" + uri.getHost() + "' is unknown");
         }
         return uri;
     }
@@ -69,7 +73,8 @@ final class DemoOptions {
         try {
             return HttpTokens.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--http-tokens takes optional or required, not '" + value + "'");
+            throw new IllegalArgumentException(
+                    "--http-tokens takes optional or required, not '" + value + "'");
         }
     }
 

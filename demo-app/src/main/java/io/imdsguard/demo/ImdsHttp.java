@@ -1,8 +1,8 @@
 package io.imdsguard.demo;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Small I/O helpers shared by the demo's clients. */
@@ -11,8 +11,7 @@ public final class ImdsHttp {
     public static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
     public static final String TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
 
-    private ImdsHttp() {
-    }
+    private ImdsHttp() {}
 
     public static String read(InputStream in) throws IOException {
         try (InputStream input = in) {

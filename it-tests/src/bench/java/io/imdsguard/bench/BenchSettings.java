@@ -4,16 +4,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** What the Maven profile hands the driver, and how long each part runs (a quick mode checks the harness). */
-record BenchSettings(Path agentJar, Path demoJar, Path otelJar, String otelVersion, Path out, boolean quick) {
+/**
+ * What the Maven profile hands the driver, and how long each part runs (a quick mode checks the
+ * harness).
+ */
+record BenchSettings(
+        Path agentJar, Path demoJar, Path otelJar, String otelVersion, Path out, boolean quick) {
 
     static BenchSettings fromSystemProperties() {
-        BenchSettings settings = new BenchSettings(path("bench.agent.jar"), path("bench.demo.jar"),
-                path("bench.otel.jar"), System.getProperty("bench.otel.version", "?"), path("bench.out"),
-                Boolean.getBoolean("bench.quick"));
+        BenchSettings settings =
+                new BenchSettings(
+                        path("bench.agent.jar"),
+                        path("bench.demo.jar"),
+                        path("bench.otel.jar"),
+                        System.getProperty("bench.otel.version", "?"),
+                        path("bench.out"),
+                        Boolean.getBoolean("bench.quick"));
         for (Path jar : new Path[] {settings.agentJar, settings.demoJar, settings.otelJar}) {
             if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing; run the bench through mvn -B -Pbench verify");
+                throw new IllegalStateException(
+                        jar + " is missing; run the bench through mvn -B -Pbench verify");
             }
         }
         return settings;
@@ -22,7 +32,8 @@ record BenchSettings(Path agentJar, Path demoJar, Path otelJar, String otelVersi
     private static Path path(String property) {
         String value = System.getProperty(property);
         if (value == null) {
-            throw new IllegalStateException("system property " + property + " is not set; run mvn -B -Pbench verify");
+            throw new IllegalStateException(
+                    "system property " + property + " is not set; run mvn -B -Pbench verify");
         }
         return Paths.get(value).toAbsolutePath().normalize();
     }

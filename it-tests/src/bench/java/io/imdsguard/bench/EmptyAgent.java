@@ -24,19 +24,24 @@ public final class EmptyAgent {
 
     static final String WATCH = "watch";
 
-    private EmptyAgent() {
-    }
+    private EmptyAgent() {}
 
     public static void premain(String arguments, Instrumentation instrumentation) {
         // otherwise nothing: the point is the JVM's cost of having an agent at all
         if (WATCH.equals(arguments)) {
-            instrumentation.addTransformer(new ClassFileTransformer() {
-                @Override
-                public byte[] transform(ClassLoader loader, String name, Class<?> redefined,
-                                        ProtectionDomain domain, byte[] classFile) {
-                    return null;
-                }
-            }, true);
+            instrumentation.addTransformer(
+                    new ClassFileTransformer() {
+                        @Override
+                        public byte[] transform(
+                                ClassLoader loader,
+                                String name,
+                                Class<?> redefined,
+                                ProtectionDomain domain,
+                                byte[] classFile) {
+                            return null;
+                        }
+                    },
+                    true);
         }
     }
 
@@ -47,7 +52,7 @@ public final class EmptyAgent {
         manifest.getMainAttributes().putValue("Premain-Class", EmptyAgent.class.getName());
         manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
         try (OutputStream file = Files.newOutputStream(jar);
-             JarOutputStream out = new JarOutputStream(file, manifest)) {
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
             copyClass(out, EmptyAgent.class.getName());
             copyClass(out, EmptyAgent.class.getName() + "$1");
         }

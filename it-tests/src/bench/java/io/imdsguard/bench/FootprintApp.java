@@ -1,6 +1,5 @@
 package io.imdsguard.bench;
 
-import javax.management.ObjectName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -13,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.ObjectName;
 
 /**
  * The footprint benchmark's application: makes IMDS v1 and v2-less reads through HttpURLConnection
@@ -22,8 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class FootprintApp {
 
-    private FootprintApp() {
-    }
+    private FootprintApp() {}
 
     public static void main(String[] args) throws Exception {
         String endpoint = args[0];
@@ -50,17 +49,37 @@ public final class FootprintApp {
         }
         int classes = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
         int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-        System.out.println("footprint heap=" + heap + " metaspace=" + metaspace + " classes=" + classes
-                + " threads=" + threads + " nmtCommitted=" + nmtCommittedBytes());
+        System.out.println(
+                "footprint heap="
+                        + heap
+                        + " metaspace="
+                        + metaspace
+                        + " classes="
+                        + classes
+                        + " threads="
+                        + threads
+                        + " nmtCommitted="
+                        + nmtCommittedBytes());
     }
 
-    /** The committed total of NMT's summary, asked of the JVM itself (as jcmd VM.native_memory would). */
+    /**
+     * The committed total of NMT's summary, asked of the JVM itself (as jcmd VM.native_memory
+     * would).
+     */
     private static long nmtCommittedBytes() throws IOException {
         try {
-            String summary = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-            Matcher total = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB").matcher(summary);
+            String summary =
+                    (String)
+                            ManagementFactory.getPlatformMBeanServer()
+                                    .invoke(
+                                            new ObjectName(
+                                                    "com.sun.management:type=DiagnosticCommand"),
+                                            "vmNativeMemory",
+                                            new Object[] {new String[] {"summary"}},
+                                            new String[] {String[].class.getName()});
+            Matcher total =
+                    Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB")
+                            .matcher(summary);
             return total.find() ? Long.parseLong(total.group(2)) * 1024 : -1;
         } catch (Exception e) {
             return -1;

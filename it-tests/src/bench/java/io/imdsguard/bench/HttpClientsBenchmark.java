@@ -1,5 +1,14 @@
 package io.imdsguard.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -11,16 +20,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One GET of a non-IMDS loopback URL per operation, through each instrumented client, with
@@ -71,14 +70,15 @@ public class HttpClientsBenchmark {
 
     @Benchmark
     public int javaNetHttp() throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = jdkClient.send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+                jdkClient.send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
         return response.body().length + response.statusCode();
     }
 
     @Benchmark
     public int apacheHttpClient4() throws IOException {
         try (org.apache.http.client.methods.CloseableHttpResponse response =
-                     apache4.execute(new org.apache.http.client.methods.HttpGet(url))) {
+                apache4.execute(new org.apache.http.client.methods.HttpGet(url))) {
             int length = org.apache.http.util.EntityUtils.toByteArray(response.getEntity()).length;
             return length + response.getStatusLine().getStatusCode();
         }
@@ -86,8 +86,10 @@ public class HttpClientsBenchmark {
 
     @Benchmark
     public int apacheHttpClient5() throws IOException {
-        return apache5.execute(new HttpGet(url),
-                response -> EntityUtils.toByteArray(response.getEntity()).length + response.getCode());
+        return apache5.execute(
+                new HttpGet(url),
+                response ->
+                        EntityUtils.toByteArray(response.getEntity()).length + response.getCode());
     }
 
     @Benchmark

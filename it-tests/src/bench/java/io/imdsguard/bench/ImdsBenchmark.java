@@ -1,5 +1,13 @@
 package io.imdsguard.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -11,19 +19,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.net.HttpURLConnection;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-
 /**
- * IMDS reads through {@link HttpURLConnection} against the mock IMDS on loopback (named by
- * {@code bench.imds.url}, and to the agent by its {@code endpoint} key): a legacy v1 read, and the
- * same read by a native v2 client that fetches and caches its own token, as the AWS SDKs do.
+ * IMDS reads through {@link HttpURLConnection} against the mock IMDS on loopback (named by {@code
+ * bench.imds.url}, and to the agent by its {@code endpoint} key): a legacy v1 read, and the same
+ * read by a native v2 client that fetches and caches its own token, as the AWS SDKs do.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -100,7 +99,8 @@ public class ImdsBenchmark {
         if (token == null || now - tokenRefreshAt >= 0) {
             HttpURLConnection put = (HttpURLConnection) tokenUrl.openConnection();
             put.setRequestMethod("PUT");
-            put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", Integer.toString(TOKEN_TTL_SECONDS));
+            put.setRequestProperty(
+                    "X-aws-ec2-metadata-token-ttl-seconds", Integer.toString(TOKEN_TTL_SECONDS));
             try (InputStream in = put.getInputStream()) {
                 token = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
             }

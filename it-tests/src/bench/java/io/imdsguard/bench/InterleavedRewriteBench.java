@@ -2,7 +2,6 @@ package io.imdsguard.bench;
 
 import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.MockImds;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +21,9 @@ import java.util.regex.Pattern;
  */
 final class InterleavedRewriteBench {
 
-    private static final Pattern PAIR = Pattern.compile(
-            "pair native=([0-9.]+) rewritten=([0-9.]+) nativeCpu=([0-9.]+) rewrittenCpu=([0-9.]+)");
+    private static final Pattern PAIR =
+            Pattern.compile(
+                    "pair native=([0-9.]+) rewritten=([0-9.]+) nativeCpu=([0-9.]+) rewrittenCpu=([0-9.]+)");
 
     private final BenchSettings settings;
 
@@ -42,10 +42,24 @@ final class InterleavedRewriteBench {
         List<Double> rewrittenCpu = new ArrayList<>();
         try (MockImds imds = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start()) {
             Progress.say("imds, interleaved: warming the mock IMDS");
-            ServerWarmUp.get(imds.endpoint() + "/latest/meta-data/instance-id", ServerWarmUp.token(imds.endpoint()));
+            ServerWarmUp.get(
+                    imds.endpoint() + "/latest/meta-data/instance-id",
+                    ServerWarmUp.token(imds.endpoint()));
             for (int jvm = 1; jvm <= jvms; jvm++) {
-                Progress.say("imds, interleaved: JVM " + jvm + "/" + jvms + ", " + warmUpSeconds + " s warm-up, "
-                        + rounds + " rounds of " + reads + " rewritten and " + reads + " native reads");
+                Progress.say(
+                        "imds, interleaved: JVM "
+                                + jvm
+                                + "/"
+                                + jvms
+                                + ", "
+                                + warmUpSeconds
+                                + " s warm-up, "
+                                + rounds
+                                + " rounds of "
+                                + reads
+                                + " rewritten and "
+                                + reads
+                                + " native reads");
                 Path log = settings.out().resolve("interleaved-rewrite-jvm" + jvm + ".log");
                 for (String line : runApp(imds.endpoint(), reads, warmUpSeconds, rounds, log)) {
                     Matcher pair = PAIR.matcher(line);
@@ -58,38 +72,81 @@ final class InterleavedRewriteBench {
                 }
             }
         }
-        String how = jvms + " JVM(s) × " + rounds + " pairs of blocks of " + reads + " reads, after " + warmUpSeconds
-                + " s of warm-up; both kinds in the same JVM, with the agent attached";
+        String how =
+                jvms
+                        + " JVM(s) × "
+                        + rounds
+                        + " pairs of blocks of "
+                        + reads
+                        + " reads, after "
+                        + warmUpSeconds
+                        + " s of warm-up; both kinds in the same JVM, with the agent attached";
         List<Result> results = new ArrayList<>();
-        results.add(Result.of("IMDS read (mock IMDS, loopback)",
-                "v1 GET rewritten to v2, interleaved in one JVM with the application's own v2 reads",
-                "v2 read by the application (its own token)", nativeLatency, "v1 read, rewritten",
-                rewrittenLatency, "µs/op", "≤ 1.05", 1.05, how));
-        results.add(Result.of("IMDS read (mock IMDS, loopback)",
-                "calling thread's CPU per read, interleaved in one JVM", "v2 read by the application (its own token)",
-                nativeCpu, "v1 read, rewritten", rewrittenCpu, "µs CPU/op", null, null,
-                "what the agent adds to a v1 call: " + how));
+        results.add(
+                Result.of(
+                        "IMDS read (mock IMDS, loopback)",
+                        "v1 GET rewritten to v2, interleaved in one JVM with the application's own v2 reads",
+                        "v2 read by the application (its own token)",
+                        nativeLatency,
+                        "v1 read, rewritten",
+                        rewrittenLatency,
+                        "µs/op",
+                        "≤ 1.05",
+                        1.05,
+                        how));
+        results.add(
+                Result.of(
+                        "IMDS read (mock IMDS, loopback)",
+                        "calling thread's CPU per read, interleaved in one JVM",
+                        "v2 read by the application (its own token)",
+                        nativeCpu,
+                        "v1 read, rewritten",
+                        rewrittenCpu,
+                        "µs CPU/op",
+                        null,
+                        null,
+                        "what the agent adds to a v1 call: " + how));
         return results;
     }
 
     private List<String> runApp(String endpoint, int reads, int warmUpSeconds, int rounds, Path log)
             throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java,
-                settings.agentOption() + "=mode=rewrite,rewrite.callers=io.imdsguard.bench.,endpoint=" + endpoint,
-                "-cp", System.getProperty("java.class.path"), InterleavedReadsApp.class.getName(), endpoint,
-                Integer.toString(reads), Integer.toString(warmUpSeconds), Integer.toString(rounds));
-        Process process = ProcessTimer.withoutAgentSettings(new ProcessBuilder(command))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command =
+                List.of(
+                        java,
+                        settings.agentOption()
+                                + "=mode=rewrite,rewrite.callers=io.imdsguard.bench.,endpoint="
+                                + endpoint,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        InterleavedReadsApp.class.getName(),
+                        endpoint,
+                        Integer.toString(reads),
+                        Integer.toString(warmUpSeconds),
+                        Integer.toString(rounds));
+        Process process =
+                ProcessTimer.withoutAgentSettings(new ProcessBuilder(command))
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new IOException("the interleaved reads did not finish within 10 minutes; see " + log);
+            throw new IOException(
+                    "the interleaved reads did not finish within 10 minutes; see " + log);
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         long pairs = lines.stream().filter(line -> PAIR.matcher(line).matches()).count();
         if (process.exitValue() != 0 || pairs != rounds) {
-            throw new IOException("the interleaved reads failed (exit " + process.exitValue() + ", " + pairs + " of "
-                    + rounds + " rounds); see " + log);
+            throw new IOException(
+                    "the interleaved reads failed (exit "
+                            + process.exitValue()
+                            + ", "
+                            + pairs
+                            + " of "
+                            + rounds
+                            + " rounds); see "
+                            + log);
         }
         return lines;
     }

@@ -2,7 +2,6 @@ package io.imdsguard.bench;
 
 import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.MockImds;
-
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -30,26 +29,61 @@ final class LegacyStartupBench {
         this.javaHome = javaHome;
     }
 
-    private record App(String name, List<String> target, Predicate<String> firstLine, Predicate<String> firstCall) {
-    }
+    private record App(
+            String name,
+            List<String> target,
+            Predicate<String> firstLine,
+            Predicate<String> firstCall) {}
 
     List<Result> run() throws Exception {
-        Path testClasses = Paths.get(ManyClassesApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path testClasses =
+                Paths.get(
+                        ManyClassesApp.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI());
         String classPath = testClasses.getParent().resolve("app-classes-java8").toString();
-        Process version = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-version")
-                .redirectErrorStream(true).start();
-        Progress.say("start-up on " + javaHome + ":\n" + new String(version.getInputStream().readAllBytes(),
-                java.nio.charset.StandardCharsets.UTF_8).trim());
+        Process version =
+                new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-version")
+                        .redirectErrorStream(true)
+                        .start();
+        Progress.say(
+                "start-up on "
+                        + javaHome
+                        + ":\n"
+                        + new String(
+                                        version.getInputStream().readAllBytes(),
+                                        java.nio.charset.StandardCharsets.UTF_8)
+                                .trim());
         version.waitFor();
         List<Result> results = new ArrayList<>();
         try (MockImds imds = MockImds.builder().httpTokens(HttpTokens.OPTIONAL).start()) {
             Map<String, String> env = Map.of("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.endpoint());
-            results.addAll(measure(new App("app that exits at once", List.of("-cp", classPath,
-                    "io.imdsguard.it.apps.ExitsAtOnceApp", "return"), line -> line.startsWith("exits-at-once:"), null),
-                    env));
-            results.addAll(measure(new App("JdkClientsApp (HttpURLConnection)", List.of("-cp", classPath,
-                    "io.imdsguard.it.apps.JdkClientsApp", "1"), line -> true,
-                    line -> line.startsWith("v1 HttpURLConnection:")), env));
+            results.addAll(
+                    measure(
+                            new App(
+                                    "app that exits at once",
+                                    List.of(
+                                            "-cp",
+                                            classPath,
+                                            "io.imdsguard.it.apps.ExitsAtOnceApp",
+                                            "return"),
+                                    line -> line.startsWith("exits-at-once:"),
+                                    null),
+                            env));
+            results.addAll(
+                    measure(
+                            new App(
+                                    "JdkClientsApp (HttpURLConnection)",
+                                    List.of(
+                                            "-cp",
+                                            classPath,
+                                            "io.imdsguard.it.apps.JdkClientsApp",
+                                            "1"),
+                                    line -> true,
+                                    line -> line.startsWith("v1 HttpURLConnection:")),
+                            env));
         }
         return results;
     }
@@ -65,7 +99,13 @@ final class LegacyStartupBench {
         int repetitions = settings.startupRepetitions();
         for (int rep = -1; rep < repetitions; rep++) {
             if (rep >= 0) {
-                Progress.say("start-up on Java 8, " + app.name() + ": repetition " + (rep + 1) + "/" + repetitions);
+                Progress.say(
+                        "start-up on Java 8, "
+                                + app.name()
+                                + ": repetition "
+                                + (rep + 1)
+                                + "/"
+                                + repetitions);
             }
             for (int i = 0; i < labels.size(); i++) {
                 String label = labels.get((i + Math.max(rep, 0)) % labels.size());
@@ -73,24 +113,59 @@ final class LegacyStartupBench {
                 command.add(javaHome.resolve("bin/java").toString());
                 command.addAll(agents.get(label));
                 command.addAll(app.target());
-                ProcessTimer.Timing timing = ProcessTimer.time(command, env, app.firstLine(), app.firstCall());
+                ProcessTimer.Timing timing =
+                        ProcessTimer.time(command, env, app.firstLine(), app.firstCall());
                 if (rep >= 0) {
-                    firstLine.computeIfAbsent(label, l -> new ArrayList<>()).add(timing.firstLineMillis());
-                    firstCall.computeIfAbsent(label, l -> new ArrayList<>()).add(timing.laterLineMillis());
+                    firstLine
+                            .computeIfAbsent(label, l -> new ArrayList<>())
+                            .add(timing.firstLineMillis());
+                    firstCall
+                            .computeIfAbsent(label, l -> new ArrayList<>())
+                            .add(timing.laterLineMillis());
                     exit.computeIfAbsent(label, l -> new ArrayList<>()).add(timing.exitMillis());
                 }
             }
         }
         String section = "start-up on Java 8: " + app.name();
         List<Result> results = new ArrayList<>();
-        results.add(Result.of(section, "to first line, imds-guard", NONE, firstLine.get(NONE), GUARD,
-                firstLine.get(GUARD), "ms", null, null, null));
+        results.add(
+                Result.of(
+                        section,
+                        "to first line, imds-guard",
+                        NONE,
+                        firstLine.get(NONE),
+                        GUARD,
+                        firstLine.get(GUARD),
+                        "ms",
+                        null,
+                        null,
+                        null));
         if (app.firstCall() != null) {
-            results.add(Result.of(section, "to first IMDS answer, imds-guard", NONE, firstCall.get(NONE), GUARD,
-                    firstCall.get(GUARD), "ms", null, null, "the instrumentation is set up at the first HTTP client"));
+            results.add(
+                    Result.of(
+                            section,
+                            "to first IMDS answer, imds-guard",
+                            NONE,
+                            firstCall.get(NONE),
+                            GUARD,
+                            firstCall.get(GUARD),
+                            "ms",
+                            null,
+                            null,
+                            "the instrumentation is set up at the first HTTP client"));
         }
-        results.add(Result.of(section, "whole process, imds-guard", NONE, exit.get(NONE), GUARD, exit.get(GUARD),
-                "ms", null, null, "to exit, shutdown hooks included"));
+        results.add(
+                Result.of(
+                        section,
+                        "whole process, imds-guard",
+                        NONE,
+                        exit.get(NONE),
+                        GUARD,
+                        exit.get(GUARD),
+                        "ms",
+                        null,
+                        null,
+                        "to exit, shutdown hooks included"));
         return results;
     }
 }

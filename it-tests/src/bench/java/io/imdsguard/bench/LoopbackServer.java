@@ -1,7 +1,6 @@
 package io.imdsguard.bench;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -19,22 +18,27 @@ final class LoopbackServer implements AutoCloseable {
     private static final byte[] BODY = {'o', 'k'};
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "bench-loopback-server");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor =
+            Executors.newFixedThreadPool(
+                    2,
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "bench-loopback-server");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
 
     LoopbackServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.getResponseHeaders().set("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(200, BODY.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(BODY);
-            }
-        });
+        server.createContext(
+                "/",
+                exchange -> {
+                    exchange.getRequestBody().readAllBytes();
+                    exchange.getResponseHeaders().set("Content-Type", "text/plain");
+                    exchange.sendResponseHeaders(200, BODY.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(BODY);
+                    }
+                });
         server.setExecutor(executor);
         server.start();
     }

@@ -6,8 +6,7 @@ package io.imdsguard.bench;
  */
 public final class ManyClassesApp {
 
-    private ManyClassesApp() {
-    }
+    private ManyClassesApp() {}
 
     public static void main(String[] args) throws Exception {
         int count = Integer.parseInt(args[0]);

@@ -8,12 +8,12 @@ final class Progress {
 
     private static final Instant START = Instant.now();
 
-    private Progress() {
-    }
+    private Progress() {}
 
     static void say(String line) {
         Duration elapsed = Duration.between(START, Instant.now());
-        System.out.printf("[bench %02d:%02d] %s%n", elapsed.toMinutes(), elapsed.toSecondsPart(), line);
+        System.out.printf(
+                "[bench %02d:%02d] %s%n", elapsed.toMinutes(), elapsed.toSecondsPart(), line);
         System.out.flush();
     }
 }

@@ -19,20 +19,20 @@ import java.util.zip.ZipInputStream;
  * The JVM {@link ScanBench} starts: {@code scan AGENT_JAR FAT_JAR} runs the agent's scan command on
  * the jar (loaded from the agent jar, as {@code java -jar imds-guard-agent.jar scan} runs it);
  * {@code inflate AGENT_JAR FAT_JAR} only inflates every entry, nested archives' entries too, and
- * {@code inflate-parallel} does the same with a thread per core. Prints
- * the seconds it took (JVM start excluded) and the process's peak resident memory.
+ * {@code inflate-parallel} does the same with a thread per core. Prints the seconds it took (JVM
+ * start excluded) and the process's peak resident memory.
  */
 public final class ScanProbe {
 
-    private ScanProbe() {
-    }
+    private ScanProbe() {}
 
     public static void main(String[] args) throws Exception {
         Path fat = Paths.get(args[2]);
         int exit = 0;
         long start;
         if (args[0].equals("scan")) {
-            URLClassLoader agent = new URLClassLoader(new URL[] {Paths.get(args[1]).toUri().toURL()}, null);
+            URLClassLoader agent =
+                    new URLClassLoader(new URL[] {Paths.get(args[1]).toUri().toURL()}, null);
             Class<?> command = Class.forName("io.imdsguard.agent.scan.ScanCommand", true, agent);
             Object scan = command.getConstructor().newInstance();
             Method run = command.getMethod("run", List.class, PrintStream.class, PrintStream.class);
@@ -50,7 +50,13 @@ public final class ScanProbe {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         // exit 1 (IMDSv1 callers found) is the expected verdict for the SDK v1 1.11 jars inside
-        System.out.println(String.format(Locale.ROOT, "scanprobe seconds=%.4f hwm=%d exit=%d", seconds, hwmKb(), exit));
+        System.out.println(
+                String.format(
+                        Locale.ROOT,
+                        "scanprobe seconds=%.4f hwm=%d exit=%d",
+                        seconds,
+                        hwmKb(),
+                        exit));
         System.exit(exit == 2 ? 2 : 0);
     }
 
@@ -74,23 +80,26 @@ public final class ScanProbe {
      */
     private static void inflateParallel(Path fat) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(threads);
         List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(fat.toFile())) {
             for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
-                done.add(pool.submit(() -> {
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        byte[] buffer = new byte[64 * 1024];
-                        if (entry.getName().endsWith(".jar")) {
-                            inflate(in, buffer);
-                        } else {
-                            while (in.read(buffer) >= 0) {
-                                // discard
-                            }
-                        }
-                    }
-                    return null;
-                }));
+                done.add(
+                        pool.submit(
+                                () -> {
+                                    try (InputStream in = zip.getInputStream(entry)) {
+                                        byte[] buffer = new byte[64 * 1024];
+                                        if (entry.getName().endsWith(".jar")) {
+                                            inflate(in, buffer);
+                                        } else {
+                                            while (in.read(buffer) >= 0) {
+                                                // discard
+                                            }
+                                        }
+                                    }
+                                    return null;
+                                }));
             }
             for (java.util.concurrent.Future<?> future : done) {
                 future.get();
@@ -116,7 +125,6 @@ public final class ScanProbe {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

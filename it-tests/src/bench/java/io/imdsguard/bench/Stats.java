@@ -7,8 +7,7 @@ import java.util.List;
 /** Medians and quartiles of small samples: robust against the odd slow run of a busy machine. */
 final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     static double median(List<Double> values) {
         return quantile(values, 0.5);

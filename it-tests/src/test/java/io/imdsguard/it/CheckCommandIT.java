@@ -1,5 +1,9 @@
 package io.imdsguard.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.JdkClientsApp;
 import io.imdsguard.it.apps.V2OnlyApp;
@@ -9,13 +13,6 @@ import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.Reports;
 import io.imdsguard.it.support.RequiredTool;
 import io.imdsguard.mockimds.MockImds;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +21,12 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * {@code java -jar imds-guard-agent.jar check} on reports that real agent runs wrote: the verdict,
@@ -39,10 +38,16 @@ class CheckCommandIT {
     private static final String SITE_PREFIX = "io.imdsguard.it.apps.JdkClientsApp.";
 
     /** Runs JdkClientsApp once with the agent and returns its report. */
-    private static Path v1Report(MockImds mock, Path report, String agentArguments) throws Exception {
-        JvmResult run = AppJvm.mainClass(JdkClientsApp.class, "1")
-                .withAgent("report=" + report + (agentArguments.isEmpty() ? "" : "," + agentArguments))
-                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+    private static Path v1Report(MockImds mock, Path report, String agentArguments)
+            throws Exception {
+        JvmResult run =
+                AppJvm.mainClass(JdkClientsApp.class, "1")
+                        .withAgent(
+                                "report="
+                                        + report
+                                        + (agentArguments.isEmpty() ? "" : "," + agentArguments))
+                        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                        .run();
         assertEquals(0, run.exitCode(), run.describe());
         return report;
     }
@@ -60,15 +65,31 @@ class CheckCommandIT {
             JvmResult check = check(report.toString());
             assertEquals(1, check.exitCode(), check.describe());
             String out = check.stdout();
-            assertTrue(out.startsWith("NOT READY: 4 IMDSv1 call site(s) in 1 of 1 service(s)"), out);
-            assertTrue(out.contains("service billing: 4 IMDSv1 call site(s), 4 v1 call(s); 1 JVM(s): pid "), out);
-            for (String method : List.of("v1ViaHttpUrlConnection", "v1ViaOpenStream", "v1ViaHttpClientSend",
-                    "v1ViaHttpClientSendAsync")) {
-                assertTrue(out.contains("  v1 call site " + SITE_PREFIX + method + "("), method + " in:\n" + out);
+            assertTrue(
+                    out.startsWith("NOT READY: 4 IMDSv1 call site(s) in 1 of 1 service(s)"), out);
+            assertTrue(
+                    out.contains(
+                            "service billing: 4 IMDSv1 call site(s), 4 v1 call(s); 1 JVM(s): pid "),
+                    out);
+            for (String method :
+                    List.of(
+                            "v1ViaHttpUrlConnection",
+                            "v1ViaOpenStream",
+                            "v1ViaHttpClientSend",
+                            "v1ViaHttpClientSendAsync")) {
+                assertTrue(
+                        out.contains("  v1 call site " + SITE_PREFIX + method + "("),
+                        method + " in:\n" + out);
             }
-            assertTrue(out.contains("service=billing count=1 client=HttpURLConnection method=GET actions=observed:1 "
-                    + "path=/latest/meta-data/instance-id "), out);
-            assertTrue(out.contains("totals: 1 report(s), 1 service(s); 4 v1 call(s) from 4 call site(s)"), out);
+            assertTrue(
+                    out.contains(
+                            "service=billing count=1 client=HttpURLConnection method=GET actions=observed:1 "
+                                    + "path=/latest/meta-data/instance-id "),
+                    out);
+            assertTrue(
+                    out.contains(
+                            "totals: 1 report(s), 1 service(s); 4 v1 call(s) from 4 call site(s)"),
+                    out);
             assertTrue(out.contains("\nsummary: NOT READY"), out);
             assertEquals("", check.stderr());
         }
@@ -78,37 +99,56 @@ class CheckCommandIT {
     void aV2OnlyAppIsReady(@TempDir Path dir) throws Exception {
         try (MockImds mock = MockImds.builder().start()) {
             Path report = dir.resolve("orders.json");
-            JvmResult run = AppJvm.mainClass(V2OnlyApp.class).withAgent("report=" + report + ",service.name=orders")
-                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            JvmResult run =
+                    AppJvm.mainClass(V2OnlyApp.class)
+                            .withAgent("report=" + report + ",service.name=orders")
+                            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                            .run();
             assertEquals(0, run.exitCode(), run.describe());
             JvmResult check = check(report.toString());
             assertEquals(0, check.exitCode(), check.describe());
-            assertTrue(check.stdout().startsWith("READY: no IMDSv1 calls in 1 report(s) from 1 service(s)"),
+            assertTrue(
+                    check.stdout()
+                            .startsWith("READY: no IMDSv1 calls in 1 report(s) from 1 service(s)"),
                     check.stdout());
             assertTrue(check.stdout().contains("2 v2 call(s), 1 token request(s)"), check.stdout());
         }
     }
 
     @Test
-    void aDiagnosisFromARealRunIsAWarningAndLeavesTheVerdictAlone(@TempDir Path dir) throws Exception {
+    void aDiagnosisFromARealRunIsAWarningAndLeavesTheVerdictAlone(@TempDir Path dir)
+            throws Exception {
         try (MockImds mock = MockImds.builder().start()) {
             Path report = dir.resolve("churn.json");
-            JvmResult run = AppJvm.mainClass(DiagnosesApp.class, "churn", "8").withAgent("report=" + report
-                    + ",service.name=churner").env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            JvmResult run =
+                    AppJvm.mainClass(DiagnosesApp.class, "churn", "8")
+                            .withAgent("report=" + report + ",service.name=churner")
+                            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                            .run();
             assertEquals(0, run.exitCode(), run.describe());
-            assertEquals("token-churn", Reports.read(report).get("diagnoses").get(0).get("kind").asText());
+            assertEquals(
+                    "token-churn",
+                    Reports.read(report).get("diagnoses").get(0).get("kind").asText());
 
             Path html = dir.resolve("churn.html");
             JvmResult check = check("--html", html.toString(), report.toString());
-            assertEquals(0, check.exitCode(), "a v2-only service with a warning is ready: " + check.describe());
+            assertEquals(
+                    0,
+                    check.exitCode(),
+                    "a v2-only service with a warning is ready: " + check.describe());
             String out = check.stdout();
             assertTrue(out.startsWith("READY"), out);
-            assertTrue(out.contains("WARNING token-churn in service churner at io.imdsguard.it.apps.diagnose.ImdsReader"
-                    + ".token(ImdsReader.java:"), out);
+            assertTrue(
+                    out.contains(
+                            "WARNING token-churn in service churner at io.imdsguard.it.apps.diagnose.ImdsReader"
+                                    + ".token(ImdsReader.java:"),
+                    out);
             assertTrue(out.contains("8 token(s) for 8 read(s), 1.00 tokens per read"), out);
             assertTrue(out.contains("; 1 warning(s)"), out);
             String page = Files.readString(html, StandardCharsets.UTF_8);
-            assertTrue(page.contains("<div class=\"warning\"><strong>WARNING token-churn</strong>"), page);
+            assertTrue(
+                    page.contains("<div class=\"warning\"><strong>WARNING token-churn</strong>"),
+                    page);
         }
     }
 
@@ -123,24 +163,44 @@ class CheckCommandIT {
             JvmResult check = check(reports.toString());
             assertEquals(1, check.exitCode(), check.describe());
             String out = check.stdout();
-            assertTrue(out.startsWith("NOT READY: 4 IMDSv1 call site(s) in 1 of 1 service(s)"), out);
-            assertTrue(out.contains("service billing: 4 IMDSv1 call site(s), 8 v1 call(s); 2 JVM(s): pid "
-                    + first.get("pid").asLong() + " on "), out);
+            assertTrue(
+                    out.startsWith("NOT READY: 4 IMDSv1 call site(s) in 1 of 1 service(s)"), out);
+            assertTrue(
+                    out.contains(
+                            "service billing: 4 IMDSv1 call site(s), 8 v1 call(s); 2 JVM(s): pid "
+                                    + first.get("pid").asLong()
+                                    + " on "),
+                    out);
             assertTrue(out.contains("pid " + second.get("pid").asLong() + " on "), out);
-            assertTrue(out.contains("service=billing count=2 client=HttpURLConnection method=GET actions=observed:2 "
-                    + "path=/latest/meta-data/instance-id site-id=" + Reports.siteStartingWith(first, SITE_PREFIX
-                    + "v1ViaHttpUrlConnection").get("id").asText() + " jvms=2"), out);
-            assertTrue(out.contains("totals: 2 report(s), 1 service(s); 8 v1 call(s) from 4 call site(s)"), out);
+            assertTrue(
+                    out.contains(
+                            "service=billing count=2 client=HttpURLConnection method=GET actions=observed:2 "
+                                    + "path=/latest/meta-data/instance-id site-id="
+                                    + Reports.siteStartingWith(
+                                                    first, SITE_PREFIX + "v1ViaHttpUrlConnection")
+                                            .get("id")
+                                            .asText()
+                                    + " jvms=2"),
+                    out);
+            assertTrue(
+                    out.contains(
+                            "totals: 2 report(s), 1 service(s); 8 v1 call(s) from 4 call site(s)"),
+                    out);
         }
     }
 
     @Test
     void anEnforceRunWithBlockedCallsIsNotReady(@TempDir Path dir) throws Exception {
         try (MockImds mock = MockImds.builder().start()) {
-            Path report = v1Report(mock, dir.resolve("staging.json"), "mode=enforce,service.name=billing");
+            Path report =
+                    v1Report(
+                            mock, dir.resolve("staging.json"), "mode=enforce,service.name=billing");
             JvmResult check = check(report.toString());
             assertEquals(1, check.exitCode(), check.describe());
-            assertTrue(check.stdout().contains("service billing: 4 IMDSv1 call site(s), 4 v1 call(s), 4 blocked; "),
+            assertTrue(
+                    check.stdout()
+                            .contains(
+                                    "service billing: 4 IMDSv1 call site(s), 4 v1 call(s), 4 blocked; "),
                     check.stdout());
             assertTrue(check.stdout().contains("actions=blocked:1 "), check.stdout());
             assertTrue(check.stdout().contains(" mode enforce"), check.stdout());
@@ -155,18 +215,33 @@ class CheckCommandIT {
         }
         String real = Files.readString(good);
         Path empty = Files.writeString(dir.resolve("empty.json"), "");
-        Path truncated = Files.writeString(dir.resolve("truncated.json"), real.substring(0, real.length() / 2));
-        Path foreign = Files.writeString(dir.resolve("package.json"), "{\"name\": \"web\", \"version\": \"1.0.0\"}");
-        Path newer = Files.writeString(dir.resolve("newer.json"), real.replace("\"schemaVersion\": 1",
-                "\"schemaVersion\": 2").replaceFirst("\"agentVersion\": \"[^\"]*\"", "\"agentVersion\": \"9.1.0\""));
+        Path truncated =
+                Files.writeString(
+                        dir.resolve("truncated.json"), real.substring(0, real.length() / 2));
+        Path foreign =
+                Files.writeString(
+                        dir.resolve("package.json"), "{\"name\": \"web\", \"version\": \"1.0.0\"}");
+        Path newer =
+                Files.writeString(
+                        dir.resolve("newer.json"),
+                        real.replace("\"schemaVersion\": 1", "\"schemaVersion\": 2")
+                                .replaceFirst(
+                                        "\"agentVersion\": \"[^\"]*\"",
+                                        "\"agentVersion\": \"9.1.0\""));
         Path emptyDir = Files.createDirectory(dir.resolve("nothing"));
         Object[][] cases = {
             {dir.resolve("missing.json"), "missing.json: no such file"},
             {empty, "empty.json: empty file"},
-            {truncated, "truncated.json: not valid JSON: the text ends before the JSON is complete"},
+            {
+                truncated,
+                "truncated.json: not valid JSON: the text ends before the JSON is complete"
+            },
             {foreign, "package.json: not an imds-guard report: it has no \"schema\" field"},
-            {newer, "newer.json: written by a newer imds-guard (schemaVersion 2, agent 9.1.0; this check reads "
-                + "schemaVersion 1); use version 9.1.0 or later to check it"},
+            {
+                newer,
+                "newer.json: written by a newer imds-guard (schemaVersion 2, agent 9.1.0; this check reads "
+                        + "schemaVersion 1); use version 9.1.0 or later to check it"
+            },
             {emptyDir, "nothing: no *.json report in this directory"},
         };
         for (Object[] c : cases) {
@@ -175,8 +250,12 @@ class CheckCommandIT {
             String first = check.stderr().lines().findFirst().orElse("");
             // The input's own path, then what is wrong with it (a hint may follow).
             String expected = "imds-guard check: " + dir + java.io.File.separator + c[1];
-            assertTrue(first.startsWith(expected), "expected a line starting '" + expected + "':\n" + check.stderr());
-            assertFalse(check.stderr().contains("\tat ") || check.stderr().contains("Exception"), check.stderr());
+            assertTrue(
+                    first.startsWith(expected),
+                    "expected a line starting '" + expected + "':\n" + check.stderr());
+            assertFalse(
+                    check.stderr().contains("\tat ") || check.stderr().contains("Exception"),
+                    check.stderr());
             assertEquals("", check.stdout(), "no verdict on bad input");
         }
         // one bad input among good ones still gives no verdict
@@ -185,10 +264,14 @@ class CheckCommandIT {
 
         JvmResult noCommand = AppJvm.agentCommand().run();
         assertEquals(2, noCommand.exitCode());
-        assertTrue(noCommand.stderr().startsWith("usage: java -jar imds-guard-agent.jar <command>"), noCommand.stderr());
+        assertTrue(
+                noCommand.stderr().startsWith("usage: java -jar imds-guard-agent.jar <command>"),
+                noCommand.stderr());
         JvmResult unknown = AppJvm.agentCommand("frobnicate").run();
         assertEquals(2, unknown.exitCode());
-        assertTrue(unknown.stderr().startsWith("imds-guard: unknown command 'frobnicate'"), unknown.stderr());
+        assertTrue(
+                unknown.stderr().startsWith("imds-guard: unknown command 'frobnicate'"),
+                unknown.stderr());
         JvmResult help = AppJvm.agentCommand("--help").run();
         assertEquals(0, help.exitCode());
         assertTrue(help.stdout().contains("check [--format text|junit]"), help.stdout());
@@ -199,7 +282,8 @@ class CheckCommandIT {
         try (MockImds mock = MockImds.builder().start()) {
             Path report = v1Report(mock, dir.resolve("billing.json"), "service.name=billing");
             Path junit = dir.resolve("ci/imds-guard-junit.xml");
-            JvmResult check = check("--format", "junit", "--output", junit.toString(), report.toString());
+            JvmResult check =
+                    check("--format", "junit", "--output", junit.toString(), report.toString());
             assertEquals(1, check.exitCode(), check.describe());
             assertTrue(check.stdout().contains("NOT READY"), check.stdout());
 
@@ -214,7 +298,9 @@ class CheckCommandIT {
             for (int i = 0; i < cases.getLength(); i++) {
                 Element testCase = (Element) cases.item(i);
                 assertEquals("imds-guard.billing", testCase.getAttribute("classname"));
-                assertTrue(testCase.getAttribute("name").startsWith("IMDSv1 call from " + SITE_PREFIX + "v1Via"),
+                assertTrue(
+                        testCase.getAttribute("name")
+                                .startsWith("IMDSv1 call from " + SITE_PREFIX + "v1Via"),
                         testCase.getAttribute("name"));
                 assertEquals(1, testCase.getElementsByTagName("failure").getLength());
             }
@@ -231,16 +317,25 @@ class CheckCommandIT {
     }
 
     @Test
-    void theHtmlReportRendersInAHeadlessBrowserWithTheVerdictAndTheCallSites(@TempDir Path dir) throws Exception {
+    void theHtmlReportRendersInAHeadlessBrowserWithTheVerdictAndTheCallSites(@TempDir Path dir)
+            throws Exception {
         Path browser = chromium();
-        RequiredTool.require(browser != null, "no chromium at /usr/bin/chromium (apt-get install chromium;"
-                + " .ci/run installs it) to render the HTML report");
+        RequiredTool.require(
+                browser != null,
+                "no chromium at /usr/bin/chromium (apt-get install chromium;"
+                        + " .ci/run installs it) to render the HTML report");
         Path html = dir.resolve("imds-guard.html");
         try (MockImds mock = MockImds.builder().start()) {
             Path reports = Files.createDirectory(dir.resolve("reports"));
             v1Report(mock, reports.resolve("billing.json"), "mode=enforce,service.name=billing");
-            JvmResult v2 = AppJvm.mainClass(V2OnlyApp.class).withAgent("report=" + reports.resolve("orders.json")
-                    + ",service.name=orders").env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            JvmResult v2 =
+                    AppJvm.mainClass(V2OnlyApp.class)
+                            .withAgent(
+                                    "report="
+                                            + reports.resolve("orders.json")
+                                            + ",service.name=orders")
+                            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                            .run();
             assertEquals(0, v2.exitCode(), v2.describe());
             JvmResult check = check("--html", html.toString(), reports.toString());
             assertEquals(1, check.exitCode(), check.describe());
@@ -250,38 +345,65 @@ class CheckCommandIT {
         String dom = runChromium(browser, profile, "--dump-dom", html.toUri().toString());
         assertTrue(dom.contains("<h1>NOT READY</h1>"), dom);
         // what is visible without unfolding a stack: everything outside <details>
-        String visible = dom.replaceAll("(?s)<details>.*?</details>", "").replaceAll("<[^>]+>", " ");
+        String visible =
+                dom.replaceAll("(?s)<details>.*?</details>", "").replaceAll("<[^>]+>", " ");
         assertTrue(visible.contains("NOT READY"), visible);
         assertTrue(visible.contains("service billing"), visible);
         assertTrue(visible.contains("service orders"), visible);
-        for (String method : List.of("v1ViaHttpUrlConnection", "v1ViaOpenStream", "v1ViaHttpClientSend(",
-                "v1ViaHttpClientSendAsync")) {
+        for (String method :
+                List.of(
+                        "v1ViaHttpUrlConnection",
+                        "v1ViaOpenStream",
+                        "v1ViaHttpClientSend(",
+                        "v1ViaHttpClientSendAsync")) {
             assertTrue(visible.contains(SITE_PREFIX + method), method + " visible in:\n" + visible);
         }
         assertTrue(visible.contains("blocked 1"), visible);
 
-        Path screenshot = Paths.get("target", "check-report-" + Runtime.version().feature() + ".png").toAbsolutePath();
+        Path screenshot =
+                Paths.get("target", "check-report-" + Runtime.version().feature() + ".png")
+                        .toAbsolutePath();
         Files.deleteIfExists(screenshot);
         Path profile2 = Files.createDirectory(dir.resolve("chromium-profile-2"));
-        runChromium(browser, profile2, "--screenshot=" + screenshot, "--window-size=1280,1600",
+        runChromium(
+                browser,
+                profile2,
+                "--screenshot=" + screenshot,
+                "--window-size=1280,1600",
                 html.toUri().toString());
-        assertTrue(Files.isRegularFile(screenshot) && Files.size(screenshot) > 1000,
+        assertTrue(
+                Files.isRegularFile(screenshot) && Files.size(screenshot) > 1000,
                 "screenshot at " + screenshot);
     }
 
     /** Runs headless Chromium, offline, with a fresh profile; answers its standard output. */
     private static String runChromium(Path browser, Path profile, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(browser.toString(), "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                browser.toString(),
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--user-data-dir=" + profile));
         command.addAll(List.of(args));
         Path out = profile.resolve("stdout.txt");
         Path err = profile.resolve("stderr.txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("chromium did not finish within 120 s: " + Files.readString(err));
+            throw new AssertionError(
+                    "chromium did not finish within 120 s: " + Files.readString(err));
         }
         assertEquals(0, process.exitValue(), "chromium failed: " + Files.readString(err));
         return Files.readString(out, StandardCharsets.UTF_8);

@@ -1,5 +1,9 @@
 package io.imdsguard.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.HostilePathsApp;
 import io.imdsguard.it.support.AgentOutput;
@@ -7,19 +11,14 @@ import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.Reports;
 import io.imdsguard.mockimds.MockImds;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Paths are chosen by whoever exploits an SSRF flaw. Markup, CR/LF and sheer length in them must
@@ -28,15 +27,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostilePathsIT {
 
     private static Optional<JsonNode> siteWithPathContaining(JsonNode report, String text) {
-        return Reports.callSites(report).stream().filter(s -> s.get("examplePath").asText().contains(text)).findFirst();
+        return Reports.callSites(report).stream()
+                .filter(s -> s.get("examplePath").asText().contains(text))
+                .findFirst();
     }
 
     @Test
-    void hostilePathsAreEscapedAndCappedInTheLogTheReportAndTheHtml(@TempDir Path dir) throws Exception {
+    void hostilePathsAreEscapedAndCappedInTheLogTheReportAndTheHtml(@TempDir Path dir)
+            throws Exception {
         try (MockImds mock = MockImds.builder().start()) {
             Path report = dir.resolve("report.json");
-            JvmResult run = AppJvm.mainClass(HostilePathsApp.class).withAgent("report=" + report)
-                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            JvmResult run =
+                    AppJvm.mainClass(HostilePathsApp.class)
+                            .withAgent("report=" + report)
+                            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                            .run();
             assertEquals(0, run.exitCode(), run.describe());
             assertTrue(run.stdout().contains("done"), run.describe());
 
@@ -47,31 +52,71 @@ class HostilePathsIT {
             }
             AgentOutput agent = run.agent();
             List<AgentOutput.FirstSight> sights = agent.firstSights();
-            assertTrue(sights.stream().anyMatch(s -> s.path().equals(HostilePathsApp.SCRIPT)), run.stderr());
-            assertTrue(sights.stream().anyMatch(s -> s.path().equals(HostilePathsApp.ENCODED_CRLF)), run.stderr());
-            // A raw LF ends the socket's request line, as servers read it: what precedes it is no HTTP/1 request
-            // line, so the request is reported as unparsed, and nothing after the LF reaches the log.
-            assertEquals(1, agent.linesContaining("IMDS request the agent could not read (unparsed) from").stream()
-                    .filter(l -> l.contains("client=socket method=GET path=/latest/meta-data/y thread=")).count(),
+            assertTrue(
+                    sights.stream().anyMatch(s -> s.path().equals(HostilePathsApp.SCRIPT)),
+                    run.stderr());
+            assertTrue(
+                    sights.stream().anyMatch(s -> s.path().equals(HostilePathsApp.ENCODED_CRLF)),
+                    run.stderr());
+            // A raw LF ends the socket's request line, as servers read it: what precedes it is no
+            // HTTP/1 request
+            // line, so the request is reported as unparsed, and nothing after the LF reaches the
+            // log.
+            assertEquals(
+                    1,
+                    agent
+                            .linesContaining(
+                                    "IMDS request the agent could not read (unparsed) from")
+                            .stream()
+                            .filter(
+                                    l ->
+                                            l.contains(
+                                                    "client=socket method=GET path=/latest/meta-data/y thread="))
+                            .count(),
                     "the socket's raw LF ends its line:\n" + run.stderr());
-            String longPath = sights.stream().map(AgentOutput.FirstSight::path).filter(p -> p.contains("AAAA"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no long path in\n" + run.stderr()));
-            assertTrue(longPath.length() <= 256 + 3 && longPath.endsWith("..."), "capped: " + longPath.length());
+            String longPath =
+                    sights.stream()
+                            .map(AgentOutput.FirstSight::path)
+                            .filter(p -> p.contains("AAAA"))
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> new AssertionError("no long path in\n" + run.stderr()));
+            assertTrue(
+                    longPath.length() <= 256 + 3 && longPath.endsWith("..."),
+                    "capped: " + longPath.length());
 
             // The report: valid JSON, no raw markup in the file, the text escaped and capped.
             String raw = Files.readString(report, StandardCharsets.UTF_8);
             assertFalse(raw.contains("<script>") || raw.contains("</script>"), raw);
             JsonNode json = Reports.read(report);
-            assertEquals(HostilePathsApp.SCRIPT, siteWithPathContaining(json, "<script>alert(1)")
-                    .orElseThrow().get("examplePath").asText(), "decoded, the path reads as it was sent");
-            assertEquals("socket", siteWithPathContaining(json, "alert(2)").orElseThrow().get("client").asText());
-            assertEquals(HostilePathsApp.ENCODED_CRLF, siteWithPathContaining(json, "%0d%0aFAKE")
-                    .orElseThrow().get("examplePath").asText());
-            assertEquals(1, json.get("totals").get("unparsed").asLong(), "the raw LF request: " + json);
-            // HttpURLConnection refuses a raw CR/LF in a URL (MalformedURLException) before connecting, so a
-            // raw line break reaches the agent through the socket client; should a JDK let it through, it is escaped
-            siteWithPathContaining(json, "x\\r\\nFAKE").ifPresent(site -> assertFalse(
-                    site.get("examplePath").asText().contains("\n"), site.toString()));
+            assertEquals(
+                    HostilePathsApp.SCRIPT,
+                    siteWithPathContaining(json, "<script>alert(1)")
+                            .orElseThrow()
+                            .get("examplePath")
+                            .asText(),
+                    "decoded, the path reads as it was sent");
+            assertEquals(
+                    "socket",
+                    siteWithPathContaining(json, "alert(2)").orElseThrow().get("client").asText());
+            assertEquals(
+                    HostilePathsApp.ENCODED_CRLF,
+                    siteWithPathContaining(json, "%0d%0aFAKE")
+                            .orElseThrow()
+                            .get("examplePath")
+                            .asText());
+            assertEquals(
+                    1, json.get("totals").get("unparsed").asLong(), "the raw LF request: " + json);
+            // HttpURLConnection refuses a raw CR/LF in a URL (MalformedURLException) before
+            // connecting, so a
+            // raw line break reaches the agent through the socket client; should a JDK let it
+            // through, it is escaped
+            siteWithPathContaining(json, "x\\r\\nFAKE")
+                    .ifPresent(
+                            site ->
+                                    assertFalse(
+                                            site.get("examplePath").asText().contains("\n"),
+                                            site.toString()));
             for (JsonNode site : Reports.callSites(json)) {
                 String path = site.get("examplePath").asText();
                 assertFalse(path.contains("\n") || path.contains("\r"), path);
@@ -80,14 +125,17 @@ class HostilePathsIT {
 
             // check --html: the page shows the paths as text and holds no markup from them.
             Path html = dir.resolve("report.html");
-            JvmResult check = AppJvm.agentCommand("check", "--html", html.toString(), report.toString()).run();
+            JvmResult check =
+                    AppJvm.agentCommand("check", "--html", html.toString(), report.toString())
+                            .run();
             assertEquals(1, check.exitCode(), check.describe());
             for (String line : check.stdoutLines()) {
                 assertFalse(line.startsWith("FAKE-LOG-LINE"), check.stdout());
             }
             String page = Files.readString(html, StandardCharsets.UTF_8);
             assertFalse(page.toLowerCase(Locale.ROOT).contains("<script"), page);
-            assertTrue(page.contains("/latest/meta-data/&lt;script&gt;alert(1)&lt;/script&gt;"), page);
+            assertTrue(
+                    page.contains("/latest/meta-data/&lt;script&gt;alert(1)&lt;/script&gt;"), page);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.imdsguard.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.multicloud.OtherCloudProbesApp;
 import io.imdsguard.it.support.AppJvm;
@@ -7,15 +10,11 @@ import io.imdsguard.it.support.JvmResult;
 import io.imdsguard.it.support.Reports;
 import io.imdsguard.mockimds.MockImds;
 import io.imdsguard.mockimds.ReceivedRequest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A multi-cloud library's Azure and Google probes beside the service's own IMDSv2 read: the probes
@@ -27,23 +26,38 @@ class OtherCloudsIT {
     private static final String APP = "io.imdsguard.it.apps.multicloud.OtherCloudProbesApp";
 
     @Test
-    void otherCloudProbesAreReportedApartNeverRewrittenAndLeaveTheServiceReady(@TempDir Path dir) throws Exception {
+    void otherCloudProbesAreReportedApartNeverRewrittenAndLeaveTheServiceReady(@TempDir Path dir)
+            throws Exception {
         Path report = dir.resolve("report.json");
         try (MockImds mock = MockImds.builder().start()) {
-            JvmResult run = AppJvm.mainClass(OtherCloudProbesApp.class)
-                    .withAgent("mode=rewrite,rewrite.callers=io.imdsguard.it.apps.,service.name=multi,report=" + report)
-                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            JvmResult run =
+                    AppJvm.mainClass(OtherCloudProbesApp.class)
+                            .withAgent(
+                                    "mode=rewrite,rewrite.callers=io.imdsguard.it.apps.,service.name=multi,report="
+                                            + report)
+                            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                            .run();
             assertEquals(0, run.exitCode(), run.describe());
-            assertEquals(List.of("azure: 404", "google: 404", "aws v2: 200 i-0123456789abcdef0", "done"),
-                    run.stdoutLines(), "as AWS answers them without the agent");
+            assertEquals(
+                    List.of("azure: 404", "google: 404", "aws v2: 200 i-0123456789abcdef0", "done"),
+                    run.stdoutLines(),
+                    "as AWS answers them without the agent");
 
-            List<ReceivedRequest> probes = mock.requests().stream()
-                    .filter(r -> r.path().startsWith("/metadata/") || r.path().startsWith("/computeMetadata/"))
-                    .collect(Collectors.toList());
+            List<ReceivedRequest> probes =
+                    mock.requests().stream()
+                            .filter(
+                                    r ->
+                                            r.path().startsWith("/metadata/")
+                                                    || r.path().startsWith("/computeMetadata/"))
+                            .collect(Collectors.toList());
             assertEquals(2, probes.size(), mock.requests().toString());
-            assertTrue(probes.stream().allMatch(r -> r.kind() == ReceivedRequest.Kind.V1),
+            assertTrue(
+                    probes.stream().allMatch(r -> r.kind() == ReceivedRequest.Kind.V1),
                     "no token on a probe: " + probes);
-            assertEquals(1, mock.stats().tokensIssued(), "only the application's own token: " + mock.stats());
+            assertEquals(
+                    1,
+                    mock.stats().tokensIssued(),
+                    "only the application's own token: " + mock.stats());
 
             JsonNode json = Reports.read(report);
             JsonNode totals = json.get("totals");
@@ -57,8 +71,15 @@ class OtherCloudsIT {
             assertEquals(2, others.size(), others.toString());
             assertOtherCloud(others, "azure", APP + ".azureProbe(OtherCloudProbesApp.java:");
             assertOtherCloud(others, "google", APP + ".googleProbe(OtherCloudProbesApp.java:");
-            assertTrue(run.agent().linesContaining("Azure metadata request (not AWS IMDS) from " + APP + ".azureProbe")
-                    .size() == 1, run.stderr());
+            assertTrue(
+                    run.agent()
+                                    .linesContaining(
+                                            "Azure metadata request (not AWS IMDS) from "
+                                                    + APP
+                                                    + ".azureProbe")
+                                    .size()
+                            == 1,
+                    run.stderr());
             assertTrue(run.agent().linesContaining("IMDSv1 call from").isEmpty(), run.stderr());
         }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 final class BlackHole {
 
     private final Object lock = new Object();
-    // Null while off; one latch per "on" period so turning off releases exactly the requests held in it.
+    // Null while off; one latch per "on" period so turning off releases exactly the requests held
+    // in it.
     private CountDownLatch gate;
     private boolean closed;
 
@@ -32,7 +33,9 @@ final class BlackHole {
         }
     }
 
-    /** Blocks until the given gate opens, the thread is interrupted, or a long safety limit passes. */
+    /**
+     * Blocks until the given gate opens, the thread is interrupted, or a long safety limit passes.
+     */
     static void hold(CountDownLatch gate) {
         try {
             // The limit only guards against a leaked thread if close() is never called.

@@ -18,10 +18,14 @@ final class ImdsHandler implements HttpHandler {
     static final String TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
     static final String FORWARDED_FOR = "X-Forwarded-For";
 
-    /** How many bytes a truncated answer falls short of its Content-Length, beyond the half of the body it omits. */
+    /**
+     * How many bytes a truncated answer falls short of its Content-Length, beyond the half of the
+     * body it omits.
+     */
     private static final int TRUNCATED_SHORTFALL = 16;
 
-    // Digits only: Integer.parseInt would also take "+5"; six digits is enough to exceed the maximum.
+    // Digits only: Integer.parseInt would also take "+5"; six digits is enough to exceed the
+    // maximum.
     private static final Pattern TTL_VALUE = Pattern.compile("\\d{1,6}");
 
     private final RuntimeSettings settings;
@@ -30,7 +34,12 @@ final class ImdsHandler implements HttpHandler {
     private final StatsRecorder stats;
     private final BlackHole blackHole;
 
-    ImdsHandler(RuntimeSettings settings, TokenStore tokens, MetadataTree tree, StatsRecorder stats, BlackHole blackHole) {
+    ImdsHandler(
+            RuntimeSettings settings,
+            TokenStore tokens,
+            MetadataTree tree,
+            StatsRecorder stats,
+            BlackHole blackHole) {
         this.settings = settings;
         this.tokens = tokens;
         this.tree = tree;
@@ -47,19 +56,24 @@ final class ImdsHandler implements HttpHandler {
             String path = rawPath == null ? "" : rawPath;
             Headers headers = exchange.getRequestHeaders();
             boolean forwardedFor = headers.containsKey(FORWARDED_FOR);
-            List<String> relayHeaders = ReceivedRequest.RELAY_HEADERS.stream().filter(headers::containsKey).toList();
+            List<String> relayHeaders =
+                    ReceivedRequest.RELAY_HEADERS.stream().filter(headers::containsKey).toList();
             String token = headers.getFirst(TOKEN_HEADER);
             ImdsPaths.Parsed target = ImdsPaths.parse(path);
-            ReceivedRequest.Kind kind = target.type() == ImdsPaths.Type.TOKEN ? ReceivedRequest.Kind.TOKEN
-                    : token != null ? ReceivedRequest.Kind.V2
-                    : ReceivedRequest.Kind.V1;
+            ReceivedRequest.Kind kind =
+                    target.type() == ImdsPaths.Type.TOKEN
+                            ? ReceivedRequest.Kind.TOKEN
+                            : token != null ? ReceivedRequest.Kind.V2 : ReceivedRequest.Kind.V1;
 
             if (kind == ReceivedRequest.Kind.TOKEN && method.equals("PUT")) {
                 CountDownLatch gate = blackHole.currentGate();
                 if (gate != null) {
-                    // Recorded on arrival: the point is that it never gets an answer. When released it is
-                    // dropped (connection closed) rather than answered late, as a discarded packet would be.
-                    stats.record(new ReceivedRequest(method, path, kind, 0, forwardedFor, relayHeaders));
+                    // Recorded on arrival: the point is that it never gets an answer. When released
+                    // it is
+                    // dropped (connection closed) rather than answered late, as a discarded packet
+                    // would be.
+                    stats.record(
+                            new ReceivedRequest(method, path, kind, 0, forwardedFor, relayHeaders));
                     BlackHole.hold(gate);
                     return;
                 }
@@ -69,7 +83,9 @@ final class ImdsHandler implements HttpHandler {
             if (!delay()) {
                 return;
             }
-            stats.record(new ReceivedRequest(method, path, kind, reply.status(), forwardedFor, relayHeaders));
+            stats.record(
+                    new ReceivedRequest(
+                            method, path, kind, reply.status(), forwardedFor, relayHeaders));
             send(exchange, method, reply, settings.truncateBodies);
         } catch (IOException e) {
             // The client went away; there is nobody left to answer.
@@ -78,15 +94,16 @@ final class ImdsHandler implements HttpHandler {
         } catch (RuntimeException e) {
             sendInternalError(exchange);
         } finally {
-            // Without headers sent this closes the connection, which is how held or delayed requests are dropped.
+            // Without headers sent this closes the connection, which is how held or delayed
+            // requests are dropped.
             exchange.close();
         }
     }
 
     /**
-     * Thrown out of {@link #handle} after a truncated answer: only a handler that fails makes the JDK server
-     * close the connection; closing the exchange short of the announced length would leave it open, and the
-     * client waiting for bytes that never come.
+     * Thrown out of {@link #handle} after a truncated answer: only a handler that fails makes the
+     * JDK server close the connection; closing the exchange short of the announced length would
+     * leave it open, and the client waiting for bytes that never come.
      */
     private static final class Truncated extends RuntimeException {
         Truncated() {
@@ -94,8 +111,13 @@ final class ImdsHandler implements HttpHandler {
         }
     }
 
-    private Reply decide(String method, ImdsPaths.Parsed target, ReceivedRequest.Kind kind, String token,
-                         boolean forwardedFor, Headers headers) {
+    private Reply decide(
+            String method,
+            ImdsPaths.Parsed target,
+            ReceivedRequest.Kind kind,
+            String token,
+            boolean forwardedFor,
+            Headers headers) {
         if (!settings.endpointEnabled) {
             return Reply.error(403);
         }
@@ -113,7 +135,8 @@ final class ImdsHandler implements HttpHandler {
             return Reply.error(405).withHeader("Allow", "GET, HEAD");
         }
         if (kind == ReceivedRequest.Kind.V2) {
-            // A request carrying a token is judged as v2 even in optional mode: a bad token is not a v1 fallback.
+            // A request carrying a token is judged as v2 even in optional mode: a bad token is not
+            // a v1 fallback.
             if (!tokens.isValid(token)) {
                 return Reply.error(401);
             }
@@ -130,9 +153,11 @@ final class ImdsHandler implements HttpHandler {
         };
     }
 
-    private Reply tokenReply(String method, ImdsPaths.Parsed target, boolean forwardedFor, Headers headers) {
+    private Reply tokenReply(
+            String method, ImdsPaths.Parsed target, boolean forwardedFor, Headers headers) {
         if (!method.equals("PUT")) {
-            // SDKs read 405 as "this endpoint has no IMDSv2" and fall back, so the exact status matters.
+            // SDKs read 405 as "this endpoint has no IMDSv2" and fall back, so the exact status
+            // matters.
             return Reply.error(405).withHeader("Allow", "OPTIONS, PUT");
         }
         if (!target.latest()) {
@@ -156,7 +181,9 @@ final class ImdsHandler implements HttpHandler {
         return Reply.ok(tokens.issue(ttl)).withHeader(TTL_HEADER, Integer.toString(ttl));
     }
 
-    /** @return false when interrupted by close(), in which case the request is dropped */
+    /**
+     * @return false when interrupted by close(), in which case the request is dropped
+     */
     private boolean delay() {
         long millis = settings.responseDelayMillis;
         if (millis <= 0) {
@@ -175,7 +202,8 @@ final class ImdsHandler implements HttpHandler {
         send(exchange, method, reply, false);
     }
 
-    private static void send(HttpExchange exchange, String method, Reply reply, boolean truncate) throws IOException {
+    private static void send(HttpExchange exchange, String method, Reply reply, boolean truncate)
+            throws IOException {
         Headers out = exchange.getResponseHeaders();
         out.set("Server", "EC2ws");
         out.set("Connection", "close");
@@ -185,11 +213,13 @@ final class ImdsHandler implements HttpHandler {
         }
         byte[] body = reply.body();
         if (method.equals("HEAD")) {
-            // The JDK server sends no Content-Length for HEAD; give the length a GET would have, as HTTP asks.
+            // The JDK server sends no Content-Length for HEAD; give the length a GET would have, as
+            // HTTP asks.
             out.set("Content-Length", Integer.toString(body.length));
             exchange.sendResponseHeaders(reply.status(), -1);
         } else if (body.length == 0) {
-            // -1, not 0: the JDK server takes 0 to mean "unknown length" and would switch to chunked encoding.
+            // -1, not 0: the JDK server takes 0 to mean "unknown length" and would switch to
+            // chunked encoding.
             exchange.sendResponseHeaders(reply.status(), -1);
         } else if (truncate) {
             exchange.sendResponseHeaders(reply.status(), body.length + TRUNCATED_SHORTFALL);

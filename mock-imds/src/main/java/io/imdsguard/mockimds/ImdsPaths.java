@@ -9,19 +9,23 @@ final class ImdsPaths {
     static final String LATEST_TOKEN_PATH = "/latest/api/token";
 
     /** "latest", the legacy "1.0", or a dated API version such as 2021-03-23. */
-    private static final Pattern VERSIONED = Pattern.compile("^/(latest|1\\.0|\\d{4}-\\d{2}-\\d{2})(/.*)?$");
+    private static final Pattern VERSIONED =
+            Pattern.compile("^/(latest|1\\.0|\\d{4}-\\d{2}-\\d{2})(/.*)?$");
 
-    enum Type { ROOT, TOKEN, METADATA, UNKNOWN }
+    enum Type {
+        ROOT,
+        TOKEN,
+        METADATA,
+        UNKNOWN
+    }
 
     /**
      * @param relative for METADATA, the path below the version root without a leading slash
-     * @param latest   whether the version is "latest" (only that token path issues tokens)
+     * @param latest whether the version is "latest" (only that token path issues tokens)
      */
-    record Parsed(Type type, String relative, boolean latest) {
-    }
+    record Parsed(Type type, String relative, boolean latest) {}
 
-    private ImdsPaths() {
-    }
+    private ImdsPaths() {}
 
     static Parsed parse(String rawPath) {
         if (rawPath == null || rawPath.isEmpty() || rawPath.equals("/")) {

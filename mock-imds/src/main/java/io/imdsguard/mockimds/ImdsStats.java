@@ -18,9 +18,19 @@ public record ImdsStats(
 
     /** One line for logs, e.g. the mock's shutdown summary. */
     public String summary() {
-        return "total=" + total
-                + " v1Served=" + v1Served + " v1Rejected=" + v1Rejected
-                + " v2Served=" + v2Served + " v2Rejected=" + v2Rejected
-                + " tokensIssued=" + tokensIssued + " tokenRequestsRejected=" + tokenRequestsRejected;
+        return "total="
+                + total
+                + " v1Served="
+                + v1Served
+                + " v1Rejected="
+                + v1Rejected
+                + " v2Served="
+                + v2Served
+                + " v2Rejected="
+                + v2Rejected
+                + " tokensIssued="
+                + tokensIssued
+                + " tokenRequestsRejected="
+                + tokenRequestsRejected;
     }
 }

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The fake instance the mock describes. Credentials are random per mock so that tests can tell
- * them apart from anything hard-coded, and fixed for its lifetime like one rotation period on EC2.
+ * The fake instance the mock describes. Credentials are random per mock so that tests can tell them
+ * apart from anything hard-coded, and fixed for its lifetime like one rotation period on EC2.
  */
 record InstanceConfig(
         String instanceId,
@@ -31,7 +31,8 @@ record InstanceConfig(
     private static final String BASE64_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    static InstanceConfig generate(String instanceId, String region, String roleName, String userData) {
+    static InstanceConfig generate(
+            String instanceId, String region, String roleName, String userData) {
         SecureRandom random = new SecureRandom();
         return new InstanceConfig(
                 instanceId,

@@ -3,7 +3,10 @@ package io.imdsguard.mockimds;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes flat JSON objects in the {@code "Key" : value} layout real IMDS uses, so clients that log or parse it see the same shape. */
+/**
+ * Writes flat JSON objects in the {@code "Key" : value} layout real IMDS uses, so clients that log
+ * or parse it see the same shape.
+ */
 final class Json {
 
     private final List<String> members = new ArrayList<>();

@@ -38,10 +38,11 @@ final class MetadataTree {
 
     /**
      * @param relative path below the version root, e.g. {@code meta-data/instance-id}; a trailing
-     *                 slash is optional, as IMDS answers directories with or without it
+     *     slash is optional, as IMDS answers directories with or without it
      */
     Optional<Reply> lookup(String relative) {
-        String key = relative.endsWith("/") ? relative.substring(0, relative.length() - 1) : relative;
+        String key =
+                relative.endsWith("/") ? relative.substring(0, relative.length() - 1) : relative;
         Supplier<Reply> leaf = leaves.get(key);
         if (leaf != null) {
             return Optional.of(leaf.get());
@@ -50,15 +51,17 @@ final class MetadataTree {
         if (children == null) {
             return Optional.empty();
         }
-        // The version root lists its children without slashes, as IMDS does; deeper listings mark directories.
+        // The version root lists its children without slashes, as IMDS does; deeper listings mark
+        // directories.
         boolean root = key.isEmpty();
         StringBuilder listing = new StringBuilder();
-        children.forEach((name, isDir) -> {
-            if (listing.length() > 0) {
-                listing.append('\n');
-            }
-            listing.append(name).append(isDir && !root ? "/" : "");
-        });
+        children.forEach(
+                (name, isDir) -> {
+                    if (listing.length() > 0) {
+                        listing.append('\n');
+                    }
+                    listing.append(name).append(isDir && !root ? "/" : "");
+                });
         return Optional.of(Reply.ok(listing.toString()));
     }
 
@@ -75,7 +78,9 @@ final class MetadataTree {
         if (config.hasRole()) {
             leaf("meta-data/iam/info", () -> Reply.ok(iamInfo()));
             // Computed per request so LastUpdated/Expiration move with time like on EC2.
-            leaf("meta-data/iam/security-credentials/" + config.roleName(), () -> Reply.ok(credentials()));
+            leaf(
+                    "meta-data/iam/security-credentials/" + config.roleName(),
+                    () -> Reply.ok(credentials()));
         }
     }
 
@@ -88,7 +93,12 @@ final class MetadataTree {
         return Json.object()
                 .put("Code", "Success")
                 .put("LastUpdated", iso(Instant.now()))
-                .put("InstanceProfileArn", "arn:aws:iam::" + InstanceConfig.ACCOUNT_ID + ":instance-profile/" + config.roleName())
+                .put(
+                        "InstanceProfileArn",
+                        "arn:aws:iam::"
+                                + InstanceConfig.ACCOUNT_ID
+                                + ":instance-profile/"
+                                + config.roleName())
                 .put("InstanceProfileId", config.instanceProfileId())
                 .toString();
     }
@@ -139,7 +149,9 @@ final class MetadataTree {
             int slash = child.lastIndexOf('/');
             String parent = slash < 0 ? "" : child.substring(0, slash);
             String name = child.substring(slash + 1);
-            directories.computeIfAbsent(parent, k -> new TreeMap<>()).merge(name, childIsDir, Boolean::logicalOr);
+            directories
+                    .computeIfAbsent(parent, k -> new TreeMap<>())
+                    .merge(name, childIsDir, Boolean::logicalOr);
             if (parent.isEmpty()) {
                 return;
             }

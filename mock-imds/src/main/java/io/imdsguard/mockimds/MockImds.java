@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A real HTTP server that behaves like EC2's Instance Metadata Service (see imds-protocol.md),
- * with switches for the failure modes the agent must recognise.
+ * A real HTTP server that behaves like EC2's Instance Metadata Service (see imds-protocol.md), with
+ * switches for the failure modes the agent must recognise.
  *
  * <pre>{@code
  * try (MockImds imds = MockImds.builder().httpTokens(HttpTokens.REQUIRED).start()) {
@@ -36,8 +36,14 @@ public final class MockImds implements AutoCloseable {
     private final BlackHole blackHole;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MockImds(String host, HttpServer server, ExecutorService executor, RuntimeSettings settings,
-                     TokenStore tokens, StatsRecorder stats, BlackHole blackHole) {
+    private MockImds(
+            String host,
+            HttpServer server,
+            ExecutorService executor,
+            RuntimeSettings settings,
+            TokenStore tokens,
+            StatsRecorder stats,
+            BlackHole blackHole) {
         this.host = host;
         this.server = server;
         this.executor = executor;
@@ -51,7 +57,10 @@ public final class MockImds implements AutoCloseable {
         return new Builder();
     }
 
-    /** Base URL, e.g. {@code http://127.0.0.1:34567}, without a trailing slash, as the SDK endpoint overrides expect. */
+    /**
+     * Base URL, e.g. {@code http://127.0.0.1:34567}, without a trailing slash, as the SDK endpoint
+     * overrides expect.
+     */
     public String endpoint() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "http://" + h + ":" + port();
@@ -74,14 +83,18 @@ public final class MockImds implements AutoCloseable {
         settings.endpointEnabled = on;
     }
 
-    /** Emulates an IMDS restart: every token issued so far becomes unknown (they stay in {@link #issuedTokens()}). */
+    /**
+     * Emulates an IMDS restart: every token issued so far becomes unknown (they stay in {@link
+     * #issuedTokens()}).
+     */
     public void invalidateTokens() {
         tokens.invalidateAll();
     }
 
     /**
-     * While on, token PUTs are accepted but never answered, as when the hop limit discards the response.
-     * Turning it off, or {@link #close()}, drops the held requests by closing their connections.
+     * While on, token PUTs are accepted but never answered, as when the hop limit discards the
+     * response. Turning it off, or {@link #close()}, drops the held requests by closing their
+     * connections.
      */
     public void setBlackHoleTokenRequests(boolean on) {
         blackHole.setEnabled(on);
@@ -95,7 +108,10 @@ public final class MockImds implements AutoCloseable {
         settings.responseDelayMillis = millis;
     }
 
-    /** Answers every request with this status and an empty body (e.g. 429, 500, 503); 0 turns it off. */
+    /**
+     * Answers every request with this status and an empty body (e.g. 429, 500, 503); 0 turns it
+     * off.
+     */
     public void setForcedStatus(int status) {
         if (status != 0 && (status < 200 || status > 599)) {
             throw new IllegalArgumentException("status must be 0 or 200..599: " + status);
@@ -104,8 +120,8 @@ public final class MockImds implements AutoCloseable {
     }
 
     /**
-     * Adds {@code Retry-After: seconds} to forced 429 and 503 answers, as a throttling server would; 0 (the
-     * default) sends none.
+     * Adds {@code Retry-After: seconds} to forced 429 and 503 answers, as a throttling server
+     * would; 0 (the default) sends none.
      */
     public void setRetryAfterSeconds(int seconds) {
         if (seconds < 0) {
@@ -115,23 +131,25 @@ public final class MockImds implements AutoCloseable {
     }
 
     /**
-     * While on, every answer with a body announces a {@code Content-Length} larger than the body it sends,
-     * then closes the connection: the client gets the status line and headers, then an early end of stream.
+     * While on, every answer with a body announces a {@code Content-Length} larger than the body it
+     * sends, then closes the connection: the client gets the status line and headers, then an early
+     * end of stream.
      */
     public void setTruncatedBodies(boolean on) {
         settings.truncateBodies = on;
     }
 
     /**
-     * While on, a token PUT IMDS would grant gets {@code 200} with {@link #MALFORMED_TOKEN_BODY}, as from a proxy's error page,
-     * instead of a token. No token is issued.
+     * While on, a token PUT IMDS would grant gets {@code 200} with {@link #MALFORMED_TOKEN_BODY},
+     * as from a proxy's error page, instead of a token. No token is issued.
      */
     public void setMalformedTokens(boolean on) {
         settings.malformedTokens = on;
     }
 
     /** What a token PUT gets while {@link #setMalformedTokens} is on. */
-    public static final String MALFORMED_TOKEN_BODY = "<html><body><h1>502 Bad Gateway</h1></body></html>\n";
+    public static final String MALFORMED_TOKEN_BODY =
+            "<html><body><h1>502 Bad Gateway</h1></body></html>\n";
 
     public ImdsStats stats() {
         return stats.snapshot();
@@ -163,7 +181,10 @@ public final class MockImds implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** Configuration fixed for the server's lifetime; the switches above change behaviour while running. */
+    /**
+     * Configuration fixed for the server's lifetime; the switches above change behaviour while
+     * running.
+     */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;
@@ -173,8 +194,7 @@ public final class MockImds implements AutoCloseable {
         private String roleName = "demo-app-role";
         private String userData;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
@@ -219,7 +239,10 @@ public final class MockImds implements AutoCloseable {
         }
 
         public MockImds start() throws IOException {
-            String bindHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            String bindHost =
+                    host.startsWith("[") && host.endsWith("]")
+                            ? host.substring(1, host.length() - 1)
+                            : host;
             InstanceConfig config = InstanceConfig.generate(instanceId, region, roleName, userData);
             RuntimeSettings settings = new RuntimeSettings(httpTokens);
             TokenStore tokens = new TokenStore();
@@ -229,7 +252,9 @@ public final class MockImds implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 128);
             ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
             server.setExecutor(executor);
-            server.createContext("/", new ImdsHandler(settings, tokens, new MetadataTree(config), stats, blackHole));
+            server.createContext(
+                    "/",
+                    new ImdsHandler(settings, tokens, new MetadataTree(config), stats, blackHole));
             startAsDaemon(server);
             return new MockImds(host, server, executor, settings, tokens, stats, blackHole);
         }
@@ -253,17 +278,21 @@ public final class MockImds implements AutoCloseable {
 
     /**
      * The JDK server's dispatcher thread inherits daemon status from the thread that calls start(),
-     * so starting it from a daemon thread means a mock someone forgot to close never keeps a JVM alive.
+     * so starting it from a daemon thread means a mock someone forgot to close never keeps a JVM
+     * alive.
      */
     private static void startAsDaemon(HttpServer server) throws IOException {
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Thread starter = new Thread(() -> {
-            try {
-                server.start();
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        }, "mock-imds-starter");
+        Thread starter =
+                new Thread(
+                        () -> {
+                            try {
+                                server.start();
+                            } catch (RuntimeException e) {
+                                failure.set(e);
+                            }
+                        },
+                        "mock-imds-starter");
         starter.setDaemon(true);
         starter.start();
         try {

@@ -8,10 +8,11 @@ import java.util.concurrent.CountDownLatch;
 /** Runs the mock IMDS as a process, for the demo and for tests that need it out of process. */
 public final class MockImdsMain {
 
-    static final String USAGE = "usage: mock-imds [--host HOST] [--port PORT] [--http-tokens optional|required]\n"
-            + "  --host         address to bind (default 127.0.0.1)\n"
-            + "  --port         port to bind, 0 = any free port (default 0)\n"
-            + "  --http-tokens  optional (v1 allowed) or required (v1 gets 401) (default optional)";
+    static final String USAGE =
+            "usage: mock-imds [--host HOST] [--port PORT] [--http-tokens optional|required]\n"
+                    + "  --host         address to bind (default 127.0.0.1)\n"
+                    + "  --port         port to bind, 0 = any free port (default 0)\n"
+                    + "  --http-tokens  optional (v1 allowed) or required (v1 gets 401) (default optional)";
 
     /** Parsed command line. */
     record Options(String host, int port, HttpTokens httpTokens, boolean help) {
@@ -58,13 +59,14 @@ public final class MockImdsMain {
             return switch (text.toLowerCase(Locale.ROOT)) {
                 case "optional" -> HttpTokens.OPTIONAL;
                 case "required" -> HttpTokens.REQUIRED;
-                default -> throw new IllegalArgumentException("--http-tokens must be optional or required, got: " + text);
+                default ->
+                        throw new IllegalArgumentException(
+                                "--http-tokens must be optional or required, got: " + text);
             };
         }
     }
 
-    private MockImdsMain() {
-    }
+    private MockImdsMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         Options options;
@@ -84,28 +86,45 @@ public final class MockImdsMain {
         try {
             imds = start(options, System.out);
         } catch (IOException e) {
-            System.err.println("mock-imds: cannot listen on " + options.host() + ":" + options.port() + ": " + e);
+            System.err.println(
+                    "mock-imds: cannot listen on "
+                            + options.host()
+                            + ":"
+                            + options.port()
+                            + ": "
+                            + e);
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            imds.close();
-            System.out.println("mock IMDS stopped: " + imds.stats().summary());
-            System.out.flush();
-        }, "mock-imds-shutdown"));
-        // The server threads are daemons, so this thread is what keeps the process alive until it is killed.
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    imds.close();
+                                    System.out.println(
+                                            "mock IMDS stopped: " + imds.stats().summary());
+                                    System.out.flush();
+                                },
+                                "mock-imds-shutdown"));
+        // The server threads are daemons, so this thread is what keeps the process alive until it
+        // is killed.
         new CountDownLatch(1).await();
     }
 
     /** Starts the mock and prints the one line that launchers wait for. */
     static MockImds start(Options options, PrintStream out) throws IOException {
-        MockImds imds = MockImds.builder()
-                .host(options.host())
-                .port(options.port())
-                .httpTokens(options.httpTokens())
-                .start();
-        out.println("mock IMDS listening on " + imds.endpoint()
-                + " (HttpTokens=" + options.httpTokens().name().toLowerCase(Locale.ROOT) + ")");
+        MockImds imds =
+                MockImds.builder()
+                        .host(options.host())
+                        .port(options.port())
+                        .httpTokens(options.httpTokens())
+                        .start();
+        out.println(
+                "mock IMDS listening on "
+                        + imds.endpoint()
+                        + " (HttpTokens="
+                        + options.httpTokens().name().toLowerCase(Locale.ROOT)
+                        + ")");
         out.flush();
         return imds;
     }

@@ -3,7 +3,10 @@ package io.imdsguard.mockimds;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** What the handler decided to answer, kept apart from the exchange so the protocol rules stay free of I/O. */
+/**
+ * What the handler decided to answer, kept apart from the exchange so the protocol rules stay free
+ * of I/O.
+ */
 record Reply(int status, byte[] body, String contentType, Map<String, String> headers) {
 
     static final String TEXT = "text/plain";
@@ -17,7 +20,9 @@ record Reply(int status, byte[] body, String contentType, Map<String, String> he
         return text(200, body);
     }
 
-    /** Real IMDS sends a short page naming the status; a plain-text line keeps the same information. */
+    /**
+     * Real IMDS sends a short page naming the status; a plain-text line keeps the same information.
+     */
     static Reply error(int status) {
         return text(status, status + " - " + reason(status));
     }

@@ -1,6 +1,9 @@
 package io.imdsguard.mockimds;
 
-/** The knobs tests turn while the server runs; volatile so a change applies to the next request on any thread. */
+/**
+ * The knobs tests turn while the server runs; volatile so a change applies to the next request on
+ * any thread.
+ */
 final class RuntimeSettings {
 
     volatile HttpTokens httpTokens;

@@ -3,7 +3,10 @@ package io.imdsguard.mockimds;
 import java.util.ArrayDeque;
 import java.util.List;
 
-/** Counts answers and keeps the request log; one lock so a snapshot's counters always add up to its total. */
+/**
+ * Counts answers and keeps the request log; one lock so a snapshot's counters always add up to its
+ * total.
+ */
 final class StatsRecorder {
 
     static final int MAX_LOGGED_REQUESTS = 100_000;
@@ -53,14 +56,24 @@ final class StatsRecorder {
         }
     }
 
-    /** A 404 is a normal answer about the instance (no such item), unlike 401/403/405/5xx or no answer (0). */
+    /**
+     * A 404 is a normal answer about the instance (no such item), unlike 401/403/405/5xx or no
+     * answer (0).
+     */
     private static boolean isServed(int status) {
         return (status >= 200 && status < 400) || status == 404;
     }
 
     ImdsStats snapshot() {
         synchronized (lock) {
-            return new ImdsStats(v1Served, v1Rejected, v2Served, v2Rejected, tokensIssued, tokenRequestsRejected, total);
+            return new ImdsStats(
+                    v1Served,
+                    v1Rejected,
+                    v2Served,
+                    v2Rejected,
+                    tokensIssued,
+                    tokenRequestsRejected,
+                    total);
         }
     }
 
@@ -72,7 +85,10 @@ final class StatsRecorder {
 
     void reset() {
         synchronized (lock) {
-            v1Served = v1Rejected = v2Served = v2Rejected = tokensIssued = tokenRequestsRejected = total = 0;
+            v1Served =
+                    v1Rejected =
+                            v2Served =
+                                    v2Rejected = tokensIssued = tokenRequestsRejected = total = 0;
             log.clear();
         }
     }

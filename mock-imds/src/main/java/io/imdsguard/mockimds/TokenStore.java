@@ -7,16 +7,25 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
-/** Issues session tokens and judges them; expiry uses a monotonic clock so wall-clock jumps cannot revive or kill tokens. */
+/**
+ * Issues session tokens and judges them; expiry uses a monotonic clock so wall-clock jumps cannot
+ * revive or kill tokens.
+ */
 final class TokenStore {
 
     static final int MIN_TTL_SECONDS = 1;
     static final int MAX_TTL_SECONDS = 21_600;
 
-    /** 42 random bytes encode to exactly 56 URL-safe base64 characters without padding, the length seen from real IMDS. */
+    /**
+     * 42 random bytes encode to exactly 56 URL-safe base64 characters without padding, the length
+     * seen from real IMDS.
+     */
     private static final int TOKEN_BYTES = 42;
 
-    /** Above this many live entries, issuing also sweeps expired ones, so token churn (a PUT per read) cannot grow the map forever. */
+    /**
+     * Above this many live entries, issuing also sweeps expired ones, so token churn (a PUT per
+     * read) cannot grow the map forever.
+     */
     private static final int SWEEP_THRESHOLD = 10_000;
 
     private final SecureRandom random = new SecureRandom();

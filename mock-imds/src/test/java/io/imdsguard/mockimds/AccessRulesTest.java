@@ -89,16 +89,26 @@ class AccessRulesTest {
 
     @Test
     void validTokenWithForwardedForIs403() throws Exception {
-        HttpResponse<String> r = client.get(INSTANCE_ID,
-                ImdsTestClient.TOKEN, client.token(), ImdsTestClient.XFF, "203.0.113.7");
+        HttpResponse<String> r =
+                client.get(
+                        INSTANCE_ID,
+                        ImdsTestClient.TOKEN,
+                        client.token(),
+                        ImdsTestClient.XFF,
+                        "203.0.113.7");
 
         assertEquals(403, r.statusCode());
     }
 
     @Test
     void ttlHeaderOnGetIsAcceptedAndIgnored() throws Exception {
-        HttpResponse<String> r = client.get(INSTANCE_ID,
-                ImdsTestClient.TOKEN, client.token(), ImdsTestClient.TTL, "21600");
+        HttpResponse<String> r =
+                client.get(
+                        INSTANCE_ID,
+                        ImdsTestClient.TOKEN,
+                        client.token(),
+                        ImdsTestClient.TTL,
+                        "21600");
 
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue(ImdsTestClient.TTL).isEmpty());
@@ -117,8 +127,11 @@ class AccessRulesTest {
 
         assertEquals(200, head.statusCode());
         assertEquals("", head.body());
-        assertEquals(Integer.toString(get.body().length()), head.headers().firstValue("Content-Length").orElse(null));
+        assertEquals(
+                Integer.toString(get.body().length()),
+                head.headers().firstValue("Content-Length").orElse(null));
         assertEquals("EC2ws", head.headers().firstValue("Server").orElse(null));
-        assertEquals(401, client.send("HEAD", INSTANCE_ID, ImdsTestClient.TOKEN, "bogus").statusCode());
+        assertEquals(
+                401, client.send("HEAD", INSTANCE_ID, ImdsTestClient.TOKEN, "bogus").statusCode());
     }
 }

@@ -73,14 +73,17 @@ class FaultInjectionTest {
         imds.setForcedStatus(429);
         assertEquals("2", client.get(INSTANCE_ID).headers().firstValue("Retry-After").orElse(null));
         imds.setForcedStatus(500);
-        assertTrue(client.get(INSTANCE_ID).headers().firstValue("Retry-After").isEmpty(), "only on 429 and 503");
+        assertTrue(
+                client.get(INSTANCE_ID).headers().firstValue("Retry-After").isEmpty(),
+                "only on 429 and 503");
     }
 
     @Test
     void truncatedBodiesEndBeforeTheirContentLength() throws Exception {
         imds.setTruncatedBodies(true);
         assertThrows(IOException.class, () -> client.get(INSTANCE_ID));
-        assertEquals(1, imds.stats().v1Served(), "received and answered, if badly: " + imds.stats());
+        assertEquals(
+                1, imds.stats().v1Served(), "received and answered, if badly: " + imds.stats());
 
         imds.setTruncatedBodies(false);
         assertEquals(200, client.get(INSTANCE_ID).statusCode());
@@ -120,8 +123,16 @@ class FaultInjectionTest {
     void blackHoledTokenPutTimesOutAndCloseReleasesHeldRequests() throws Exception {
         imds.setBlackHoleTokenRequests(true);
 
-        var timed = client.request("PUT", "/latest/api/token", Duration.ofMillis(300), ImdsTestClient.TTL, "60");
-        assertThrows(HttpTimeoutException.class, () -> client.http.send(timed, HttpResponse.BodyHandlers.ofString()));
+        var timed =
+                client.request(
+                        "PUT",
+                        "/latest/api/token",
+                        Duration.ofMillis(300),
+                        ImdsTestClient.TTL,
+                        "60");
+        assertThrows(
+                HttpTimeoutException.class,
+                () -> client.http.send(timed, HttpResponse.BodyHandlers.ofString()));
         // Metadata reads are not affected: only the token PUT's answer is lost.
         assertEquals(200, client.get(INSTANCE_ID).statusCode());
 
@@ -131,8 +142,11 @@ class FaultInjectionTest {
 
         long closeStart = System.nanoTime();
         imds.close();
-        assertTrue(System.nanoTime() - closeStart < TimeUnit.SECONDS.toNanos(2), "close must not wait on held requests");
-        ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(3, TimeUnit.SECONDS));
+        assertTrue(
+                System.nanoTime() - closeStart < TimeUnit.SECONDS.toNanos(2),
+                "close must not wait on held requests");
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> pending.get(3, TimeUnit.SECONDS));
         assertInstanceOf(IOException.class, e.getCause());
     }
 
@@ -152,8 +166,15 @@ class FaultInjectionTest {
     }
 
     private CompletableFuture<HttpResponse<String>> sendPutWithoutTimeout() {
-        // A long timeout stands in for "none", so a broken release fails the test instead of hanging it.
-        var request = client.request("PUT", "/latest/api/token", Duration.ofSeconds(30), ImdsTestClient.TTL, "60");
+        // A long timeout stands in for "none", so a broken release fails the test instead of
+        // hanging it.
+        var request =
+                client.request(
+                        "PUT",
+                        "/latest/api/token",
+                        Duration.ofSeconds(30),
+                        ImdsTestClient.TTL,
+                        "60");
         return client.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 

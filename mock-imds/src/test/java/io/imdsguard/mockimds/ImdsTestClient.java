@@ -20,10 +20,11 @@ final class ImdsTestClient {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-    final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
+    final HttpClient http =
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
     private final String endpoint;
 
     ImdsTestClient(MockImds imds) {
@@ -31,29 +32,37 @@ final class ImdsTestClient {
     }
 
     HttpRequest request(String method, String path, Duration timeout, String... headerPairs) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + path))
-                .timeout(timeout)
-                .method(method, HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(endpoint + path))
+                        .timeout(timeout)
+                        .method(method, HttpRequest.BodyPublishers.noBody());
         for (int i = 0; i < headerPairs.length; i += 2) {
             b.header(headerPairs[i], headerPairs[i + 1]);
         }
         return b.build();
     }
 
-    HttpResponse<String> send(String method, String path, String... headerPairs) throws IOException, InterruptedException {
-        return http.send(request(method, path, DEFAULT_TIMEOUT, headerPairs), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> send(String method, String path, String... headerPairs)
+            throws IOException, InterruptedException {
+        return http.send(
+                request(method, path, DEFAULT_TIMEOUT, headerPairs),
+                HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> get(String path, String... headerPairs) throws IOException, InterruptedException {
+    HttpResponse<String> get(String path, String... headerPairs)
+            throws IOException, InterruptedException {
         return send("GET", path, headerPairs);
     }
 
-    HttpResponse<String> getWithToken(String path, String token) throws IOException, InterruptedException {
+    HttpResponse<String> getWithToken(String path, String token)
+            throws IOException, InterruptedException {
         return get(path, TOKEN, token);
     }
 
     HttpResponse<String> putToken(String ttl) throws IOException, InterruptedException {
-        return ttl == null ? send("PUT", "/latest/api/token") : send("PUT", "/latest/api/token", TTL, ttl);
+        return ttl == null
+                ? send("PUT", "/latest/api/token")
+                : send("PUT", "/latest/api/token", TTL, ttl);
     }
 
     /** Fetches a token, failing the test if the mock refuses. */
@@ -67,9 +76,14 @@ final class ImdsTestClient {
         return token(21_600);
     }
 
-    /** Reads a string member of the flat JSON the mock writes; enough for tests without a JSON library. */
+    /**
+     * Reads a string member of the flat JSON the mock writes; enough for tests without a JSON
+     * library.
+     */
     static String jsonString(String json, String key) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        Matcher m =
+                Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\"([^\"]*)\"")
+                        .matcher(json);
         return m.find() ? m.group(1) : null;
     }
 }

@@ -28,7 +28,8 @@ class LifecycleTest {
     @Test
     void fixedPortIsUsed() throws Exception {
         int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket probe =
+                new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
         try (MockImds imds = MockImds.builder().port(port).start()) {
@@ -47,20 +48,25 @@ class LifecycleTest {
         }
         try (imds) {
             assertEquals("http://[::1]:" + imds.port(), imds.endpoint());
-            assertEquals(200, new ImdsTestClient(imds).get("/latest/meta-data/instance-id").statusCode());
+            assertEquals(
+                    200,
+                    new ImdsTestClient(imds).get("/latest/meta-data/instance-id").statusCode());
         }
     }
 
     @Test
     void serverClosesTheConnectionAfterEachAnswer() throws Exception {
         try (MockImds imds = MockImds.builder().start();
-             Socket socket = new Socket()) {
+                Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", imds.port()), 2_000);
             socket.setSoTimeout(3_000);
-            socket.getOutputStream().write(
-                    "GET /latest/meta-data/instance-id HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(
+                            "GET /latest/meta-data/instance-id HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            // readAllBytes returns only at EOF, so this fails with a timeout if the server keeps the connection.
+            // readAllBytes returns only at EOF, so this fails with a timeout if the server keeps
+            // the connection.
             String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
 
             assertTrue(response.startsWith("HTTP/1.1 200"), response);

@@ -43,30 +43,32 @@ class MetadataPathsTest {
         HttpResponse<String> r = read("/latest/meta-data/");
 
         assertEquals(200, r.statusCode());
-        assertEquals("ami-id\nhostname\niam/\ninstance-id\ninstance-type\nlocal-ipv4\nmac\nplacement/\nsecurity-groups",
+        assertEquals(
+                "ami-id\nhostname\niam/\ninstance-id\ninstance-type\nlocal-ipv4\nmac\nplacement/\nsecurity-groups",
                 r.body());
     }
 
     @ParameterizedTest
     @CsvSource({
-            "/latest/meta-data/instance-id, i-0123456789abcdef0",
-            "/latest/meta-data/ami-id, ami-0abcdef1234567890",
-            "/latest/meta-data/instance-type, t3.micro",
-            "/latest/meta-data/local-ipv4, 10.0.0.12",
-            "/latest/meta-data/hostname, ip-10-0-0-12.eu-west-1.compute.internal",
-            "/latest/meta-data/placement/availability-zone, eu-west-1a",
-            "/latest/meta-data/placement/region, eu-west-1",
-            "/latest/meta-data/iam/security-credentials/, demo-app-role",
-            "/latest/meta-data/iam/security-credentials, demo-app-role",
-            "/2021-03-23/meta-data/instance-id, i-0123456789abcdef0",
-            "/latest/dynamic/instance-identity/, document",
+        "/latest/meta-data/instance-id, i-0123456789abcdef0",
+        "/latest/meta-data/ami-id, ami-0abcdef1234567890",
+        "/latest/meta-data/instance-type, t3.micro",
+        "/latest/meta-data/local-ipv4, 10.0.0.12",
+        "/latest/meta-data/hostname, ip-10-0-0-12.eu-west-1.compute.internal",
+        "/latest/meta-data/placement/availability-zone, eu-west-1a",
+        "/latest/meta-data/placement/region, eu-west-1",
+        "/latest/meta-data/iam/security-credentials/, demo-app-role",
+        "/latest/meta-data/iam/security-credentials, demo-app-role",
+        "/2021-03-23/meta-data/instance-id, i-0123456789abcdef0",
+        "/latest/dynamic/instance-identity/, document",
     })
     void leavesAndListingsHaveTheirValues(String path, String expected) throws Exception {
         HttpResponse<String> r = read(path);
 
         assertEquals(200, r.statusCode(), path);
         assertEquals(expected, r.body(), path);
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), path);
+        assertTrue(
+                r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), path);
     }
 
     @Test
@@ -96,12 +98,14 @@ class MetadataPathsTest {
         Instant lastUpdated = Instant.parse(jsonString(json, "LastUpdated"));
         Instant expiration = Instant.parse(jsonString(json, "Expiration"));
         assertEquals(Duration.ofHours(1), Duration.between(lastUpdated, expiration));
-        assertTrue(Duration.between(Instant.now(), expiration).compareTo(Duration.ofMinutes(59)) > 0);
+        assertTrue(
+                Duration.between(Instant.now(), expiration).compareTo(Duration.ofMinutes(59)) > 0);
     }
 
     @Test
     void unknownRoleIs404() throws Exception {
-        assertEquals(404, read("/latest/meta-data/iam/security-credentials/other-role").statusCode());
+        assertEquals(
+                404, read("/latest/meta-data/iam/security-credentials/other-role").statusCode());
     }
 
     @Test
@@ -109,7 +113,9 @@ class MetadataPathsTest {
         String json = read("/latest/meta-data/iam/info").body();
 
         assertEquals("Success", jsonString(json, "Code"));
-        assertEquals("arn:aws:iam::123456789012:instance-profile/demo-app-role", jsonString(json, "InstanceProfileArn"));
+        assertEquals(
+                "arn:aws:iam::123456789012:instance-profile/demo-app-role",
+                jsonString(json, "InstanceProfileArn"));
         assertNotNull(jsonString(json, "InstanceProfileId"));
         assertNotNull(jsonString(json, "LastUpdated"));
     }
@@ -142,12 +148,20 @@ class MetadataPathsTest {
 
             assertEquals(200, r.statusCode());
             assertEquals("#!/bin/sh\necho hi\n", r.body());
-            assertEquals("application/octet-stream", r.headers().firstValue("Content-Type").orElse(null));
+            assertEquals(
+                    "application/octet-stream",
+                    r.headers().firstValue("Content-Type").orElse(null));
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"/latest/meta-data/nope", "/latest/nope", "/nope", "/latest/meta-data/instance-id/extra", "/latest/api/tokens"})
+    @CsvSource({
+        "/latest/meta-data/nope",
+        "/latest/nope",
+        "/nope",
+        "/latest/meta-data/instance-id/extra",
+        "/latest/api/tokens"
+    })
     void unknownPathIs404(String path) throws Exception {
         assertEquals(404, read(path).statusCode(), path);
         assertEquals(404, client.get(path).statusCode(), "v1 too: " + path);
@@ -161,15 +175,24 @@ class MetadataPathsTest {
 
     @Test
     void builderSettingsShowInMetadata() throws Exception {
-        try (MockImds custom = MockImds.builder().instanceId("i-0fedcba9876543210").region("us-west-2")
-                .roleName("other-role").start()) {
+        try (MockImds custom =
+                MockImds.builder()
+                        .instanceId("i-0fedcba9876543210")
+                        .region("us-west-2")
+                        .roleName("other-role")
+                        .start()) {
             ImdsTestClient c = new ImdsTestClient(custom);
 
             assertEquals("i-0fedcba9876543210", c.get("/latest/meta-data/instance-id").body());
-            assertEquals("us-west-2a", c.get("/latest/meta-data/placement/availability-zone").body());
-            assertEquals("ip-10-0-0-12.us-west-2.compute.internal", c.get("/latest/meta-data/hostname").body());
+            assertEquals(
+                    "us-west-2a", c.get("/latest/meta-data/placement/availability-zone").body());
+            assertEquals(
+                    "ip-10-0-0-12.us-west-2.compute.internal",
+                    c.get("/latest/meta-data/hostname").body());
             assertEquals("other-role", c.get("/latest/meta-data/iam/security-credentials/").body());
-            assertEquals(200, c.get("/latest/meta-data/iam/security-credentials/other-role").statusCode());
+            assertEquals(
+                    200,
+                    c.get("/latest/meta-data/iam/security-credentials/other-role").statusCode());
         }
     }
 

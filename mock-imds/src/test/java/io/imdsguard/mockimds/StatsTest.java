@@ -33,17 +33,17 @@ class StatsTest {
 
     @Test
     void countsEachKindAndOutcome() throws Exception {
-        client.get(INSTANCE_ID);                          // v1 served
-        client.get("/latest/meta-data/nope");             // v1 served (404)
-        String token = client.token();                    // token issued
-        client.putToken("0");                             // token rejected (400)
-        client.get("/latest/api/token");                  // token rejected (405)
-        client.getWithToken(INSTANCE_ID, token);          // v2 served
-        client.getWithToken(INSTANCE_ID, "bogus");        // v2 rejected (401)
+        client.get(INSTANCE_ID); // v1 served
+        client.get("/latest/meta-data/nope"); // v1 served (404)
+        String token = client.token(); // token issued
+        client.putToken("0"); // token rejected (400)
+        client.get("/latest/api/token"); // token rejected (405)
+        client.getWithToken(INSTANCE_ID, token); // v2 served
+        client.getWithToken(INSTANCE_ID, "bogus"); // v2 rejected (401)
         imds.setHttpTokens(HttpTokens.REQUIRED);
-        client.get(INSTANCE_ID);                          // v1 rejected (401)
+        client.get(INSTANCE_ID); // v1 rejected (401)
         imds.setEndpointEnabled(false);
-        client.get(INSTANCE_ID);                          // v1 rejected (403)
+        client.get(INSTANCE_ID); // v1 rejected (403)
 
         assertEquals(new ImdsStats(2, 2, 1, 1, 1, 2, 9), imds.stats());
     }
@@ -54,10 +54,11 @@ class StatsTest {
         client.getWithToken(INSTANCE_ID, token);
         client.get("/latest/meta-data/", ImdsTestClient.XFF, "203.0.113.7");
 
-        assertEquals(List.of(
-                new ReceivedRequest("PUT", "/latest/api/token", Kind.TOKEN, 200, false),
-                new ReceivedRequest("GET", INSTANCE_ID, Kind.V2, 200, false),
-                new ReceivedRequest("GET", "/latest/meta-data/", Kind.V1, 200, true)),
+        assertEquals(
+                List.of(
+                        new ReceivedRequest("PUT", "/latest/api/token", Kind.TOKEN, 200, false),
+                        new ReceivedRequest("GET", INSTANCE_ID, Kind.V2, 200, false),
+                        new ReceivedRequest("GET", "/latest/meta-data/", Kind.V1, 200, true)),
                 imds.requests());
     }
 
@@ -80,13 +81,17 @@ class StatsTest {
         try {
             List<Future<List<Integer>>> results = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
-                results.add(pool.submit(() -> {
-                    List<Integer> statuses = new ArrayList<>();
-                    for (int i = 0; i < 50; i++) {
-                        statuses.add(client.getWithToken(INSTANCE_ID, token).statusCode());
-                    }
-                    return statuses;
-                }));
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    List<Integer> statuses = new ArrayList<>();
+                                    for (int i = 0; i < 50; i++) {
+                                        statuses.add(
+                                                client.getWithToken(INSTANCE_ID, token)
+                                                        .statusCode());
+                                    }
+                                    return statuses;
+                                }));
             }
             for (Future<List<Integer>> f : results) {
                 assertTrue(f.get().stream().allMatch(s -> s == 200), f.get().toString());

@@ -35,7 +35,9 @@ class TokenEndpointTest {
 
         assertEquals(200, r.statusCode());
         assertEquals(ttl, r.headers().firstValue(ImdsTestClient.TTL).orElse(null));
-        assertTrue(r.body().matches("[A-Za-z0-9_-]{56}"), "56 URL-safe base64 chars, no newline: " + r.body());
+        assertTrue(
+                r.body().matches("[A-Za-z0-9_-]{56}"),
+                "56 URL-safe base64 chars, no newline: " + r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         assertTrue(imds.issuedTokens().contains(r.body()));
     }
@@ -60,8 +62,14 @@ class TokenEndpointTest {
 
     @Test
     void forwardedForOnTokenPutIs403() throws Exception {
-        HttpResponse<String> r = client.send("PUT", "/latest/api/token",
-                ImdsTestClient.TTL, "60", ImdsTestClient.XFF, "203.0.113.7");
+        HttpResponse<String> r =
+                client.send(
+                        "PUT",
+                        "/latest/api/token",
+                        ImdsTestClient.TTL,
+                        "60",
+                        ImdsTestClient.XFF,
+                        "203.0.113.7");
 
         assertEquals(403, r.statusCode());
         assertTrue(imds.issuedTokens().isEmpty());
@@ -78,14 +86,19 @@ class TokenEndpointTest {
 
     @Test
     void putOnVersionedTokenPathIs403() throws Exception {
-        assertEquals(403, client.send("PUT", "/2021-03-23/api/token", ImdsTestClient.TTL, "60").statusCode());
+        assertEquals(
+                403,
+                client.send("PUT", "/2021-03-23/api/token", ImdsTestClient.TTL, "60").statusCode());
     }
 
     @Test
     void everyAnswerCarriesServerAndConnectionHeaders() throws Exception {
-        for (HttpResponse<String> r : List.of(
-                client.putToken("60"), client.putToken("0"), client.get("/latest/meta-data/instance-id"),
-                client.get("/nope"))) {
+        for (HttpResponse<String> r :
+                List.of(
+                        client.putToken("60"),
+                        client.putToken("0"),
+                        client.get("/latest/meta-data/instance-id"),
+                        client.get("/nope"))) {
             assertEquals("EC2ws", r.headers().firstValue("Server").orElse(null), r.toString());
             assertEquals("close", r.headers().firstValue("Connection").orElse(null), r.toString());
         }

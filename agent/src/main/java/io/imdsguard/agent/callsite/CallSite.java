@@ -2,7 +2,6 @@ package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.scan.SiteArchive;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +29,49 @@ public final class CallSite {
     private volatile long lastSeen;
     private volatile String lastReason = "none";
 
-    CallSite(String id, String client, String method, String pathCategory, String examplePath, String site,
-             String siteClass, String applicationFrame, String library, String thread, List<String> frames,
-             long firstSeen) {
-        this(id, client, method, pathCategory, examplePath, site, siteClass, applicationFrame, library, null, thread,
-                frames, firstSeen);
+    CallSite(
+            String id,
+            String client,
+            String method,
+            String pathCategory,
+            String examplePath,
+            String site,
+            String siteClass,
+            String applicationFrame,
+            String library,
+            String thread,
+            List<String> frames,
+            long firstSeen) {
+        this(
+                id,
+                client,
+                method,
+                pathCategory,
+                examplePath,
+                site,
+                siteClass,
+                applicationFrame,
+                library,
+                null,
+                thread,
+                frames,
+                firstSeen);
     }
 
-    public CallSite(String id, String client, String method, String pathCategory, String examplePath, String site,
-             String siteClass, String applicationFrame, String library, SiteArchive archive, String thread,
-             List<String> frames, long firstSeen) {
+    public CallSite(
+            String id,
+            String client,
+            String method,
+            String pathCategory,
+            String examplePath,
+            String site,
+            String siteClass,
+            String applicationFrame,
+            String library,
+            SiteArchive archive,
+            String thread,
+            List<String> frames,
+            long firstSeen) {
         this.archive = archive;
         this.siteClass = siteClass;
         this.applicationFrame = applicationFrame;
@@ -81,7 +113,10 @@ public final class CallSite {
         return taken;
     }
 
-    /** The reason given with the latest action, e.g. {@code out_of_scope}; {@code none} when there was none. */
+    /**
+     * The reason given with the latest action, e.g. {@code out_of_scope}; {@code none} when there
+     * was none.
+     */
     public String lastReason() {
         return lastReason;
     }
@@ -113,39 +148,51 @@ public final class CallSite {
         return examplePath;
     }
 
-    /** The call-site frame: application code, or an AWS SDK's IMDS class (see {@link #applicationFrame()}). */
+    /**
+     * The call-site frame: application code, or an AWS SDK's IMDS class (see {@link
+     * #applicationFrame()}).
+     */
     public String site() {
         return site;
     }
 
     /**
-     * Where the application called into the AWS SDK whose IMDS class is the site; null when the site
-     * is application code. Part of the site's identity: two application paths into one SDK class are
-     * two sites.
+     * Where the application called into the AWS SDK whose IMDS class is the site; null when the
+     * site is application code. Part of the site's identity: two application paths into one SDK
+     * class are two sites.
      */
     public String applicationFrame() {
         return applicationFrame;
     }
 
-    /** The file name of the library jar that made the request for this site, or null when the site made it. */
+    /**
+     * The file name of the library jar that made the request for this site, or null when the site
+     * made it.
+     */
     public String library() {
         return library;
     }
 
     /**
-     * The jar or directory the site's class was loaded from (for an SDK's IMDS class, the SDK's jar:
-     * what the user upgrades); null when unknown.
+     * The jar or directory the site's class was loaded from (for an SDK's IMDS class, the SDK's
+     * jar: what the user upgrades); null when unknown.
      */
     public String archive() {
         return archive == null ? null : archive.archive();
     }
 
-    /** The Maven coordinates of {@link #archive()}, {@code group:artifact:version}; null for a directory or unknown. */
+    /**
+     * The Maven coordinates of {@link #archive()}, {@code group:artifact:version}; null for a
+     * directory or unknown.
+     */
     public String coordinates() {
         return archive == null ? null : archive.coordinates();
     }
 
-    /** Where {@link #coordinates()} were read: {@code pom.properties}, {@code manifest} or {@code file name}. */
+    /**
+     * Where {@link #coordinates()} were read: {@code pom.properties}, {@code manifest} or {@code
+     * file name}.
+     */
     public String coordinatesFrom() {
         return archive == null ? null : archive.coordinatesFrom();
     }

@@ -4,7 +4,6 @@ import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.OtherCloud;
 import io.imdsguard.agent.log.Sanitizer;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -68,7 +67,9 @@ public final class OtherCloudCalls {
         }
     }
 
-    /** @return true the first time this cloud, client, method and site are seen: worth a log line */
+    /**
+     * @return true the first time this cloud, client, method and site are seen: worth a log line
+     */
     public boolean record(OtherCloud cloud, ImdsRequest request, CallerFrames caller) {
         total.incrementAndGet();
         String method = Sanitizer.forLog(request.method(), 16);
@@ -78,7 +79,13 @@ public final class OtherCloudCalls {
             if (entries.size() >= MAX_ENTRIES) {
                 return false;
             }
-            Entry created = new Entry(cloud, request.client(), method, Sanitizer.path(request.path()), caller.site());
+            Entry created =
+                    new Entry(
+                            cloud,
+                            request.client(),
+                            method,
+                            Sanitizer.path(request.path()),
+                            caller.site());
             existing = entries.putIfAbsent(key, created);
             if (existing == null) {
                 created.count.incrementAndGet();
@@ -97,13 +104,15 @@ public final class OtherCloudCalls {
     /** The entries, most frequent first. */
     public List<Entry> snapshot() {
         List<Entry> list = new ArrayList<Entry>(entries.values());
-        Collections.sort(list, new Comparator<Entry>() {
-            @Override
-            public int compare(Entry a, Entry b) {
-                int byCount = Long.compare(b.count(), a.count());
-                return byCount != 0 ? byCount : a.site().compareTo(b.site());
-            }
-        });
+        Collections.sort(
+                list,
+                new Comparator<Entry>() {
+                    @Override
+                    public int compare(Entry a, Entry b) {
+                        int byCount = Long.compare(b.count(), a.count());
+                        return byCount != 0 ? byCount : a.site().compareTo(b.site());
+                    }
+                });
         return list;
     }
 }

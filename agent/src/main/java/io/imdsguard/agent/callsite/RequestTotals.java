@@ -2,7 +2,6 @@ package io.imdsguard.agent.callsite;
 
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.policy.Action;
-
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /** How many IMDS requests of each kind this JVM made, for the report's totals and summary line. */

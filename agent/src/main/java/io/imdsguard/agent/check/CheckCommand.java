@@ -5,7 +5,6 @@ import io.imdsguard.agent.command.CommandArguments;
 import io.imdsguard.agent.environment.RuntimeInfo;
 import io.imdsguard.agent.log.SafeFiles;
 import io.imdsguard.agent.log.Sanitizer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
@@ -21,9 +20,9 @@ import java.util.Locale;
 import java.util.TimeZone;
 
 /**
- * {@code check REPORT.json|DIR...}: merges the JSON reports of many JVMs and says whether the
- * fleet is ready for {@code HttpTokens=required}. Exit 0 ready, 1 not ready (IMDSv1 calls seen,
- * blocked ones included), 2 wrong arguments or an input that is not a readable report.
+ * {@code check REPORT.json|DIR...}: merges the JSON reports of many JVMs and says whether the fleet
+ * is ready for {@code HttpTokens=required}. Exit 0 ready, 1 not ready (IMDSv1 calls seen, blocked
+ * ones included), 2 wrong arguments or an input that is not a readable report.
  */
 public final class CheckCommand implements Command {
 
@@ -76,7 +75,10 @@ public final class CheckCommand implements Command {
             for (String problem : problems) {
                 err.println("imds-guard check: " + Sanitizer.forLog(problem, 1000));
             }
-            err.println("imds-guard check: no verdict, " + problems.size() + " input(s) could not be read");
+            err.println(
+                    "imds-guard check: no verdict, "
+                            + problems.size()
+                            + " input(s) could not be read");
             return Command.USAGE_OR_INPUT_ERROR;
         }
 
@@ -95,7 +97,8 @@ public final class CheckCommand implements Command {
                 SafeFiles.replaceText(output, text);
             }
             if (html != null) {
-                SafeFiles.replaceText(html, HtmlReport.render(readiness, RuntimeInfo.readAgentVersion(), now()));
+                SafeFiles.replaceText(
+                        html, HtmlReport.render(readiness, RuntimeInfo.readAgentVersion(), now()));
             }
         } catch (IOException e) {
             err.println("imds-guard check: cannot write " + Sanitizer.forLog(e.getMessage(), 500));

@@ -14,7 +14,9 @@ import java.util.Map;
  */
 public final class JsonReader {
 
-    /** Reports nest four levels deep; far deeper input is hostile and must not overflow the stack. */
+    /**
+     * Reports nest four levels deep; far deeper input is hostile and must not overflow the stack.
+     */
     static final int MAX_DEPTH = 64;
 
     /** Not JSON; {@link #truncated()} tells a cut-off file from a malformed one. */
@@ -53,8 +55,13 @@ public final class JsonReader {
 
     private SyntaxException error(String what) {
         if (pos >= text.length()) {
-            return new SyntaxException("the text ends before the JSON is complete (" + what + ", at "
-                    + location() + "); the file looks truncated", true);
+            return new SyntaxException(
+                    "the text ends before the JSON is complete ("
+                            + what
+                            + ", at "
+                            + location()
+                            + "); the file looks truncated",
+                    true);
         }
         return new SyntaxException(what + " at " + location(), false);
     }
@@ -221,14 +228,30 @@ public final class JsonReader {
             }
             char e = text.charAt(pos++);
             switch (e) {
-                case '"': out.append('"'); break;
-                case '\\': out.append('\\'); break;
-                case '/': out.append('/'); break;
-                case 'b': out.append('\b'); break;
-                case 'f': out.append('\f'); break;
-                case 'n': out.append('\n'); break;
-                case 'r': out.append('\r'); break;
-                case 't': out.append('\t'); break;
+                case '"':
+                    out.append('"');
+                    break;
+                case '\\':
+                    out.append('\\');
+                    break;
+                case '/':
+                    out.append('/');
+                    break;
+                case 'b':
+                    out.append('\b');
+                    break;
+                case 'f':
+                    out.append('\f');
+                    break;
+                case 'n':
+                    out.append('\n');
+                    break;
+                case 'r':
+                    out.append('\r');
+                    break;
+                case 't':
+                    out.append('\t');
+                    break;
                 case 'u':
                     if (pos + 4 > text.length()) {
                         pos = text.length();

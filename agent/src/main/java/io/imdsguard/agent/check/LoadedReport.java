@@ -23,9 +23,24 @@ final class LoadedReport {
     final List<SiteEntry> sites;
     final List<DiagnosisEntry> diagnoses;
 
-    LoadedReport(String source, String agentVersion, String service, String host, long pid, String container,
-                 String pod, String namespace, String mode, String writtenAt, long v1, long v2, long token,
-                 long v1Unattributed, long blocked, List<SiteEntry> sites, List<DiagnosisEntry> diagnoses) {
+    LoadedReport(
+            String source,
+            String agentVersion,
+            String service,
+            String host,
+            long pid,
+            String container,
+            String pod,
+            String namespace,
+            String mode,
+            String writtenAt,
+            long v1,
+            long v2,
+            long token,
+            long v1Unattributed,
+            long blocked,
+            List<SiteEntry> sites,
+            List<DiagnosisEntry> diagnoses) {
         this.source = source;
         this.agentVersion = agentVersion;
         this.service = service;
@@ -45,17 +60,23 @@ final class LoadedReport {
         this.diagnoses = diagnoses;
     }
 
-    /** Where the JVM ran, as the log lines say it: {@code pid 41 on host h (pod ns/p, container abc)}. */
+    /**
+     * Where the JVM ran, as the log lines say it: {@code pid 41 on host h (pod ns/p, container
+     * abc)}.
+     */
     String where() {
         StringBuilder text = new StringBuilder("pid ").append(pid).append(" on ").append(host);
-        String pod = this.pod == null ? null : (namespace != null ? namespace + "/" : "") + this.pod;
+        String pod =
+                this.pod == null ? null : (namespace != null ? namespace + "/" : "") + this.pod;
         if (pod != null || container != null) {
             text.append(" (");
             if (pod != null) {
                 text.append("pod ").append(pod);
             }
             if (container != null) {
-                text.append(pod != null ? ", " : "").append("container ").append(shortId(container));
+                text.append(pod != null ? ", " : "")
+                        .append("container ")
+                        .append(shortId(container));
             }
             text.append(')');
         }
@@ -81,21 +102,68 @@ final class LoadedReport {
         final String firstSeen;
         final String lastSeen;
         final List<String> stack;
-        /** Where a {@code scan} found it ({@code "source": "static"}); null for a site seen at run time. */
+
+        /**
+         * Where a {@code scan} found it ({@code "source": "static"}); null for a site seen at run
+         * time.
+         */
         final StaticOrigin origin;
-        /** The archive of a run-time site's class, with coordinates and fix; null in reports without it. */
+
+        /**
+         * The archive of a run-time site's class, with coordinates and fix; null in reports without
+         * it.
+         */
         final LoadedFrom loadedFrom;
 
-        SiteEntry(String id, String client, String method, String pathCategory, String examplePath, String site,
-                  String thread, long count, java.util.Map<String, Long> actions, String lastReason, String firstSeen,
-                  String lastSeen, List<String> stack, StaticOrigin origin) {
-            this(id, client, method, pathCategory, examplePath, site, thread, count, actions, lastReason, firstSeen,
-                    lastSeen, stack, origin, null);
+        SiteEntry(
+                String id,
+                String client,
+                String method,
+                String pathCategory,
+                String examplePath,
+                String site,
+                String thread,
+                long count,
+                java.util.Map<String, Long> actions,
+                String lastReason,
+                String firstSeen,
+                String lastSeen,
+                List<String> stack,
+                StaticOrigin origin) {
+            this(
+                    id,
+                    client,
+                    method,
+                    pathCategory,
+                    examplePath,
+                    site,
+                    thread,
+                    count,
+                    actions,
+                    lastReason,
+                    firstSeen,
+                    lastSeen,
+                    stack,
+                    origin,
+                    null);
         }
 
-        SiteEntry(String id, String client, String method, String pathCategory, String examplePath, String site,
-                  String thread, long count, java.util.Map<String, Long> actions, String lastReason, String firstSeen,
-                  String lastSeen, List<String> stack, StaticOrigin origin, LoadedFrom loadedFrom) {
+        SiteEntry(
+                String id,
+                String client,
+                String method,
+                String pathCategory,
+                String examplePath,
+                String site,
+                String thread,
+                long count,
+                java.util.Map<String, Long> actions,
+                String lastReason,
+                String firstSeen,
+                String lastSeen,
+                List<String> stack,
+                StaticOrigin origin,
+                LoadedFrom loadedFrom) {
             this.loadedFrom = loadedFrom;
             this.id = id;
             this.client = client;
@@ -135,9 +203,12 @@ final class LoadedReport {
      */
     static final class LoadedFrom {
         final String archive;
+
         /** Null for a directory of classes. */
         final String coordinates;
+
         final String coordinatesFrom;
+
         /** Null when the library table does not know the library at that version. */
         final String remediation;
 
@@ -160,8 +231,15 @@ final class LoadedReport {
         final Double tokensPerRead;
         final String advice;
 
-        DiagnosisEntry(String kind, String site, String client, long count, long tokens, long reads,
-                       Double tokensPerRead, String advice) {
+        DiagnosisEntry(
+                String kind,
+                String site,
+                String client,
+                long count,
+                long tokens,
+                long reads,
+                Double tokensPerRead,
+                String advice) {
             this.kind = kind;
             this.site = site;
             this.client = client;

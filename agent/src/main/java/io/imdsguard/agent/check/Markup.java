@@ -10,8 +10,7 @@ import io.imdsguard.agent.log.Sanitizer;
  */
 final class Markup {
 
-    private Markup() {
-    }
+    private Markup() {}
 
     static String escape(String text, int maxLength) {
         String safe = Sanitizer.forLog(text, maxLength);
@@ -35,7 +34,8 @@ final class Markup {
                     out.append("&#39;");
                     break;
                 default:
-                    if (Character.isHighSurrogate(c) && i + 1 < safe.length()
+                    if (Character.isHighSurrogate(c)
+                            && i + 1 < safe.length()
                             && Character.isLowSurrogate(safe.charAt(i + 1))) {
                         out.append(c).append(safe.charAt(++i));
                     } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {

@@ -65,7 +65,11 @@ final class Readiness {
     }
 
     enum Total {
-        V1, V2, TOKEN, BLOCKED, UNATTRIBUTED;
+        V1,
+        V2,
+        TOKEN,
+        BLOCKED,
+        UNATTRIBUTED;
 
         long of(LoadedReport report) {
             switch (this) {
@@ -83,7 +87,9 @@ final class Readiness {
         }
     }
 
-    /** v1 calls that no listed call site accounts for: beyond the site cap, or a report cut short. */
+    /**
+     * v1 calls that no listed call site accounts for: beyond the site cap, or a report cut short.
+     */
     static long unattributed(LoadedReport report) {
         long attributed = 0;
         for (LoadedReport.SiteEntry site : report.sites) {
@@ -97,7 +103,8 @@ final class Readiness {
         final String name;
         final List<LoadedReport> jvms = new ArrayList<LoadedReport>();
         private final Map<String, MergedSite> sites = new LinkedHashMap<String, MergedSite>();
-        private final Map<String, MergedDiagnosis> diagnoses = new LinkedHashMap<String, MergedDiagnosis>();
+        private final Map<String, MergedDiagnosis> diagnoses =
+                new LinkedHashMap<String, MergedDiagnosis>();
         long v1;
         long blocked;
         long unattributed;
@@ -137,12 +144,16 @@ final class Readiness {
         /** The busiest first; ties by frame, so the output is the same on every run. */
         List<MergedSite> sites() {
             List<MergedSite> list = new ArrayList<MergedSite>(sites.values());
-            Collections.sort(list, new Comparator<MergedSite>() {
-                @Override
-                public int compare(MergedSite a, MergedSite b) {
-                    return a.count != b.count ? Long.compare(b.count, a.count) : a.site.compareTo(b.site);
-                }
-            });
+            Collections.sort(
+                    list,
+                    new Comparator<MergedSite>() {
+                        @Override
+                        public int compare(MergedSite a, MergedSite b) {
+                            return a.count != b.count
+                                    ? Long.compare(b.count, a.count)
+                                    : a.site.compareTo(b.site);
+                        }
+                    });
             return list;
         }
 
@@ -154,7 +165,9 @@ final class Readiness {
             return sites.size();
         }
 
-        /** The sites that only {@code scan} found, in archives: nothing of them was seen running. */
+        /**
+         * The sites that only {@code scan} found, in archives: nothing of them was seen running.
+         */
         long staticSiteCount() {
             long n = 0;
             for (MergedSite site : sites.values()) {
@@ -175,10 +188,16 @@ final class Readiness {
         final String site;
         final String thread;
         final List<String> stack;
+
         /** Non-null for a site that {@code scan} found in an archive and no JVM reported. */
         final LoadedReport.StaticOrigin origin;
-        /** The archive of the site's class as the first JVM reporting it saw it; null when no report said. */
+
+        /**
+         * The archive of the site's class as the first JVM reporting it saw it; null when no report
+         * said.
+         */
         LoadedReport.LoadedFrom loadedFrom;
+
         final Map<String, Long> actions = new TreeMap<String, Long>();
         final List<LoadedReport> jvms = new ArrayList<LoadedReport>();
         long count;
@@ -227,11 +246,16 @@ final class Readiness {
             return actions.containsKey("blocked");
         }
 
-        /** {@code blocked 3, observed 1} with {@code " "} and {@code ", "}; {@code blocked:3,observed:1} compact. */
+        /**
+         * {@code blocked 3, observed 1} with {@code " "} and {@code ", "}; {@code
+         * blocked:3,observed:1} compact.
+         */
         String actionsText(String between, String separator) {
             StringBuilder text = new StringBuilder();
             for (Map.Entry<String, Long> action : actions.entrySet()) {
-                text.append(text.length() > 0 ? separator : "").append(action.getKey()).append(between)
+                text.append(text.length() > 0 ? separator : "")
+                        .append(action.getKey())
+                        .append(between)
                         .append(action.getValue());
             }
             return text.length() == 0 ? "none" : text.toString();
@@ -262,12 +286,15 @@ final class Readiness {
             count += entry.count;
             tokens += entry.tokens;
             reads += entry.reads;
-            if (entry.tokensPerRead != null && (givenRatio == null || entry.tokensPerRead > givenRatio)) {
+            if (entry.tokensPerRead != null
+                    && (givenRatio == null || entry.tokensPerRead > givenRatio)) {
                 givenRatio = entry.tokensPerRead;
             }
         }
 
-        /** Tokens per read over all JVMs, or the highest a report gave when reads were not counted. */
+        /**
+         * Tokens per read over all JVMs, or the highest a report gave when reads were not counted.
+         */
         Double tokensPerRead() {
             return reads > 0 ? Double.valueOf((double) tokens / reads) : givenRatio;
         }
@@ -280,7 +307,8 @@ final class Readiness {
             }
             if (ratio != null) {
                 text.append(text.length() > 0 ? ", " : "")
-                        .append(String.format(java.util.Locale.ROOT, "%.2f", ratio)).append(" tokens per read");
+                        .append(String.format(java.util.Locale.ROOT, "%.2f", ratio))
+                        .append(" tokens per read");
             }
             if (count > 0) {
                 text.append(text.length() > 0 ? ", " : "").append(count).append(" time(s)");

@@ -1,8 +1,7 @@
 package io.imdsguard.agent.check;
 
-import io.imdsguard.agent.report.ReportJson;
 import io.imdsguard.agent.log.Sanitizer;
-
+import io.imdsguard.agent.report.ReportJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,17 +17,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a report file and checks it against the schema ({@code imds-guard-report}, version
- * {@link ReportJson#SCHEMA_VERSION}). Fields this version does not know are ignored (later versions
- * only add fields); a missing or mistyped field it needs is an error naming the field.
+ * Reads a report file and checks it against the schema ({@code imds-guard-report}, version {@link
+ * ReportJson#SCHEMA_VERSION}). Fields this version does not know are ignored (later versions only
+ * add fields); a missing or mistyped field it needs is an error naming the field.
  */
 final class ReportLoader {
 
-    /** Real reports are kilobytes; this is far beyond any, and keeps a wrong file from filling memory. */
+    /**
+     * Real reports are kilobytes; this is far beyond any, and keeps a wrong file from filling
+     * memory.
+     */
     static final long MAX_BYTES = 64L * 1024 * 1024;
 
-    private ReportLoader() {
-    }
+    private ReportLoader() {}
 
     static LoadedReport load(Path file) throws InvalidReportException {
         return parse(file.toString(), read(file));
@@ -37,7 +38,8 @@ final class ReportLoader {
     /** A report held in memory, {@code name} standing for its file in messages and the verdict. */
     static LoadedReport parse(String name, String text) throws InvalidReportException {
         if (text.trim().isEmpty()) {
-            throw new InvalidReportException("empty file; a report is written at the latest when its JVM exits");
+            throw new InvalidReportException(
+                    "empty file; a report is written at the latest when its JVM exits");
         }
         Object parsed;
         try {
@@ -51,21 +53,34 @@ final class ReportLoader {
         Fields root = new Fields((Map<?, ?>) parsed, "");
         Object schema = root.map.get("schema");
         if (!ReportJson.SCHEMA.equals(schema)) {
-            throw new InvalidReportException("not an imds-guard report: "
-                    + (schema == null ? "it has no \"schema\" field" : "its \"schema\" is " + quoted(schema))
-                    + " where \"" + ReportJson.SCHEMA + "\" was expected");
+            throw new InvalidReportException(
+                    "not an imds-guard report: "
+                            + (schema == null
+                                    ? "it has no \"schema\" field"
+                                    : "its \"schema\" is " + quoted(schema))
+                            + " where \""
+                            + ReportJson.SCHEMA
+                            + "\" was expected");
         }
         long version = root.integer("schemaVersion");
         if (version > ReportJson.SCHEMA_VERSION) {
-            String agent = root.map.get("agentVersion") instanceof String
-                    ? Sanitizer.forLog((String) root.map.get("agentVersion"), 40) : null;
-            throw new InvalidReportException("written by a newer imds-guard (schemaVersion " + version
-                    + (agent != null ? ", agent " + agent : "") + "; this check reads schemaVersion "
-                    + ReportJson.SCHEMA_VERSION + "); use version " + (agent != null ? agent : "that wrote it")
-                    + " or later to check it");
+            String agent =
+                    root.map.get("agentVersion") instanceof String
+                            ? Sanitizer.forLog((String) root.map.get("agentVersion"), 40)
+                            : null;
+            throw new InvalidReportException(
+                    "written by a newer imds-guard (schemaVersion "
+                            + version
+                            + (agent != null ? ", agent " + agent : "")
+                            + "; this check reads schemaVersion "
+                            + ReportJson.SCHEMA_VERSION
+                            + "); use version "
+                            + (agent != null ? agent : "that wrote it")
+                            + " or later to check it");
         }
         if (version < 1) {
-            throw new InvalidReportException("invalid report: schemaVersion " + version + " does not exist");
+            throw new InvalidReportException(
+                    "invalid report: schemaVersion " + version + " does not exist");
         }
         Fields totals = root.object("totals");
         List<LoadedReport.SiteEntry> sites = new ArrayList<LoadedReport.SiteEntry>();
@@ -80,14 +95,24 @@ final class ReportLoader {
                 diagnoses.add(diagnosis(root.element(list, i, "diagnoses")));
             }
         }
-        return new LoadedReport(name, root.optionalString("agentVersion", "?"), root.string("service"),
+        return new LoadedReport(
+                name,
+                root.optionalString("agentVersion", "?"),
+                root.string("service"),
                 root.optionalString("host", "unknown"),
                 root.map.get("pid") instanceof Long ? (Long) root.map.get("pid") : -1L,
-                root.optionalString("container", null), root.optionalString("pod", null),
-                root.optionalString("namespace", null), root.optionalString("mode", "report"),
-                root.optionalString("writtenAt", "?"), totals.integer("v1"), totals.optionalInteger("v2", 0),
-                totals.optionalInteger("token", 0), totals.optionalInteger("v1Unattributed", 0),
-                totals.optionalInteger("blocked", 0), sites, diagnoses);
+                root.optionalString("container", null),
+                root.optionalString("pod", null),
+                root.optionalString("namespace", null),
+                root.optionalString("mode", "report"),
+                root.optionalString("writtenAt", "?"),
+                totals.integer("v1"),
+                totals.optionalInteger("v2", 0),
+                totals.optionalInteger("token", 0),
+                totals.optionalInteger("v1Unattributed", 0),
+                totals.optionalInteger("blocked", 0),
+                sites,
+                diagnoses);
     }
 
     private static LoadedReport.SiteEntry site(Fields site) throws InvalidReportException {
@@ -103,8 +128,8 @@ final class ReportLoader {
             List<?> frames = site.array("stack");
             for (int i = 0; i < frames.size(); i++) {
                 if (!(frames.get(i) instanceof String)) {
-                    throw new InvalidReportException("invalid report: " + site.path + "stack[" + i
-                            + "] is not a string");
+                    throw new InvalidReportException(
+                            "invalid report: " + site.path + "stack[" + i + "] is not a string");
                 }
                 stack.add((String) frames.get(i));
             }
@@ -112,15 +137,28 @@ final class ReportLoader {
         String client = site.optionalString("client", "?");
         String method = site.optionalString("method", "?");
         String frame = site.string("site");
-        return new LoadedReport.SiteEntry(site.optionalString("id", client + " " + method + " " + frame), client,
-                method, site.optionalString("pathCategory", "?"), site.optionalString("examplePath", ""), frame,
-                site.optionalString("thread", "?"), site.integer("count"), actions,
-                site.optionalString("lastReason", "none"), site.optionalString("firstSeen", "?"),
-                site.optionalString("lastSeen", "?"), Collections.unmodifiableList(stack), origin(site),
+        return new LoadedReport.SiteEntry(
+                site.optionalString("id", client + " " + method + " " + frame),
+                client,
+                method,
+                site.optionalString("pathCategory", "?"),
+                site.optionalString("examplePath", ""),
+                frame,
+                site.optionalString("thread", "?"),
+                site.integer("count"),
+                actions,
+                site.optionalString("lastReason", "none"),
+                site.optionalString("firstSeen", "?"),
+                site.optionalString("lastSeen", "?"),
+                Collections.unmodifiableList(stack),
+                origin(site),
                 loadedFrom(site));
     }
 
-    /** The archive fields of a run-time site; null for a static site, or a report written before they existed. */
+    /**
+     * The archive fields of a run-time site; null for a static site, or a report written before
+     * they existed.
+     */
     private static LoadedReport.LoadedFrom loadedFrom(Fields site) throws InvalidReportException {
         if ("static".equals(site.map.get("source"))) {
             return null;
@@ -129,8 +167,11 @@ final class ReportLoader {
         if (archive == null) {
             return null;
         }
-        return new LoadedReport.LoadedFrom(archive, site.optionalString("coordinates", null),
-                site.optionalString("coordinatesFrom", null), site.optionalString("remediation", null));
+        return new LoadedReport.LoadedFrom(
+                archive,
+                site.optionalString("coordinates", null),
+                site.optionalString("coordinatesFrom", null),
+                site.optionalString("remediation", null));
     }
 
     /** The fields {@code scan} adds to a call site it found; null for a site seen at run time. */
@@ -138,19 +179,27 @@ final class ReportLoader {
         if (!"static".equals(site.map.get("source"))) {
             return null;
         }
-        return new LoadedReport.StaticOrigin(site.optionalString("archive", "?"),
-                site.optionalString("coordinates", "?"), site.optionalString("library", null),
+        return new LoadedReport.StaticOrigin(
+                site.optionalString("archive", "?"),
+                site.optionalString("coordinates", "?"),
+                site.optionalString("library", null),
                 site.optionalString("remediation", ""));
     }
 
     private static LoadedReport.DiagnosisEntry diagnosis(Fields d) throws InvalidReportException {
         Object ratio = d.map.get("tokensPerRead");
         if (ratio != null && !(ratio instanceof Number)) {
-            throw new InvalidReportException("invalid report: " + d.path + "tokensPerRead is not a number");
+            throw new InvalidReportException(
+                    "invalid report: " + d.path + "tokensPerRead is not a number");
         }
-        return new LoadedReport.DiagnosisEntry(d.string("kind"), d.optionalString("site", "?"),
-                d.optionalString("client", "?"), d.optionalInteger("count", 0), d.optionalInteger("tokens", 0),
-                d.optionalInteger("reads", 0), ratio == null ? null : ((Number) ratio).doubleValue(),
+        return new LoadedReport.DiagnosisEntry(
+                d.string("kind"),
+                d.optionalString("site", "?"),
+                d.optionalString("client", "?"),
+                d.optionalInteger("count", 0),
+                d.optionalInteger("tokens", 0),
+                d.optionalInteger("reads", 0),
+                ratio == null ? null : ((Number) ratio).doubleValue(),
                 d.optionalString("advice", ""));
     }
 
@@ -160,18 +209,25 @@ final class ReportLoader {
                 throw new InvalidReportException("is a directory with no reports");
             }
             if (Files.size(file) > MAX_BYTES) {
-                throw new InvalidReportException("larger than " + (MAX_BYTES >> 20) + " MB; not a report");
+                throw new InvalidReportException(
+                        "larger than " + (MAX_BYTES >> 20) + " MB; not a report");
             }
             byte[] bytes = Files.readAllBytes(file);
-            return Charset.forName("UTF-8").newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return Charset.forName("UTF-8")
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (NoSuchFileException e) {
             throw new InvalidReportException("no such file");
         } catch (CharacterCodingException e) {
             throw new InvalidReportException("not a report: not UTF-8 text");
         } catch (IOException e) {
-            throw new InvalidReportException("cannot be read: " + e.getClass().getSimpleName()
-                    + (e.getMessage() != null ? " " + e.getMessage() : ""));
+            throw new InvalidReportException(
+                    "cannot be read: "
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() != null ? " " + e.getMessage() : ""));
         }
     }
 

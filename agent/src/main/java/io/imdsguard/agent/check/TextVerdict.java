@@ -1,7 +1,6 @@
 package io.imdsguard.agent.check;
 
 import io.imdsguard.agent.log.Sanitizer;
-
 import java.util.List;
 
 /**
@@ -14,8 +13,7 @@ final class TextVerdict {
     static final int MAX_TEXT = 300;
     private static final int MAX_JVMS_LISTED = 10;
 
-    private TextVerdict() {
-    }
+    private TextVerdict() {}
 
     static String shown(String text) {
         return Sanitizer.forLog(text, MAX_TEXT);
@@ -23,15 +21,24 @@ final class TextVerdict {
 
     static String verdictLine(Readiness readiness) {
         if (readiness.ready()) {
-            return "READY: no IMDSv1 calls in " + readiness.reports.size() + " report(s) from "
-                    + readiness.services.size() + " service(s); HttpTokens=required will not break them";
+            return "READY: no IMDSv1 calls in "
+                    + readiness.reports.size()
+                    + " report(s) from "
+                    + readiness.services.size()
+                    + " service(s); HttpTokens=required will not break them";
         }
-        return "NOT READY: " + readiness.allSites().size() + " IMDSv1 call site(s) in "
-                + readiness.notReadyServices() + " of " + readiness.services.size()
+        return "NOT READY: "
+                + readiness.allSites().size()
+                + " IMDSv1 call site(s) in "
+                + readiness.notReadyServices()
+                + " of "
+                + readiness.services.size()
                 + " service(s) will fail under HttpTokens=required; move them to IMDSv2";
     }
 
-    /** The verdict line without its leading READY or NOT READY, for where that word is a heading. */
+    /**
+     * The verdict line without its leading READY or NOT READY, for where that word is a heading.
+     */
     static String verdictReason(Readiness readiness) {
         String line = verdictLine(readiness);
         return line.substring(line.indexOf(": ") + 2);
@@ -54,24 +61,41 @@ final class TextVerdict {
                     out.append(", ").append(service.blocked).append(" blocked");
                 }
             }
-            out.append("; ").append(service.jvms.size()).append(" JVM(s): ").append(jvms(service.jvms)).append('\n');
+            out.append("; ")
+                    .append(service.jvms.size())
+                    .append(" JVM(s): ")
+                    .append(jvms(service.jvms))
+                    .append('\n');
             for (Readiness.MergedSite site : service.sites()) {
                 if (site.origin != null) {
                     staticSite(out, site);
                     continue;
                 }
                 out.append("  v1 call site ").append(shown(site.site)).append('\n');
-                out.append("      service=").append(shown(site.service)).append(" count=").append(site.count)
-                        .append(" client=").append(shown(site.client)).append(" method=").append(shown(site.method))
-                        .append(" actions=").append(shown(site.actionsText(":", ",")))
-                        .append(" path=").append(shown(site.examplePath).replace(" ", "%20"))
-                        .append(" site-id=").append(shown(site.id)).append(" jvms=").append(site.jvms.size())
+                out.append("      service=")
+                        .append(shown(site.service))
+                        .append(" count=")
+                        .append(site.count)
+                        .append(" client=")
+                        .append(shown(site.client))
+                        .append(" method=")
+                        .append(shown(site.method))
+                        .append(" actions=")
+                        .append(shown(site.actionsText(":", ",")))
+                        .append(" path=")
+                        .append(shown(site.examplePath).replace(" ", "%20"))
+                        .append(" site-id=")
+                        .append(shown(site.id))
+                        .append(" jvms=")
+                        .append(site.jvms.size())
                         .append('\n');
                 loadedFrom(out, site.loadedFrom);
             }
             if (service.unattributed > 0) {
-                out.append("  ").append(service.unattributed)
-                        .append(" more v1 call(s) without a listed call site (beyond the agent's cap of call sites)\n");
+                out.append("  ")
+                        .append(service.unattributed)
+                        .append(
+                                " more v1 call(s) without a listed call site (beyond the agent's cap of call sites)\n");
             }
         }
         List<Readiness.MergedDiagnosis> warnings = diagnoses(readiness);
@@ -86,7 +110,10 @@ final class TextVerdict {
         return out.toString();
     }
 
-    /** {@code archive=... coordinates=...} and {@code fix: ...} of a run-time site, when its report said. */
+    /**
+     * {@code archive=... coordinates=...} and {@code fix: ...} of a run-time site, when its report
+     * said.
+     */
     private static void loadedFrom(StringBuilder out, LoadedReport.LoadedFrom from) {
         if (from == null) {
             return;
@@ -104,12 +131,18 @@ final class TextVerdict {
         }
     }
 
-    /** A v1 caller that {@code scan} found in an archive: it breaks under HttpTokens=required once it runs. */
+    /**
+     * A v1 caller that {@code scan} found in an archive: it breaks under HttpTokens=required once
+     * it runs.
+     */
     private static void staticSite(StringBuilder out, Readiness.MergedSite site) {
         LoadedReport.StaticOrigin origin = site.origin;
         out.append("  v1 caller found by scan ").append(shown(site.site)).append('\n');
-        out.append("      service=").append(shown(site.service)).append(" archive=")
-                .append(shown(origin.archive).replace(" ", "%20")).append(" coordinates=")
+        out.append("      service=")
+                .append(shown(site.service))
+                .append(" archive=")
+                .append(shown(origin.archive).replace(" ", "%20"))
+                .append(" coordinates=")
                 .append(shown(origin.coordinates));
         if (origin.library != null) {
             out.append(" library=").append(shown(origin.library).replace(" ", "%20"));
@@ -121,8 +154,16 @@ final class TextVerdict {
     }
 
     static String warningLine(Readiness.MergedDiagnosis d) {
-        return "WARNING " + shown(d.kind) + " in service " + shown(d.service) + " at " + shown(d.site)
-                + " (client " + shown(d.client) + "): " + d.ratioText()
+        return "WARNING "
+                + shown(d.kind)
+                + " in service "
+                + shown(d.service)
+                + " at "
+                + shown(d.site)
+                + " (client "
+                + shown(d.client)
+                + "): "
+                + d.ratioText()
                 + (d.advice.isEmpty() ? "" : "; " + shown(d.advice));
     }
 
@@ -135,18 +176,35 @@ final class TextVerdict {
     }
 
     static String totalsLine(Readiness r) {
-        return "totals: " + r.reports.size() + " report(s), " + r.services.size() + " service(s); "
-                + r.total(Readiness.Total.V1) + " v1 call(s) from " + r.allSites().size() + " call site(s) ("
-                + r.total(Readiness.Total.BLOCKED) + " blocked, " + r.total(Readiness.Total.UNATTRIBUTED)
-                + " without a listed site), " + r.total(Readiness.Total.V2) + " v2 call(s), "
-                + r.total(Readiness.Total.TOKEN) + " token request(s); " + diagnoses(r).size() + " warning(s)";
+        return "totals: "
+                + r.reports.size()
+                + " report(s), "
+                + r.services.size()
+                + " service(s); "
+                + r.total(Readiness.Total.V1)
+                + " v1 call(s) from "
+                + r.allSites().size()
+                + " call site(s) ("
+                + r.total(Readiness.Total.BLOCKED)
+                + " blocked, "
+                + r.total(Readiness.Total.UNATTRIBUTED)
+                + " without a listed site), "
+                + r.total(Readiness.Total.V2)
+                + " v2 call(s), "
+                + r.total(Readiness.Total.TOKEN)
+                + " token request(s); "
+                + diagnoses(r).size()
+                + " warning(s)";
     }
 
     private static String jvms(List<LoadedReport> jvms) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < jvms.size() && i < MAX_JVMS_LISTED; i++) {
             LoadedReport jvm = jvms.get(i);
-            text.append(i > 0 ? ", " : "").append(shown(jvm.where())).append(" mode ").append(shown(jvm.mode));
+            text.append(i > 0 ? ", " : "")
+                    .append(shown(jvm.where()))
+                    .append(" mode ")
+                    .append(shown(jvm.mode));
         }
         if (jvms.size() > MAX_JVMS_LISTED) {
             text.append(" and ").append(jvms.size() - MAX_JVMS_LISTED).append(" more");

@@ -4,8 +4,8 @@ import java.util.Collections;
 
 /**
  * The JUnit XML and HTML renderings of {@code check}, for a command that holds its report in memory
- * ({@code scan}): it gets the same pages as {@code check} on the same report would give, because the
- * report goes through the same loader and verdict.
+ * ({@code scan}): it gets the same pages as {@code check} on the same report would give, because
+ * the report goes through the same loader and verdict.
  */
 public final class VerdictFormats {
 
@@ -21,7 +21,8 @@ public final class VerdictFormats {
      */
     public static VerdictFormats of(String name, String json) {
         try {
-            return new VerdictFormats(new Readiness(Collections.singletonList(ReportLoader.parse(name, json))));
+            return new VerdictFormats(
+                    new Readiness(Collections.singletonList(ReportLoader.parse(name, json))));
         } catch (InvalidReportException e) {
             throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
         }

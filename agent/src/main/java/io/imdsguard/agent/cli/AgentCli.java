@@ -3,7 +3,6 @@ package io.imdsguard.agent.cli;
 import io.imdsguard.agent.check.CheckCommand;
 import io.imdsguard.agent.command.Command;
 import io.imdsguard.agent.scan.ScanCommand;
-
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,45 +10,48 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar imds-guard-agent.jar <command> ...}: the agent jar's Main-Class. Each command is a
- * class of its own; this only picks one. The same jar is the {@code -javaagent}; this class is only
- * loaded when the jar is run as a program.
+ * {@code java -jar imds-guard-agent.jar <command> ...}: the agent jar's Main-Class. Each command is
+ * a class of its own; this only picks one. The same jar is the {@code -javaagent}; this class is
+ * only loaded when the jar is run as a program.
  */
 public final class AgentCli {
 
     /** Wrong usage: unknown command, missing or malformed argument, bad configuration. */
     static final int USAGE = Command.USAGE_OR_INPUT_ERROR;
 
-    private AgentCli() {
-    }
+    private AgentCli() {}
 
     /** Every command, by name, in the order the usage text lists them. Add a command here. */
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<String, Command>();
-        commands.put("attach", new Command() {
-            @Override
-            public String usage() {
-                return "attach PID [key=value,...]\n"
-                        + "    Load imds-guard into a running JVM, or change the mode of the imds-guard already\n"
-                        + "    running there (needs a JDK, not a JRE).";
-            }
+        commands.put(
+                "attach",
+                new Command() {
+                    @Override
+                    public String usage() {
+                        return "attach PID [key=value,...]\n"
+                                + "    Load imds-guard into a running JVM, or change the mode of the imds-guard already\n"
+                                + "    running there (needs a JDK, not a JRE).";
+                    }
 
-            @Override
-            public int run(List<String> args, PrintStream out, PrintStream err) {
-                return new AttachCommand(out, err).run(args.toArray(new String[0]));
-            }
-        });
-        commands.put("list", new Command() {
-            @Override
-            public String usage() {
-                return "list\n    The JVMs of this user that attach can reach.";
-            }
+                    @Override
+                    public int run(List<String> args, PrintStream out, PrintStream err) {
+                        return new AttachCommand(out, err).run(args.toArray(new String[0]));
+                    }
+                });
+        commands.put(
+                "list",
+                new Command() {
+                    @Override
+                    public String usage() {
+                        return "list\n    The JVMs of this user that attach can reach.";
+                    }
 
-            @Override
-            public int run(List<String> args, PrintStream out, PrintStream err) {
-                return new ListCommand(out, err).run(args.toArray(new String[0]));
-            }
-        });
+                    @Override
+                    public int run(List<String> args, PrintStream out, PrintStream err) {
+                        return new ListCommand(out, err).run(args.toArray(new String[0]));
+                    }
+                });
         commands.put("check", new CheckCommand());
         commands.put("scan", new ScanCommand());
         return commands;
@@ -75,7 +77,10 @@ public final class AgentCli {
         }
         Command command = commands.get(name);
         if (command == null) {
-            err.println("imds-guard: unknown command '" + io.imdsguard.agent.log.Sanitizer.forLog(name, 80) + "'");
+            err.println(
+                    "imds-guard: unknown command '"
+                            + io.imdsguard.agent.log.Sanitizer.forLog(name, 80)
+                            + "'");
             err.print(usage(commands));
             return USAGE;
         }
@@ -94,15 +99,17 @@ public final class AgentCli {
     }
 
     static String usage(Map<String, Command> commands) {
-        StringBuilder text = new StringBuilder("usage: java -jar imds-guard-agent.jar <command> [arguments]\n\n")
-                .append("commands:\n");
+        StringBuilder text =
+                new StringBuilder("usage: java -jar imds-guard-agent.jar <command> [arguments]\n\n")
+                        .append("commands:\n");
         for (Command command : commands.values()) {
             for (String line : command.usage().split("\n")) {
                 text.append("  ").append(line).append('\n');
             }
         }
         text.append("  help\n      Show this text.\n\n")
-                .append("As an agent: java -javaagent:imds-guard-agent.jar[=key=value,...] -jar app.jar\n");
+                .append(
+                        "As an agent: java -javaagent:imds-guard-agent.jar[=key=value,...] -jar app.jar\n");
         return text.toString();
     }
 }

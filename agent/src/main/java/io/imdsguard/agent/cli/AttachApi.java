@@ -23,8 +23,11 @@ final class AttachApi {
 
     private AttachApi(Class<?> virtualMachine) throws ClassNotFoundException {
         this.virtualMachine = virtualMachine;
-        this.descriptor = Class.forName("com.sun.tools.attach.VirtualMachineDescriptor", true,
-                virtualMachine.getClassLoader());
+        this.descriptor =
+                Class.forName(
+                        "com.sun.tools.attach.VirtualMachineDescriptor",
+                        true,
+                        virtualMachine.getClassLoader());
     }
 
     static AttachApi load() throws CliFailure {
@@ -32,20 +35,32 @@ final class AttachApi {
         try {
             return new AttachApi(Class.forName("com.sun.tools.attach.VirtualMachine"));
         } catch (ClassNotFoundException | LinkageError notInThisRuntime) {
-            // Java 8: java.home is the JDK's jre/ folder, and the attach API is in ../lib/tools.jar.
-            File toolsJar = new File(new File(javaHome).getParentFile(), "lib" + File.separator + "tools.jar");
+            // Java 8: java.home is the JDK's jre/ folder, and the attach API is in
+            // ../lib/tools.jar.
+            File toolsJar =
+                    new File(
+                            new File(javaHome).getParentFile(),
+                            "lib" + File.separator + "tools.jar");
             if (toolsJar.isFile()) {
                 try {
-                    ClassLoader loader = new URLClassLoader(new URL[] {toolsJar.toURI().toURL()},
-                            AttachApi.class.getClassLoader());
-                    return new AttachApi(Class.forName("com.sun.tools.attach.VirtualMachine", true, loader));
+                    ClassLoader loader =
+                            new URLClassLoader(
+                                    new URL[] {toolsJar.toURI().toURL()},
+                                    AttachApi.class.getClassLoader());
+                    return new AttachApi(
+                            Class.forName("com.sun.tools.attach.VirtualMachine", true, loader));
                 } catch (Exception | LinkageError e) {
-                    throw new CliFailure("cannot load the attach API from " + toolsJar + ": " + e, FAILED);
+                    throw new CliFailure(
+                            "cannot load the attach API from " + toolsJar + ": " + e, FAILED);
                 }
             }
-            throw new CliFailure("attaching needs a JDK, not a JRE: the Java at " + javaHome + " has neither the"
-                    + " module jdk.attach (Java 9+) nor lib/tools.jar (Java 8). Run this command with the java"
-                    + " of a JDK, e.g. /usr/lib/jvm/<jdk>/bin/java -jar imds-guard-agent.jar ...", FAILED);
+            throw new CliFailure(
+                    "attaching needs a JDK, not a JRE: the Java at "
+                            + javaHome
+                            + " has neither the"
+                            + " module jdk.attach (Java 9+) nor lib/tools.jar (Java 8). Run this command with the java"
+                            + " of a JDK, e.g. /usr/lib/jvm/<jdk>/bin/java -jar imds-guard-agent.jar ...",
+                    FAILED);
         }
     }
 
@@ -77,7 +92,11 @@ final class AttachApi {
         }
 
         void loadAgent(String jar, String options) throws Exception {
-            invoke(vm, virtualMachine.getMethod("loadAgent", String.class, String.class), jar, options);
+            invoke(
+                    vm,
+                    virtualMachine.getMethod("loadAgent", String.class, String.class),
+                    jar,
+                    options);
         }
 
         void detach() {

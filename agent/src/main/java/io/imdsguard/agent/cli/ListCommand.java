@@ -1,10 +1,8 @@
 package io.imdsguard.agent.cli;
 
 import io.imdsguard.agent.control.AgentStatus;
-
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.util.List;
 
 /**
  * {@code list}: the JVMs of this user that attach can reach, with their main class or jar (never
@@ -39,7 +37,9 @@ final class ListCommand {
                 if (jvm[0].equals(self)) {
                     continue;
                 }
-                out.println(String.format("%-8s %-22s %s", jvm[0], imdsGuard(api, jvm[0]), mainOf(jvm[1])));
+                out.println(
+                        String.format(
+                                "%-8s %-22s %s", jvm[0], imdsGuard(api, jvm[0]), mainOf(jvm[1])));
             }
             return 0;
         } catch (CliFailure failure) {

@@ -23,7 +23,10 @@ final class TargetProcess {
         this.proc = proc;
     }
 
-    /** The process's /proc entry, or null where there is no /proc (not Linux): then nothing is checked. */
+    /**
+     * The process's /proc entry, or null where there is no /proc (not Linux): then nothing is
+     * checked.
+     */
     static TargetProcess of(String pid) {
         File procRoot = new File("/proc/self");
         return procRoot.exists() ? new TargetProcess(new File("/proc", pid)) : null;
@@ -36,7 +39,10 @@ final class TargetProcess {
     /** The command name (comm), or "?" when it cannot be read. */
     String name() {
         try {
-            return new String(Files.readAllBytes(new File(proc, "comm").toPath()), Charset.forName("UTF-8")).trim();
+            return new String(
+                            Files.readAllBytes(new File(proc, "comm").toPath()),
+                            Charset.forName("UTF-8"))
+                    .trim();
         } catch (IOException | RuntimeException e) {
             return "?";
         }
@@ -44,11 +50,14 @@ final class TargetProcess {
 
     /**
      * Whether the process runs a JVM: its memory maps hold libjvm. Null when that cannot be told
-     * (maps unreadable, another user's process), so that the other checks and the attach API decide.
+     * (maps unreadable, another user's process), so that the other checks and the attach API
+     * decide.
      */
     Boolean runsJvm() {
         try {
-            for (String line : Files.readAllLines(new File(proc, "maps").toPath(), Charset.forName("ISO-8859-1"))) {
+            for (String line :
+                    Files.readAllLines(
+                            new File(proc, "maps").toPath(), Charset.forName("ISO-8859-1"))) {
                 if (line.endsWith("/libjvm.so")) {
                     return Boolean.TRUE;
                 }
@@ -68,10 +77,14 @@ final class TargetProcess {
         }
         for (File task : tasks) {
             try {
-                String children = new String(Files.readAllBytes(new File(task, "children").toPath()),
-                        Charset.forName("ISO-8859-1")).trim();
+                String children =
+                        new String(
+                                        Files.readAllBytes(new File(task, "children").toPath()),
+                                        Charset.forName("ISO-8859-1"))
+                                .trim();
                 for (String child : children.isEmpty() ? new String[0] : children.split("\\s+")) {
-                    if (new TargetProcess(new File(proc.getParentFile(), child)).runsJvm() == Boolean.TRUE) {
+                    if (new TargetProcess(new File(proc.getParentFile(), child)).runsJvm()
+                            == Boolean.TRUE) {
                         jvms.add(child);
                     }
                 }
@@ -88,10 +101,12 @@ final class TargetProcess {
      */
     boolean catchesAttachSignal() {
         try {
-            List<String> status = Files.readAllLines(new File(proc, "status").toPath(), Charset.forName("UTF-8"));
+            List<String> status =
+                    Files.readAllLines(new File(proc, "status").toPath(), Charset.forName("UTF-8"));
             for (String line : status) {
                 if (line.startsWith("SigCgt:")) {
-                    return new BigInteger(line.substring("SigCgt:".length()).trim(), 16).testBit(SIGQUIT - 1);
+                    return new BigInteger(line.substring("SigCgt:".length()).trim(), 16)
+                            .testBit(SIGQUIT - 1);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The arguments of a command that takes options with a value ({@code --name value} or
- * {@code --name=value}) and then operands; {@code --} ends the options, so an operand may start with
- * a dash. One parser, so that every command treats its command line the same way.
+ * The arguments of a command that takes options with a value ({@code --name value} or {@code
+ * --name=value}) and then operands; {@code --} ends the options, so an operand may start with a
+ * dash. One parser, so that every command treats its command line the same way.
  */
 public final class CommandArguments {
 
@@ -18,7 +18,8 @@ public final class CommandArguments {
     private final List<String> operands;
     private final boolean helpAsked;
 
-    private CommandArguments(Map<String, String> options, List<String> operands, boolean helpAsked) {
+    private CommandArguments(
+            Map<String, String> options, List<String> operands, boolean helpAsked) {
         this.options = options;
         this.operands = operands;
         this.helpAsked = helpAsked;
@@ -27,7 +28,8 @@ public final class CommandArguments {
     /**
      * Parses {@code args}, accepting only the options named in {@code valueOptions}.
      *
-     * @throws IllegalArgumentException with a message for the user: an unknown option, or one without a value
+     * @throws IllegalArgumentException with a message for the user: an unknown option, or one
+     *     without a value
      */
     public static CommandArguments parse(List<String> args, String... valueOptions) {
         List<String> known = Arrays.asList(valueOptions);
@@ -52,7 +54,10 @@ public final class CommandArguments {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
-            String value = equals > 0 ? arg.substring(equals + 1) : (i + 1 < args.size() ? args.get(++i) : null);
+            String value =
+                    equals > 0
+                            ? arg.substring(equals + 1)
+                            : (i + 1 < args.size() ? args.get(++i) : null);
             if (value == null || value.trim().isEmpty()) {
                 throw new IllegalArgumentException(name + " needs a value");
             }

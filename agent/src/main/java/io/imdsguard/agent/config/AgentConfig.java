@@ -13,10 +13,15 @@ public final class AgentConfig {
         this.values = new EnumMap<ConfigKey, Object>(values);
     }
 
-    /** The configuration with every key at its default: what an agent without arguments runs with. */
+    /**
+     * The configuration with every key at its default: what an agent without arguments runs with.
+     */
     public static AgentConfig defaults() {
-        ConfigResult result = ConfigLoader.load(null, java.util.Collections.<String, String>emptyMap(),
-                java.util.Collections.<String, String>emptyMap());
+        ConfigResult result =
+                ConfigLoader.load(
+                        null,
+                        java.util.Collections.<String, String>emptyMap(),
+                        java.util.Collections.<String, String>emptyMap());
         return result.config();
     }
 
@@ -90,7 +95,10 @@ public final class AgentConfig {
         return (Long) values.get(ConfigKey.TOKEN_READ_TIMEOUT);
     }
 
-    /** Key {@code metrics.sites.max}: call sites with their own series before the rest fold into site=other. */
+    /**
+     * Key {@code metrics.sites.max}: call sites with their own series before the rest fold into
+     * site=other.
+     */
     public int metricsSitesMax() {
         return (Integer) values.get(ConfigKey.METRICS_SITES_MAX);
     }
@@ -123,7 +131,10 @@ public final class AgentConfig {
         return (Boolean) values.get(ConfigKey.JMX_METRICS);
     }
 
-    /** Key {@code metrics.global}: also show the meters in the application's own Micrometer global registry. */
+    /**
+     * Key {@code metrics.global}: also show the meters in the application's own Micrometer global
+     * registry.
+     */
     public boolean metricsGlobal() {
         return (Boolean) values.get(ConfigKey.METRICS_GLOBAL);
     }

@@ -2,7 +2,6 @@ package io.imdsguard.agent.config;
 
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.SdkImdsClasses;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A call site is never a library's class (see {@code CallerFrames}), so an entry naming the
  * class of a library that made a request can admit nothing: such an entry is refused, and the first
- * time it is seen naming one, that is said once, with what to name instead. Names of the JDK and
- * of the known HTTP clients are refused when the configuration is read ({@link #knownLibraryEntry}).
+ * time it is seen naming one, that is said once, with what to name instead. Names of the JDK and of
+ * the known HTTP clients are refused when the configuration is read ({@link #knownLibraryEntry}).
  */
 public final class CallerScope {
 
@@ -28,16 +27,18 @@ public final class CallerScope {
         void refused(String entry, String libraryClass, String libraryJar, String siteClass);
     }
 
-    private static final Refusals SILENT = new Refusals() {
-        @Override
-        public void refused(String entry, String libraryClass, String libraryJar, String siteClass) {
-        }
-    };
+    private static final Refusals SILENT =
+            new Refusals() {
+                @Override
+                public void refused(
+                        String entry, String libraryClass, String libraryJar, String siteClass) {}
+            };
 
     private final List<String> prefixes;
     private final boolean everyCaller;
     private final Refusals refusals;
-    private final Set<String> refused = Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+    private final Set<String> refused =
+            Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
 
     public CallerScope(List<String> prefixes) {
         this(prefixes, SILENT);
@@ -71,13 +72,14 @@ public final class CallerScope {
     }
 
     /**
-     * The JDK or known HTTP client prefix that {@code entry} names or covers, or null. Checked when the
-     * configuration is read: a client sends requests to whatever URL it is given, so trusting it would
-     * trust every caller, a forged SSRF request included.
+     * The JDK or known HTTP client prefix that {@code entry} names or covers, or null. Checked when
+     * the configuration is read: a client sends requests to whatever URL it is given, so trusting
+     * it would trust every caller, a forged SSRF request included.
      */
     public static String knownLibraryEntry(String entry) {
         for (String library : CallerFrames.knownLibraryPrefixes()) {
-            if (entry.startsWith(library) || (entry.endsWith(".") && library.startsWith(entry))
+            if (entry.startsWith(library)
+                    || (entry.endsWith(".") && library.startsWith(entry))
                     || library.equals(entry + ".")) {
                 return library;
             }
@@ -95,8 +97,8 @@ public final class CallerScope {
 
     /**
      * A prefix ending in {@code .} names a package and its sub-packages; any other prefix names a
-     * class and its nested classes, so {@code com.acme.Client} does not also admit
-     * {@code com.acme.ClientOfAttacker}.
+     * class and its nested classes, so {@code com.acme.Client} does not also admit {@code
+     * com.acme.ClientOfAttacker}.
      */
     public boolean includes(String className) {
         if (everyCaller) {
@@ -118,12 +120,15 @@ public final class CallerScope {
     }
 
     /**
-     * What to add to {@code rewrite.callers} to admit {@code className}, a call site's class (never a
-     * library's): the class, or its package. For an AWS SDK IMDS class only the class: the SDK's
+     * What to add to {@code rewrite.callers} to admit {@code className}, a call site's class (never
+     * a library's): the class, or its package. For an AWS SDK IMDS class only the class: the SDK's
      * packages also hold its general HTTP clients.
      */
     public static String suggestion(String className) {
-        String outer = className.indexOf('$') > 0 ? className.substring(0, className.indexOf('$')) : className;
+        String outer =
+                className.indexOf('$') > 0
+                        ? className.substring(0, className.indexOf('$'))
+                        : className;
         int dot = outer.lastIndexOf('.');
         if (dot <= 0 || SdkImdsClasses.includes(outer)) {
             return "'" + outer + "'";

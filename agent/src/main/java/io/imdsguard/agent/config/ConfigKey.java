@@ -20,20 +20,26 @@ public enum ConfigKey {
      * The AWS SDKs' own IMDS code, class by class: not their packages, which also hold the SDKs'
      * general HTTP clients, through which an application may fetch a URL an attacker chose.
      */
-    REWRITE_CALLERS("rewrite.callers", "com.amazonaws.internal.ConnectionUtils;com.amazonaws.internal.EC2MetadataClient;"
-            + "com.amazonaws.util.EC2MetadataUtils;software.amazon.awssdk.regions.internal.util.ConnectionUtils",
+    REWRITE_CALLERS(
+            "rewrite.callers",
+            "com.amazonaws.internal.ConnectionUtils;com.amazonaws.internal.EC2MetadataClient;"
+                    + "com.amazonaws.util.EC2MetadataUtils;software.amazon.awssdk.regions.internal.util.ConnectionUtils",
             ValueParsers.callerPrefixes()),
     TOKEN_TTL("token.ttl", "21600", ValueParsers.integer(1, 21_600, "seconds")),
     TOKEN_CONNECT_TIMEOUT("token.connect.timeout", "1s", ValueParsers.duration(1, 60_000)),
     TOKEN_READ_TIMEOUT("token.read.timeout", "1s", ValueParsers.duration(1, 60_000)),
     /* Whether JMX clients may change mode and rewrite.callers; off, since a JMX port may be reachable by others. */
     JMX_CONTROL("jmx.control", "false", ValueParsers.bool()),
-    METRICS_SITES_MAX("metrics.sites.max", "100", ValueParsers.integer(1, 10_000, "a number of call sites")),
+    METRICS_SITES_MAX(
+            "metrics.sites.max", "100", ValueParsers.integer(1, 10_000, "a number of call sites")),
     OTLP_ENDPOINT("otlp.endpoint", null, ValueParsers.httpUrl("http://127.0.0.1:4318/v1/metrics")),
     OTLP_INTERVAL("otlp.interval", "60s", ValueParsers.duration(1_000, 3_600_000)),
     STATSD_HOST("statsd.host", null, ValueParsers.text()),
     STATSD_PORT("statsd.port", "8125", ValueParsers.integer(1, 65_535, "a UDP port")),
-    STATSD_FLAVOR("statsd.flavor", "datadog", ValueParsers.oneOf("datadog", "etsy", "telegraf", "sysdig")),
+    STATSD_FLAVOR(
+            "statsd.flavor",
+            "datadog",
+            ValueParsers.oneOf("datadog", "etsy", "telegraf", "sysdig")),
     JMX_METRICS("jmx.metrics", "false", ValueParsers.bool()),
     METRICS_GLOBAL("metrics.global", "true", ValueParsers.bool());
 

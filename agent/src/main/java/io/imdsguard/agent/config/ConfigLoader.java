@@ -1,7 +1,6 @@
 package io.imdsguard.agent.config;
 
 import io.imdsguard.agent.log.Sanitizer;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -9,16 +8,17 @@ import java.util.Map;
 
 /**
  * Reads the agent's keys from its arguments, system properties and environment, in that order of
- * precedence, and validates them. It never throws: every problem becomes one line of
- * {@link ConfigResult#errors()}.
+ * precedence, and validates them. It never throws: every problem becomes one line of {@link
+ * ConfigResult#errors()}.
  */
 public final class ConfigLoader {
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
-    public static ConfigResult load(String agentArgs, Map<String, String> systemProperties,
-                                    Map<String, String> environment) {
+    public static ConfigResult load(
+            String agentArgs,
+            Map<String, String> systemProperties,
+            Map<String, String> environment) {
         List<String> errors = new ArrayList<String>();
         // Lowest precedence first: later sources overwrite earlier ones.
         Map<ConfigKey, RawValue> raw = new EnumMap<ConfigKey, RawValue>(ConfigKey.class);
@@ -37,8 +37,16 @@ public final class ConfigLoader {
                 values.put(key, key.parser().parse(text));
             } catch (ConfigException e) {
                 String source = supplied != null ? supplied.source : "the default";
-                addError(errors, "bad value for '" + key.key() + "' in " + source + ": " + e.getMessage()
-                        + "; accepted: " + key.parser().accepted());
+                addError(
+                        errors,
+                        "bad value for '"
+                                + key.key()
+                                + "' in "
+                                + source
+                                + ": "
+                                + e.getMessage()
+                                + "; accepted: "
+                                + key.parser().accepted());
             }
         }
         return new ConfigResult(errors.isEmpty() ? new AgentConfig(values) : null, errors);
@@ -63,32 +71,39 @@ public final class ConfigLoader {
         return keys;
     }
 
-    private static void readEnvironment(Map<String, String> environment, Map<ConfigKey, RawValue> raw,
-                                        List<String> errors) {
+    private static void readEnvironment(
+            Map<String, String> environment, Map<ConfigKey, RawValue> raw, List<String> errors) {
         for (Map.Entry<String, String> entry : environment.entrySet()) {
             String name = entry.getKey();
             if (!name.startsWith(ConfigKey.ENVIRONMENT_PREFIX)) {
                 continue;
             }
-            String keyName = name.substring(ConfigKey.ENVIRONMENT_PREFIX.length())
-                    .toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+            String keyName =
+                    name.substring(ConfigKey.ENVIRONMENT_PREFIX.length())
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', '.');
             put(keyName, entry.getValue(), "environment variable " + name, raw, errors);
         }
     }
 
-    private static void readSystemProperties(Map<String, String> properties, Map<ConfigKey, RawValue> raw,
-                                             List<String> errors) {
+    private static void readSystemProperties(
+            Map<String, String> properties, Map<ConfigKey, RawValue> raw, List<String> errors) {
         for (Map.Entry<String, String> entry : properties.entrySet()) {
             String name = entry.getKey();
             if (!name.startsWith(ConfigKey.SYSTEM_PROPERTY_PREFIX)) {
                 continue;
             }
-            put(name.substring(ConfigKey.SYSTEM_PROPERTY_PREFIX.length()), entry.getValue(),
-                    "system property -D" + name, raw, errors);
+            put(
+                    name.substring(ConfigKey.SYSTEM_PROPERTY_PREFIX.length()),
+                    entry.getValue(),
+                    "system property -D" + name,
+                    raw,
+                    errors);
         }
     }
 
-    private static void readAgentArguments(String agentArgs, Map<ConfigKey, RawValue> raw, List<String> errors) {
+    private static void readAgentArguments(
+            String agentArgs, Map<ConfigKey, RawValue> raw, List<String> errors) {
         if (agentArgs == null || agentArgs.trim().isEmpty()) {
             return;
         }
@@ -98,20 +113,40 @@ public final class ConfigLoader {
             }
             int equals = pair.indexOf('=');
             if (equals < 0) {
-                addError(errors, "agent argument '" + pair.trim() + "' is not of the form key=value; accepted keys: "
-                        + ConfigKey.allKeys());
+                addError(
+                        errors,
+                        "agent argument '"
+                                + pair.trim()
+                                + "' is not of the form key=value; accepted keys: "
+                                + ConfigKey.allKeys());
                 continue;
             }
             String keyName = pair.substring(0, equals).trim();
-            put(keyName, pair.substring(equals + 1), "agent argument '" + pair.trim() + "'", raw, errors);
+            put(
+                    keyName,
+                    pair.substring(equals + 1),
+                    "agent argument '" + pair.trim() + "'",
+                    raw,
+                    errors);
         }
     }
 
-    private static void put(String keyName, String value, String source, Map<ConfigKey, RawValue> raw,
-                            List<String> errors) {
+    private static void put(
+            String keyName,
+            String value,
+            String source,
+            Map<ConfigKey, RawValue> raw,
+            List<String> errors) {
         ConfigKey key = ConfigKey.byName(keyName);
         if (key == null) {
-            addError(errors, "unknown key '" + keyName + "' in " + source + "; accepted keys: " + ConfigKey.allKeys());
+            addError(
+                    errors,
+                    "unknown key '"
+                            + keyName
+                            + "' in "
+                            + source
+                            + "; accepted keys: "
+                            + ConfigKey.allKeys());
             return;
         }
         raw.put(key, new RawValue(value == null ? "" : value, source));

@@ -23,7 +23,9 @@ public final class ConfigResult {
         return config;
     }
 
-    /** One self-contained line per problem, naming the key, where it came from and what is accepted. */
+    /**
+     * One self-contained line per problem, naming the key, where it came from and what is accepted.
+     */
     public List<String> errors() {
         return errors;
     }

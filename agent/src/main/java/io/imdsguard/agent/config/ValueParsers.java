@@ -1,6 +1,5 @@
 package io.imdsguard.agent.config;
 
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -8,8 +7,7 @@ import java.util.Locale;
 /** The few value types the agent's keys use. */
 final class ValueParsers {
 
-    private ValueParsers() {
-    }
+    private ValueParsers() {}
 
     static ValueParser mode() {
         return new ValueParser() {
@@ -61,7 +59,11 @@ final class ValueParsers {
 
             @Override
             public String accepted() {
-                return "a duration from " + minMillis + "ms to " + (maxMillis / 1000) + "s, such as 500ms or 2s";
+                return "a duration from "
+                        + minMillis
+                        + "ms to "
+                        + (maxMillis / 1000)
+                        + "s, such as 500ms or 2s";
             }
         };
     }
@@ -84,14 +86,20 @@ final class ValueParsers {
                         continue;
                     }
                     if (!prefix.equals("*") && !isClassOrPackagePrefix(prefix)) {
-                        throw new ConfigException("'" + prefix + "' is not a class or package name");
+                        throw new ConfigException(
+                                "'" + prefix + "' is not a class or package name");
                     }
-                    String library = prefix.equals("*") ? null : CallerScope.knownLibraryEntry(prefix);
+                    String library =
+                            prefix.equals("*") ? null : CallerScope.knownLibraryEntry(prefix);
                     if (library != null) {
-                        throw new ConfigException("'" + prefix + "' names code of the JDK or of an HTTP client library ("
-                                + library + "), which sends requests to whatever URL it is given: trusting it would"
-                                + " hand the IMDSv2 token to every caller, a request forged through an SSRF flaw"
-                                + " included. Name the application class that calls it: the call site the report names");
+                        throw new ConfigException(
+                                "'"
+                                        + prefix
+                                        + "' names code of the JDK or of an HTTP client library ("
+                                        + library
+                                        + "), which sends requests to whatever URL it is given: trusting it would"
+                                        + " hand the IMDSv2 token to every caller, a request forged through an SSRF flaw"
+                                        + " included. Name the application class that calls it: the call site the report names");
                     }
                     prefixes.add(prefix);
                 }
@@ -133,7 +141,8 @@ final class ValueParsers {
         }
         for (int i = 1; i < prefix.length(); i++) {
             char c = prefix.charAt(i);
-            if (c != '.' && (!Character.isJavaIdentifierPart(c) || Character.isIdentifierIgnorable(c))) {
+            if (c != '.'
+                    && (!Character.isJavaIdentifierPart(c) || Character.isIdentifierIgnorable(c))) {
                 return false;
             }
         }
@@ -228,8 +237,10 @@ final class ValueParsers {
                 try {
                     URI uri = new URI(raw.trim());
                     String scheme = uri.getScheme();
-                    if (uri.getHost() == null || scheme == null
-                            || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+                    if (uri.getHost() == null
+                            || scheme == null
+                            || !("http".equalsIgnoreCase(scheme)
+                                    || "https".equalsIgnoreCase(scheme))) {
                         throw new ConfigException("'" + raw + "' is not an http URL with a host");
                     }
                     return uri;
@@ -263,7 +274,8 @@ final class ValueParsers {
             public String accepted() {
                 StringBuilder text = new StringBuilder();
                 for (int i = 0; i < words.length; i++) {
-                    text.append(i == 0 ? "" : i == words.length - 1 ? " or " : ", ").append(words[i]);
+                    text.append(i == 0 ? "" : i == words.length - 1 ? " or " : ", ")
+                            .append(words[i]);
                 }
                 return text.toString();
             }
@@ -279,8 +291,10 @@ final class ValueParsers {
                 try {
                     URI uri = new URI(value);
                     String scheme = uri.getScheme();
-                    if (uri.getHost() == null || scheme == null
-                            || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+                    if (uri.getHost() == null
+                            || scheme == null
+                            || !("http".equalsIgnoreCase(scheme)
+                                    || "https".equalsIgnoreCase(scheme))) {
                         throw new ConfigException("'" + raw + "' is not an http URL with a host");
                     }
                     return value;

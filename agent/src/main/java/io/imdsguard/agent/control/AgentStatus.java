@@ -1,9 +1,9 @@
 package io.imdsguard.agent.control;
 
 /**
- * What the {@code attach} and {@code list} commands can read from outside through the attach
- * API's view of the system properties: that imds-guard runs in this JVM, in which mode, and where
- * it logs and reports. The names lie outside {@code imds.guard.}, which the configuration reads.
+ * What the {@code attach} and {@code list} commands can read from outside through the attach API's
+ * view of the system properties: that imds-guard runs in this JVM, in which mode, and where it logs
+ * and reports. The names lie outside {@code imds.guard.}, which the configuration reads.
  */
 public final class AgentStatus {
 

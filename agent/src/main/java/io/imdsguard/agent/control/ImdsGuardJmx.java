@@ -1,15 +1,14 @@
 package io.imdsguard.agent.control;
 
+import io.imdsguard.agent.callsite.CallSiteRegistry;
+import io.imdsguard.agent.callsite.RequestTotals;
 import io.imdsguard.agent.config.ConfigException;
 import io.imdsguard.agent.config.ConfigKey;
 import io.imdsguard.agent.config.Mode;
 import io.imdsguard.agent.detect.ImdsVersion;
-import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.log.AgentLog;
-import io.imdsguard.agent.callsite.CallSiteRegistry;
+import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.callsite.RequestTotals;
-
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import javax.management.MBeanServer;
@@ -27,8 +26,12 @@ public final class ImdsGuardJmx implements ImdsGuardMXBean {
     private final Reporter reporter;
     private final String serviceName;
 
-    public ImdsGuardJmx(AgentControl control, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter,
-                        String serviceName) {
+    public ImdsGuardJmx(
+            AgentControl control,
+            RequestTotals totals,
+            CallSiteRegistry callSites,
+            Reporter reporter,
+            String serviceName) {
         this.control = control;
         this.totals = totals;
         this.callSites = callSites;
@@ -44,42 +47,56 @@ public final class ImdsGuardJmx implements ImdsGuardMXBean {
      * without JMX never pays for creating one: that initialises JMX and java.util.logging, which
      * takes time and must not happen before the application's main has set up its own logging.
      */
-    public static void registerInBackground(final ImdsGuardJmx bean, final long delayMillis,
-                                            final boolean evenWithoutJmx, final AgentLog log) {
-        Thread registrar = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    Thread.sleep(delayMillis);
-                    while (!evenWithoutJmx && !jmxInUse()) {
-                        Thread.sleep(JMX_CHECK_INTERVAL_MILLIS);
-                    }
-                    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-                    ObjectName name = new ObjectName(OBJECT_NAME);
-                    if (!server.isRegistered(name)) {
-                        server.registerMBean(bean, name);
-                    }
-                    log.debug("JMX MBean " + OBJECT_NAME + " registered");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Throwable t) {
-                    log.once("jmx-register", "cannot register the JMX MBean " + OBJECT_NAME + " (detection and"
-                            + " reports go on without it): " + t);
-                }
-            }
-        }, "imds-guard-jmx");
+    public static void registerInBackground(
+            final ImdsGuardJmx bean,
+            final long delayMillis,
+            final boolean evenWithoutJmx,
+            final AgentLog log) {
+        Thread registrar =
+                new Thread(
+                        new Runnable() {
+                            @Override
+                            public void run() {
+                                try {
+                                    Thread.sleep(delayMillis);
+                                    while (!evenWithoutJmx && !jmxInUse()) {
+                                        Thread.sleep(JMX_CHECK_INTERVAL_MILLIS);
+                                    }
+                                    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+                                    ObjectName name = new ObjectName(OBJECT_NAME);
+                                    if (!server.isRegistered(name)) {
+                                        server.registerMBean(bean, name);
+                                    }
+                                    log.debug("JMX MBean " + OBJECT_NAME + " registered");
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                } catch (Throwable t) {
+                                    log.once(
+                                            "jmx-register",
+                                            "cannot register the JMX MBean "
+                                                    + OBJECT_NAME
+                                                    + " (detection and"
+                                                    + " reports go on without it): "
+                                                    + t);
+                                }
+                            }
+                        },
+                        "imds-guard-jmx");
         registrar.setDaemon(true);
         registrar.start();
     }
 
-    /** How often a JVM without JMX is checked again; a check reads three properties and one list. */
+    /**
+     * How often a JVM without JMX is checked again; a check reads three properties and one list.
+     */
     private static final long JMX_CHECK_INTERVAL_MILLIS = 5000;
 
     /** Whether something in this JVM serves or made an MBean server, without making one. */
     static boolean jmxInUse() {
         if (System.getProperty("com.sun.management.jmxremote") != null
                 || System.getProperty("com.sun.management.jmxremote.port") != null
-                || System.getProperty("com.sun.management.jmxremote.localConnectorAddress") != null) {
+                || System.getProperty("com.sun.management.jmxremote.localConnectorAddress")
+                        != null) {
             return true;
         }
         try {
@@ -109,7 +126,10 @@ public final class ImdsGuardJmx implements ImdsGuardMXBean {
     @SuppressWarnings("unchecked")
     public void setRewriteCallers(String callers) {
         control.checkJmxControl();
-        control.change(null, (List<String>) parse(ConfigKey.REWRITE_CALLERS, callers), AgentControl.BY_JMX);
+        control.change(
+                null,
+                (List<String>) parse(ConfigKey.REWRITE_CALLERS, callers),
+                AgentControl.BY_JMX);
     }
 
     @Override
@@ -121,8 +141,13 @@ public final class ImdsGuardJmx implements ImdsGuardMXBean {
         try {
             return key.parse(value == null ? "" : value);
         } catch (ConfigException e) {
-            throw new IllegalArgumentException("bad value for '" + key.key() + "': " + e.getMessage() + "; accepted: "
-                    + key.accepted());
+            throw new IllegalArgumentException(
+                    "bad value for '"
+                            + key.key()
+                            + "': "
+                            + e.getMessage()
+                            + "; accepted: "
+                            + key.accepted());
         }
     }
 
@@ -183,6 +208,10 @@ public final class ImdsGuardJmx implements ImdsGuardMXBean {
                     + " (e.g. -javaagent:imds-guard-agent.jar=report=<path>, or attach with report=<path>)";
         }
         String path = reporter.writeReportNow();
-        return path != null ? path : "the report '" + reporter.reportPath() + "' cannot be written; see the agent's log";
+        return path != null
+                ? path
+                : "the report '"
+                        + reporter.reportPath()
+                        + "' cannot be written; see the agent's log";
     }
 }

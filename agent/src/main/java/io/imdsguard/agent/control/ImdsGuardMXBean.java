@@ -2,8 +2,8 @@ package io.imdsguard.agent.control;
 
 /**
  * imds-guard in JMX, as {@code io.imdsguard:type=ImdsGuard} on the platform MBean server. Reading
- * is always allowed; changing Mode or RewriteCallers only when the agent runs with
- * {@code jmx.control=true}.
+ * is always allowed; changing Mode or RewriteCallers only when the agent runs with {@code
+ * jmx.control=true}.
  */
 public interface ImdsGuardMXBean {
 
@@ -16,7 +16,9 @@ public interface ImdsGuardMXBean {
     /** The rewrite scope, prefixes separated by {@code ;}. */
     String getRewriteCallers();
 
-    /** Prefixes separated by {@code ;} or {@code ,}, or {@code *}. Refused unless jmx.control=true. */
+    /**
+     * Prefixes separated by {@code ;} or {@code ,}, or {@code *}. Refused unless jmx.control=true.
+     */
     void setRewriteCallers(String callers);
 
     /** Whether this MBean accepts changes (the key {@code jmx.control}). */

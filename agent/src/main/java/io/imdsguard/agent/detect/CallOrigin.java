@@ -1,7 +1,5 @@
 package io.imdsguard.agent.detect;
 
-import io.imdsguard.agent.detect.StackClasses;
-
 /** Where and on which thread the application made a request that is sent later, elsewhere. */
 public final class CallOrigin {
 
@@ -25,7 +23,10 @@ public final class CallOrigin {
         return stack;
     }
 
-    /** The class of each frame of {@link #stack()}, null where unknown: which frames are a library's. */
+    /**
+     * The class of each frame of {@link #stack()}, null where unknown: which frames are a
+     * library's.
+     */
     public Class<?>[] classes() {
         return classes;
     }

@@ -18,8 +18,9 @@ public final class CallerFrames {
 
     /**
      * The library frames of the HTTP clients the agent instruments: exactly what their descriptions
-     * (instrument's {@code ClientDescription.libraryFrames}) say, which {@code ClientsTest} checks. Kept
-     * here, not gathered, as this layer sits below the instrumentation, and {@code check} reads it too.
+     * (instrument's {@code ClientDescription.libraryFrames}) say, which {@code ClientsTest} checks.
+     * Kept here, not gathered, as this layer sits below the instrumentation, and {@code check}
+     * reads it too.
      */
     private static final String[] CLIENT_LIBRARIES = {
         "org.apache.http.", "org.apache.hc.", "okhttp3.", "okio.", "retrofit2.",
@@ -27,14 +28,26 @@ public final class CallerFrames {
         "org.eclipse.jetty.",
     };
 
-    private static final String[] INFRASTRUCTURE = concat(new String[] {
-        "io.imdsguard.agent.", "io.imdsguard.bootstrap.", "io.imdsguard.shaded.",
-        "java.", "javax.", "jdk.", "sun.", "com.sun.",
-    }, CLIENT_LIBRARIES, new String[] {
-        "org.springframework.web.client.", "org.springframework.http.",
-        "org.springframework.web.reactive.function.client.",
-        "kotlin.", "kotlinx.coroutines.",
-    });
+    private static final String[] INFRASTRUCTURE =
+            concat(
+                    new String[] {
+                        "io.imdsguard.agent.",
+                        "io.imdsguard.bootstrap.",
+                        "io.imdsguard.shaded.",
+                        "java.",
+                        "javax.",
+                        "jdk.",
+                        "sun.",
+                        "com.sun.",
+                    },
+                    CLIENT_LIBRARIES,
+                    new String[] {
+                        "org.springframework.web.client.",
+                        "org.springframework.http.",
+                        "org.springframework.web.reactive.function.client.",
+                        "kotlin.",
+                        "kotlinx.coroutines.",
+                    });
 
     private static String[] concat(String[]... parts) {
         List<String> all = new ArrayList<String>();
@@ -48,18 +61,25 @@ public final class CallerFrames {
     private final String siteClass;
     private final String siteMethod;
     private final Site attribution;
-    /** The trace the site was found in, or null when it was found by walking (see ofCurrentThread). */
+
+    /**
+     * The trace the site was found in, or null when it was found by walking (see ofCurrentThread).
+     */
     private final StackTraceElement[] stack;
+
     private final int first;
+
     /** The class of each frame of {@link #stack}, or null: see {@link #siteCodeSource()}. */
     private final Class<?>[] classes;
+
     private List<String> frames;
 
     private CallerFrames(Site attribution, StackTraceElement[] stack, int first) {
         this(attribution, stack, first, null);
     }
 
-    private CallerFrames(Site attribution, StackTraceElement[] stack, int first, Class<?>[] classes) {
+    private CallerFrames(
+            Site attribution, StackTraceElement[] stack, int first, Class<?>[] classes) {
         this.attribution = attribution;
         this.site = attribution.site;
         this.siteClass = attribution.siteClass;
@@ -70,9 +90,9 @@ public final class CallerFrames {
     }
 
     /**
-     * Where the call-site frame's class was loaded from (its code source's location, e.g.
-     * {@code file:/app/lib/aws-java-sdk-core-1.11.500.jar}); null when unknown. Only a site's first
-     * call asks, on the thread that made the call or with the classes its origin carried. Never throws.
+     * Where the call-site frame's class was loaded from (its code source's location, e.g. {@code
+     * file:/app/lib/aws-java-sdk-core-1.11.500.jar}); null when unknown. Only a site's first call
+     * asks, on the thread that made the call or with the classes its origin carried. Never throws.
      */
     public String siteCodeSource() {
         try {
@@ -100,8 +120,8 @@ public final class CallerFrames {
     }
 
     /**
-     * The application frame that called into the AWS SDK whose IMDS class is the site, as
-     * {@code class.method(File.java:line)}; null when the site is application code itself.
+     * The application frame that called into the AWS SDK whose IMDS class is the site, as {@code
+     * class.method(File.java:line)}; null when the site is application code itself.
      */
     public String applicationFrame() {
         return attribution.applicationFrame;
@@ -156,7 +176,8 @@ public final class CallerFrames {
                 trace = new Throwable().getStackTrace();
                 from = firstApplicationFrame(trace);
             }
-            // from the frame that made the request: a library's frames, then its caller, are the path
+            // from the frame that made the request: a library's frames, then its caller, are the
+            // path
             // the user follows
             List<String> formatted = new ArrayList<String>();
             for (int i = from; i < trace.length && formatted.size() < MAX_FRAMES; i++) {
@@ -181,7 +202,9 @@ public final class CallerFrames {
         return new CallerFrames(site, null, 0);
     }
 
-    /** The call site in a trace whose classes are not known: the first frame outside the name lists. */
+    /**
+     * The call site in a trace whose classes are not known: the first frame outside the name lists.
+     */
     public static CallerFrames of(StackTraceElement[] stack) {
         return of(stack, null);
     }
@@ -190,7 +213,7 @@ public final class CallerFrames {
      * The call site in a trace taken earlier.
      *
      * @param classes the class of each frame of {@code stack}, from {@link StackClasses#of}; null
-     *                (or null entries) where unknown, which counts as application code
+     *     (or null entries) where unknown, which counts as application code
      */
     public static CallerFrames of(StackTraceElement[] stack, Class<?>[] classes) {
         LibraryRun run = new LibraryRun();
@@ -205,8 +228,11 @@ public final class CallerFrames {
             return new CallerFrames(Site.UNKNOWN, stack, first);
         }
         int sdkCaller = run.sdkCaller();
-        Site site = Site.of(stack[run.requesting() >= 0 ? run.site() : first],
-                sdkCaller >= 0 ? format(stack[sdkCaller]) : null, run);
+        Site site =
+                Site.of(
+                        stack[run.requesting() >= 0 ? run.site() : first],
+                        sdkCaller >= 0 ? format(stack[sdkCaller]) : null,
+                        run);
         return new CallerFrames(site, stack, first, classes);
     }
 
@@ -220,7 +246,8 @@ public final class CallerFrames {
         // not the agent's own, which is still more useful than nothing.
         for (int i = 0; i < stack.length; i++) {
             String name = stack[i].getClassName();
-            if (!name.startsWith("io.imdsguard.agent.") && !name.startsWith("io.imdsguard.bootstrap.")) {
+            if (!name.startsWith("io.imdsguard.agent.")
+                    && !name.startsWith("io.imdsguard.bootstrap.")) {
                 return i;
             }
         }
@@ -232,7 +259,9 @@ public final class CallerFrames {
         return Collections.unmodifiableList(Arrays.asList(CLIENT_LIBRARIES.clone()));
     }
 
-    /** The name prefixes of the JDK and the known HTTP clients, skipped by name (the agent's aside). */
+    /**
+     * The name prefixes of the JDK and the known HTTP clients, skipped by name (the agent's aside).
+     */
     public static String[] knownLibraryPrefixes() {
         List<String> libraries = new ArrayList<String>();
         for (String prefix : INFRASTRUCTURE) {
@@ -257,9 +286,9 @@ public final class CallerFrames {
     }
 
     /**
-     * Whether the current thread is running code of a class whose name starts with one of
-     * {@code prefixes}. Where StackWalker is available the walk stops at the first such frame, so
-     * that a match near the top of the stack costs a few frames, not the whole trace.
+     * Whether the current thread is running code of a class whose name starts with one of {@code
+     * prefixes}. Where StackWalker is available the walk stops at the first such frame, so that a
+     * match near the top of the stack costs a few frames, not the whole trace.
      */
     public static boolean currentThreadRuns(String[] prefixes) {
         Boolean walked = StackWalkerSite.runsAnyOf(prefixes);
@@ -279,8 +308,11 @@ public final class CallerFrames {
      * class loader and module names from Java 9 on, which would split one call site in two.
      */
     static String format(StackTraceElement frame) {
-        StringBuilder text = new StringBuilder(frame.getClassName()).append('.').append(frame.getMethodName())
-                .append('(');
+        StringBuilder text =
+                new StringBuilder(frame.getClassName())
+                        .append('.')
+                        .append(frame.getMethodName())
+                        .append('(');
         if (frame.isNativeMethod()) {
             text.append("Native Method");
         } else if (frame.getFileName() == null) {
@@ -296,8 +328,14 @@ public final class CallerFrames {
 
     /** A call-site frame's texts, the same for every call made from that place in the code. */
     static final class Site {
-        static final Site UNKNOWN = new Site("unknown", "unknown", "unknown", null, null,
-                Collections.<String>emptyList());
+        static final Site UNKNOWN =
+                new Site(
+                        "unknown",
+                        "unknown",
+                        "unknown",
+                        null,
+                        null,
+                        Collections.<String>emptyList());
 
         final String site;
         final String siteClass;
@@ -306,8 +344,13 @@ public final class CallerFrames {
         final String library;
         final List<String> libraryClasses;
 
-        private Site(String site, String siteClass, String siteMethod, String applicationFrame, String library,
-                     List<String> libraryClasses) {
+        private Site(
+                String site,
+                String siteClass,
+                String siteMethod,
+                String applicationFrame,
+                String library,
+                List<String> libraryClasses) {
             this.site = site;
             this.siteClass = siteClass;
             this.siteMethod = siteMethod;
@@ -317,15 +360,21 @@ public final class CallerFrames {
         }
 
         /**
-         * @param frame            the call-site frame
+         * @param frame the call-site frame
          * @param applicationFrame the application frame below an SDK's IMDS class, or null
-         * @param run              how the site was found
+         * @param run how the site was found
          */
         static Site of(StackTraceElement frame, String applicationFrame, LibraryRun run) {
             boolean pastLibrary = run.pastLibrary();
-            return new Site(format(frame), frame.getClassName(), frame.getClassName() + '.' + frame.getMethodName(),
-                    applicationFrame, pastLibrary ? run.library() : null,
-                    pastLibrary ? Collections.unmodifiableList(run.libraryClasses()) : Collections.<String>emptyList());
+            return new Site(
+                    format(frame),
+                    frame.getClassName(),
+                    frame.getClassName() + '.' + frame.getMethodName(),
+                    applicationFrame,
+                    pastLibrary ? run.library() : null,
+                    pastLibrary
+                            ? Collections.unmodifiableList(run.libraryClasses())
+                            : Collections.<String>emptyList());
         }
     }
 }

@@ -14,23 +14,29 @@ import java.security.ProtectionDomain;
  */
 final class CodeSources {
 
-    /** Where a class came from: null for the application's code, else the library jar's location. */
-    private static final ClassValue<String> LIBRARY = new ClassValue<String>() {
-        @Override
-        protected String computeValue(Class<?> type) {
-            try {
-                return libraryLocation(type);
-            } catch (RuntimeException | Error e) {
-                // SecurityException, a broken loader: not knowing is what the name list did before
-                return null;
-            }
-        }
-    };
+    /**
+     * Where a class came from: null for the application's code, else the library jar's location.
+     */
+    private static final ClassValue<String> LIBRARY =
+            new ClassValue<String>() {
+                @Override
+                protected String computeValue(Class<?> type) {
+                    try {
+                        return libraryLocation(type);
+                    } catch (RuntimeException | Error e) {
+                        // SecurityException, a broken loader: not knowing is what the name list did
+                        // before
+                        return null;
+                    }
+                }
+            };
 
-    private CodeSources() {
-    }
+    private CodeSources() {}
 
-    /** The location of the library jar that {@code type} came from; null for application code or unknown. */
+    /**
+     * The location of the library jar that {@code type} came from; null for application code or
+     * unknown.
+     */
     static String library(Class<?> type) {
         return type == null ? null : LIBRARY.get(type);
     }
@@ -68,7 +74,10 @@ final class CodeSources {
         return location;
     }
 
-    /** A jar or a jar nested in one ({@code jar:file:/app.jar!/BOOT-INF/lib/x.jar!/}, {@code nested:...x.jar}). */
+    /**
+     * A jar or a jar nested in one ({@code jar:file:/app.jar!/BOOT-INF/lib/x.jar!/}, {@code
+     * nested:...x.jar}).
+     */
     static boolean isJar(String location) {
         String trimmed = trimmed(location).toLowerCase(java.util.Locale.ROOT);
         return trimmed.endsWith(".jar") || trimmed.endsWith(".zip");
@@ -111,14 +120,16 @@ final class CodeSources {
                     file = new File(main).getCanonicalPath();
                 } else if (!main.isEmpty()) {
                     // long loaded by now: the first v1 call comes from a running application
-                    Class<?> mainClass = Class.forName(main, false, ClassLoader.getSystemClassLoader());
+                    Class<?> mainClass =
+                            Class.forName(main, false, ClassLoader.getSystemClassLoader());
                     CodeSource source = mainClass.getProtectionDomain().getCodeSource();
                     if (source != null && source.getLocation() != null) {
                         location = source.getLocation().toString();
                     }
                 }
             } catch (Exception | LinkageError e) {
-                // no main jar known: every jar is then a library, directories are still the application
+                // no main jar known: every jar is then a library, directories are still the
+                // application
             }
             FILE = file;
             LOCATION = location;

@@ -10,7 +10,11 @@ final class HostPort {
 
     final String host;
     final int port;
-    /** The host's addresses, resolved on first use: an endpoint name costs one lookup, not one per connection. */
+
+    /**
+     * The host's addresses, resolved on first use: an endpoint name costs one lookup, not one per
+     * connection.
+     */
     private volatile InetAddress[] addresses;
 
     private HostPort(String host, int port) {
@@ -18,7 +22,9 @@ final class HostPort {
         this.port = port;
     }
 
-    /** Parses an endpoint such as {@code http://127.0.0.1:1338/}; null when it has no usable host. */
+    /**
+     * Parses an endpoint such as {@code http://127.0.0.1:1338/}; null when it has no usable host.
+     */
     static HostPort parse(String endpoint) {
         if (endpoint == null || endpoint.trim().isEmpty()) {
             return null;
@@ -31,10 +37,11 @@ final class HostPort {
     }
 
     /**
-     * The host and port an HTTP/1 {@code Host} header names, the port 80 of plain HTTP when it gives none
-     * (the connection backstop reads only plain HTTP); null when it is empty or its port is not a number.
-     * An IPv6 literal keeps its brackets in the header ({@code [fd00:ec2::254]:80}); a bare one (no
-     * brackets, several colons) is read as a host without a port.
+     * The host and port an HTTP/1 {@code Host} header names, the port 80 of plain HTTP when it
+     * gives none (the connection backstop reads only plain HTTP); null when it is empty or its port
+     * is not a number. An IPv6 literal keeps its brackets in the header ({@code
+     * [fd00:ec2::254]:80}); a bare one (no brackets, several colons) is read as a host without a
+     * port.
      */
     static HostPort fromHostHeader(String value) {
         if (value == null) {
@@ -43,7 +50,9 @@ final class HostPort {
         String name = value.trim();
         int port = 80;
         int colon = name.lastIndexOf(':');
-        if (colon > 0 && name.indexOf(']') < colon && (name.indexOf(':') == colon || name.startsWith("["))) {
+        if (colon > 0
+                && name.indexOf(']') < colon
+                && (name.indexOf(':') == colon || name.startsWith("["))) {
             String digits = name.substring(colon + 1);
             if (digits.isEmpty() || digits.length() > 5) {
                 return null;
@@ -76,8 +85,8 @@ final class HostPort {
     }
 
     /**
-     * Whether a connection to {@code address:port} reaches this endpoint. The port is compared first, so
-     * a connection to any other port never resolves the endpoint's name.
+     * Whether a connection to {@code address:port} reaches this endpoint. The port is compared
+     * first, so a connection to any other port never resolves the endpoint's name.
      */
     boolean matchesAddress(InetAddress address, int requestPort) {
         if (port != requestPort) {

@@ -8,20 +8,25 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Decides whether a request's target is the Instance Metadata Service: its well-known addresses
- * and names, or an endpoint override of the kind the AWS SDKs honour. Runs for every HTTP request
- * of the application, so the common "not IMDS" answer costs a few string comparisons and never a
- * DNS lookup.
+ * Decides whether a request's target is the Instance Metadata Service: its well-known addresses and
+ * names, or an endpoint override of the kind the AWS SDKs honour. Runs for every HTTP request of
+ * the application, so the common "not IMDS" answer costs a few string comparisons and never a DNS
+ * lookup.
  */
 public final class ImdsEndpoints {
 
     public static final String ENDPOINT_ENV = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
-    public static final String SDK_V1_PROPERTY = "com.amazonaws.sdk.ec2MetadataServiceEndpointOverride";
+    public static final String SDK_V1_PROPERTY =
+            "com.amazonaws.sdk.ec2MetadataServiceEndpointOverride";
     public static final String SDK_V2_PROPERTY = "aws.ec2MetadataServiceEndpoint";
 
     static final long IPV4 = 0xA9FEA9FEL; // 169.254.169.254
-    private static final byte[] IPV6 = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
-    private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
+    private static final byte[] IPV6 = {
+        (byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54
+    };
+    private static final byte[] IPV4_MAPPED_PREFIX = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff
+    };
 
     /** Reads a system property; a seam so that tests need not touch the JVM's real properties. */
     public interface PropertySource {
@@ -37,7 +42,7 @@ public final class ImdsEndpoints {
      * @param agentEndpoint the agent key {@code endpoint}, or null
      * @param environmentEndpoint the value of {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, or null
      * @param properties where the SDKs' override properties are read; they are read on each check
-     *                   because applications often set them in {@code main}, after the agent starts
+     *     because applications often set them in {@code main}, after the agent starts
      */
     public ImdsEndpoints(URI agentEndpoint, String environmentEndpoint, PropertySource properties) {
         List<HostPort> overrides = new ArrayList<HostPort>();
@@ -57,12 +62,15 @@ public final class ImdsEndpoints {
 
     /** The endpoints seen by the JVM it runs in: its environment and system properties. */
     public static ImdsEndpoints forThisJvm(URI agentEndpoint) {
-        return new ImdsEndpoints(agentEndpoint, System.getenv(ENDPOINT_ENV), new PropertySource() {
-            @Override
-            public String get(String name) {
-                return System.getProperty(name);
-            }
-        });
+        return new ImdsEndpoints(
+                agentEndpoint,
+                System.getenv(ENDPOINT_ENV),
+                new PropertySource() {
+                    @Override
+                    public String get(String name) {
+                        return System.getProperty(name);
+                    }
+                });
     }
 
     /**
@@ -81,10 +89,10 @@ public final class ImdsEndpoints {
     }
 
     /**
-     * Whether an HTTP/1 request's {@code Host} header names IMDS, as a redirect's {@code Location} into
-     * IMDS makes a client write it: the header's own port, or 80 when it gives none. The connection
-     * backstop asks this of a request that reached IMDS without its client's hook seeing an IMDS URL,
-     * to tell a redirect from a name that merely resolves there.
+     * Whether an HTTP/1 request's {@code Host} header names IMDS, as a redirect's {@code Location}
+     * into IMDS makes a client write it: the header's own port, or 80 when it gives none. The
+     * connection backstop asks this of a request that reached IMDS without its client's hook seeing
+     * an IMDS URL, to tell a redirect from a name that merely resolves there.
      */
     public boolean hostHeaderNamesImds(String hostHeader) {
         HostPort named = HostPort.fromHostHeader(hostHeader);
@@ -92,18 +100,20 @@ public final class ImdsEndpoints {
     }
 
     /**
-     * Whether a connection to {@code address:port} is a connection to IMDS: the well-known addresses,
-     * or the resolved address of a configured endpoint. This is what the connection backstop asks
-     * once per socket: whatever name, redirect or client led there, the resolved address decides.
-     * An endpoint given as a name is resolved once (and again only when its value changes), never
-     * per connection.
+     * Whether a connection to {@code address:port} is a connection to IMDS: the well-known
+     * addresses, or the resolved address of a configured endpoint. This is what the connection
+     * backstop asks once per socket: whatever name, redirect or client led there, the resolved
+     * address decides. An endpoint given as a name is resolved once (and again only when its value
+     * changes), never per connection.
      */
     public boolean isImdsAddress(InetAddress address, int port) {
         if (address == null) {
             return false;
         }
         byte[] raw = address.getAddress();
-        if (raw.length == 4 ? toLong(raw, 0) == IPV4 : Arrays.equals(raw, IPV6) || isMappedImdsIpv4(raw)) {
+        if (raw.length == 4
+                ? toLong(raw, 0) == IPV4
+                : Arrays.equals(raw, IPV6) || isMappedImdsIpv4(raw)) {
             return true;
         }
         for (HostPort override : fixedOverrides) {
@@ -111,11 +121,13 @@ public final class ImdsEndpoints {
                 return true;
             }
         }
-        return sdkV1Override.matchesAddress(address, port) || sdkV2Override.matchesAddress(address, port);
+        return sdkV1Override.matchesAddress(address, port)
+                || sdkV2Override.matchesAddress(address, port);
     }
 
     private boolean isWellKnown(String host) {
-        if ("169.254.169.254".equals(host) || "instance-data".equals(host)
+        if ("169.254.169.254".equals(host)
+                || "instance-data".equals(host)
                 || "instance-data.ec2.internal".equals(host)) {
             return true;
         }

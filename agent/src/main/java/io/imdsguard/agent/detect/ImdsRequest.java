@@ -1,8 +1,8 @@
 package io.imdsguard.agent.detect;
 
 /**
- * What the agent knows of one request to IMDS. It holds whether a token is present, never the
- * token itself, so nothing built from it can leak one.
+ * What the agent knows of one request to IMDS. It holds whether a token is present, never the token
+ * itself, so nothing built from it can leak one.
  */
 public final class ImdsRequest {
 
@@ -18,22 +18,35 @@ public final class ImdsRequest {
     private final String indirect;
     private final Object clientRoute;
 
-    public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed) {
+    public ImdsRequest(
+            String client, String method, String path, boolean carriesToken, boolean relayed) {
         this(client, method, path, carriesToken, relayed, null);
     }
 
     /**
-     * @param relayed whether it carries any {@link io.imdsguard.bootstrap.RelayHeaders relay header}
+     * @param relayed whether it carries any {@link io.imdsguard.bootstrap.RelayHeaders relay
+     *     header}
      * @param origin scheme, host and port of the target, e.g. {@code http://169.254.169.254:80}:
-     *               where the agent asks for a token when it rewrites this request
+     *     where the agent asks for a token when it rewrites this request
      */
-    public ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed,
-                       String origin) {
+    public ImdsRequest(
+            String client,
+            String method,
+            String path,
+            boolean carriesToken,
+            boolean relayed,
+            String origin) {
         this(client, method, path, carriesToken, relayed, origin, false);
     }
 
-    private ImdsRequest(String client, String method, String path, boolean carriesToken, boolean relayed,
-                        String origin, boolean unparsed) {
+    private ImdsRequest(
+            String client,
+            String method,
+            String path,
+            boolean carriesToken,
+            boolean relayed,
+            String origin,
+            boolean unparsed) {
         this.unparsed = unparsed;
         this.origin = origin;
         this.client = client;
@@ -71,22 +84,32 @@ public final class ImdsRequest {
         return clientRoute;
     }
 
-    /** Redirect: the client followed a redirect into IMDS; the application's URL named another host. */
+    /**
+     * Redirect: the client followed a redirect into IMDS; the application's URL named another host.
+     */
     public static final String BY_REDIRECT = "redirect";
+
     /** Alias: the application's URL named a host that is not IMDS's name but resolves to IMDS. */
     public static final String BY_ALIAS = "alias";
-    /** Connection only: seen only on the connection to IMDS, by no client hook (a client without one). */
+
+    /**
+     * Connection only: seen only on the connection to IMDS, by no client hook (a client without
+     * one).
+     */
     public static final String BY_CONNECTION_ONLY = "connection_only";
 
     /**
-     * This request, known to have reached IMDS other than by a URL naming IMDS: {@link #BY_REDIRECT}
-     * or {@link #BY_ALIAS}. Such a request is never given the agent's token.
+     * This request, known to have reached IMDS other than by a URL naming IMDS: {@link
+     * #BY_REDIRECT} or {@link #BY_ALIAS}. Such a request is never given the agent's token.
      */
     public ImdsRequest reachedIndirectly(String how) {
         return new ImdsRequest(this, how, clientRoute);
     }
 
-    /** How the request reached IMDS if not by a URL naming it ({@link #BY_REDIRECT}, {@link #BY_ALIAS}), else null. */
+    /**
+     * How the request reached IMDS if not by a URL naming it ({@link #BY_REDIRECT}, {@link
+     * #BY_ALIAS}), else null.
+     */
     public String indirect() {
         return indirect;
     }
@@ -96,10 +119,11 @@ public final class ImdsRequest {
      * carries a token or a relay header is unknown, so it is never rewritten.
      *
      * @param method the request's method, or null when not known
-     * @param path   its path, or null when not known
+     * @param path its path, or null when not known
      */
     public static ImdsRequest unparsed(String client, String method, String path, String origin) {
-        return new ImdsRequest(client, method == null ? "?" : method, path, false, false, origin, true);
+        return new ImdsRequest(
+                client, method == null ? "?" : method, path, false, false, origin, true);
     }
 
     /** Whether the agent could not read the request; see {@link #unparsed}. */
@@ -125,7 +149,10 @@ public final class ImdsRequest {
         return carriesToken;
     }
 
-    /** Relayed for someone else: it carries {@code Forwarded}, {@code X-Forwarded-For}, {@code Via}, ... */
+    /**
+     * Relayed for someone else: it carries {@code Forwarded}, {@code X-Forwarded-For}, {@code Via},
+     * ...
+     */
     public boolean relayed() {
         return relayed;
     }
@@ -135,20 +162,27 @@ public final class ImdsRequest {
     }
 
     /**
-     * The last origin made. Nearly every IMDS request of a JVM goes to the one endpoint, so its text
-     * is made once, and the token cache finds it by a hash the string already holds.
+     * The last origin made. Nearly every IMDS request of a JVM goes to the one endpoint, so its
+     * text is made once, and the token cache finds it by a hash the string already holds.
      */
     private static volatile Origin lastOrigin;
 
     /** The origin of a target, the same text for the same endpoint whichever client names it. */
     public static String origin(String scheme, String host, int port) {
         Origin last = lastOrigin;
-        if (last != null && last.port == port && last.host.equals(host) && last.scheme.equals(scheme)) {
+        if (last != null
+                && last.port == port
+                && last.host.equals(host)
+                && last.scheme.equals(scheme)) {
             return last.text;
         }
         String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-        String text = scheme.toLowerCase(java.util.Locale.ROOT) + "://" + h.toLowerCase(java.util.Locale.ROOT) + ":"
-                + port;
+        String text =
+                scheme.toLowerCase(java.util.Locale.ROOT)
+                        + "://"
+                        + h.toLowerCase(java.util.Locale.ROOT)
+                        + ":"
+                        + port;
         lastOrigin = new Origin(scheme, host, port, text);
         return text;
     }

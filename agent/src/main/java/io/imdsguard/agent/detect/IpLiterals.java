@@ -10,13 +10,12 @@ import java.net.UnknownHostException;
  */
 final class IpLiterals {
 
-    private IpLiterals() {
-    }
+    private IpLiterals() {}
 
     /**
      * The IPv4 address in one of the decimal forms the JDK accepts (a, a.b, a.b.c, a.b.c.d), or -1.
-     * Every loopback or private-address request asks this, so it parses in place, without
-     * splitting the text or allocating.
+     * Every loopback or private-address request asks this, so it parses in place, without splitting
+     * the text or allocating.
      */
     static long parseIpv4(String host) {
         if (host.isEmpty() || host.length() > 15) {
@@ -76,8 +75,12 @@ final class IpLiterals {
         }
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
-            boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-                    || c == ':' || c == '.';
+            boolean ok =
+                    (c >= '0' && c <= '9')
+                            || (c >= 'a' && c <= 'f')
+                            || (c >= 'A' && c <= 'F')
+                            || c == ':'
+                            || c == '.';
             if (!ok) {
                 return null;
             }

@@ -27,7 +27,9 @@ final class LibraryRun {
     private boolean done;
     private List<String> libraryClasses = Collections.emptyList();
 
-    /** Takes the next frame outward; returns true once the rest of the stack cannot change the site. */
+    /**
+     * Takes the next frame outward; returns true once the rest of the stack cannot change the site.
+     */
     boolean next(int index, String className, Class<?> type) {
         if (done || CallerFrames.isInfrastructure(className)) {
             return done;
@@ -61,7 +63,10 @@ final class LibraryRun {
         return done;
     }
 
-    /** The first frame that is not the agent's, the JDK's or a known client's; -1 when there is none. */
+    /**
+     * The first frame that is not the agent's, the JDK's or a known client's; -1 when there is
+     * none.
+     */
     int requesting() {
         return requesting;
     }
@@ -75,14 +80,19 @@ final class LibraryRun {
         return caller >= 0 ? caller : requesting;
     }
 
-    /** The application frame that called into the SDK whose IMDS class is the site; -1 when the site is not an SDK's. */
+    /**
+     * The application frame that called into the SDK whose IMDS class is the site; -1 when the site
+     * is not an SDK's.
+     */
     int sdkCaller() {
-        return library != null && SdkImdsClasses.includes(requestingClass) ? applicationFrame() : -1;
+        return library != null && SdkImdsClasses.includes(requestingClass)
+                ? applicationFrame()
+                : -1;
     }
 
     /**
-     * The first application frame beyond the library; with none (every frame is some library's), the
-     * first frame beyond the library's own run.
+     * The first application frame beyond the library; with none (every frame is some library's),
+     * the first frame beyond the library's own run.
      */
     int applicationFrame() {
         return application >= 0 ? application : beyondRun;
@@ -93,22 +103,34 @@ final class LibraryRun {
         return application;
     }
 
-    /** The first frame of another library beyond the library's own run; -1 when none was seen (yet). */
+    /**
+     * The first frame of another library beyond the library's own run; -1 when none was seen (yet).
+     */
     int beyondRun() {
         return beyondRun;
     }
 
-    /** Whether the site is the application frame beyond a library, not the frame that made the request. */
+    /**
+     * Whether the site is the application frame beyond a library, not the frame that made the
+     * request.
+     */
     boolean pastLibrary() {
-        return library != null && !SdkImdsClasses.includes(requestingClass) && applicationFrame() >= 0;
+        return library != null
+                && !SdkImdsClasses.includes(requestingClass)
+                && applicationFrame() >= 0;
     }
 
-    /** The location of the library jar that made the request, null when application code made it. */
+    /**
+     * The location of the library jar that made the request, null when application code made it.
+     */
     String library() {
         return library;
     }
 
-    /** The library's classes on this stack, innermost first: what a rewrite.callers entry must not name. */
+    /**
+     * The library's classes on this stack, innermost first: what a rewrite.callers entry must not
+     * name.
+     */
     List<String> libraryClasses() {
         return libraryClasses;
     }

@@ -6,8 +6,7 @@ package io.imdsguard.agent.detect;
  */
 public final class RequestClassifier {
 
-    private RequestClassifier() {
-    }
+    private RequestClassifier() {}
 
     public static ImdsVersion classify(ImdsRequest request) {
         if (request.unparsed()) {

@@ -15,13 +15,13 @@ public final class SdkImdsClasses {
         "software.amazon.awssdk.regions.internal.util.ConnectionUtils",
     };
 
-    private SdkImdsClasses() {
-    }
+    private SdkImdsClasses() {}
 
     /** Whether {@code className} is one of them, or a class nested in one. */
     public static boolean includes(String className) {
         for (String name : CLASSES) {
-            if (className.equals(name) || (className.startsWith(name) && className.charAt(name.length()) == '$')) {
+            if (className.equals(name)
+                    || (className.startsWith(name) && className.charAt(name.length()) == '$')) {
                 return true;
             }
         }

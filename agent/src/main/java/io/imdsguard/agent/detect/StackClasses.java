@@ -1,15 +1,15 @@
 package io.imdsguard.agent.detect;
 
 /**
- * The class of each frame of a stack trace, which {@link StackTraceElement} only names: a library is
- * told from the application by where its classes came from. {@code SecurityManager.getClassContext}
- * gives the classes on every Java version without installing a security manager; it leaves out
- * frames a trace shows (reflection), so the two are matched by name.
+ * The class of each frame of a stack trace, which {@link StackTraceElement} only names: a library
+ * is told from the application by where its classes came from. {@code
+ * SecurityManager.getClassContext} gives the classes on every Java version without installing a
+ * security manager; it leaves out frames a trace shows (reflection), so the two are matched by
+ * name.
  */
 public final class StackClasses {
 
-    private StackClasses() {
-    }
+    private StackClasses() {}
 
     /**
      * The classes of {@code stack}, a trace of the current thread taken by the caller just now;
@@ -39,7 +39,10 @@ public final class StackClasses {
         return classes;
     }
 
-    /** The classes of the current thread's frames, innermost first; empty when the JVM does not tell. */
+    /**
+     * The classes of the current thread's frames, innermost first; empty when the JVM does not
+     * tell.
+     */
     static Class<?>[] current() {
         try {
             return new ClassContext().classes();

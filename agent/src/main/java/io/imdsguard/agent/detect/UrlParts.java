@@ -80,7 +80,8 @@ public final class UrlParts {
         }
         int hash = url.indexOf('#', end);
         String path = url.substring(end, hash >= 0 ? hash : url.length());
-        return new UrlParts(scheme.toLowerCase(java.util.Locale.ROOT), host, port, path.isEmpty() ? "/" : path);
+        return new UrlParts(
+                scheme.toLowerCase(java.util.Locale.ROOT), host, port, path.isEmpty() ? "/" : path);
     }
 
     public String scheme() {

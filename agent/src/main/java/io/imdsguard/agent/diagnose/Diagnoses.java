@@ -4,7 +4,6 @@ import io.imdsguard.agent.detect.CallOrigin;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -17,8 +16,11 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class Diagnoses {
 
-    /** A v1 fallback comes right after the failed PUT; a v1 call much later is not explained by it. */
+    /**
+     * A v1 fallback comes right after the failed PUT; a v1 call much later is not explained by it.
+     */
     static final long HOP_LIMIT_WINDOW_MILLIS = 60000;
+
     /** Token sites are code locations, so few; the cap only guards against the pathological. */
     static final int MAX_TOKEN_SITES = 1000;
 
@@ -28,7 +30,8 @@ public final class Diagnoses {
     }
 
     private final ThreadLocal<TokenAttempt> lastAttempt = new ThreadLocal<TokenAttempt>();
-    private final ConcurrentMap<String, TokenSite> tokenSites = new ConcurrentHashMap<String, TokenSite>();
+    private final ConcurrentMap<String, TokenSite> tokenSites =
+            new ConcurrentHashMap<String, TokenSite>();
     private final DiagnosisRegistry registry;
     private final Clock clock;
 
@@ -54,9 +57,10 @@ public final class Diagnoses {
      * One application request to IMDS, as the observer classified it.
      *
      * @param v1Caller the call site of a v1 request (already walked), null for the other kinds
-     * @param origin   where the request was made, when it is sent from another thread; null otherwise
+     * @param origin where the request was made, when it is sent from another thread; null otherwise
      */
-    public void observe(ImdsVersion version, ImdsRequest request, CallerFrames v1Caller, CallOrigin origin) {
+    public void observe(
+            ImdsVersion version, ImdsRequest request, CallerFrames v1Caller, CallOrigin origin) {
         try {
             judge(version, request, v1Caller, origin);
         } catch (RuntimeException e) {
@@ -64,13 +68,18 @@ public final class Diagnoses {
         }
     }
 
-    private void judge(ImdsVersion version, ImdsRequest request, CallerFrames v1Caller, CallOrigin origin) {
+    private void judge(
+            ImdsVersion version, ImdsRequest request, CallerFrames v1Caller, CallOrigin origin) {
         if (version == ImdsVersion.TOKEN) {
-            tokenRequested(request.client(),
-                    origin != null ? CallerFrames.of(origin.stack(), origin.classes()) : CallerFrames.ofCurrentThread(),
+            tokenRequested(
+                    request.client(),
+                    origin != null
+                            ? CallerFrames.of(origin.stack(), origin.classes())
+                            : CallerFrames.ofCurrentThread(),
                     origin == null);
         } else if (origin != null) {
-            // Sent from another thread than the one that made it: this thread's memory says nothing about it.
+            // Sent from another thread than the one that made it: this thread's memory says nothing
+            // about it.
             return;
         } else if (version == ImdsVersion.V2) {
             v2Read();
@@ -84,8 +93,16 @@ public final class Diagnoses {
         if (site != null) {
             site.tokens.incrementAndGet();
             if (site.churning.get()) {
-                registry.occurred(DiagnosisKind.TOKEN_CHURN, site.site, site.siteTag, site.client, site, null, 1,
-                        clock.millis(), Thread.currentThread().getName());
+                registry.occurred(
+                        DiagnosisKind.TOKEN_CHURN,
+                        site.site,
+                        site.siteTag,
+                        site.client,
+                        site,
+                        null,
+                        1,
+                        clock.millis(),
+                        Thread.currentThread().getName());
             }
         }
         if (onThisThread) {
@@ -102,8 +119,16 @@ public final class Diagnoses {
         long reads = site.reads.incrementAndGet();
         long tokens = site.tokens.get();
         if (TokenChurnRule.churns(tokens, reads) && site.churning.compareAndSet(false, true)) {
-            registry.occurred(DiagnosisKind.TOKEN_CHURN, site.site, site.siteTag, site.client, site, null, tokens,
-                    clock.millis(), Thread.currentThread().getName());
+            registry.occurred(
+                    DiagnosisKind.TOKEN_CHURN,
+                    site.site,
+                    site.siteTag,
+                    site.client,
+                    site,
+                    null,
+                    tokens,
+                    clock.millis(),
+                    Thread.currentThread().getName());
         }
     }
 
@@ -120,8 +145,16 @@ public final class Diagnoses {
         if (failure == null || !attempt.explainOnce()) {
             return;
         }
-        registry.occurred(DiagnosisKind.HOP_LIMIT, caller.site(), siteTag(caller.site()), client, attempt.site,
-                failure, 1, now, Thread.currentThread().getName());
+        registry.occurred(
+                DiagnosisKind.HOP_LIMIT,
+                caller.site(),
+                siteTag(caller.site()),
+                client,
+                attempt.site,
+                failure,
+                1,
+                now,
+                Thread.currentThread().getName());
     }
 
     /** The last token PUT the application made on this thread, or null. */
@@ -151,7 +184,10 @@ public final class Diagnoses {
         return site;
     }
 
-    /** {@code class.method(File.java:12)} to {@code class.method}: a bounded metric tag that survives a rebuild. */
+    /**
+     * {@code class.method(File.java:12)} to {@code class.method}: a bounded metric tag that
+     * survives a rebuild.
+     */
     static String siteTag(String site) {
         int paren = site.indexOf('(');
         return paren > 0 ? site.substring(0, paren) : site;

@@ -15,8 +15,14 @@ public final class Diagnosis {
     private volatile long lastSeen;
     private volatile String failure;
 
-    Diagnosis(DiagnosisKind kind, String site, String siteTag, String client, TokenSite tokens, String failure,
-              long firstSeen) {
+    Diagnosis(
+            DiagnosisKind kind,
+            String site,
+            String siteTag,
+            String client,
+            TokenSite tokens,
+            String failure,
+            long firstSeen) {
         this.kind = kind;
         this.site = site;
         this.siteTag = siteTag;
@@ -55,7 +61,10 @@ public final class Diagnosis {
         return client;
     }
 
-    /** Hop limit: v1 fallbacks after a failed PUT. Token churn: token PUTs from the site once it churned. */
+    /**
+     * Hop limit: v1 fallbacks after a failed PUT. Token churn: token PUTs from the site once it
+     * churned.
+     */
     public long count() {
         return count.get();
     }

@@ -3,12 +3,12 @@ package io.imdsguard.agent.diagnose;
 /** What a user can do about each diagnosis, in the words the log and the report show. */
 public final class DiagnosisAdvice {
 
-    public static final String HOP_LIMIT = "raise HttpPutResponseHopLimit to 2 (aws ec2"
-            + " modify-instance-metadata-options --instance-id <id> --http-put-response-hop-limit 2), or use host"
-            + " networking";
+    public static final String HOP_LIMIT =
+            "raise HttpPutResponseHopLimit to 2 (aws ec2"
+                    + " modify-instance-metadata-options --instance-id <id> --http-put-response-hop-limit 2), or use host"
+                    + " networking";
 
-    private DiagnosisAdvice() {
-    }
+    private DiagnosisAdvice() {}
 
     public static String of(DiagnosisKind kind, String failure) {
         if (kind == DiagnosisKind.TOKEN_CHURN) {
@@ -19,12 +19,17 @@ public final class DiagnosisAdvice {
             return HOP_LIMIT;
         }
         if (TokenFailure.isStatus(failure)) {
-            return "the token PUT was answered (" + failure + "), so this is not the hop limit: the token endpoint"
+            return "the token PUT was answered ("
+                    + failure
+                    + "), so this is not the hop limit: the token endpoint"
                     + " is refused on the way (IMDS off with HttpEndpoint=disabled, or a proxy that blocks PUT or adds"
                     + " X-Forwarded-For); let PUT /latest/api/token through before requiring IMDSv2";
         }
-        return "the token PUT could not be sent (" + failure + "): check that no firewall or network policy blocks"
-                + " the token endpoint; from a container, also " + HOP_LIMIT;
+        return "the token PUT could not be sent ("
+                + failure
+                + "): check that no firewall or network policy blocks"
+                + " the token endpoint; from a container, also "
+                + HOP_LIMIT;
     }
 
     /** What the signature means, for the log line. */

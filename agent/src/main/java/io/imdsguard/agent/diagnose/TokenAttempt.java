@@ -1,15 +1,18 @@
 package io.imdsguard.agent.diagnose;
 
 /**
- * One token PUT the application made, remembered for its thread until the next one: the reads
- * that follow it are attributed to its site, and a v1 call from the same code right after it
- * failed is the hop-limit signature.
+ * One token PUT the application made, remembered for its thread until the next one: the reads that
+ * follow it are attributed to its site, and a v1 call from the same code right after it failed is
+ * the hop-limit signature.
  */
 public final class TokenAttempt {
 
     /** An outcome that becomes known later, e.g. the future of an asynchronous client. */
     public interface PendingOutcome {
-        /** How the request failed, as {@link TokenFailure} names it; null if it succeeded or is still running. */
+        /**
+         * How the request failed, as {@link TokenFailure} names it; null if it succeeded or is
+         * still running.
+         */
         String failure();
     }
 
@@ -26,7 +29,9 @@ public final class TokenAttempt {
         this.at = at;
     }
 
-    /** The client saw this PUT fail; only the first report counts (nested calls report it again). */
+    /**
+     * The client saw this PUT fail; only the first report counts (nested calls report it again).
+     */
     public void failed(String how) {
         if (failure == null) {
             failure = how;

@@ -18,11 +18,11 @@ public final class TokenFailure {
     public static final String NO_RESPONSE = "no response";
     private static final String STATUS = "status ";
 
-    private TokenFailure() {
-    }
+    private TokenFailure() {}
 
     /**
-     * @param status the HTTP status the client received, or a value of 0 or less when it received none
+     * @param status the HTTP status the client received, or a value of 0 or less when it received
+     *     none
      * @param thrown what the client threw, or null
      */
     public static String of(int status, Throwable thrown) {
@@ -33,8 +33,10 @@ public final class TokenFailure {
         if (cause == null) {
             return "error";
         }
-        if (cause instanceof SocketTimeoutException || cause.getClass().getName().endsWith("TimeoutException")) {
-            // HttpURLConnection throws SocketTimeoutException; java.net.http HttpTimeoutException and
+        if (cause instanceof SocketTimeoutException
+                || cause.getClass().getName().endsWith("TimeoutException")) {
+            // HttpURLConnection throws SocketTimeoutException; java.net.http HttpTimeoutException
+            // and
             // HttpConnectTimeoutException, which Java 8 bytecode cannot name.
             return TIMEOUT;
         }
@@ -42,7 +44,8 @@ public final class TokenFailure {
             return REFUSED;
         }
         String message = String.valueOf(cause.getMessage());
-        if (message.contains("Unexpected end of file") || message.contains("Connection reset")
+        if (message.contains("Unexpected end of file")
+                || message.contains("Connection reset")
                 || message.contains("closed")) {
             return NO_RESPONSE;
         }

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A place in the application that fetches IMDSv2 tokens: how many it fetched, and how many v2
- * reads followed them on the same thread (the reads a token was fetched for).
+ * A place in the application that fetches IMDSv2 tokens: how many it fetched, and how many v2 reads
+ * followed them on the same thread (the reads a token was fetched for).
  */
 final class TokenSite {
 

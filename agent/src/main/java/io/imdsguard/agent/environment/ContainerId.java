@@ -12,21 +12,21 @@ public final class ContainerId {
 
     private static final int ID_LENGTH = 64;
 
-    private ContainerId() {
-    }
+    private ContainerId() {}
 
     /**
-     * The container id in the text of {@code /proc/self/cgroup}, or null. Lines look like
-     * {@code 12:memory:/docker/<id>}, {@code 0::/system.slice/docker-<id>.scope},
-     * {@code 0::/kubepods.slice/.../cri-containerd-<id>.scope}, {@code .../crio-<id>.scope},
-     * {@code 11:cpu:/kubepods/burstable/pod<uid>/<id>} or {@code ...:cri-containerd:<id>}.
+     * The container id in the text of {@code /proc/self/cgroup}, or null. Lines look like {@code
+     * 12:memory:/docker/<id>}, {@code 0::/system.slice/docker-<id>.scope}, {@code
+     * 0::/kubepods.slice/.../cri-containerd-<id>.scope}, {@code .../crio-<id>.scope}, {@code
+     * 11:cpu:/kubepods/burstable/pod<uid>/<id>} or {@code ...:cri-containerd:<id>}.
      */
     public static String fromCgroup(String cgroupFile) {
         if (cgroupFile == null) {
             return null;
         }
         for (String line : cgroupFile.split("\n")) {
-            // hierarchy-id:controllers:path; the path may itself contain ':' (systemd cgroup driver)
+            // hierarchy-id:controllers:path; the path may itself contain ':' (systemd cgroup
+            // driver)
             int first = line.indexOf(':');
             int second = first < 0 ? -1 : line.indexOf(':', first + 1);
             if (second < 0) {
@@ -71,7 +71,10 @@ public final class ContainerId {
         return null;
     }
 
-    /** {@code <id>}, {@code docker-<id>.scope}, {@code cri-containerd-<id>.scope}, {@code x:cri-containerd:<id>}. */
+    /**
+     * {@code <id>}, {@code docker-<id>.scope}, {@code cri-containerd-<id>.scope}, {@code
+     * x:cri-containerd:<id>}.
+     */
     private static String idInSegment(String segment) {
         String name = segment;
         int colon = name.lastIndexOf(':');

@@ -1,7 +1,6 @@
 package io.imdsguard.agent.environment;
 
 import io.imdsguard.agent.log.Sanitizer;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,15 +26,30 @@ public final class RuntimeInfo {
 
     /** The Kubernetes downward API's usual names, and the file every pod's service account gets. */
     static final String NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
     /** Kubernetes object names are at most 253 characters; anything longer is not one. */
     private static final int MAX_NAME = 253;
 
-    public RuntimeInfo(String service, long pid, String host, String jvm, String agentVersion, long startedAt) {
+    public RuntimeInfo(
+            String service,
+            long pid,
+            String host,
+            String jvm,
+            String agentVersion,
+            long startedAt) {
         this(service, pid, host, jvm, agentVersion, startedAt, null, null, null);
     }
 
-    public RuntimeInfo(String service, long pid, String host, String jvm, String agentVersion, long startedAt,
-                String container, String pod, String namespace) {
+    public RuntimeInfo(
+            String service,
+            long pid,
+            String host,
+            String jvm,
+            String agentVersion,
+            long startedAt,
+            String container,
+            String pod,
+            String namespace) {
         this.service = service;
         this.pid = pid;
         this.host = host;
@@ -54,22 +68,32 @@ public final class RuntimeInfo {
 
     public static RuntimeInfo current(String configuredService) {
         Map<String, String> env = System.getenv();
-        TextFiles files = new TextFiles() {
-            @Override
-            public String read(String path) {
-                return readSmallFile(path);
-            }
-        };
+        TextFiles files =
+                new TextFiles() {
+                    @Override
+                    public String read(String path) {
+                        return readSmallFile(path);
+                    }
+                };
         return new RuntimeInfo(
                 service(configuredService, env, System.getProperty("sun.java.command")),
-                currentPid(), currentHost(),
-                System.getProperty("java.vm.vendor", "?") + " " + System.getProperty("java.runtime.version",
-                        System.getProperty("java.version", "?")),
-                readAgentVersion(), System.currentTimeMillis(),
-                container(files), pod(env), namespace(env, files));
+                currentPid(),
+                currentHost(),
+                System.getProperty("java.vm.vendor", "?")
+                        + " "
+                        + System.getProperty(
+                                "java.runtime.version", System.getProperty("java.version", "?")),
+                readAgentVersion(),
+                System.currentTimeMillis(),
+                container(files),
+                pod(env),
+                namespace(env, files));
     }
 
-    /** Key {@code service.name}, else env {@code OTEL_SERVICE_NAME} (as OpenTelemetry names it), else the command. */
+    /**
+     * Key {@code service.name}, else env {@code OTEL_SERVICE_NAME} (as OpenTelemetry names it),
+     * else the command.
+     */
     static String service(String configured, Map<String, String> env, String command) {
         if (configured != null) {
             return configured;
@@ -83,7 +107,9 @@ public final class RuntimeInfo {
         return id != null ? id : ContainerId.fromMountInfo(files.read("/proc/self/mountinfo"));
     }
 
-    /** {@code POD_NAME}, else {@code HOSTNAME} when in Kubernetes (a pod's host name is its name). */
+    /**
+     * {@code POD_NAME}, else {@code HOSTNAME} when in Kubernetes (a pod's host name is its name).
+     */
     static String pod(Map<String, String> env) {
         String pod = nonEmpty(env.get("POD_NAME"));
         if (pod == null && nonEmpty(env.get("KUBERNETES_SERVICE_HOST")) != null) {
@@ -113,7 +139,9 @@ public final class RuntimeInfo {
         return name == null ? null : Sanitizer.forLog(name, MAX_NAME);
     }
 
-    /** At most 64 kB: /proc files report size 0, so they are read to the end, never trusted by size. */
+    /**
+     * At most 64 kB: /proc files report size 0, so they are read to the end, never trusted by size.
+     */
     static String readSmallFile(String path) {
         InputStream in = null;
         try {
@@ -193,7 +221,8 @@ public final class RuntimeInfo {
         if (fromManifest != null) {
             return fromManifest;
         }
-        InputStream in = RuntimeInfo.class.getResourceAsStream("/META-INF/imds-guard-version.properties");
+        InputStream in =
+                RuntimeInfo.class.getResourceAsStream("/META-INF/imds-guard-version.properties");
         if (in == null) {
             return "dev";
         }
@@ -253,11 +282,17 @@ public final class RuntimeInfo {
 
     /**
      * Where this JVM runs, for log lines: {@code service=x pid=1 host=h container=abc123def456
-     * pod=ns/name}, absent parts left out. The container id is shortened as {@code docker ps} shows it.
+     * pod=ns/name}, absent parts left out. The container id is shortened as {@code docker ps} shows
+     * it.
      */
     public String where() {
         StringBuilder text = new StringBuilder();
-        text.append("service=").append(service).append(" pid=").append(pid).append(" host=").append(host);
+        text.append("service=")
+                .append(service)
+                .append(" pid=")
+                .append(pid)
+                .append(" host=")
+                .append(host);
         if (container != null) {
             text.append(" container=").append(ContainerId.shortForm(container));
         }

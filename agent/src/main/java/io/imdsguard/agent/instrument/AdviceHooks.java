@@ -1,6 +1,9 @@
 package io.imdsguard.agent.instrument;
 
 import io.imdsguard.agent.log.AgentLog;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -8,10 +11,6 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
-
-import java.security.ProtectionDomain;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Byte Buddy's advice transformer, plus one debug line when a class matched by name has none of the
@@ -27,8 +26,10 @@ public final class AdviceHooks implements AgentBuilder.Transformer {
     private final AgentBuilder.Transformer.ForAdvice advice;
     private final ElementMatcher.Junction<MethodDescription> hooked;
 
-    private AdviceHooks(String client, AgentBuilder.Transformer.ForAdvice advice,
-                        ElementMatcher.Junction<MethodDescription> hooked) {
+    private AdviceHooks(
+            String client,
+            AgentBuilder.Transformer.ForAdvice advice,
+            ElementMatcher.Junction<MethodDescription> hooked) {
         this.client = client;
         this.advice = advice;
         this.hooked = hooked;
@@ -36,7 +37,9 @@ public final class AdviceHooks implements AgentBuilder.Transformer {
 
     /** Advice classes are found through {@code adviceLoader}: the agent's, not the target's. */
     public static AdviceHooks of(String client, ClassLoader adviceLoader) {
-        return new AdviceHooks(client, new AgentBuilder.Transformer.ForAdvice().include(adviceLoader),
+        return new AdviceHooks(
+                client,
+                new AgentBuilder.Transformer.ForAdvice().include(adviceLoader),
                 ElementMatchers.<MethodDescription>none());
     }
 
@@ -44,19 +47,27 @@ public final class AdviceHooks implements AgentBuilder.Transformer {
         log = agentLog;
     }
 
-    public AdviceHooks advice(ElementMatcher<? super MethodDescription> methods, String adviceClass) {
+    public AdviceHooks advice(
+            ElementMatcher<? super MethodDescription> methods, String adviceClass) {
         return new AdviceHooks(client, advice.advice(methods, adviceClass), hooked.or(methods));
     }
 
     @Override
-    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
-                                            ClassLoader classLoader, JavaModule module,
-                                            ProtectionDomain protectionDomain) {
+    public DynamicType.Builder<?> transform(
+            DynamicType.Builder<?> builder,
+            TypeDescription type,
+            ClassLoader classLoader,
+            JavaModule module,
+            ProtectionDomain protectionDomain) {
         if (type.getDeclaredMethods().filter(hooked).isEmpty()) {
             AgentLog current = log;
             if (current != null && REPORTED.add(client + ':' + type.getName())) {
-                current.debug(client + ": " + type.getName() + " has none of the methods imds-guard hooks"
-                        + " (a version outside the tested range?); its requests are not seen");
+                current.debug(
+                        client
+                                + ": "
+                                + type.getName()
+                                + " has none of the methods imds-guard hooks"
+                                + " (a version outside the tested range?); its requests are not seen");
             }
             return builder;
         }

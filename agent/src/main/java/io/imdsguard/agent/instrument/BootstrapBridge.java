@@ -17,9 +17,9 @@ import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 
 /**
- * Makes the bridge classes visible from the bootstrap loader, so that advice woven into JDK
- * classes (bootstrap and platform loaders) can call them. Only the bridge classes go there;
- * Byte Buddy and Micrometer stay in the agent's own loader.
+ * Makes the bridge classes visible from the bootstrap loader, so that advice woven into JDK classes
+ * (bootstrap and platform loaders) can call them. Only the bridge classes go there; Byte Buddy and
+ * Micrometer stay in the agent's own loader.
  *
  * <p>The classes are defined directly in the bootstrap loader where the JDK allows it. Appending a
  * jar to the bootstrap class path, the fallback, makes the JVM print a warning and turn class data
@@ -36,10 +36,11 @@ public final class BootstrapBridge {
         "io.imdsguard.bootstrap.RelayHeaders",
     };
 
-    private BootstrapBridge() {
-    }
+    private BootstrapBridge() {}
 
-    /** @return how the bridge was installed, for the debug log */
+    /**
+     * @return how the bridge was installed, for the debug log
+     */
     public static String install(Instrumentation instrumentation) throws IOException {
         Map<String, byte[]> classes = new LinkedHashMap<String, byte[]>();
         for (String name : BRIDGE_CLASSES) {
@@ -67,9 +68,11 @@ public final class BootstrapBridge {
         }
     }
 
-    /** JDK 9+: the definer runs in a loader of its own, the only module granted jdk.internal.misc. */
-    private static void defineThroughIsolatedLoader(Instrumentation instrumentation, Map<String, byte[]> classes)
-            throws Exception {
+    /**
+     * JDK 9+: the definer runs in a loader of its own, the only module granted jdk.internal.misc.
+     */
+    private static void defineThroughIsolatedLoader(
+            Instrumentation instrumentation, Map<String, byte[]> classes) throws Exception {
         String definerName = BootstrapDefiner.class.getName();
         IsolatedLoader loader = new IsolatedLoader();
         Class<?> definer = loader.define(definerName, classBytes(definerName));
@@ -77,11 +80,23 @@ public final class BootstrapBridge {
         Method getModule = Class.class.getMethod("getModule");
         Object javaBase = getModule.invoke(Object.class);
         Object definerModule = getModule.invoke(definer);
-        Method redefineModule = Instrumentation.class.getMethod("redefineModule", moduleType, Set.class, Map.class,
-                Map.class, Set.class, Map.class);
-        redefineModule.invoke(instrumentation, javaBase, Collections.emptySet(),
+        Method redefineModule =
+                Instrumentation.class.getMethod(
+                        "redefineModule",
+                        moduleType,
+                        Set.class,
+                        Map.class,
+                        Map.class,
+                        Set.class,
+                        Map.class);
+        redefineModule.invoke(
+                instrumentation,
+                javaBase,
+                Collections.emptySet(),
                 Collections.singletonMap("jdk.internal.misc", Collections.singleton(definerModule)),
-                Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+                Collections.emptyMap(),
+                Collections.emptySet(),
+                Collections.emptyMap());
         Method define = definer.getMethod("define", String.class, byte[].class);
         for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
             define.invoke(null, entry.getKey(), entry.getValue());
@@ -94,14 +109,29 @@ public final class BootstrapBridge {
         Field theUnsafe = unsafeType.getDeclaredField("theUnsafe");
         theUnsafe.setAccessible(true);
         Object unsafe = theUnsafe.get(null);
-        Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                ClassLoader.class, java.security.ProtectionDomain.class);
+        Method defineClass =
+                unsafeType.getMethod(
+                        "defineClass",
+                        String.class,
+                        byte[].class,
+                        int.class,
+                        int.class,
+                        ClassLoader.class,
+                        java.security.ProtectionDomain.class);
         for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
-            defineClass.invoke(unsafe, entry.getKey(), entry.getValue(), 0, entry.getValue().length, null, null);
+            defineClass.invoke(
+                    unsafe,
+                    entry.getKey(),
+                    entry.getValue(),
+                    0,
+                    entry.getValue().length,
+                    null,
+                    null);
         }
     }
 
-    private static void appendJar(Instrumentation instrumentation, Map<String, byte[]> classes) throws IOException {
+    private static void appendJar(Instrumentation instrumentation, Map<String, byte[]> classes)
+            throws IOException {
         File jar = File.createTempFile("imds-guard-bootstrap-", ".jar");
         jar.deleteOnExit();
         JarOutputStream out = new JarOutputStream(new FileOutputStream(jar));
@@ -136,7 +166,9 @@ public final class BootstrapBridge {
         }
     }
 
-    /** A loader with no parent of the agent's, so that what it defines sits in a module of its own. */
+    /**
+     * A loader with no parent of the agent's, so that what it defines sits in a module of its own.
+     */
     private static final class IsolatedLoader extends ClassLoader {
         IsolatedLoader() {
             super(null);

@@ -7,10 +7,10 @@ import java.lang.instrument.Instrumentation;
  * before Byte Buddy weaves the first class: nothing calls the bridge before woven code does, so
  * premain need not pay for it.
  *
- * <p>This class must not name the bridge classes, nor load a class that does, before
- * {@link BootstrapBridge#install} has run: the agent's loader would define copies of its own, which
- * woven JDK classes cannot see. So the listener is made through a static call, which the JVM
- * resolves only when it runs.
+ * <p>This class must not name the bridge classes, nor load a class that does, before {@link
+ * BootstrapBridge#install} has run: the agent's loader would define copies of its own, which woven
+ * JDK classes cannot see. So the listener is made through a static call, which the JVM resolves
+ * only when it runs.
  */
 final class BridgeConnection {
 

@@ -1,18 +1,17 @@
 package io.imdsguard.agent.instrument;
 
 import io.imdsguard.bootstrap.ImdsBridge;
-
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.Set;
 
 /**
- * The Java 9+ module of a client class being woven, and the read edge its advice needs: a class in a
- * named module (the JDK's clients in {@code java.base} and {@code java.net.http}) cannot call the
+ * The Java 9+ module of a client class being woven, and the read edge its advice needs: a class in
+ * a named module (the JDK's clients in {@code java.base} and {@code java.net.http}) cannot call the
  * bridge, which is in the bootstrap loader's unnamed module, until its module reads that one.
- * {@link DeferredInstrumentation} is Java 8 code and receives no module, so it is found here. Java 9
- * types are reached through reflection; this runs only for the few client classes.
+ * {@link DeferredInstrumentation} is Java 8 code and receives no module, so it is found here. Java
+ * 9 types are reached through reflection; this runs only for the few client classes.
  */
 final class ClassModules {
 
@@ -47,8 +46,15 @@ final class ClassModules {
             packages = module.getMethod("getPackages");
             named = module.getMethod("isNamed");
             canRead = module.getMethod("canRead", module);
-            redefine = Instrumentation.class.getMethod("redefineModule", module, Set.class, java.util.Map.class,
-                    java.util.Map.class, Set.class, java.util.Map.class);
+            redefine =
+                    Instrumentation.class.getMethod(
+                            "redefineModule",
+                            module,
+                            Set.class,
+                            java.util.Map.class,
+                            java.util.Map.class,
+                            Set.class,
+                            java.util.Map.class);
         } catch (Exception java8) {
             getModule = null;
         }
@@ -63,24 +69,35 @@ final class ClassModules {
         REDEFINE_MODULE = redefine;
     }
 
-    private ClassModules() {
-    }
+    private ClassModules() {}
 
     /**
      * Lets the module of the class being woven read the bridge's module, if it is a named module
      * that does not yet. Nothing on Java 8.
      */
-    static void letReadBridge(Instrumentation instrumentation, ClassLoader loader, String internalName,
-                              Class<?> classBeingRedefined) throws Exception {
+    static void letReadBridge(
+            Instrumentation instrumentation,
+            ClassLoader loader,
+            String internalName,
+            Class<?> classBeingRedefined)
+            throws Exception {
         if (GET_MODULE == null) {
             return;
         }
-        Object module = classBeingRedefined != null ? GET_MODULE.invoke(classBeingRedefined)
-                : moduleOf(loader, internalName);
+        Object module =
+                classBeingRedefined != null
+                        ? GET_MODULE.invoke(classBeingRedefined)
+                        : moduleOf(loader, internalName);
         Object bridge = GET_MODULE.invoke(ImdsBridge.class);
         if ((Boolean) IS_NAMED.invoke(module) && !(Boolean) CAN_READ.invoke(module, bridge)) {
-            REDEFINE_MODULE.invoke(instrumentation, module, Collections.singleton(bridge), Collections.emptyMap(),
-                    Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+            REDEFINE_MODULE.invoke(
+                    instrumentation,
+                    module,
+                    Collections.singleton(bridge),
+                    Collections.emptyMap(),
+                    Collections.emptyMap(),
+                    Collections.emptySet(),
+                    Collections.emptyMap());
         }
     }
 

@@ -1,9 +1,9 @@
 package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 
 /** What a client's {@link ClientHooks} get from the running agent. */
@@ -40,8 +40,8 @@ public final class ClientContext {
     }
 
     /**
-     * What the hooks judged, for the backstops that see the same request again on the wire: they must
-     * not count it twice.
+     * What the hooks judged, for the backstops that see the same request again on the wire: they
+     * must not count it twice.
      */
     public HookedRequests hooked() {
         return hooked;

@@ -10,17 +10,23 @@ import java.util.List;
  * client, in one place, so that adding a client is its folder plus one line in {@link Clients}.
  *
  * <p>Names only: a description is read in premain, before Byte Buddy is loaded, so it names its
- * instrumentation by class name and never touches it until the first of its classes loads.
- * {@link #build} refuses a description that leaves something unsaid; {@code ClientsTest} checks the
- * rest (the instrumentation exists and agrees, every client folder is registered).
+ * instrumentation by class name and never touches it until the first of its classes loads. {@link
+ * #build} refuses a description that leaves something unsaid; {@code ClientsTest} checks the rest
+ * (the instrumentation exists and agrees, every client folder is registered).
  */
 public final class ClientDescription {
 
-    /** How the client's requests reach the wire, which decides which backstop must not count them twice. */
+    /**
+     * How the client's requests reach the wire, which decides which backstop must not count them
+     * twice.
+     */
     public enum Transport {
         /** Through {@code java.net.Socket}: the socket catch-all skips it while its frames run. */
         SOCKET,
-        /** Through an NIO {@code SocketChannel}: the connection backstop skips it while its frames run. */
+        /**
+         * Through an NIO {@code SocketChannel}: the connection backstop skips it while its frames
+         * run.
+         */
         CHANNEL,
         /** The client is a backstop itself: it sees what no client's own hook saw. */
         BACKSTOP,
@@ -48,7 +54,9 @@ public final class ClientDescription {
         this.hooks = builder.hooks;
     }
 
-    /** @param name the client's name in reports and in the {@code client} metrics tag */
+    /**
+     * @param name the client's name in reports and in the {@code client} metrics tag
+     */
     public static Builder client(String name) {
         return new Builder(name);
     }
@@ -66,8 +74,8 @@ public final class ClientDescription {
     }
 
     /**
-     * Package prefixes whose frames are the library's, not the application's: a call site is the first
-     * frame beyond them. Empty for a JDK client, whose frames the JDK's prefixes cover.
+     * Package prefixes whose frames are the library's, not the application's: a call site is the
+     * first frame beyond them. Empty for a JDK client, whose frames the JDK's prefixes cover.
      */
     public List<String> libraryFrames() {
         return libraryFrames;
@@ -78,8 +86,8 @@ public final class ClientDescription {
     }
 
     /**
-     * Package prefixes whose frames on a thread show that this client is sending: what its
-     * {@link #transport()}'s backstop then leaves to the client's own hook. Empty for a backstop.
+     * Package prefixes whose frames on a thread show that this client is sending: what its {@link
+     * #transport()}'s backstop then leaves to the client's own hook. Empty for a backstop.
      */
     public List<String> sendingFrames() {
         return sendingFrames;
@@ -95,7 +103,9 @@ public final class ClientDescription {
         return testCase;
     }
 
-    /** The class of the client's {@link ClientHooks}, or null for a client whose advice needs none. */
+    /**
+     * The class of the client's {@link ClientHooks}, or null for a client whose advice needs none.
+     */
     public String hooksClass() {
         return hooks;
     }
@@ -109,11 +119,17 @@ public final class ClientDescription {
         return (ClientHooks) type.getConstructor(ClientContext.class).newInstance(context);
     }
 
-    /** Loads the instrumentation, and Byte Buddy with it: only once one of its classes is being loaded. */
+    /**
+     * Loads the instrumentation, and Byte Buddy with it: only once one of its classes is being
+     * loaded.
+     */
     ClientInstrumentation instrumentation() throws Exception {
-        Class<?> type = Class.forName(instrumentation, true, ClientDescription.class.getClassLoader());
-        Object made = factoryMethod != null ? type.getMethod(factoryMethod).invoke(null)
-                : type.getDeclaredConstructor().newInstance();
+        Class<?> type =
+                Class.forName(instrumentation, true, ClientDescription.class.getClassLoader());
+        Object made =
+                factoryMethod != null
+                        ? type.getMethod(factoryMethod).invoke(null)
+                        : type.getDeclaredConstructor().newInstance();
         return (ClientInstrumentation) made;
     }
 
@@ -169,28 +185,37 @@ public final class ClientDescription {
             return this;
         }
 
-        /** @param className a {@link ClientInstrumentation} with a public no-argument constructor */
+        /**
+         * @param className a {@link ClientInstrumentation} with a public no-argument constructor
+         */
         public Builder instrumentedBy(String className) {
             instrumentation = className;
             return this;
         }
 
-        /** @param factoryMethod a public static no-argument method of {@code className} that makes it */
+        /**
+         * @param factoryMethod a public static no-argument method of {@code className} that makes
+         *     it
+         */
         public Builder instrumentedBy(String className, String factoryMethod) {
             this.factoryMethod = factoryMethod;
             return instrumentedBy(className);
         }
 
-        /** @param testClassName the fully qualified name of its end-to-end test in it-tests */
+        /**
+         * @param testClassName the fully qualified name of its end-to-end test in it-tests
+         */
         public Builder testedBy(String testClassName) {
             testCase = testClassName;
             return this;
         }
 
         /**
-         * For a JDK client, whose advice hands the client's own objects to the bridge's generic verbs.
+         * For a JDK client, whose advice hands the client's own objects to the bridge's generic
+         * verbs.
          *
-         * @param className a {@link ClientHooks} with a public constructor taking {@link ClientContext}
+         * @param className a {@link ClientHooks} with a public constructor taking {@link
+         *     ClientContext}
          */
         public Builder hooks(String className) {
             hooks = className;
@@ -220,7 +245,8 @@ public final class ClientDescription {
                 missing.add("testedBy");
             }
             if (!missing.isEmpty()) {
-                throw new IllegalStateException("the description of client " + name + " lacks " + missing);
+                throw new IllegalStateException(
+                        "the description of client " + name + " lacks " + missing);
             }
             return new ClientDescription(this);
         }

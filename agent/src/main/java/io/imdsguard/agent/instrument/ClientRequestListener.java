@@ -1,20 +1,19 @@
 package io.imdsguard.agent.instrument;
 
 import io.imdsguard.agent.detect.CallOrigin;
-import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.UrlParts;
 import io.imdsguard.agent.instrument.nio.ChannelRequests;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
-import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.bootstrap.ImdsBridge;
 import io.imdsguard.bootstrap.ImdsRequestListener;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +32,14 @@ public final class ClientRequestListener implements ImdsRequestListener {
     private final AgentLog log;
     private final HookedRequests hooked = new HookedRequests();
     private final CarriedCallOrigins origins = new CarriedCallOrigins();
+
     /** By client name, for the clients whose description names hooks. */
     private final Map<String, ClientHooks> hooks = new HashMap<String, ClientHooks>();
+
     private final ChannelRequests channels;
 
-    private ClientRequestListener(ClientSetup setup, List<ClientDescription> clients) throws Exception {
+    private ClientRequestListener(ClientSetup setup, List<ClientDescription> clients)
+            throws Exception {
         this.endpoints = setup.endpoints;
         this.observer = setup.observer;
         this.tokens = setup.tokens;
@@ -52,7 +54,10 @@ public final class ClientRequestListener implements ImdsRequestListener {
         this.channels = new ChannelRequests(endpoints, observer, hooked, log);
     }
 
-    /** Makes the listener and hands it to the bridge; only once the bridge is in the bootstrap loader. */
+    /**
+     * Makes the listener and hands it to the bridge; only once the bridge is in the bootstrap
+     * loader.
+     */
     static void connect(ClientSetup setup, List<ClientDescription> clients) throws Exception {
         ImdsBridge.install(new ClientRequestListener(setup, clients));
     }
@@ -70,8 +75,14 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public String beforeRequest(String client, String method, String url, boolean carriesToken,
-                                boolean forwardedFor, Object clientRoute, Object callSiteKey) {
+    public String beforeRequest(
+            String client,
+            String method,
+            String url,
+            boolean carriesToken,
+            boolean forwardedFor,
+            Object clientRoute,
+            Object callSiteKey) {
         if (AgentOwnRequests.active()) {
             return null;
         }
@@ -80,15 +91,26 @@ public final class ClientRequestListener implements ImdsRequestListener {
             if (parts == null || !endpoints.isImds(parts.host(), parts.port())) {
                 return null;
             }
-            ImdsRequest request = new ImdsRequest(client, method, parts.path(), carriesToken, forwardedFor,
-                    parts.origin()).routedBy(clientRoute);
+            ImdsRequest request =
+                    new ImdsRequest(
+                                    client,
+                                    method,
+                                    parts.path(),
+                                    carriesToken,
+                                    forwardedFor,
+                                    parts.origin())
+                            .routedBy(clientRoute);
             if (FollowingRedirects.onThisThread()) {
-                // A hook that knows its client is following a redirect said so (Jetty's): never rewritten.
+                // A hook that knows its client is following a redirect said so (Jetty's): never
+                // rewritten.
                 request = request.reachedIndirectly(ImdsRequest.BY_REDIRECT);
             }
             CallOrigin origin = callSiteKey != null ? origins.get(callSiteKey) : null;
             Decision decision = observer.handle(request, origin);
-            hooked.expect(method == null ? "GET" : method, parts.path(), decision.action() == Action.BLOCKED);
+            hooked.expect(
+                    method == null ? "GET" : method,
+                    parts.path(),
+                    decision.action() == Action.BLOCKED);
             return decision.tokenHeader();
         } catch (Throwable t) {
             log.internalError(client, t);
@@ -151,7 +173,8 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public Object answered(String client, Object request, Object sender, Object answer, Object detail) {
+    public Object answered(
+            String client, Object request, Object sender, Object answer, Object detail) {
         ClientHooks hook = hooks.get(client);
         return hook != null ? hook.answered(request, sender, answer, detail) : null;
     }
@@ -177,8 +200,12 @@ public final class ClientRequestListener implements ImdsRequestListener {
     }
 
     @Override
-    public Object channelWrite(Object channel, java.nio.ByteBuffer single,
-                               java.nio.ByteBuffer[] sources, int offset, int length) {
+    public Object channelWrite(
+            Object channel,
+            java.nio.ByteBuffer single,
+            java.nio.ByteBuffer[] sources,
+            int offset,
+            int length) {
         try {
             return channels.writing(channel, single, sources, offset, length);
         } catch (Throwable t) {

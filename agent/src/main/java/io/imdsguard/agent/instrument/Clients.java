@@ -11,7 +11,6 @@ import io.imdsguard.agent.instrument.okhttp.OkHttpDescription;
 import io.imdsguard.agent.instrument.reactornetty.ReactorNettyDescription;
 import io.imdsguard.agent.instrument.socket.SocketDescription;
 import io.imdsguard.agent.instrument.vertx.VertxWebClientDescription;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,29 +19,30 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Every client the agent instruments: one line each, the rest is in the client's folder (see
- * {@link ClientDescription}). The lists the agent needs about its clients are gathered from here.
- * {@code ClientsTest} fails for a client folder that is missing here.
+ * Every client the agent instruments: one line each, the rest is in the client's folder (see {@link
+ * ClientDescription}). The lists the agent needs about its clients are gathered from here. {@code
+ * ClientsTest} fails for a client folder that is missing here.
  */
 public final class Clients {
 
-    static final List<ClientDescription> ALL = Collections.unmodifiableList(Arrays.asList(
-            HttpUrlConnectionDescription.CLIENT,
-            JdkHttpClientDescription.CLIENT,
-            ApacheHttpClient4Description.CLIENT,
-            ApacheHttpClient5Description.CLASSIC,
-            ApacheHttpClient5Description.ASYNC,
-            OkHttpDescription.CLIENT,
-            AsyncHttpClientDescription.CLIENT,
-            VertxWebClientDescription.CLIENT,
-            ReactorNettyDescription.CLIENT,
-            JettyDescription.JETTY_9_TO_11,
-            JettyDescription.JETTY_12,
-            SocketDescription.CLIENT,
-            SocketChannelDescription.CLIENT));
+    static final List<ClientDescription> ALL =
+            Collections.unmodifiableList(
+                    Arrays.asList(
+                            HttpUrlConnectionDescription.CLIENT,
+                            JdkHttpClientDescription.CLIENT,
+                            ApacheHttpClient4Description.CLIENT,
+                            ApacheHttpClient5Description.CLASSIC,
+                            ApacheHttpClient5Description.ASYNC,
+                            OkHttpDescription.CLIENT,
+                            AsyncHttpClientDescription.CLIENT,
+                            VertxWebClientDescription.CLIENT,
+                            ReactorNettyDescription.CLIENT,
+                            JettyDescription.JETTY_9_TO_11,
+                            JettyDescription.JETTY_12,
+                            SocketDescription.CLIENT,
+                            SocketChannelDescription.CLIENT));
 
-    private Clients() {
-    }
+    private Clients() {}
 
     /** The classes to weave, by name: what premain watches for. */
     static List<String> watchedClasses() {
@@ -62,7 +62,10 @@ public final class Clients {
         return new ArrayList<String>(prefixes);
     }
 
-    /** Frames that show a client with hooks of its own sending through {@code transport}, each prefix once. */
+    /**
+     * Frames that show a client with hooks of its own sending through {@code transport}, each
+     * prefix once.
+     */
     public static String[] sendingFrames(ClientDescription.Transport transport) {
         Set<String> prefixes = new LinkedHashSet<String>();
         for (ClientDescription client : ALL) {

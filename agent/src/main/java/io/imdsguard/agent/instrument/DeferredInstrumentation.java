@@ -1,7 +1,6 @@
 package io.imdsguard.agent.instrument;
 
 import io.imdsguard.agent.log.AgentLog;
-
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -24,8 +23,8 @@ final class DeferredInstrumentation implements ClassFileTransformer {
     /** Builds the weaver once the agent has started. */
     interface Builder {
         /**
-         * Waits, a bounded time, for what {@link #build} needs. Called before each build attempt, and
-         * without a lock held: the thread that starts the agent may load a client class itself.
+         * Waits, a bounded time, for what {@link #build} needs. Called before each build attempt,
+         * and without a lock held: the thread that starts the agent may load a client class itself.
          *
          * @return false to leave the class being loaded alone: the agent is off, or not started yet
          */
@@ -42,8 +41,10 @@ final class DeferredInstrumentation implements ClassFileTransformer {
     private final Set<String> dottedNames;
     private final Builder builder;
     private volatile ClassFileTransformer built;
+
     /** Guarded by this: set while building, and for good when building failed. */
     private boolean building;
+
     private boolean failed;
 
     DeferredInstrumentation(Collection<String> typeNames, Builder builder) {
@@ -62,9 +63,9 @@ final class DeferredInstrumentation implements ClassFileTransformer {
     }
 
     /**
-     * Weaves the client classes that were loaded before {@link #install}: when attached to a running
-     * application, or loaded before premain (by another agent, say). Called once the agent has
-     * started, as weaving them waits for that.
+     * Weaves the client classes that were loaded before {@link #install}: when attached to a
+     * running application, or loaded before premain (by another agent, say). Called once the agent
+     * has started, as weaving them waits for that.
      */
     void weaveLoaded(Instrumentation instrumentation) {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
@@ -77,8 +78,13 @@ final class DeferredInstrumentation implements ClassFileTransformer {
             try {
                 instrumentation.retransformClasses(type);
             } catch (Throwable t) {
-                builder.log().once("retransform:" + type.getName(), "could not instrument " + type.getName()
-                        + " (its requests are not seen; the application is unaffected): " + t);
+                builder.log()
+                        .once(
+                                "retransform:" + type.getName(),
+                                "could not instrument "
+                                        + type.getName()
+                                        + " (its requests are not seen; the application is unaffected): "
+                                        + t);
             }
         }
     }
@@ -88,8 +94,12 @@ final class DeferredInstrumentation implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
-                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+    public byte[] transform(
+            ClassLoader loader,
+            String internalName,
+            Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain,
+            byte[] classfileBuffer) {
         if (!isTarget(internalName)) {
             return null;
         }
@@ -98,15 +108,23 @@ final class DeferredInstrumentation implements ClassFileTransformer {
             if (transformer == null) {
                 return null;
             }
-            return transformer.transform(loader, internalName, classBeingRedefined, protectionDomain, classfileBuffer);
+            return transformer.transform(
+                    loader, internalName, classBeingRedefined, protectionDomain, classfileBuffer);
         } catch (Throwable t) {
-            builder.log().once("transform:" + internalName, "could not instrument " + internalName.replace('/', '.')
-                    + " (its requests are not seen; the application is unaffected): " + t);
+            builder.log()
+                    .once(
+                            "transform:" + internalName,
+                            "could not instrument "
+                                    + internalName.replace('/', '.')
+                                    + " (its requests are not seen; the application is unaffected): "
+                                    + t);
             return null;
         }
     }
 
-    /** @return the weaver, built on first use; null if it cannot be had */
+    /**
+     * @return the weaver, built on first use; null if it cannot be had
+     */
     private ClassFileTransformer weaver(String trigger) {
         ClassFileTransformer transformer = built;
         if (transformer != null) {
@@ -120,20 +138,32 @@ final class DeferredInstrumentation implements ClassFileTransformer {
                 return built;
             }
             if (building) {
-                // Setting Byte Buddy up loaded a client class on this very thread: it cannot be woven.
-                builder.log().debug("left " + trigger.replace('/', '.') + " alone: loaded while the instrumentation was set up");
+                // Setting Byte Buddy up loaded a client class on this very thread: it cannot be
+                // woven.
+                builder.log()
+                        .debug(
+                                "left "
+                                        + trigger.replace('/', '.')
+                                        + " alone: loaded while the instrumentation was set up");
                 return null;
             }
             building = true;
             long started = System.nanoTime();
             try {
                 built = builder.build();
-                builder.log().debug("instrumentation set up in " + (System.nanoTime() - started) / 1_000_000 + " ms, on loading "
-                        + trigger.replace('/', '.'));
+                builder.log()
+                        .debug(
+                                "instrumentation set up in "
+                                        + (System.nanoTime() - started) / 1_000_000
+                                        + " ms, on loading "
+                                        + trigger.replace('/', '.'));
             } catch (Throwable t) {
                 failed = true;
-                builder.log().info("could not set up the instrumentation (no HTTP request is seen; the application is "
-                        + "unaffected): " + t);
+                builder.log()
+                        .info(
+                                "could not set up the instrumentation (no HTTP request is seen; the application is "
+                                        + "unaffected): "
+                                        + t);
             } finally {
                 building = false;
             }

@@ -28,7 +28,10 @@ public final class HookedRequests {
             this.enforced = enforced;
         }
 
-        /** True when the hook's decision was the enforce refusal: the wire must carry the invalid token. */
+        /**
+         * True when the hook's decision was the enforce refusal: the wire must carry the invalid
+         * token.
+         */
         public boolean enforced() {
             return enforced;
         }
@@ -50,7 +53,10 @@ public final class HookedRequests {
     private final Map<String, Deque<Expected>> pending = new HashMap<String, Deque<Expected>>();
     private int size;
 
-    /** A hook judged {@code method path} to IMDS; {@code enforced} when it decided the enforce refusal. */
+    /**
+     * A hook judged {@code method path} to IMDS; {@code enforced} when it decided the enforce
+     * refusal.
+     */
     public synchronized void expect(String method, String path, boolean enforced) {
         long now = System.nanoTime();
         if (size >= MAX_ENTRIES) {
@@ -71,7 +77,10 @@ public final class HookedRequests {
         size++;
     }
 
-    /** The hook's judgement of a head now leaving on an IMDS connection, taken; null when no hook judged it. */
+    /**
+     * The hook's judgement of a head now leaving on an IMDS connection, taken; null when no hook
+     * judged it.
+     */
     public synchronized Expected take(String method, String path) {
         if (size == 0) {
             return null;
@@ -93,18 +102,18 @@ public final class HookedRequests {
     }
 
     /**
-     * Whether a hook already counted a request whose head cannot be read. When its request line was read
-     * whole, its method and path name it exactly, and the hook's entry for that very request decides.
-     * When not (a request line over the size limit, or no HTTP/1 line at all), an instrumented client's
-     * request cannot be matched to its hook's entry: it is then taken as judged, since the hooks of
-     * those clients see every request they make to an IMDS URL, and counting it here could count it
-     * twice. (What this leaves uncounted: a hooked client's request with such a head that reached IMDS
-     * by a redirect or an alias name.)
+     * Whether a hook already counted a request whose head cannot be read. When its request line was
+     * read whole, its method and path name it exactly, and the hook's entry for that very request
+     * decides. When not (a request line over the size limit, or no HTTP/1 line at all), an
+     * instrumented client's request cannot be matched to its hook's entry: it is then taken as
+     * judged, since the hooks of those clients see every request they make to an IMDS URL, and
+     * counting it here could count it twice. (What this leaves uncounted: a hooked client's request
+     * with such a head that reached IMDS by a redirect or an alias name.)
      *
      * @param insideInstrumentedClient whether the head is written from inside a client with a hook
      */
-    public Verdict verdictOnUnparsed(String method, String path, boolean requestLineRead,
-                                     boolean insideInstrumentedClient) {
+    public Verdict verdictOnUnparsed(
+            String method, String path, boolean requestLineRead, boolean insideInstrumentedClient) {
         if (requestLineRead && method != null && path != null) {
             Expected expected = take(method, path);
             if (expected != null) {

@@ -9,15 +9,15 @@ package io.imdsguard.agent.instrument;
 public final class ImdsClientCalls {
 
     /** Nested calls: HttpURLConnection.getInputStream calls connect, both advised. */
-    private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<int[]>() {
-        @Override
-        protected int[] initialValue() {
-            return new int[1];
-        }
-    };
+    private static final ThreadLocal<int[]> DEPTH =
+            new ThreadLocal<int[]>() {
+                @Override
+                protected int[] initialValue() {
+                    return new int[1];
+                }
+            };
 
-    private ImdsClientCalls() {
-    }
+    private ImdsClientCalls() {}
 
     public static void enter() {
         DEPTH.get()[0]++;

@@ -1,14 +1,13 @@
 package io.imdsguard.agent.instrument;
 
-import io.imdsguard.agent.log.AgentLog;
-import net.bytebuddy.asm.Advice;
+import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import io.imdsguard.agent.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Collections;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import net.bytebuddy.asm.Advice;
 
 /**
  * Keeps the protobuf runtime that the agent bundles for OTLP away from {@code sun.misc.Unsafe}. On
@@ -23,20 +22,32 @@ public final class ProtobufWithoutUnsafe {
     /* Relocated with protobuf by the shade plugin, so it names the agent's copy only. */
     private static final String UNSAFE_UTIL = "com.google.protobuf.UnsafeUtil";
 
-    private ProtobufWithoutUnsafe() {
-    }
+    private ProtobufWithoutUnsafe() {}
 
     /** Must run before the bundled protobuf is first used. */
     public static void install(Instrumentation instrumentation, AgentLog log) {
-        instrumentation.addTransformer(new UntilLoaded(instrumentation, new AdviceWeaver(null,
-                Collections.singletonMap(UNSAFE_UTIL, AdviceHooks.of("protobuf",
-                        ProtobufWithoutUnsafe.class.getClassLoader()).advice(named("getUnsafe"), NoUnsafe.class.getName())),
-                log, "on JDK 24+ the JVM may warn about sun.misc.Unsafe")), false);
+        instrumentation.addTransformer(
+                new UntilLoaded(
+                        instrumentation,
+                        new AdviceWeaver(
+                                null,
+                                Collections.singletonMap(
+                                        UNSAFE_UTIL,
+                                        AdviceHooks.of(
+                                                        "protobuf",
+                                                        ProtobufWithoutUnsafe.class
+                                                                .getClassLoader())
+                                                .advice(
+                                                        named("getUnsafe"),
+                                                        NoUnsafe.class.getName())),
+                                log,
+                                "on JDK 24+ the JVM may warn about sun.misc.Unsafe")),
+                false);
     }
 
     /**
-     * Weaves {@code UnsafeUtil} and then leaves: a class is loaded once, and every class the JVM loads
-     * after it would otherwise still be handed to this transformer.
+     * Weaves {@code UnsafeUtil} and then leaves: a class is loaded once, and every class the JVM
+     * loads after it would otherwise still be handed to this transformer.
      */
     static final class UntilLoaded implements ClassFileTransformer {
         private static final String INTERNAL_NAME = UNSAFE_UTIL.replace('.', '/');
@@ -50,14 +61,19 @@ public final class ProtobufWithoutUnsafe {
         }
 
         @Override
-        public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
-                                ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        public byte[] transform(
+                ClassLoader loader,
+                String internalName,
+                Class<?> classBeingRedefined,
+                ProtectionDomain protectionDomain,
+                byte[] classfileBuffer) {
             if (!INTERNAL_NAME.equals(internalName)) {
                 return null;
             }
             // Woven or not (the weaver reports a failure itself), this class does not come again.
             instrumentation.removeTransformer(this);
-            return weaver.transform(loader, internalName, classBeingRedefined, protectionDomain, classfileBuffer);
+            return weaver.transform(
+                    loader, internalName, classBeingRedefined, protectionDomain, classfileBuffer);
         }
     }
 
@@ -66,8 +82,7 @@ public final class ProtobufWithoutUnsafe {
      * which is what warns), so it returns null: there is no Unsafe.
      */
     static final class NoUnsafe {
-        private NoUnsafe() {
-        }
+        private NoUnsafe() {}
 
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static boolean skipBody() {

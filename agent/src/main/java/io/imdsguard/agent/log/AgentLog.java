@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The agent's log: standard error by default, or a file. Every line starts with
- * {@code [imds-guard]} so that a user can grep the agent's output out of the application's. No
- * logging framework: the agent must not touch the application's logging configuration, and
+ * The agent's log: standard error by default, or a file. Every line starts with {@code
+ * [imds-guard]} so that a user can grep the agent's output out of the application's. No logging
+ * framework: the agent must not touch the application's logging configuration, and
  * java.util.logging in premain is a known start-up trap.
  */
 public final class AgentLog {
@@ -37,31 +37,39 @@ public final class AgentLog {
     }
 
     /**
-     * A log that appends to {@code path}; if the file cannot be opened, one line says so on standard
-     * error and the log goes there instead, so that reporting never stops. A symbolic link at
-     * {@code path} is refused, never written through ({@link SafeFiles#append}).
+     * A log that appends to {@code path}; if the file cannot be opened, one line says so on
+     * standard error and the log goes there instead, so that reporting never stops. A symbolic link
+     * at {@code path} is refused, never written through ({@link SafeFiles#append}).
      */
     public static AgentLog open(String path, boolean debug) {
         if (path == null) {
             return toStandardError(debug);
         }
         try {
-            PrintWriter file = new PrintWriter(new OutputStreamWriter(SafeFiles.append(new File(path).toPath()),
-                    Charset.forName("UTF-8")), true);
+            PrintWriter file =
+                    new PrintWriter(
+                            new OutputStreamWriter(
+                                    SafeFiles.append(new File(path).toPath()),
+                                    Charset.forName("UTF-8")),
+                            true);
             return new AgentLog(file, debug);
         } catch (IOException | SecurityException | InvalidPathException e) {
             AgentLog fallback = toStandardError(debug);
-            fallback.info("cannot write the log file '" + path + "' (key 'log'): " + e.getMessage()
-                    + "; logging to standard error instead");
+            fallback.info(
+                    "cannot write the log file '"
+                            + path
+                            + "' (key 'log'): "
+                            + e.getMessage()
+                            + "; logging to standard error instead");
             return fallback;
         }
     }
 
     /**
-     * Called in premain, before the application's main runs. The agent starts on a thread of its own
-     * meanwhile, and applications swap System.err for a while: Vert.x, for one, sets a stream that
-     * drops everything while it probes for SLF4J. A log made in that window would write nowhere for
-     * the life of the JVM.
+     * Called in premain, before the application's main runs. The agent starts on a thread of its
+     * own meanwhile, and applications swap System.err for a while: Vert.x, for one, sets a stream
+     * that drops everything while it probes for SLF4J. A log made in that window would write
+     * nowhere for the life of the JVM.
      */
     public static void keepStandardError() {
         keptStandardError = System.err;
@@ -105,7 +113,10 @@ public final class AgentLog {
         return debug;
     }
 
-    /** Logs a problem the first time its key is seen, so that a recurring fault cannot flood the log. */
+    /**
+     * Logs a problem the first time its key is seen, so that a recurring fault cannot flood the
+     * log.
+     */
     public void once(String key, String line) {
         if (onceKeys.add(key)) {
             info(line);
@@ -114,7 +125,11 @@ public final class AgentLog {
 
     /** An internal failure of the agent: logged once per place, never thrown to the application. */
     public void internalError(String where, Throwable error) {
-        once("internal:" + where, "internal error in " + where + " (logged once; the request proceeds unchanged): "
-                + error);
+        once(
+                "internal:" + where,
+                "internal error in "
+                        + where
+                        + " (logged once; the request proceeds unchanged): "
+                        + error);
     }
 }

@@ -22,8 +22,7 @@ public final class SafeFiles {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SafeFiles() {
-    }
+    private SafeFiles() {}
 
     /**
      * Replaces {@code target} with {@code content} at once: the bytes go to a temporary file of an
@@ -32,20 +31,31 @@ public final class SafeFiles {
      * the target rather than writing through it, and a reader never sees half a file.
      */
     public static void replace(Path target, byte[] content) throws IOException {
-        Path temporary = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong())
-                + ".tmp");
+        Path temporary =
+                target.resolveSibling(
+                        "."
+                                + target.getFileName()
+                                + "."
+                                + Long.toHexString(RANDOM.nextLong())
+                                + ".tmp");
         try {
-            OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            OutputStream out =
+                    Files.newOutputStream(
+                            temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 out.write(content);
             } finally {
                 out.close();
             }
             try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(
+                        temporary,
+                        target,
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
-                // Same folder, so this is rare; a plain move still replaces a link rather than following it.
+                // Same folder, so this is rare; a plain move still replaces a link rather than
+                // following it.
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
@@ -54,9 +64,9 @@ public final class SafeFiles {
     }
 
     /**
-     * What a command writes at a path its user named ({@code --json}, {@code --output}, {@code --html}):
-     * the folders are made, the text replaces the file as {@link #replace} does, and a failure names the
-     * path, since the user gave several.
+     * What a command writes at a path its user named ({@code --json}, {@code --output}, {@code
+     * --html}): the folders are made, the text replaces the file as {@link #replace} does, and a
+     * failure names the path, since the user gave several.
      */
     public static void replaceText(String path, String content) throws IOException {
         Path target = new File(path).getAbsoluteFile().toPath();
@@ -67,8 +77,12 @@ public final class SafeFiles {
             }
             replace(target, content.getBytes(Charset.forName("UTF-8")));
         } catch (IOException e) {
-            throw new IOException(path + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() != null ? " " + e.getMessage() : ""), e);
+            throw new IOException(
+                    path
+                            + ": "
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() != null ? " " + e.getMessage() : ""),
+                    e);
         }
     }
 
@@ -78,7 +92,11 @@ public final class SafeFiles {
      * place, but it must not write through a link either.
      */
     public static OutputStream append(Path path) throws IOException {
-        return Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        return Files.newOutputStream(
+                path,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
     }
 }

@@ -1,15 +1,14 @@
 package io.imdsguard.agent.log;
 
 /**
- * Makes text that came from a request safe to print: an SSRF payload controls the path, and a
- * CR/LF in it must not forge log lines, nor may its length flood a report.
+ * Makes text that came from a request safe to print: an SSRF payload controls the path, and a CR/LF
+ * in it must not forge log lines, nor may its length flood a report.
  */
 public final class Sanitizer {
 
     public static final int MAX_PATH_LENGTH = 256;
 
-    private Sanitizer() {
-    }
+    private Sanitizer() {}
 
     /** Control characters escaped (CR as {@code \r}, LF as {@code \n}), length capped. */
     public static String forLog(String text, int maxLength) {
@@ -42,9 +41,15 @@ public final class Sanitizer {
      * order than it is stored ("Trojan Source"), so a log line cannot look other than it is.
      */
     static boolean mustEscape(char c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
-                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e'
-                || c == '\u200f' || c == '\u061c';
+        return c < 0x20
+                || (c >= 0x7f && c <= 0x9f)
+                || c == '\u2028'
+                || c == '\u2029'
+                || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069')
+                || c == '\u200e'
+                || c == '\u200f'
+                || c == '\u061c';
     }
 
     /** A request path as it may appear in any output. */

@@ -1,7 +1,6 @@
 package io.imdsguard.agent.metrics;
 
 import io.imdsguard.agent.log.AgentLog;
-
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -26,8 +25,10 @@ public final class ApplicationMicrometerWatch implements ClassFileTransformer {
 
     private final ImdsMetrics metrics;
     private final AgentLog log;
+
     /** Guarded by this; made when the application's Micrometer first shows up. */
     private ExecutorService worker;
+
     private ApplicationMicrometer bridge;
 
     private ApplicationMicrometerWatch(ImdsMetrics metrics, AgentLog log) {
@@ -59,8 +60,12 @@ public final class ApplicationMicrometerWatch implements ClassFileTransformer {
 
     /** Notes the application's Metrics class being defined. */
     @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
-                            byte[] bytes) {
+    public byte[] transform(
+            ClassLoader loader,
+            String className,
+            Class<?> redefined,
+            ProtectionDomain domain,
+            byte[] bytes) {
         if (loader != null && redefined == null && METRICS_INTERNAL.equals(className)) {
             found(loader);
         }
@@ -70,14 +75,17 @@ public final class ApplicationMicrometerWatch implements ClassFileTransformer {
     private synchronized void found(final ClassLoader loader) {
         try {
             if (worker == null) {
-                worker = Executors.newSingleThreadExecutor(new DaemonThreads("imds-guard-app-micrometer"));
+                worker =
+                        Executors.newSingleThreadExecutor(
+                                new DaemonThreads("imds-guard-app-micrometer"));
             }
-            worker.execute(new Runnable() {
-                @Override
-                public void run() {
-                    bridge().connect(loader);
-                }
-            });
+            worker.execute(
+                    new Runnable() {
+                        @Override
+                        public void run() {
+                            bridge().connect(loader);
+                        }
+                    });
         } catch (Throwable t) {
             log.internalError("application Micrometer", t);
         }

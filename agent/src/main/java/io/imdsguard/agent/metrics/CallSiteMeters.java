@@ -2,7 +2,6 @@ package io.imdsguard.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code imds.v1.callsite.requests} {site, client, action}: one series per v1 call site, so that a
  * dashboard names the code to fix. A site is code, so there are few, but a JVM that generates
- * classes could make many: past {@code maxSites} distinct sites the rest count under
- * {@code site=other}, which keeps the series count bounded per JVM.
+ * classes could make many: past {@code maxSites} distinct sites the rest count under {@code
+ * site=other}, which keeps the series count bounded per JVM.
  *
  * <p>A call that has been seen before costs two map lookups and an increment, without allocating.
  */
@@ -75,12 +74,14 @@ final class CallSiteMeters {
             }
             Counter counter = byAction.get(action);
             if (counter == null) {
-                counter = Counter.builder(NAME)
-                        .description("IMDSv1 requests by call site (the first application frame, class.method)")
-                        .tag("site", name)
-                        .tag("client", client)
-                        .tag("action", action)
-                        .register(registry);
+                counter =
+                        Counter.builder(NAME)
+                                .description(
+                                        "IMDSv1 requests by call site (the first application frame, class.method)")
+                                .tag("site", name)
+                                .tag("client", client)
+                                .tag("action", action)
+                                .register(registry);
                 Counter raced = byAction.putIfAbsent(action, counter);
                 if (raced != null) {
                     counter = raced;

@@ -3,7 +3,9 @@ package io.imdsguard.agent.metrics;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Threads for exporters: named for thread dumps, and daemons so that they never keep the JVM alive. */
+/**
+ * Threads for exporters: named for thread dumps, and daemons so that they never keep the JVM alive.
+ */
 final class DaemonThreads implements ThreadFactory {
 
     private final String name;

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.CountingMode;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -20,8 +19,8 @@ import java.util.function.ToDoubleFunction;
  * The agent's meters. They live in one cumulative in-memory registry, which counting touches and
  * nothing else (an increment is a map lookup and an atomic add). Every meter carries the common
  * tags {@code service} and {@code host}. Exporters (Prometheus, OTLP, StatsD, JMX, the
- * application's own Micrometer) are attached later and read these values through
- * {@link MeterMirror}: each sees every request since the JVM started, whenever it was attached.
+ * application's own Micrometer) are attached later and read these values through {@link
+ * MeterMirror}: each sees every request since the JVM started, whenever it was attached.
  */
 public final class ImdsMetrics implements TokenMetrics {
 
@@ -39,8 +38,13 @@ public final class ImdsMetrics implements TokenMetrics {
     private final String host;
     private final int maxSites;
     private final AgentLog log;
-    /** Made on first use, not in premain: Micrometer is a hundred classes the JVM's start-up need not load. */
+
+    /**
+     * Made on first use, not in premain: Micrometer is a hundred classes the JVM's start-up need
+     * not load.
+     */
     private volatile Meters meters;
+
     private Object callSiteSource;
     private ToDoubleFunction<Object> distinctSites;
 
@@ -51,8 +55,8 @@ public final class ImdsMetrics implements TokenMetrics {
 
     /**
      * @param maxSites key {@code metrics.sites.max}: distinct call sites with their own series; the
-     *                 rest count under {@code site=other}
-     * @param log      where a failure to export one meter is said, once; null in tests
+     *     rest count under {@code site=other}
+     * @param log where a failure to export one meter is said, once; null in tests
      */
     public ImdsMetrics(String service, String host, int maxSites, AgentLog log) {
         this.service = service;
@@ -83,7 +87,10 @@ public final class ImdsMetrics implements TokenMetrics {
         return meters().registry;
     }
 
-    /** Shows every agent meter, from the JVM's start, in {@code exporter}, and the meters created later. */
+    /**
+     * Shows every agent meter, from the JVM's start, in {@code exporter}, and the meters created
+     * later.
+     */
     public void addRegistry(MeterRegistry exporter) {
         Meters current = meters();
         MeterMirror.attach(current.registry, exporter, current.latencyTimers, log);
@@ -94,19 +101,26 @@ public final class ImdsMetrics implements TokenMetrics {
      * category, an action, a reason), so a fleet's series count stays small whatever the requests
      * were. The tag keys never vary: Prometheus drops a meter whose keys differ from its siblings'.
      */
-    public void countRequest(String version, String client, String pathCategory, String action, String reason) {
+    public void countRequest(
+            String version, String client, String pathCategory, String action, String reason) {
         Meters meters = meters();
-        // Looked up on every IMDS request: a key of the five tag values, whose hashes the strings keep.
+        // Looked up on every IMDS request: a key of the five tag values, whose hashes the strings
+        // keep.
         RequestKey key = new RequestKey(version, client, pathCategory, action, reason);
         Counter counter = meters.requests.get(key);
         if (counter == null) {
-            counter = meters.register(meters.requests, key, Counter.builder(REQUESTS)
-                    .description("HTTP requests to the EC2 Instance Metadata Service, by IMDS version")
-                    .tag("version", version)
-                    .tag("client", client)
-                    .tag("path", pathCategory)
-                    .tag("action", action)
-                    .tag("reason", reason));
+            counter =
+                    meters.register(
+                            meters.requests,
+                            key,
+                            Counter.builder(REQUESTS)
+                                    .description(
+                                            "HTTP requests to the EC2 Instance Metadata Service, by IMDS version")
+                                    .tag("version", version)
+                                    .tag("client", client)
+                                    .tag("path", pathCategory)
+                                    .tag("action", action)
+                                    .tag("reason", reason));
         }
         counter.increment();
     }
@@ -121,8 +135,8 @@ public final class ImdsMetrics implements TokenMetrics {
     }
 
     /**
-     * Publishes {@code imds.v1.callsites}: the number of distinct v1 call sites, read from
-     * {@code source} whenever a registry asks.
+     * Publishes {@code imds.v1.callsites}: the number of distinct v1 call sites, read from {@code
+     * source} whenever a registry asks.
      */
     @SuppressWarnings("unchecked")
     public synchronized <T> void trackCallSites(T source, ToDoubleFunction<T> distinctSites) {
@@ -147,48 +161,67 @@ public final class ImdsMetrics implements TokenMetrics {
         String key = TOKEN_FETCHES + '|' + outcome;
         Counter counter = meters.counters.get(key);
         if (counter == null) {
-            counter = meters.register(meters.counters, key, Counter.builder(TOKEN_FETCHES)
-                    .description("The agent's own IMDSv2 token requests (rewrite mode), by outcome")
-                    .tag("outcome", outcome));
+            counter =
+                    meters.register(
+                            meters.counters,
+                            key,
+                            Counter.builder(TOKEN_FETCHES)
+                                    .description(
+                                            "The agent's own IMDSv2 token requests (rewrite mode), by outcome")
+                                    .tag("outcome", outcome));
         }
         counter.increment();
     }
 
     /**
-     * Counts occurrences of a diagnosis ({@code hop_limit}, {@code token_churn}) at a site, given as
-     * {@code class.method}: a code location, so the series stay few (the diagnose package caps them).
+     * Counts occurrences of a diagnosis ({@code hop_limit}, {@code token_churn}) at a site, given
+     * as {@code class.method}: a code location, so the series stay few (the diagnose package caps
+     * them).
      */
     public void countDiagnosis(String diagnosis, String site, long times) {
         Meters meters = meters();
         String key = DIAGNOSES + '|' + diagnosis + '|' + site;
         Counter counter = meters.counters.get(key);
         if (counter == null) {
-            counter = meters.register(meters.counters, key, Counter.builder(DIAGNOSES)
-                    .description("IMDS migration traps recognised in the application's requests, by diagnosis and"
-                            + " call site")
-                    .tag("diagnosis", diagnosis)
-                    .tag("site", site));
+            counter =
+                    meters.register(
+                            meters.counters,
+                            key,
+                            Counter.builder(DIAGNOSES)
+                                    .description(
+                                            "IMDS migration traps recognised in the application's requests, by diagnosis and"
+                                                    + " call site")
+                                    .tag("diagnosis", diagnosis)
+                                    .tag("site", site));
         }
         counter.increment(times);
     }
 
     /** The registry and the meters looked up by key on each count. */
     private static final class Meters {
-        /** Declared as MeterRegistry so that loading ImdsMetrics in premain loads no registry class. */
-        final MeterRegistry registry = new SimpleMeterRegistry(new SimpleConfig() {
-            @Override
-            public String get(String key) {
-                return null;
-            }
+        /**
+         * Declared as MeterRegistry so that loading ImdsMetrics in premain loads no registry class.
+         */
+        final MeterRegistry registry =
+                new SimpleMeterRegistry(
+                        new SimpleConfig() {
+                            @Override
+                            public String get(String key) {
+                                return null;
+                            }
 
-            @Override
-            public CountingMode mode() {
-                return CountingMode.CUMULATIVE;
-            }
-        }, io.micrometer.core.instrument.Clock.SYSTEM);
+                            @Override
+                            public CountingMode mode() {
+                                return CountingMode.CUMULATIVE;
+                            }
+                        },
+                        io.micrometer.core.instrument.Clock.SYSTEM);
+
         final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<String, Counter>();
-        final ConcurrentMap<RequestKey, Counter> requests = new ConcurrentHashMap<RequestKey, Counter>();
+        final ConcurrentMap<RequestKey, Counter> requests =
+                new ConcurrentHashMap<RequestKey, Counter>();
         final CallSiteMeters callSites;
+
         /** The agent's own latency timer and one per attached exporter. */
         final List<Timer> latencyTimers = new CopyOnWriteArrayList<Timer>();
 
@@ -196,10 +229,12 @@ public final class ImdsMetrics implements TokenMetrics {
             // Before the first meter: a filter only applies to meters registered after it.
             registry.config().commonTags("service", service, "host", host);
             callSites = new CallSiteMeters(registry, maxSites);
-            latencyTimers.add(Timer.builder(REWRITE_LATENCY)
-                    .description("Time the agent spent getting the token for a rewritten v1 request, cache hits"
-                            + " included")
-                    .register(registry));
+            latencyTimers.add(
+                    Timer.builder(REWRITE_LATENCY)
+                            .description(
+                                    "Time the agent spent getting the token for a rewritten v1 request, cache hits"
+                                            + " included")
+                            .register(registry));
         }
 
         <T> void trackCallSites(T source, ToDoubleFunction<T> distinctSites) {
@@ -209,7 +244,10 @@ public final class ImdsMetrics implements TokenMetrics {
                     .register(registry);
         }
 
-        /** Registers the counter and remembers it under {@code key} in {@code known}; a racing thread's wins. */
+        /**
+         * Registers the counter and remembers it under {@code key} in {@code known}; a racing
+         * thread's wins.
+         */
         <K> Counter register(ConcurrentMap<K, Counter> known, K key, Counter.Builder builder) {
             Counter counter = builder.register(registry);
             Counter raced = known.putIfAbsent(key, counter);
@@ -239,13 +277,18 @@ public final class ImdsMetrics implements TokenMetrics {
                 return false;
             }
             RequestKey that = (RequestKey) other;
-            return version.equals(that.version) && client.equals(that.client) && path.equals(that.path)
-                    && action.equals(that.action) && reason.equals(that.reason);
+            return version.equals(that.version)
+                    && client.equals(that.client)
+                    && path.equals(that.path)
+                    && action.equals(that.action)
+                    && reason.equals(that.reason);
         }
 
         @Override
         public int hashCode() {
-            return (((version.hashCode() * 31 + client.hashCode()) * 31 + path.hashCode()) * 31 + action.hashCode()) * 31
+            return (((version.hashCode() * 31 + client.hashCode()) * 31 + path.hashCode()) * 31
+                                    + action.hashCode())
+                            * 31
                     + reason.hashCode();
         }
     }

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +27,8 @@ final class MeterMirror {
     private final MeterRegistry target;
     private final List<Timer> timers;
     private final AgentLog log;
-    private final Set<Meter.Id> mirrored = Collections.newSetFromMap(new ConcurrentHashMap<Meter.Id, Boolean>());
+    private final Set<Meter.Id> mirrored =
+            Collections.newSetFromMap(new ConcurrentHashMap<Meter.Id, Boolean>());
 
     private MeterMirror(MeterRegistry target, List<Timer> timers, AgentLog log) {
         this.target = target;
@@ -37,15 +37,19 @@ final class MeterMirror {
     }
 
     /** Mirrors every meter of {@code source}, now and as they are created, into {@code target}. */
-    static void attach(MeterRegistry source, MeterRegistry target, List<Timer> timers, AgentLog log) {
+    static void attach(
+            MeterRegistry source, MeterRegistry target, List<Timer> timers, AgentLog log) {
         final MeterMirror mirror = new MeterMirror(target, timers, log);
-        // Listen first, then copy what exists: a meter created in between is seen twice, and mirrored once.
-        source.config().onMeterAdded(new Consumer<Meter>() {
-            @Override
-            public void accept(Meter meter) {
-                mirror.mirror(meter);
-            }
-        });
+        // Listen first, then copy what exists: a meter created in between is seen twice, and
+        // mirrored once.
+        source.config()
+                .onMeterAdded(
+                        new Consumer<Meter>() {
+                            @Override
+                            public void accept(Meter meter) {
+                                mirror.mirror(meter);
+                            }
+                        });
         for (Meter meter : source.getMeters()) {
             mirror.mirror(meter);
         }
@@ -59,15 +63,22 @@ final class MeterMirror {
         try {
             if (meter instanceof Counter) {
                 FunctionCounter.builder(id.getName(), (Counter) meter, Counter::count)
-                        .tags(id.getTags()).description(id.getDescription()).baseUnit(id.getBaseUnit())
+                        .tags(id.getTags())
+                        .description(id.getDescription())
+                        .baseUnit(id.getBaseUnit())
                         .register(target);
             } else if (meter instanceof Gauge) {
                 Gauge.builder(id.getName(), (Gauge) meter, Gauge::value)
-                        .tags(id.getTags()).description(id.getDescription()).baseUnit(id.getBaseUnit())
+                        .tags(id.getTags())
+                        .description(id.getDescription())
+                        .baseUnit(id.getBaseUnit())
                         .register(target);
             } else if (meter instanceof Timer) {
-                timers.add(Timer.builder(id.getName()).tags(id.getTags()).description(id.getDescription())
-                        .register(target));
+                timers.add(
+                        Timer.builder(id.getName())
+                                .tags(id.getTags())
+                                .description(id.getDescription())
+                                .register(target));
             }
         } catch (RuntimeException e) {
             if (log != null) {

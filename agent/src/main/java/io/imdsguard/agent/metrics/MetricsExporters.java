@@ -2,7 +2,6 @@ package io.imdsguard.agent.metrics;
 
 import io.imdsguard.agent.log.AgentLog;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -51,66 +50,109 @@ public final class MetricsExporters {
 
     private final List<MeterRegistry> started = new CopyOnWriteArrayList<MeterRegistry>();
 
-    private MetricsExporters() {
-    }
+    private MetricsExporters() {}
 
     /**
-     * {@code beforeOtlp} runs on the starting thread before the OTLP exporter loads the bundled protobuf
-     * (the weaving layer keeps that protobuf away from {@code sun.misc.Unsafe}); it is handed in so
-     * that metrics does not depend on the weaving machinery.
+     * {@code beforeOtlp} runs on the starting thread before the OTLP exporter loads the bundled
+     * protobuf (the weaving layer keeps that protobuf away from {@code sun.misc.Unsafe}); it is
+     * handed in so that metrics does not depend on the weaving machinery.
      */
-    public static void startInBackground(final Settings settings, final ImdsMetrics metrics, final String service,
-                                         final Runnable beforeOtlp, final AgentLog log) {
+    public static void startInBackground(
+            final Settings settings,
+            final ImdsMetrics metrics,
+            final String service,
+            final Runnable beforeOtlp,
+            final AgentLog log) {
         if (!settings.any()) {
             return;
         }
         final MetricsExporters exporters = new MetricsExporters();
-        Thread starter = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                exporters.start(settings, metrics, service, beforeOtlp, log);
-            }
-        }, "imds-guard-exporters-start");
+        Thread starter =
+                new Thread(
+                        new Runnable() {
+                            @Override
+                            public void run() {
+                                exporters.start(settings, metrics, service, beforeOtlp, log);
+                            }
+                        },
+                        "imds-guard-exporters-start");
         starter.setDaemon(true);
         starter.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
-            @Override
-            public void run() {
-                exporters.closeAll(log);
-            }
-        }, "imds-guard-exporters-exit"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                new Runnable() {
+                                    @Override
+                                    public void run() {
+                                        exporters.closeAll(log);
+                                    }
+                                },
+                                "imds-guard-exporters-exit"));
     }
 
-    void start(Settings settings, ImdsMetrics metrics, String service, Runnable beforeOtlp, AgentLog log) {
+    void start(
+            Settings settings,
+            ImdsMetrics metrics,
+            String service,
+            Runnable beforeOtlp,
+            AgentLog log) {
         if (settings.otlpEndpoint != null) {
             try {
                 beforeOtlp.run();
-                add(metrics, OtlpExporter.start(settings.otlpEndpoint, settings.otlpIntervalMillis, service, log));
-                log.info("pushing metrics over OTLP to " + settings.otlpEndpoint + " every "
-                        + settings.otlpIntervalMillis / 1000.0 + " s");
+                add(
+                        metrics,
+                        OtlpExporter.start(
+                                settings.otlpEndpoint, settings.otlpIntervalMillis, service, log));
+                log.info(
+                        "pushing metrics over OTLP to "
+                                + settings.otlpEndpoint
+                                + " every "
+                                + settings.otlpIntervalMillis / 1000.0
+                                + " s");
             } catch (Throwable t) {
-                log.info("cannot push metrics over OTLP (key 'otlp.endpoint'): " + t
-                        + "; detection and reports go on without it");
+                log.info(
+                        "cannot push metrics over OTLP (key 'otlp.endpoint'): "
+                                + t
+                                + "; detection and reports go on without it");
             }
         }
         if (settings.statsdHost != null) {
             try {
-                add(metrics, StatsdPushRegistry.start(settings.statsdHost, settings.statsdPort,
-                        settings.statsdFlavor, STATSD_STEP_MILLIS, log));
-                log.info("sending metrics to StatsD (" + settings.statsdFlavor + ") at " + settings.statsdHost + ":"
-                        + settings.statsdPort + " every " + STATSD_STEP_MILLIS / 1000 + " s");
+                add(
+                        metrics,
+                        StatsdPushRegistry.start(
+                                settings.statsdHost,
+                                settings.statsdPort,
+                                settings.statsdFlavor,
+                                STATSD_STEP_MILLIS,
+                                log));
+                log.info(
+                        "sending metrics to StatsD ("
+                                + settings.statsdFlavor
+                                + ") at "
+                                + settings.statsdHost
+                                + ":"
+                                + settings.statsdPort
+                                + " every "
+                                + STATSD_STEP_MILLIS / 1000
+                                + " s");
             } catch (Throwable t) {
-                log.info("cannot send metrics to StatsD (keys 'statsd.host', 'statsd.port'): " + t
-                        + "; detection and reports go on without it");
+                log.info(
+                        "cannot send metrics to StatsD (keys 'statsd.host', 'statsd.port'): "
+                                + t
+                                + "; detection and reports go on without it");
             }
         }
         if (settings.jmx) {
             try {
                 add(metrics, JmxExporter.start());
-                log.info("metrics exposed as MBeans in the JMX domain '" + JmxExporter.DOMAIN + "'");
+                log.info(
+                        "metrics exposed as MBeans in the JMX domain '" + JmxExporter.DOMAIN + "'");
             } catch (Throwable t) {
-                log.info("cannot expose metrics as MBeans (key 'jmx.metrics'): " + t
-                        + "; detection and reports go on without it");
+                log.info(
+                        "cannot expose metrics as MBeans (key 'jmx.metrics'): "
+                                + t
+                                + "; detection and reports go on without it");
             }
         }
     }

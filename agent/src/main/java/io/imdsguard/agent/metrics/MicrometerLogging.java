@@ -13,17 +13,17 @@ import io.micrometer.common.util.internal.logging.InternalLoggerFactory;
  */
 public final class MicrometerLogging {
 
-    private MicrometerLogging() {
-    }
+    private MicrometerLogging() {}
 
     /** Must run before the first Micrometer class that logs is loaded. */
     public static void install(final AgentLog log) {
-        InternalLoggerFactory.setDefaultFactory(new InternalLoggerFactory() {
-            @Override
-            protected InternalLogger newInstance(String name) {
-                return new ToAgentLog(name, log);
-            }
-        });
+        InternalLoggerFactory.setDefaultFactory(
+                new InternalLoggerFactory() {
+                    @Override
+                    protected InternalLogger newInstance(String name) {
+                        return new ToAgentLog(name, log);
+                    }
+                });
     }
 
     /** Formats SLF4J-style {@code {}} placeholders, the only format Micrometer uses. */
@@ -60,35 +60,144 @@ public final class MicrometerLogging {
             log.debug("micrometer (" + name() + "): " + message);
         }
 
-        @Override public boolean isTraceEnabled() { return false; }
-        @Override public void trace(String msg) { }
-        @Override public void trace(String format, Object arg) { }
-        @Override public void trace(String format, Object argA, Object argB) { }
-        @Override public void trace(String format, Object... arguments) { }
-        @Override public void trace(String msg, Throwable t) { }
-        @Override public boolean isDebugEnabled() { return log.debugEnabled(); }
-        @Override public void debug(String msg) { detail(msg); }
-        @Override public void debug(String format, Object arg) { detail(format(format, arg)); }
-        @Override public void debug(String format, Object argA, Object argB) { detail(format(format, argA, argB)); }
-        @Override public void debug(String format, Object... arguments) { detail(format(format, arguments)); }
-        @Override public void debug(String msg, Throwable t) { detail(msg + ": " + t); }
-        @Override public boolean isInfoEnabled() { return log.debugEnabled(); }
-        @Override public void info(String msg) { detail(msg); }
-        @Override public void info(String format, Object arg) { detail(format(format, arg)); }
-        @Override public void info(String format, Object argA, Object argB) { detail(format(format, argA, argB)); }
-        @Override public void info(String format, Object... arguments) { detail(format(format, arguments)); }
-        @Override public void info(String msg, Throwable t) { detail(msg + ": " + t); }
-        @Override public boolean isWarnEnabled() { return true; }
-        @Override public void warn(String msg) { important(msg); }
-        @Override public void warn(String format, Object arg) { important(format(format, arg)); }
-        @Override public void warn(String format, Object... arguments) { important(format(format, arguments)); }
-        @Override public void warn(String format, Object argA, Object argB) { important(format(format, argA, argB)); }
-        @Override public void warn(String msg, Throwable t) { important(msg + ": " + t); }
-        @Override public boolean isErrorEnabled() { return true; }
-        @Override public void error(String msg) { important(msg); }
-        @Override public void error(String format, Object arg) { important(format(format, arg)); }
-        @Override public void error(String format, Object argA, Object argB) { important(format(format, argA, argB)); }
-        @Override public void error(String format, Object... arguments) { important(format(format, arguments)); }
-        @Override public void error(String msg, Throwable t) { important(msg + ": " + t); }
+        @Override
+        public boolean isTraceEnabled() {
+            return false;
+        }
+
+        @Override
+        public void trace(String msg) {}
+
+        @Override
+        public void trace(String format, Object arg) {}
+
+        @Override
+        public void trace(String format, Object argA, Object argB) {}
+
+        @Override
+        public void trace(String format, Object... arguments) {}
+
+        @Override
+        public void trace(String msg, Throwable t) {}
+
+        @Override
+        public boolean isDebugEnabled() {
+            return log.debugEnabled();
+        }
+
+        @Override
+        public void debug(String msg) {
+            detail(msg);
+        }
+
+        @Override
+        public void debug(String format, Object arg) {
+            detail(format(format, arg));
+        }
+
+        @Override
+        public void debug(String format, Object argA, Object argB) {
+            detail(format(format, argA, argB));
+        }
+
+        @Override
+        public void debug(String format, Object... arguments) {
+            detail(format(format, arguments));
+        }
+
+        @Override
+        public void debug(String msg, Throwable t) {
+            detail(msg + ": " + t);
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return log.debugEnabled();
+        }
+
+        @Override
+        public void info(String msg) {
+            detail(msg);
+        }
+
+        @Override
+        public void info(String format, Object arg) {
+            detail(format(format, arg));
+        }
+
+        @Override
+        public void info(String format, Object argA, Object argB) {
+            detail(format(format, argA, argB));
+        }
+
+        @Override
+        public void info(String format, Object... arguments) {
+            detail(format(format, arguments));
+        }
+
+        @Override
+        public void info(String msg, Throwable t) {
+            detail(msg + ": " + t);
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return true;
+        }
+
+        @Override
+        public void warn(String msg) {
+            important(msg);
+        }
+
+        @Override
+        public void warn(String format, Object arg) {
+            important(format(format, arg));
+        }
+
+        @Override
+        public void warn(String format, Object... arguments) {
+            important(format(format, arguments));
+        }
+
+        @Override
+        public void warn(String format, Object argA, Object argB) {
+            important(format(format, argA, argB));
+        }
+
+        @Override
+        public void warn(String msg, Throwable t) {
+            important(msg + ": " + t);
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return true;
+        }
+
+        @Override
+        public void error(String msg) {
+            important(msg);
+        }
+
+        @Override
+        public void error(String format, Object arg) {
+            important(format(format, arg));
+        }
+
+        @Override
+        public void error(String format, Object argA, Object argB) {
+            important(format(format, argA, argB));
+        }
+
+        @Override
+        public void error(String format, Object... arguments) {
+            important(format(format, arguments));
+        }
+
+        @Override
+        public void error(String msg, Throwable t) {
+            important(msg + ": " + t);
+        }
     }
 }

@@ -7,65 +7,68 @@ import io.micrometer.registry.otlp.OtlpConfig;
 import io.micrometer.registry.otlp.OtlpHttpMetricsSender;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.micrometer.registry.otlp.OtlpMetricsSender;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Pushes the meters to an OpenTelemetry collector over OTLP/HTTP (protobuf), with Micrometer's own
- * OTLP registry. The resource's {@code service.name} is the agent's service unless
- * {@code OTEL_SERVICE_NAME} or {@code OTEL_RESOURCE_ATTRIBUTES} name one, as any OTLP exporter does.
+ * OTLP registry. The resource's {@code service.name} is the agent's service unless {@code
+ * OTEL_SERVICE_NAME} or {@code OTEL_RESOURCE_ATTRIBUTES} name one, as any OTLP exporter does.
  */
 final class OtlpExporter {
 
     static final String KEY = "otlp.endpoint";
 
-    private OtlpExporter() {
-    }
+    private OtlpExporter() {}
 
-    static OtlpMeterRegistry start(final String url, final long stepMillis, final String service, AgentLog log) {
-        OtlpConfig config = new OtlpConfig() {
-            @Override
-            public String get(String key) {
-                return null;
-            }
+    static OtlpMeterRegistry start(
+            final String url, final long stepMillis, final String service, AgentLog log) {
+        OtlpConfig config =
+                new OtlpConfig() {
+                    @Override
+                    public String get(String key) {
+                        return null;
+                    }
 
-            @Override
-            public String url() {
-                return url;
-            }
+                    @Override
+                    public String url() {
+                        return url;
+                    }
 
-            @Override
-            public Duration step() {
-                return Duration.ofMillis(stepMillis);
-            }
+                    @Override
+                    public Duration step() {
+                        return Duration.ofMillis(stepMillis);
+                    }
 
-            @Override
-            public Duration connectTimeout() {
-                return Duration.ofSeconds(1);
-            }
+                    @Override
+                    public Duration connectTimeout() {
+                        return Duration.ofSeconds(1);
+                    }
 
-            @Override
-            public Duration readTimeout() {
-                // A collector that hangs must not hold the last push at JVM exit for long.
-                return Duration.ofSeconds(2);
-            }
+                    @Override
+                    public Duration readTimeout() {
+                        // A collector that hangs must not hold the last push at JVM exit for long.
+                        return Duration.ofSeconds(2);
+                    }
 
-            @Override
-            public Map<String, String> resourceAttributes() {
-                Map<String, String> attributes = new HashMap<String, String>(OtlpConfig.super.resourceAttributes());
-                if (!attributes.containsKey("service.name") || "unknown_service".equals(attributes.get("service.name"))) {
-                    attributes.put("service.name", service);
-                }
-                return attributes;
-            }
-        };
+                    @Override
+                    public Map<String, String> resourceAttributes() {
+                        Map<String, String> attributes =
+                                new HashMap<String, String>(OtlpConfig.super.resourceAttributes());
+                        if (!attributes.containsKey("service.name")
+                                || "unknown_service".equals(attributes.get("service.name"))) {
+                            attributes.put("service.name", service);
+                        }
+                        return attributes;
+                    }
+                };
         return OtlpMeterRegistry.builder(config)
                 .clock(Clock.SYSTEM)
                 .threadFactory(new DaemonThreads("imds-guard-otlp"))
-                .metricsSender(new OnceLoggingSender(new OtlpHttpMetricsSender(new HttpUrlConnectionSender()),
-                        url, log))
+                .metricsSender(
+                        new OnceLoggingSender(
+                                new OtlpHttpMetricsSender(new HttpUrlConnectionSender()), url, log))
                 .build();
     }
 
@@ -96,8 +99,14 @@ final class OtlpExporter {
             } catch (Throwable e) {
                 if (!failing) {
                     failing = true;
-                    log.info("cannot push metrics to " + url + " (key '" + KEY + "'): " + e
-                            + "; retrying every step, said once; the application is unaffected");
+                    log.info(
+                            "cannot push metrics to "
+                                    + url
+                                    + " (key '"
+                                    + KEY
+                                    + "'): "
+                                    + e
+                                    + "; retrying every step, said once; the application is unaffected");
                 }
             }
         }

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * A minimal HTTP/1.x server for one resource: {@code GET} (or {@code HEAD}) of exactly its path,
  * with or without a query string, answers the body; any other path gets {@code 404}. Made for a
  * scrape endpoint that a slow or hostile client must not silence: each connection is served on a
- * thread of its own (up to {@link #MAX_CONNECTIONS} at once), and its request head must arrive whole
- * within a time limit, after which the connection is dropped. One answer per connection ({@code Connection: close}).
+ * thread of its own (up to {@link #MAX_CONNECTIONS} at once), and its request head must arrive
+ * whole within a time limit, after which the connection is dropped. One answer per connection
+ * ({@code Connection: close}).
  */
 final class ScrapeServer implements Closeable {
 
@@ -40,21 +41,40 @@ final class ScrapeServer implements Closeable {
     private final int headTimeLimitMillis;
     private final ThreadPoolExecutor workers;
 
-    private ScrapeServer(ServerSocket socket, String path, String contentType, Body body, int headTimeLimitMillis) {
+    private ScrapeServer(
+            ServerSocket socket,
+            String path,
+            String contentType,
+            Body body,
+            int headTimeLimitMillis) {
         this.socket = socket;
         this.path = path;
         this.contentType = contentType;
         this.body = body;
         this.headTimeLimitMillis = headTimeLimitMillis;
-        // A thread per connection up to a bound, never a queue: a scrape never waits behind a slow client,
+        // A thread per connection up to a bound, never a queue: a scrape never waits behind a slow
+        // client,
         // and beyond the bound a connection is closed at once. Idle threads end.
-        this.workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<Runnable>(), new DaemonThreads("imds-guard-prometheus-worker"));
+        this.workers =
+                new ThreadPoolExecutor(
+                        0,
+                        MAX_CONNECTIONS,
+                        30,
+                        TimeUnit.SECONDS,
+                        new SynchronousQueue<Runnable>(),
+                        new DaemonThreads("imds-guard-prometheus-worker"));
     }
 
     /** Binds and starts accepting, on a daemon thread named {@code threadName}. */
-    static ScrapeServer start(String host, int port, String path, String contentType, Body body,
-                              int headTimeLimitMillis, String threadName) throws IOException {
+    static ScrapeServer start(
+            String host,
+            int port,
+            String path,
+            String contentType,
+            Body body,
+            int headTimeLimitMillis,
+            String threadName)
+            throws IOException {
         ServerSocket socket = new ServerSocket();
         try {
             socket.bind(new InetSocketAddress(host, port), 50);
@@ -62,13 +82,17 @@ final class ScrapeServer implements Closeable {
             socket.close();
             throw e;
         }
-        final ScrapeServer server = new ScrapeServer(socket, path, contentType, body, headTimeLimitMillis);
-        Thread acceptor = new DaemonThreads(threadName).newThread(new Runnable() {
-            @Override
-            public void run() {
-                server.acceptLoop();
-            }
-        });
+        final ScrapeServer server =
+                new ScrapeServer(socket, path, contentType, body, headTimeLimitMillis);
+        Thread acceptor =
+                new DaemonThreads(threadName)
+                        .newThread(
+                                new Runnable() {
+                                    @Override
+                                    public void run() {
+                                        server.acceptLoop();
+                                    }
+                                });
         acceptor.start();
         return server;
     }
@@ -95,12 +119,13 @@ final class ScrapeServer implements Closeable {
                 continue;
             }
             try {
-                workers.execute(new Runnable() {
-                    @Override
-                    public void run() {
-                        serve(connection);
-                    }
-                });
+                workers.execute(
+                        new Runnable() {
+                            @Override
+                            public void run() {
+                                serve(connection);
+                            }
+                        });
             } catch (RejectedExecutionException busy) {
                 closeQuietly(connection);
             }
@@ -120,7 +145,10 @@ final class ScrapeServer implements Closeable {
         }
     }
 
-    /** The request line, once the whole head has arrived within the time limit; null when it did not. */
+    /**
+     * The request line, once the whole head has arrived within the time limit; null when it did
+     * not.
+     */
     private String readRequestLine(Socket connection) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(headTimeLimitMillis);
         InputStream in = connection.getInputStream();
@@ -131,7 +159,8 @@ final class ScrapeServer implements Closeable {
             if (left <= 0) {
                 return null;
             }
-            // The limit is on the whole head, not on each read: a byte now and then does not extend it.
+            // The limit is on the whole head, not on each read: a byte now and then does not extend
+            // it.
             connection.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
             int b;
             try {
@@ -181,19 +210,40 @@ final class ScrapeServer implements Closeable {
         try {
             content = body.get();
         } catch (Exception e) {
-            respond(out, 500, "Internal Server Error", "text/plain; charset=utf-8", new byte[0], true);
+            respond(
+                    out,
+                    500,
+                    "Internal Server Error",
+                    "text/plain; charset=utf-8",
+                    new byte[0],
+                    true);
             return;
         }
         respond(out, 200, "OK", contentType, content, !head);
     }
 
-    private static void respond(OutputStream out, int status, String reason, String type, byte[] content,
-                                boolean withBody) throws IOException {
-        String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
-                + (status == 405 ? "Allow: GET, HEAD\r\n" : "")
-                + "Content-Type: " + type + "\r\n"
-                + "Content-Length: " + content.length + "\r\n"
-                + "Connection: close\r\n\r\n";
+    private static void respond(
+            OutputStream out,
+            int status,
+            String reason,
+            String type,
+            byte[] content,
+            boolean withBody)
+            throws IOException {
+        String head =
+                "HTTP/1.1 "
+                        + status
+                        + " "
+                        + reason
+                        + "\r\n"
+                        + (status == 405 ? "Allow: GET, HEAD\r\n" : "")
+                        + "Content-Type: "
+                        + type
+                        + "\r\n"
+                        + "Content-Length: "
+                        + content.length
+                        + "\r\n"
+                        + "Connection: close\r\n\r\n";
         out.write(head.getBytes(LATIN_1));
         if (withBody) {
             out.write(content);

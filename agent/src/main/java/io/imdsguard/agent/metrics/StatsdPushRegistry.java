@@ -17,7 +17,6 @@ import io.micrometer.statsd.internal.DatadogStatsdLineBuilder;
 import io.micrometer.statsd.internal.EtsyStatsdLineBuilder;
 import io.micrometer.statsd.internal.SysdigStatsdLineBuilder;
 import io.micrometer.statsd.internal.TelegrafStatsdLineBuilder;
-
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -35,12 +34,15 @@ import java.util.concurrent.TimeUnit;
  * bundles several MB of shaded Netty and Reactor to send a line per increment; the agent's meters
  * change rarely, so this push registry sends each step's change instead, formatted by Micrometer's
  * own line builders for the chosen flavour (datadog, etsy, telegraf, sysdig):
+ *
  * <ul>
- *   <li>a counter: its increase during the step, as a count ({@code |c}); nothing when it did not move;</li>
- *   <li>a gauge: its value ({@code |g});</li>
+ *   <li>a counter: its increase during the step, as a count ({@code |c}); nothing when it did not
+ *       move;
+ *   <li>a gauge: its value ({@code |g});
  *   <li>a timer: the step's count and total time in milliseconds as counts, and its max as a gauge,
- *       told apart by the tag {@code statistic} (count, total, max).</li>
+ *       told apart by the tag {@code statistic} (count, total, max).
  * </ul>
+ *
  * Lines are packed into datagrams of at most {@value #MAX_DATAGRAM} bytes, which fit the usual MTU.
  */
 final class StatsdPushRegistry extends StepMeterRegistry {
@@ -52,7 +54,8 @@ final class StatsdPushRegistry extends StepMeterRegistry {
     private final String host;
     private final int port;
     private final AgentLog log;
-    private final ConcurrentMap<Meter.Id, StatsdLineBuilder> builders = new ConcurrentHashMap<Meter.Id, StatsdLineBuilder>();
+    private final ConcurrentMap<Meter.Id, StatsdLineBuilder> builders =
+            new ConcurrentHashMap<Meter.Id, StatsdLineBuilder>();
     private DatagramSocket socket;
     private volatile boolean failing;
 
@@ -60,7 +63,8 @@ final class StatsdPushRegistry extends StepMeterRegistry {
         this(host, port, flavor, stepMillis, log, Clock.SYSTEM);
     }
 
-    StatsdPushRegistry(String host, int port, String flavor, long stepMillis, AgentLog log, Clock clock) {
+    StatsdPushRegistry(
+            String host, int port, String flavor, long stepMillis, AgentLog log, Clock clock) {
         super(config(stepMillis), clock);
         this.host = host;
         this.port = port;
@@ -69,7 +73,8 @@ final class StatsdPushRegistry extends StepMeterRegistry {
         config().namingConvention(namingConvention(flavor));
     }
 
-    static StatsdPushRegistry start(String host, int port, String flavor, long stepMillis, AgentLog log) {
+    static StatsdPushRegistry start(
+            String host, int port, String flavor, long stepMillis, AgentLog log) {
         StatsdPushRegistry registry = new StatsdPushRegistry(host, port, flavor, stepMillis, log);
         registry.start(new DaemonThreads("imds-guard-statsd"));
         return registry;
@@ -137,7 +142,10 @@ final class StatsdPushRegistry extends StepMeterRegistry {
                 long count = timer.count();
                 if (count > 0) {
                     lines.add(line.count(count, Statistic.COUNT));
-                    lines.add(line.count(Math.round(timer.totalTime(TimeUnit.MILLISECONDS)), Statistic.TOTAL_TIME));
+                    lines.add(
+                            line.count(
+                                    Math.round(timer.totalTime(TimeUnit.MILLISECONDS)),
+                                    Statistic.TOTAL_TIME));
                     lines.add(line.gauge(timer.max(TimeUnit.MILLISECONDS), Statistic.MAX));
                 }
             }
@@ -199,8 +207,15 @@ final class StatsdPushRegistry extends StepMeterRegistry {
         } catch (IOException | RuntimeException e) {
             if (!failing) {
                 failing = true;
-                log.info("cannot send metrics to StatsD at " + host + ":" + port + " (keys 'statsd.host', "
-                        + "'statsd.port'): " + e + "; retrying every step, said once; the application is unaffected");
+                log.info(
+                        "cannot send metrics to StatsD at "
+                                + host
+                                + ":"
+                                + port
+                                + " (keys 'statsd.host', "
+                                + "'statsd.port'): "
+                                + e
+                                + "; retrying every step, said once; the application is unaffected");
             }
         }
     }

@@ -1,20 +1,20 @@
 package io.imdsguard.agent.observe;
 
+import io.imdsguard.agent.callsite.CallSiteRegistry;
+import io.imdsguard.agent.callsite.RequestTotals;
 import io.imdsguard.agent.detect.CallOrigin;
 import io.imdsguard.agent.detect.CallerFrames;
-import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.OtherCloud;
 import io.imdsguard.agent.detect.PathCategory;
 import io.imdsguard.agent.detect.RequestClassifier;
+import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.policy.ReportPolicy;
 import io.imdsguard.agent.policy.RequestPolicy;
-import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.callsite.RequestTotals;
 
 /**
  * What happens to every IMDS request any instrumentation sees: classify it, let the mode's policy
@@ -31,13 +31,24 @@ public final class RequestObserver {
     private final Diagnoses diagnoses;
 
     /** Report mode: observe only. */
-    public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter) {
+    public RequestObserver(
+            ImdsMetrics metrics,
+            RequestTotals totals,
+            CallSiteRegistry callSites,
+            Reporter reporter) {
         this(metrics, totals, callSites, reporter, new ReportPolicy(), null);
     }
 
-    /** @param diagnoses recognises migration traps in the application's requests; null for none */
-    public RequestObserver(ImdsMetrics metrics, RequestTotals totals, CallSiteRegistry callSites, Reporter reporter,
-                           RequestPolicy policy, Diagnoses diagnoses) {
+    /**
+     * @param diagnoses recognises migration traps in the application's requests; null for none
+     */
+    public RequestObserver(
+            ImdsMetrics metrics,
+            RequestTotals totals,
+            CallSiteRegistry callSites,
+            Reporter reporter,
+            RequestPolicy policy,
+            Diagnoses diagnoses) {
         this.diagnoses = diagnoses;
         this.metrics = metrics;
         this.totals = totals;
@@ -52,7 +63,7 @@ public final class RequestObserver {
 
     /**
      * @param origin where the application made the request, for clients that send it from another
-     *               thread; null when the request is being made on this thread, right now
+     *     thread; null when the request is being made on this thread, right now
      */
     public Decision handle(ImdsRequest request, CallOrigin origin) {
         ImdsVersion version = RequestClassifier.classify(request);
@@ -61,10 +72,14 @@ public final class RequestObserver {
         if (version == ImdsVersion.V1 || version == ImdsVersion.UNPARSED) {
             // The stack is walked only for v1 calls: those are the ones a user must find and fix,
             // and the rewrite scope is judged by their call site.
-            caller = origin != null ? CallerFrames.of(origin.stack(), origin.classes()) : CallerFrames.ofCurrentThread();
+            caller =
+                    origin != null
+                            ? CallerFrames.of(origin.stack(), origin.classes())
+                            : CallerFrames.ofCurrentThread();
             decision = policy.decideV1(request, caller);
             String thread = origin != null ? origin.thread() : Thread.currentThread().getName();
-            CallSiteRegistry.Sighting sighting = callSites.record(request, caller, thread, System.currentTimeMillis());
+            CallSiteRegistry.Sighting sighting =
+                    callSites.record(request, caller, thread, System.currentTimeMillis());
             if (sighting.site() != null) {
                 sighting.site().acted(decision.action(), decision.reason());
             }
@@ -73,9 +88,13 @@ public final class RequestObserver {
             }
             metrics.countCallSite(caller.siteMethod(), request.client(), decision.action().tag());
         } else if (version == ImdsVersion.OTHER_CLOUD) {
-            // Another cloud's protocol: never given a token nor blocked, but its caller is named, as a
+            // Another cloud's protocol: never given a token nor blocked, but its caller is named,
+            // as a
             // multi-cloud library probing the address is something a user wants to know of.
-            caller = origin != null ? CallerFrames.of(origin.stack()) : CallerFrames.ofCurrentThread();
+            caller =
+                    origin != null
+                            ? CallerFrames.of(origin.stack())
+                            : CallerFrames.ofCurrentThread();
             decision = Decision.observed(version);
             OtherCloud cloud = OtherCloud.of(request.path());
             if (callSites.recordOtherCloud(cloud, request, caller)) {
@@ -86,12 +105,17 @@ public final class RequestObserver {
             decision = Decision.observed(version);
         }
         if (diagnoses != null) {
-            // Diagnoses judge AWS calls only: an other-cloud probe after a token PUT is no v1 fallback.
+            // Diagnoses judge AWS calls only: an other-cloud probe after a token PUT is no v1
+            // fallback.
             diagnoses.observe(version, request, version == ImdsVersion.V1 ? caller : null, origin);
         }
         totals.add(version, decision.action());
-        metrics.countRequest(version.tag(), request.client(), PathCategory.of(request.path()).tag(),
-                decision.action().tag(), decision.reason());
+        metrics.countRequest(
+                version.tag(),
+                request.client(),
+                PathCategory.of(request.path()).tag(),
+                decision.action().tag(),
+                decision.reason());
         return decision;
     }
 }

@@ -10,13 +10,16 @@ import io.imdsguard.agent.detect.ImdsRequest;
  */
 public final class EnforcePolicy implements RequestPolicy {
 
-    /** Not a token IMDS could ever have issued (those are URL-safe base64), so it is always refused. */
+    /**
+     * Not a token IMDS could ever have issued (those are URL-safe base64), so it is always refused.
+     */
     public static final String INVALID_TOKEN = "imds-guard-enforce:HttpTokens=required";
 
     @Override
     public Decision decideV1(ImdsRequest request, CallerFrames caller) {
         if (request.unparsed()) {
-            // No header can be added to a head that cannot be read: the socket sniffer fails the write.
+            // No header can be added to a head that cannot be read: the socket sniffer fails the
+            // write.
             return Decision.v1(Action.BLOCKED, RewritePolicy.UNPARSED, null);
         }
         return Decision.v1(Action.BLOCKED, "http_tokens_required", INVALID_TOKEN);

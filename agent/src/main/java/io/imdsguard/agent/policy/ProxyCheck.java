@@ -6,22 +6,23 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * Whether a request for an IMDS origin goes through a proxy: by the client's own configuration
- * when its hook knows it (a {@code Proxy} passed to {@code URL.openConnection}, OkHttp's
- * {@code Builder.proxy} or {@code proxySelector}, Apache HttpClient 4's route, java.net.http's
- * {@code Builder.proxy}), else by the JVM's default proxy settings ({@code -Dhttp.proxyHost}, a
- * custom default {@link ProxySelector}). A request that goes through a proxy would hand the agent's
- * token to the proxy: it is not rewritten. Asked only for a v1 request about to be rewritten, never
- * for other traffic.
+ * Whether a request for an IMDS origin goes through a proxy: by the client's own configuration when
+ * its hook knows it (a {@code Proxy} passed to {@code URL.openConnection}, OkHttp's {@code
+ * Builder.proxy} or {@code proxySelector}, Apache HttpClient 4's route, java.net.http's {@code
+ * Builder.proxy}), else by the JVM's default proxy settings ({@code -Dhttp.proxyHost}, a custom
+ * default {@link ProxySelector}). A request that goes through a proxy would hand the agent's token
+ * to the proxy: it is not rewritten. Asked only for a v1 request about to be rewritten, never for
+ * other traffic.
  */
 final class ProxyCheck {
 
-    private ProxyCheck() {
-    }
+    private ProxyCheck() {}
 
     /**
-     * @param origin {@code scheme://host:port}; true also when the selector cannot answer: no token then
-     * @param clientRoute see {@link io.imdsguard.agent.detect.ImdsRequest#routedBy}; null for the JVM's default
+     * @param origin {@code scheme://host:port}; true also when the selector cannot answer: no token
+     *     then
+     * @param clientRoute see {@link io.imdsguard.agent.detect.ImdsRequest#routedBy}; null for the
+     *     JVM's default
      */
     static boolean proxied(String origin, Object clientRoute) {
         if (clientRoute instanceof Boolean) {
@@ -34,8 +35,10 @@ final class ProxyCheck {
             return false;
         }
         try {
-            ProxySelector selector = clientRoute instanceof ProxySelector ? (ProxySelector) clientRoute
-                    : ProxySelector.getDefault();
+            ProxySelector selector =
+                    clientRoute instanceof ProxySelector
+                            ? (ProxySelector) clientRoute
+                            : ProxySelector.getDefault();
             if (selector == null) {
                 return false;
             }

@@ -7,9 +7,9 @@ import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.agent.rewrite.TokenResult;
 
 /**
- * mode=rewrite: a v1 request from a trusted call site is sent as v2 with the agent's token. Anything
- * else goes on unchanged: out of scope, relayed (any relay header), reached by a redirect or an
- * alias, proxied, or no token to be had.
+ * mode=rewrite: a v1 request from a trusted call site is sent as v2 with the agent's token.
+ * Anything else goes on unchanged: out of scope, relayed (any relay header), reached by a redirect
+ * or an alias, proxied, or no token to be had.
  */
 public final class RewritePolicy implements RequestPolicy {
 
@@ -29,7 +29,8 @@ public final class RewritePolicy implements RequestPolicy {
     @Override
     public Decision decideV1(ImdsRequest request, CallerFrames caller) {
         if (request.unparsed()) {
-            // Unread, it may carry a relay header or a token of its own: never given the agent's token.
+            // Unread, it may carry a relay header or a token of its own: never given the agent's
+            // token.
             return Decision.v1(Action.REWRITE_DENIED, UNPARSED, null);
         }
         if (request.relayed()) {
@@ -37,7 +38,8 @@ public final class RewritePolicy implements RequestPolicy {
             return Decision.v1(Action.REWRITE_DENIED, RELAYED, null);
         }
         if (request.indirect() != null) {
-            // The application's URL did not name IMDS: a redirect, or a name that resolves to it, led
+            // The application's URL did not name IMDS: a redirect, or a name that resolves to it,
+            // led
             // there. That is how an SSRF flaw reaches IMDS, whatever the call site.
             return Decision.v1(Action.REWRITE_DENIED, request.indirect(), null);
         }
@@ -45,7 +47,8 @@ public final class RewritePolicy implements RequestPolicy {
             return Decision.v1(Action.REWRITE_DENIED, OUT_OF_SCOPE, null);
         }
         if (ProxyCheck.proxied(request.origin(), request.clientRoute())) {
-            // The token is written only on a connection to the IMDS that issued it, never to a proxy.
+            // The token is written only on a connection to the IMDS that issued it, never to a
+            // proxy.
             return Decision.v1(Action.REWRITE_DENIED, PROXY, null);
         }
         TokenResult token = tokens.token(request.origin());

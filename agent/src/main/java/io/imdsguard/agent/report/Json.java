@@ -8,10 +8,11 @@ import java.util.TimeZone;
 /** The few JSON helpers the report needs; a dependency would be one more thing to relocate. */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
-    /** A JSON string literal; also escapes {@code <}, {@code >} and {@code &} so HTML can embed it. */
+    /**
+     * A JSON string literal; also escapes {@code <}, {@code >} and {@code &} so HTML can embed it.
+     */
     public static String string(String value) {
         if (value == null) {
             return "null";
@@ -36,7 +37,12 @@ public final class Json {
                     out.append("\\t");
                     break;
                 default:
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                    if (c < 0x20
+                            || c == '<'
+                            || c == '>'
+                            || c == '&'
+                            || c == '\u2028'
+                            || c == '\u2029') {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

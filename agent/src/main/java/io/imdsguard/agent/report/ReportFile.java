@@ -1,7 +1,6 @@
 package io.imdsguard.agent.report;
 
 import io.imdsguard.agent.log.SafeFiles;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -9,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The JSON report on disk. Written to a temporary file and moved into place, so that a reader
- * (a dashboard job, {@code check}) never sees half a report, and never through a planted link
- * ({@link SafeFiles}).
+ * The JSON report on disk. Written to a temporary file and moved into place, so that a reader (a
+ * dashboard job, {@code check}) never sees half a report, and never through a planted link ({@link
+ * SafeFiles}).
  */
 public final class ReportFile {
 

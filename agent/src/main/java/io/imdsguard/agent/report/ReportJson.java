@@ -8,12 +8,11 @@ import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.environment.RuntimeInfo;
 import io.imdsguard.agent.policy.Action;
-
 import java.util.List;
 
 /**
- * Renders the JSON report; its schema is documented in docs/report.md ("JSON report"). Bump
- * {@link #SCHEMA_VERSION} on any incompatible change, so that readers can refuse what they do not
+ * Renders the JSON report; its schema is documented in docs/report.md ("JSON report"). Bump {@link
+ * #SCHEMA_VERSION} on any incompatible change, so that readers can refuse what they do not
  * understand.
  */
 public final class ReportJson {
@@ -21,17 +20,27 @@ public final class ReportJson {
     public static final String SCHEMA = "imds-guard-report";
     public static final int SCHEMA_VERSION = 1;
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
-    public static String render(RuntimeInfo runtime, String mode, RequestTotals totals, CallSiteRegistry registry,
-                                long now) {
+    public static String render(
+            RuntimeInfo runtime,
+            String mode,
+            RequestTotals totals,
+            CallSiteRegistry registry,
+            long now) {
         return render(runtime, mode, totals, registry, null, now);
     }
 
-    /** @param diagnoses the diagnoses made so far; null for none */
-    public static String render(RuntimeInfo runtime, String mode, RequestTotals totals, CallSiteRegistry registry,
-                                DiagnosisRegistry diagnoses, long now) {
+    /**
+     * @param diagnoses the diagnoses made so far; null for none
+     */
+    public static String render(
+            RuntimeInfo runtime,
+            String mode,
+            RequestTotals totals,
+            CallSiteRegistry registry,
+            DiagnosisRegistry diagnoses,
+            long now) {
         List<CallSite> sites = registry.snapshot();
         StringBuilder json = new StringBuilder(1024 + sites.size() * 1024);
         json.append("{\n");
@@ -49,17 +58,28 @@ public final class ReportJson {
         field(json, 1, "startedAt", Json.string(Json.instant(runtime.startedAt())));
         field(json, 1, "writtenAt", Json.string(Json.instant(now)));
         json.append("  \"totals\": {")
-                .append("\"v1\": ").append(totals.get(ImdsVersion.V1))
-                .append(", \"v2\": ").append(totals.get(ImdsVersion.V2))
-                .append(", \"token\": ").append(totals.get(ImdsVersion.TOKEN))
-                .append(", \"otherCloud\": ").append(totals.get(ImdsVersion.OTHER_CLOUD))
-                .append(", \"unparsed\": ").append(totals.get(ImdsVersion.UNPARSED))
-                .append(", \"v1CallSites\": ").append(sites.size())
-                .append(", \"v1Unattributed\": ").append(registry.overflow())
-                .append(", \"rewritten\": ").append(totals.get(Action.REWRITTEN))
-                .append(", \"rewriteDenied\": ").append(totals.get(Action.REWRITE_DENIED))
-                .append(", \"rewriteFailed\": ").append(totals.get(Action.REWRITE_FAILED))
-                .append(", \"blocked\": ").append(totals.get(Action.BLOCKED))
+                .append("\"v1\": ")
+                .append(totals.get(ImdsVersion.V1))
+                .append(", \"v2\": ")
+                .append(totals.get(ImdsVersion.V2))
+                .append(", \"token\": ")
+                .append(totals.get(ImdsVersion.TOKEN))
+                .append(", \"otherCloud\": ")
+                .append(totals.get(ImdsVersion.OTHER_CLOUD))
+                .append(", \"unparsed\": ")
+                .append(totals.get(ImdsVersion.UNPARSED))
+                .append(", \"v1CallSites\": ")
+                .append(sites.size())
+                .append(", \"v1Unattributed\": ")
+                .append(registry.overflow())
+                .append(", \"rewritten\": ")
+                .append(totals.get(Action.REWRITTEN))
+                .append(", \"rewriteDenied\": ")
+                .append(totals.get(Action.REWRITE_DENIED))
+                .append(", \"rewriteFailed\": ")
+                .append(totals.get(Action.REWRITE_FAILED))
+                .append(", \"blocked\": ")
+                .append(totals.get(Action.BLOCKED))
                 .append("},\n");
         json.append("  \"diagnoses\": ").append(DiagnosesJson.array(diagnoses)).append(",\n");
         json.append("  \"otherCloudCalls\": [");
@@ -67,12 +87,19 @@ public final class ReportJson {
         for (int i = 0; i < others.size(); i++) {
             OtherCloudCalls.Entry e = others.get(i);
             json.append(i == 0 ? "\n    {" : ",\n    {")
-                    .append("\"cloud\": ").append(Json.string(e.cloud().tag()))
-                    .append(", \"client\": ").append(Json.string(e.client()))
-                    .append(", \"method\": ").append(Json.string(e.method()))
-                    .append(", \"examplePath\": ").append(Json.string(e.examplePath()))
-                    .append(", \"site\": ").append(Json.string(e.site()))
-                    .append(", \"count\": ").append(e.count()).append('}');
+                    .append("\"cloud\": ")
+                    .append(Json.string(e.cloud().tag()))
+                    .append(", \"client\": ")
+                    .append(Json.string(e.client()))
+                    .append(", \"method\": ")
+                    .append(Json.string(e.method()))
+                    .append(", \"examplePath\": ")
+                    .append(Json.string(e.examplePath()))
+                    .append(", \"site\": ")
+                    .append(Json.string(e.site()))
+                    .append(", \"count\": ")
+                    .append(e.count())
+                    .append('}');
         }
         json.append(others.isEmpty() ? "],\n" : "\n  ],\n");
         json.append("  \"callSites\": [");
@@ -92,7 +119,11 @@ public final class ReportJson {
         field(json, 3, "pathCategory", Json.string(site.pathCategory()));
         field(json, 3, "examplePath", Json.string(site.examplePath()));
         field(json, 3, "site", Json.string(site.site()));
-        field(json, 3, "applicationFrame", site.applicationFrame() == null ? "null" : Json.string(site.applicationFrame()));
+        field(
+                json,
+                3,
+                "applicationFrame",
+                site.applicationFrame() == null ? "null" : Json.string(site.applicationFrame()));
         field(json, 3, "library", site.library() == null ? "null" : Json.string(site.library()));
         field(json, 3, "archive", nullable(site.archive()));
         field(json, 3, "coordinates", nullable(site.coordinates()));
@@ -102,7 +133,9 @@ public final class ReportJson {
         field(json, 3, "count", String.valueOf(site.count()));
         StringBuilder actions = new StringBuilder("{");
         for (java.util.Map.Entry<String, Long> taken : site.actions().entrySet()) {
-            actions.append(actions.length() > 1 ? ", " : "").append(Json.string(taken.getKey())).append(": ")
+            actions.append(actions.length() > 1 ? ", " : "")
+                    .append(Json.string(taken.getKey()))
+                    .append(": ")
                     .append(taken.getValue());
         }
         field(json, 3, "actions", actions.append('}').toString());

@@ -3,19 +3,18 @@ package io.imdsguard.agent.report;
 import io.imdsguard.agent.callsite.CallSite;
 import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.callsite.RequestTotals;
+import io.imdsguard.agent.config.CallerScope;
 import io.imdsguard.agent.detect.CallerFrames;
 import io.imdsguard.agent.detect.ImdsRequest;
+import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.detect.OtherCloud;
 import io.imdsguard.agent.diagnose.DiagnosisRegistry;
-import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.environment.RuntimeInfo;
 import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.log.Sanitizer;
 import io.imdsguard.agent.policy.Action;
-import io.imdsguard.agent.config.CallerScope;
 import io.imdsguard.agent.policy.Decision;
 import io.imdsguard.agent.policy.RewritePolicy;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +40,13 @@ public final class Reporter {
     private long writtenAtChange = -1;
     private volatile DiagnosisRegistry diagnoses;
 
-    public Reporter(AgentLog log, RuntimeInfo runtime, String mode, RequestTotals totals, CallSiteRegistry registry,
-                    String reportPath) {
+    public Reporter(
+            AgentLog log,
+            RuntimeInfo runtime,
+            String mode,
+            RequestTotals totals,
+            CallSiteRegistry registry,
+            String reportPath) {
         this.log = log;
         this.runtime = runtime;
         this.mode = mode;
@@ -67,21 +71,40 @@ public final class Reporter {
         return reportPath;
     }
 
-    /** Writes the report now, changed or not; null when there is no report or it cannot be written. */
+    /**
+     * Writes the report now, changed or not; null when there is no report or it cannot be written.
+     */
     public synchronized String writeReportNow() {
         writeReport(true);
-        return reportPath == null || reportFileFailed || reportFile == null ? null : reportFile.path().toString();
+        return reportPath == null || reportFileFailed || reportFile == null
+                ? null
+                : reportFile.path().toString();
     }
 
     /** The log block for a call site seen for the first time. */
     public void firstSight(CallSite site, ImdsRequest request, String thread, Decision decision) {
         List<String> lines = new ArrayList<String>(site.frames().size() + 1);
-        lines.add((request.unparsed() ? "IMDS request the agent could not read (unparsed) from " : "IMDSv1 call from ")
-                + site.site() + ": client=" + site.client() + " method="
-                + Sanitizer.forLog(request.method(), 16) + " path=" + pathForLog(request.path())
-                + " thread=" + Sanitizer.forLog(thread, 128) + " site-id=" + site.id()
-                + " action=" + decision.action().tag() + via(site) + explain(site, decision)
-                + " (first sight; later calls from this site are counted in the report) in " + runtime.where());
+        lines.add(
+                (request.unparsed()
+                                ? "IMDS request the agent could not read (unparsed) from "
+                                : "IMDSv1 call from ")
+                        + site.site()
+                        + ": client="
+                        + site.client()
+                        + " method="
+                        + Sanitizer.forLog(request.method(), 16)
+                        + " path="
+                        + pathForLog(request.path())
+                        + " thread="
+                        + Sanitizer.forLog(thread, 128)
+                        + " site-id="
+                        + site.id()
+                        + " action="
+                        + decision.action().tag()
+                        + via(site)
+                        + explain(site, decision)
+                        + " (first sight; later calls from this site are counted in the report) in "
+                        + runtime.where());
         String origin = origin(site);
         if (origin != null) {
             lines.add(origin);
@@ -93,17 +116,29 @@ public final class Reporter {
     }
 
     /** The first request of another cloud's metadata protocol from a call site. */
-    public void otherCloudFirstSight(OtherCloud cloud, ImdsRequest request, CallerFrames caller, String thread) {
-        log.info(cloud.displayName() + " metadata request (not AWS IMDS) from " + caller.site() + ": client="
-                + request.client() + " method=" + Sanitizer.forLog(request.method(), 16) + " path="
-                + pathForLog(request.path()) + " thread=" + Sanitizer.forLog(thread, 128)
-                + " category=other_cloud cloud=" + cloud.tag() + ": never given the agent's token, and not part of"
-                + " the IMDSv2 readiness verdict (first sight; later requests are counted in the report)");
+    public void otherCloudFirstSight(
+            OtherCloud cloud, ImdsRequest request, CallerFrames caller, String thread) {
+        log.info(
+                cloud.displayName()
+                        + " metadata request (not AWS IMDS) from "
+                        + caller.site()
+                        + ": client="
+                        + request.client()
+                        + " method="
+                        + Sanitizer.forLog(request.method(), 16)
+                        + " path="
+                        + pathForLog(request.path())
+                        + " thread="
+                        + Sanitizer.forLog(thread, 128)
+                        + " category=other_cloud cloud="
+                        + cloud.tag()
+                        + ": never given the agent's token, and not part of"
+                        + " the IMDSv2 readiness verdict (first sight; later requests are counted in the report)");
     }
 
     /**
-     * The application frame below an SDK's IMDS class ({@code called-from=}), or the library that made
-     * the request for the site ({@code via=}, its jar): what the site alone does not say.
+     * The application frame below an SDK's IMDS class ({@code called-from=}), or the library that
+     * made the request for the site ({@code via=}, its jar): what the site alone does not say.
      */
     static String via(CallSite site) {
         if (site.applicationFrame() != null) {
@@ -120,9 +155,13 @@ public final class Reporter {
         if (site.archive() == null) {
             return null;
         }
-        StringBuilder line = new StringBuilder("    archive=").append(site.archive().replace(" ", "%20"));
+        StringBuilder line =
+                new StringBuilder("    archive=").append(site.archive().replace(" ", "%20"));
         if (site.coordinates() != null) {
-            line.append(" coordinates=").append(site.coordinates()).append(" (from ").append(site.coordinatesFrom())
+            line.append(" coordinates=")
+                    .append(site.coordinates())
+                    .append(" (from ")
+                    .append(site.coordinatesFrom())
                     .append(')');
         }
         if (site.remediation() != null) {
@@ -132,14 +171,18 @@ public final class Reporter {
     }
 
     /**
-     * The path, escaped and capped, with spaces as {@code %20}: a path is chosen by whoever forged the
-     * request, and a space in it could otherwise fake further {@code key=value} fields of the line.
+     * The path, escaped and capped, with spaces as {@code %20}: a path is chosen by whoever forged
+     * the request, and a space in it could otherwise fake further {@code key=value} fields of the
+     * line.
      */
     static String pathForLog(String path) {
         return Sanitizer.path(path).replace(" ", "%20");
     }
 
-    /** The NIO connection backstop's client tag (ChannelRequests.CLIENT): it refuses by failing the write. */
+    /**
+     * The NIO connection backstop's client tag (ChannelRequests.CLIENT): it refuses by failing the
+     * write.
+     */
     private static final String NIO_CHANNEL = "nio-channel";
 
     /** Why the agent did what it did, in words that say what the user can do about it. */
@@ -147,7 +190,7 @@ public final class Reporter {
         if (RewritePolicy.UNPARSED.equals(decision.reason())) {
             return decision.action() == Action.BLOCKED
                     ? ": refused, the agent could not read the request head and it must not reach IMDS as v1"
-                    + " (mode=enforce: the write failed with an IOException)"
+                            + " (mode=enforce: the write failed with an IOException)"
                     : ": the agent could not read the request head; sent unchanged, never rewritten";
         }
         switch (decision.action()) {
@@ -183,8 +226,11 @@ public final class Reporter {
                             + " (IMDS is never reached through a proxy on an instance); no rewrite.callers entry"
                             + " changes that";
                 }
-                return ": not rewritten, " + site.siteClass() + " is outside rewrite.callers; add "
-                        + CallerScope.suggestion(site.siteClass()) + " to rewrite.callers if this code is trusted";
+                return ": not rewritten, "
+                        + site.siteClass()
+                        + " is outside rewrite.callers; add "
+                        + CallerScope.suggestion(site.siteClass())
+                        + " to rewrite.callers if this code is trusted";
             default:
                 return "";
         }
@@ -204,39 +250,57 @@ public final class Reporter {
             if (reportFile == null) {
                 reportFile = ReportFile.open(reportPath);
             }
-            reportFile.write(ReportJson.render(runtime, mode, totals, registry, diagnosed,
-                    System.currentTimeMillis()));
+            reportFile.write(
+                    ReportJson.render(
+                            runtime,
+                            mode,
+                            totals,
+                            registry,
+                            diagnosed,
+                            System.currentTimeMillis()));
             writtenAtChange = change;
         } catch (IOException | RuntimeException e) {
             reportFileFailed = true;
-            log.info("cannot write the report '" + reportPath + "' (key 'report'): " + e
-                    + "; call sites are still logged here, and a summary follows at exit");
+            log.info(
+                    "cannot write the report '"
+                            + reportPath
+                            + "' (key 'report'): "
+                            + e
+                            + "; call sites are still logged here, and a summary follows at exit");
         }
     }
 
-    /** Starts rewriting the report every {@code seconds}, on a daemon thread that never delays exit. */
+    /**
+     * Starts rewriting the report every {@code seconds}, on a daemon thread that never delays exit.
+     */
     public void startPeriodicWrites(int seconds) {
         if (reportPath == null) {
             return;
         }
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactory() {
-            @Override
-            public Thread newThread(Runnable task) {
-                Thread thread = new Thread(task, "imds-guard-report");
-                thread.setDaemon(true);
-                return thread;
-            }
-        });
-        scheduler.scheduleWithFixedDelay(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    writeReport(writtenAtChange < 0);
-                } catch (Throwable t) {
-                    log.internalError("report writer", t);
-                }
-            }
-        }, 0, seconds, TimeUnit.SECONDS);
+        ScheduledExecutorService scheduler =
+                Executors.newSingleThreadScheduledExecutor(
+                        new ThreadFactory() {
+                            @Override
+                            public Thread newThread(Runnable task) {
+                                Thread thread = new Thread(task, "imds-guard-report");
+                                thread.setDaemon(true);
+                                return thread;
+                            }
+                        });
+        scheduler.scheduleWithFixedDelay(
+                new Runnable() {
+                    @Override
+                    public void run() {
+                        try {
+                            writeReport(writtenAtChange < 0);
+                        } catch (Throwable t) {
+                            log.internalError("report writer", t);
+                        }
+                    }
+                },
+                0,
+                seconds,
+                TimeUnit.SECONDS);
     }
 
     private String actionsSummary() {
@@ -253,15 +317,29 @@ public final class Reporter {
     /** At JVM exit: the final report and a summary line. */
     public void atExit() {
         writeReport(true);
-        log.info("summary: " + registry.snapshot().size() + " IMDSv1 call site(s), "
-                + totals.get(ImdsVersion.V1) + " v1 call(s), " + totals.get(ImdsVersion.V2) + " v2 call(s), "
-                + totals.get(ImdsVersion.TOKEN) + " token request(s)"
-                + (totals.get(ImdsVersion.UNPARSED) > 0
-                        ? ", " + totals.get(ImdsVersion.UNPARSED) + " unparsed request(s)" : "")
-                + (totals.get(ImdsVersion.OTHER_CLOUD) > 0
-                        ? ", " + totals.get(ImdsVersion.OTHER_CLOUD) + " other cloud metadata request(s)" : "")
-                + actionsSummary()
-                + (reportPath != null && !reportFileFailed ? "; report: " + reportFile.path() : "")
-                + "; " + runtime.where());
+        log.info(
+                "summary: "
+                        + registry.snapshot().size()
+                        + " IMDSv1 call site(s), "
+                        + totals.get(ImdsVersion.V1)
+                        + " v1 call(s), "
+                        + totals.get(ImdsVersion.V2)
+                        + " v2 call(s), "
+                        + totals.get(ImdsVersion.TOKEN)
+                        + " token request(s)"
+                        + (totals.get(ImdsVersion.UNPARSED) > 0
+                                ? ", " + totals.get(ImdsVersion.UNPARSED) + " unparsed request(s)"
+                                : "")
+                        + (totals.get(ImdsVersion.OTHER_CLOUD) > 0
+                                ? ", "
+                                        + totals.get(ImdsVersion.OTHER_CLOUD)
+                                        + " other cloud metadata request(s)"
+                                : "")
+                        + actionsSummary()
+                        + (reportPath != null && !reportFileFailed
+                                ? "; report: " + reportFile.path()
+                                : "")
+                        + "; "
+                        + runtime.where());
     }
 }

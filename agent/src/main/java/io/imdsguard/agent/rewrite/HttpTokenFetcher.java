@@ -32,7 +32,9 @@ public final class HttpTokenFetcher implements TokenFetcher {
         AgentOwnRequests.enter();
         HttpURLConnection connection = null;
         try {
-            connection = (HttpURLConnection) new URL(origin + "/latest/api/token").openConnection(Proxy.NO_PROXY);
+            connection =
+                    (HttpURLConnection)
+                            new URL(origin + "/latest/api/token").openConnection(Proxy.NO_PROXY);
             connection.setRequestMethod("PUT");
             connection.setRequestProperty(TTL_HEADER, String.valueOf(ttlSeconds));
             connection.setConnectTimeout(connectTimeoutMillis);
@@ -46,24 +48,42 @@ public final class HttpTokenFetcher implements TokenFetcher {
             String body = read(connection.getInputStream());
             long announced = connection.getContentLengthLong();
             if (announced >= 0 && body.length() < announced) {
-                // HttpURLConnection ends a body cut short quietly; what arrived is part of a token, not a token.
-                throw new TokenFetchException("error", "the answer ended after " + body.length() + " of its "
-                        + announced + " bytes");
+                // HttpURLConnection ends a body cut short quietly; what arrived is part of a token,
+                // not a token.
+                throw new TokenFetchException(
+                        "error",
+                        "the answer ended after "
+                                + body.length()
+                                + " of its "
+                                + announced
+                                + " bytes");
             }
             String value = body.trim();
             if (value.isEmpty()) {
-                throw new TokenFetchException("bad_status", "IMDS answered 200 with an empty token");
+                throw new TokenFetchException(
+                        "bad_status", "IMDS answered 200 with an empty token");
             }
             int bad = firstCharacterNoTokenHas(value);
             if (bad >= 0) {
                 // Never repeat the body: it may be part of a real token.
-                throw new TokenFetchException("bad_status", "IMDS answered 200 with " + value.length()
-                        + " characters that are not a token (character " + (bad + 1) + " is not visible ASCII)");
+                throw new TokenFetchException(
+                        "bad_status",
+                        "IMDS answered 200 with "
+                                + value.length()
+                                + " characters that are not a token (character "
+                                + (bad + 1)
+                                + " is not visible ASCII)");
             }
-            return new FetchedToken(value, grantedTtl(connection.getHeaderField(TTL_HEADER), ttlSeconds));
+            return new FetchedToken(
+                    value, grantedTtl(connection.getHeaderField(TTL_HEADER), ttlSeconds));
         } catch (SocketTimeoutException e) {
-            throw new TokenFetchException("timeout", "no answer within " + (connectTimeoutMillis + readTimeoutMillis)
-                    + " ms (" + e.getMessage() + ")");
+            throw new TokenFetchException(
+                    "timeout",
+                    "no answer within "
+                            + (connectTimeoutMillis + readTimeoutMillis)
+                            + " ms ("
+                            + e.getMessage()
+                            + ")");
         } catch (ConnectException e) {
             throw new TokenFetchException("refused", "connection refused (" + e.getMessage() + ")");
         } catch (IOException e) {
@@ -77,8 +97,9 @@ public final class HttpTokenFetcher implements TokenFetcher {
     }
 
     /**
-     * Tokens are base64-like text. The agent writes the value into a header, in the socket catch-all
-     * byte for byte, so a space or line break from a proxy's error page must not pass as one.
+     * Tokens are base64-like text. The agent writes the value into a header, in the socket
+     * catch-all byte for byte, so a space or line break from a proxy's error page must not pass as
+     * one.
      */
     private static int firstCharacterNoTokenHas(String value) {
         for (int i = 0; i < value.length(); i++) {
@@ -122,7 +143,8 @@ public final class HttpTokenFetcher implements TokenFetcher {
             while ((read = in.read(buffer)) > 0) {
                 out.write(buffer, 0, read);
                 if (out.size() > MAX_TOKEN_LENGTH) {
-                    throw new IOException("token answer longer than " + MAX_TOKEN_LENGTH + " bytes");
+                    throw new IOException(
+                            "token answer longer than " + MAX_TOKEN_LENGTH + " bytes");
                 }
             }
             return out.toString(Charset.forName("US-ASCII").name());

@@ -1,12 +1,12 @@
 package io.imdsguard.agent.rewrite;
 
-import io.imdsguard.agent.metrics.TokenMetrics;
 import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.metrics.TokenMetrics;
 
 /**
  * The agent's {@link TokenProvider}, made the first time rewrite mode needs it: a JVM that never
- * rewrites never holds a token, and one switched to rewrite at run time gets one from then on.
- * Once made it stays, so that a token already handed out can still be dropped when IMDS rejects it.
+ * rewrites never holds a token, and one switched to rewrite at run time gets one from then on. Once
+ * made it stays, so that a token already handed out can still be dropped when IMDS rejects it.
  */
 public final class LazyTokenProvider {
 
@@ -17,8 +17,12 @@ public final class LazyTokenProvider {
     private final TokenMetrics metrics;
     private volatile TokenProvider provider;
 
-    public LazyTokenProvider(long connectTimeoutMillis, long readTimeoutMillis, int ttlSeconds, AgentLog log,
-                             TokenMetrics metrics) {
+    public LazyTokenProvider(
+            long connectTimeoutMillis,
+            long readTimeoutMillis,
+            int ttlSeconds,
+            AgentLog log,
+            TokenMetrics metrics) {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
         this.ttlSeconds = ttlSeconds;
@@ -34,8 +38,13 @@ public final class LazyTokenProvider {
         }
         synchronized (this) {
             if (provider == null) {
-                provider = new TokenProvider(new HttpTokenFetcher(connectTimeoutMillis, readTimeoutMillis), ttlSeconds,
-                        TokenProvider.systemClock(), log, metrics);
+                provider =
+                        new TokenProvider(
+                                new HttpTokenFetcher(connectTimeoutMillis, readTimeoutMillis),
+                                ttlSeconds,
+                                TokenProvider.systemClock(),
+                                log,
+                                metrics);
             }
             return provider;
         }

@@ -12,7 +12,10 @@ public final class TokenFetchException extends Exception {
         this.reason = reason;
     }
 
-    /** One of timeout, refused, forbidden, not_found, method_not_allowed, throttled, server_error, bad_status, error. */
+    /**
+     * One of timeout, refused, forbidden, not_found, method_not_allowed, throttled, server_error,
+     * bad_status, error.
+     */
     public String reason() {
         return reason;
     }

@@ -1,8 +1,7 @@
 package io.imdsguard.agent.rewrite;
 
-import io.imdsguard.agent.metrics.TokenMetrics;
 import io.imdsguard.agent.log.AgentLog;
-
+import io.imdsguard.agent.metrics.TokenMetrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,8 +34,13 @@ public final class TokenManager {
     private int consecutiveFailures;
     private String lastFailure;
 
-    public TokenManager(String origin, TokenFetcher fetcher, int ttlSeconds, Clock clock, AgentLog log,
-                        TokenMetrics metrics) {
+    public TokenManager(
+            String origin,
+            TokenFetcher fetcher,
+            int ttlSeconds,
+            Clock clock,
+            AgentLog log,
+            TokenMetrics metrics) {
         this.origin = origin;
         this.fetcher = fetcher;
         this.ttlSeconds = ttlSeconds;
@@ -70,7 +74,8 @@ public final class TokenManager {
         }
         fetching.lock();
         try {
-            // Whoever held the lock before us may have fetched already: one PUT for many first calls.
+            // Whoever held the lock before us may have fetched already: one PUT for many first
+            // calls.
             current = held.get();
             now = clock.nanoTime();
             if (current != null && now < current.expiresAt) {
@@ -82,7 +87,9 @@ public final class TokenManager {
         }
     }
 
-    /** IMDS answered 401 to this token (it restarted, or the token expired early): drop it, once. */
+    /**
+     * IMDS answered 401 to this token (it restarted, or the token expired early): drop it, once.
+     */
     public void rejected(String value) {
         Held current = held.get();
         if (current != null && current.value.equals(value) && held.compareAndSet(current, null)) {
@@ -94,28 +101,40 @@ public final class TokenManager {
     private TokenResult refresh(long now) {
         if (lastFailure != null && now < retryAfterNanos) {
             Held current = held.get();
-            return current != null && now < current.expiresAt ? TokenResult.of(current.value)
+            return current != null && now < current.expiresAt
+                    ? TokenResult.of(current.value)
                     : TokenResult.failed(lastFailure);
         }
         try {
-            // IMDS starts the token's life when it issues it, which is after this instant and before the answer
-            // arrives: counting from here, not from the answer, keeps a slow answer from stretching its life.
+            // IMDS starts the token's life when it issues it, which is after this instant and
+            // before the answer
+            // arrives: counting from here, not from the answer, keeps a slow answer from stretching
+            // its life.
             long askedAt = clock.nanoTime();
             FetchedToken token = fetcher.fetch(origin, ttlSeconds);
             int grantedSeconds = token.ttlSeconds;
             long ttlNanos = TimeUnit.SECONDS.toNanos(grantedSeconds);
-            // Stop using it a margin before IMDS would refuse it: a request carrying it still has to travel. The
-            // margin is 1 s, but a quarter of a short lifetime, so a token of a few seconds is not used to its
-            // last tenth. Refresh from 80% of the lifetime, and at least a tenth before it goes out of use.
+            // Stop using it a margin before IMDS would refuse it: a request carrying it still has
+            // to travel. The
+            // margin is 1 s, but a quarter of a short lifetime, so a token of a few seconds is not
+            // used to its
+            // last tenth. Refresh from 80% of the lifetime, and at least a tenth before it goes out
+            // of use.
             long margin = Math.min(TimeUnit.SECONDS.toNanos(1), ttlNanos / 4);
             long useUntil = askedAt + ttlNanos - margin;
-            long refreshFrom = askedAt + Math.min(ttlNanos / 10 * 8, ttlNanos - margin - ttlNanos / 10);
+            long refreshFrom =
+                    askedAt + Math.min(ttlNanos / 10 * 8, ttlNanos - margin - ttlNanos / 10);
             held.set(new Held(token.value, refreshFrom, useUntil));
             metrics.countTokenFetch("success");
             if (lastFailure != null) {
                 log.info("got an IMDSv2 token from " + origin + " again; rewriting resumes");
             } else {
-                log.debug("fetched an IMDSv2 token from " + origin + " (TTL " + grantedSeconds + " s)");
+                log.debug(
+                        "fetched an IMDSv2 token from "
+                                + origin
+                                + " (TTL "
+                                + grantedSeconds
+                                + " s)");
             }
             lastFailure = null;
             consecutiveFailures = 0;
@@ -127,20 +146,33 @@ public final class TokenManager {
         }
     }
 
-    /** Called with {@link #fetching} held: start or lengthen the back-off, say so once per reason. */
+    /**
+     * Called with {@link #fetching} held: start or lengthen the back-off, say so once per reason.
+     */
     private TokenResult failed(long now, TokenFetchException e) {
         consecutiveFailures++;
-        long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 4));
+        long backoff =
+                Math.min(
+                        MAX_BACKOFF_NANOS,
+                        FIRST_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 4));
         retryAfterNanos = clock.nanoTime() + backoff;
         metrics.countTokenFetch(e.reason());
         if (!e.reason().equals(lastFailure)) {
-            log.info("cannot get an IMDSv2 token from " + origin + " (reason " + e.reason() + "): "
-                    + e.getMessage() + "; v1 calls go on unchanged (action=rewrite_failed); next attempt in "
-                    + TimeUnit.NANOSECONDS.toSeconds(backoff) + " s at the earliest");
+            log.info(
+                    "cannot get an IMDSv2 token from "
+                            + origin
+                            + " (reason "
+                            + e.reason()
+                            + "): "
+                            + e.getMessage()
+                            + "; v1 calls go on unchanged (action=rewrite_failed); next attempt in "
+                            + TimeUnit.NANOSECONDS.toSeconds(backoff)
+                            + " s at the earliest");
         }
         lastFailure = e.reason();
         Held current = held.get();
-        return current != null && now < current.expiresAt ? TokenResult.of(current.value)
+        return current != null && now < current.expiresAt
+                ? TokenResult.of(current.value)
                 : TokenResult.failed(e.reason());
     }
 

@@ -1,8 +1,7 @@
 package io.imdsguard.agent.rewrite;
 
-import io.imdsguard.agent.metrics.TokenMetrics;
 import io.imdsguard.agent.log.AgentLog;
-
+import io.imdsguard.agent.metrics.TokenMetrics;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -17,10 +16,15 @@ public final class TokenProvider {
     private final TokenManager.Clock clock;
     private final AgentLog log;
     private final TokenMetrics metrics;
-    private final ConcurrentMap<String, TokenManager> managers = new ConcurrentHashMap<String, TokenManager>();
+    private final ConcurrentMap<String, TokenManager> managers =
+            new ConcurrentHashMap<String, TokenManager>();
 
-    public TokenProvider(TokenFetcher fetcher, int ttlSeconds, TokenManager.Clock clock, AgentLog log,
-                         TokenMetrics metrics) {
+    public TokenProvider(
+            TokenFetcher fetcher,
+            int ttlSeconds,
+            TokenManager.Clock clock,
+            AgentLog log,
+            TokenMetrics metrics) {
         this.fetcher = fetcher;
         this.ttlSeconds = ttlSeconds;
         this.clock = clock;
@@ -37,7 +41,9 @@ public final class TokenProvider {
         };
     }
 
-    /** The token for a request to be rewritten; the time it took is recorded, cache hits included. */
+    /**
+     * The token for a request to be rewritten; the time it took is recorded, cache hits included.
+     */
     public TokenResult token(String origin) {
         long start = clock.nanoTime();
         TokenResult result = manager(origin).token();

@@ -1,7 +1,5 @@
 package io.imdsguard.agent.scan;
 
-import net.bytebuddy.jar.asm.ClassReader;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -33,23 +30,24 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.jar.Manifest;
-import java.util.zip.ZipEntry;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import net.bytebuddy.jar.asm.ClassReader;
 
 /**
  * Walks the inputs of a scan: files, folder trees, archives and the archives nested in them, never
  * unpacked to disk. Whatever cannot be read is a problem with its path and the reason, and the walk
  * goes on with the next entry or input.
- * <p>
- * An archive file is read by its central directory ({@link ZipIndex}): entries that are neither
+ *
+ * <p>An archive file is read by its central directory ({@link ZipIndex}): entries that are neither
  * classes, archives, pom.properties nor the manifest are never read or inflated. Each archive file
  * and each archive nested in one is a task for a pool of {@code threads} workers: a jar stored in
  * its archive (Spring Boot's BOOT-INF/lib) is read as a byte range of the file, a compressed one (a
- * WAR's WEB-INF/lib, usually) is inflated as a stream by its task. The pool's queue is bounded and a
- * full queue makes the submitting thread scan the archive itself, so no more than a few small task
- * descriptions wait and no archive is ever held in memory. Each task writes into its own
+ * WAR's WEB-INF/lib, usually) is inflated as a stream by its task. The pool's queue is bounded and
+ * a full queue makes the submitting thread scan the archive itself, so no more than a few small
+ * task descriptions wait and no archive is ever held in memory. Each task writes into its own
  * {@link Part}, and the parts are put together in the order of a one-thread walk: the output is the
  * same whatever the number of threads.
  */
@@ -57,13 +55,20 @@ final class ArchiveWalker {
 
     /** An archive in an archive in ... this deep is a trap, not an application. */
     static final int MAX_NESTING = 8;
+
     /** The JVM refuses class files near this size anyway; a larger "class" is a trap too. */
     static final int MAX_CLASS_BYTES = 16 * 1024 * 1024;
+
     static final int MAX_POM_BYTES = 64 * 1024;
     static final int MAX_FOLDER_DEPTH = 64;
     static final int MAX_MANIFEST_BYTES = 1024 * 1024;
-    /** No entry of a real application inflates to this; a zip bomb's does, and reading it would take minutes. */
+
+    /**
+     * No entry of a real application inflates to this; a zip bomb's does, and reading it would take
+     * minutes.
+     */
     static final long MAX_ENTRY_BYTES = 1L << 30;
+
     static final int MAX_THREADS = 8;
 
     private final LibraryTable table;
@@ -71,8 +76,12 @@ final class ArchiveWalker {
     private final ScanProgress progress;
     private final long maxEntryBytes;
     private final int threads;
-    /** The library table's marker classes as entry names: looked for in every class entry's name. */
+
+    /**
+     * The library table's marker classes as entry names: looked for in every class entry's name.
+     */
     private final List<String> markerEntries = new ArrayList<String>();
+
     private ThreadPoolExecutor pool;
     private final AtomicLong archives = new AtomicLong();
     private final AtomicLong classes = new AtomicLong();
@@ -105,9 +114,15 @@ final class ArchiveWalker {
     ScanResult scan(List<Path> inputs) {
         long started = System.nanoTime();
         if (threads > 1) {
-            pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<Runnable>(2 * threads), new Workers(),
-                    new ThreadPoolExecutor.CallerRunsPolicy());
+            pool =
+                    new ThreadPoolExecutor(
+                            threads,
+                            threads,
+                            1,
+                            TimeUnit.SECONDS,
+                            new ArrayBlockingQueue<Runnable>(2 * threads),
+                            new Workers(),
+                            new ThreadPoolExecutor.CallerRunsPolicy());
         }
         Part root = new Part();
         try {
@@ -130,7 +145,9 @@ final class ArchiveWalker {
 
     private void scanInput(Part part, Path input) {
         if (!Files.exists(input)) {
-            part.problem(input.toString(), Files.isSymbolicLink(input) ? "a link to nothing" : "no such file or folder");
+            part.problem(
+                    input.toString(),
+                    Files.isSymbolicLink(input) ? "a link to nothing" : "no such file or folder");
             return;
         }
         if (Files.isDirectory(input)) {
@@ -147,10 +164,14 @@ final class ArchiveWalker {
     private void scanFolder(final Part part, final Path root) {
         final Artifact classes = new Artifact(root.toString(), fileName(root), true);
         try {
-            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), MAX_FOLDER_DEPTH,
+            Files.walkFileTree(
+                    root,
+                    EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+                    MAX_FOLDER_DEPTH,
                     new SimpleFileVisitor<Path>() {
                         @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                        public FileVisitResult visitFile(
+                                Path file, BasicFileAttributes attributes) {
                             String name = file.toString();
                             if (attributes.isRegularFile() && isClassFile(name)) {
                                 scanClassFile(part, classes, file);
@@ -162,9 +183,11 @@ final class ArchiveWalker {
 
                         @Override
                         public FileVisitResult visitFileFailed(Path file, IOException e) {
-                            part.problem(file.toString(), e instanceof FileSystemLoopException
-                                    ? "a link loop: this folder links back to one that holds it; not followed"
-                                    : reason(e));
+                            part.problem(
+                                    file.toString(),
+                                    e instanceof FileSystemLoopException
+                                            ? "a link loop: this folder links back to one that holds it; not followed"
+                                            : reason(e));
                             return FileVisitResult.CONTINUE;
                         }
                     });
@@ -180,7 +203,9 @@ final class ArchiveWalker {
         try {
             long size = Files.size(file);
             if (size > MAX_CLASS_BYTES) {
-                part.problem(file.toString(), "larger than " + (MAX_CLASS_BYTES >> 20) + " MB; not a class file");
+                part.problem(
+                        file.toString(),
+                        "larger than " + (MAX_CLASS_BYTES >> 20) + " MB; not a class file");
                 return;
             }
             byte[] content = Files.readAllBytes(file);
@@ -191,36 +216,66 @@ final class ArchiveWalker {
         }
     }
 
-    /** A file named as an archive, or given on the command line: it must be a zip. A task of its own. */
+    /**
+     * A file named as an archive, or given on the command line: it must be a zip. A task of its
+     * own.
+     */
     private void scanArchiveFile(Part part, final Path file, final boolean named) {
-        submit(part, file.toString(), new Task() {
-            @Override
-            public void run(Part own) throws IOException {
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-                try {
-                    long size = channel.size();
-                    RangeReader whole = new RangeReader(channel, 0, size, 64);
-                    if (!looksLikeZip(whole)) {
-                        own.problem(file.toString(), named && !isArchive(file.toString())
-                                ? "not a jar, war, ear or class file" : "not a zip archive, though named like one");
-                        return;
+        submit(
+                part,
+                file.toString(),
+                new Task() {
+                    @Override
+                    public void run(Part own) throws IOException {
+                        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                        try {
+                            long size = channel.size();
+                            RangeReader whole = new RangeReader(channel, 0, size, 64);
+                            if (!looksLikeZip(whole)) {
+                                own.problem(
+                                        file.toString(),
+                                        named && !isArchive(file.toString())
+                                                ? "not a jar, war, ear or class file"
+                                                : "not a zip archive, though named like one");
+                                return;
+                            }
+                            bytes.addAndGet(size);
+                            scanRange(
+                                    own,
+                                    file,
+                                    channel,
+                                    0,
+                                    size,
+                                    file.toString(),
+                                    fileName(file),
+                                    0);
+                        } finally {
+                            channel.close();
+                        }
                     }
-                    bytes.addAndGet(size);
-                    scanRange(own, file, channel, 0, size, file.toString(), fileName(file), 0);
-                } finally {
-                    channel.close();
-                }
-            }
-        });
+                });
     }
 
-    /** The archive in {@code [base, base + length)} of a file: by its index, or as a stream when it has none. */
-    private void scanRange(Part part, Path file, FileChannel channel, long base, long length, String path,
-                           String fileName, int depth) throws IOException {
+    /**
+     * The archive in {@code [base, base + length)} of a file: by its index, or as a stream when it
+     * has none.
+     */
+    private void scanRange(
+            Part part,
+            Path file,
+            FileChannel channel,
+            long base,
+            long length,
+            String path,
+            String fileName,
+            int depth)
+            throws IOException {
         ZipIndex index = ZipIndex.open(channel, base, length);
         if (index == null) {
-            InputStream in = new BufferedInputStream(new RangeReader(channel, base, length, 64).stream(0, length),
-                    64 * 1024);
+            InputStream in =
+                    new BufferedInputStream(
+                            new RangeReader(channel, base, length, 64).stream(0, length),
+                            64 * 1024);
             scanArchive(part, in, path, fileName, depth);
             return;
         }
@@ -231,8 +286,14 @@ final class ArchiveWalker {
         }
     }
 
-    private void scanIndexed(Part part, ZipIndex index, Path file, long base, String path, String fileName,
-                             int depth) {
+    private void scanIndexed(
+            Part part,
+            ZipIndex index,
+            Path file,
+            long base,
+            String path,
+            String fileName,
+            int depth) {
         Artifact artifact = new Artifact(path, fileName, false);
         archives.incrementAndGet();
         try {
@@ -246,8 +307,11 @@ final class ArchiveWalker {
                 try {
                     if (isClassFile(name)) {
                         if (entry.size > MAX_CLASS_BYTES) {
-                            part.problem(entryPath, "inflates beyond " + (MAX_CLASS_BYTES >> 20)
-                                    + " MB; not a class file (a zip bomb?), skipped");
+                            part.problem(
+                                    entryPath,
+                                    "inflates beyond "
+                                            + (MAX_CLASS_BYTES >> 20)
+                                            + " MB; not a class file (a zip bomb?), skipped");
                         } else if (endsWithAMarker(entryPath)) {
                             scanClass(part, artifact, entryPath, index.read(entry));
                         } else {
@@ -264,15 +328,21 @@ final class ArchiveWalker {
                         nestedInFile(part, index, entry, file, base, entryPath, name, depth + 1);
                     } else if (isPom(name)) {
                         if (entry.size > MAX_POM_BYTES) {
-                            part.problem(entryPath, "larger than " + (MAX_POM_BYTES >> 10)
-                                    + " KB; not a pom.properties, skipped");
+                            part.problem(
+                                    entryPath,
+                                    "larger than "
+                                            + (MAX_POM_BYTES >> 10)
+                                            + " KB; not a pom.properties, skipped");
                         } else {
                             readPom(artifact, index.read(entry), name);
                         }
                     } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
                         if (entry.size > MAX_MANIFEST_BYTES) {
-                            part.problem(entryPath, "larger than " + (MAX_MANIFEST_BYTES >> 20)
-                                    + " MB; not a manifest, skipped");
+                            part.problem(
+                                    entryPath,
+                                    "larger than "
+                                            + (MAX_MANIFEST_BYTES >> 20)
+                                            + " MB; not a manifest, skipped");
                         } else {
                             readManifest(artifact, index.read(entry));
                         }
@@ -284,9 +354,11 @@ final class ArchiveWalker {
                 progress.update(archives.get(), classes.get(), bytes.get(), path);
             }
         } catch (IOException e) {
-            part.problem(path, "a corrupt archive (" + reason(e) + "); what came before was scanned");
+            part.problem(
+                    path, "a corrupt archive (" + reason(e) + "); what came before was scanned");
         } catch (RuntimeException e) {
-            part.problem(path, "a corrupt archive (" + reason(e) + "); what came before was scanned");
+            part.problem(
+                    path, "a corrupt archive (" + reason(e) + "); what came before was scanned");
         }
         finish(part, artifact);
     }
@@ -295,54 +367,88 @@ final class ArchiveWalker {
      * A nested archive of an indexed one, as a task: a stored one is a byte range of the same file,
      * indexed in turn; a compressed one is inflated as a stream by the task.
      */
-    private void nestedInFile(Part part, ZipIndex index, final ZipIndex.Entry entry, final Path file,
-                              final long base, final String entryPath, String name, final int depth)
+    private void nestedInFile(
+            Part part,
+            ZipIndex index,
+            final ZipIndex.Entry entry,
+            final Path file,
+            final long base,
+            final String entryPath,
+            String name,
+            final int depth)
             throws IOException {
         if (depth > MAX_NESTING) {
-            part.problem(entryPath, "nested more than " + MAX_NESTING + " archives deep; not scanned");
+            part.problem(
+                    entryPath, "nested more than " + MAX_NESTING + " archives deep; not scanned");
             return;
         }
-        if ((entry.flags & 1) != 0 || (entry.method != ZipIndex.STORED && entry.method != ZipIndex.DEFLATED)) {
-            part.problem(entryPath, "a corrupt entry (encrypted, or compressed with method " + entry.method
-                    + ", which the scan does not read), skipped");
+        if ((entry.flags & 1) != 0
+                || (entry.method != ZipIndex.STORED && entry.method != ZipIndex.DEFLATED)) {
+            part.problem(
+                    entryPath,
+                    "a corrupt entry (encrypted, or compressed with method "
+                            + entry.method
+                            + ", which the scan does not read), skipped");
             return;
         }
         final long start = base + index.dataStart(entry);
         final String nestedName = name.substring(name.lastIndexOf('/') + 1);
-        submit(part, entryPath, new Task() {
-            @Override
-            public void run(Part own) throws IOException {
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-                try {
-                    RangeReader range = new RangeReader(channel, start, entry.compressedSize, 64);
-                    if (entry.method == ZipIndex.STORED) {
-                        if (!looksLikeZip(range)) {
-                            own.problem(entryPath, "not a zip archive, though named like one");
-                            return;
+        submit(
+                part,
+                entryPath,
+                new Task() {
+                    @Override
+                    public void run(Part own) throws IOException {
+                        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                        try {
+                            RangeReader range =
+                                    new RangeReader(channel, start, entry.compressedSize, 64);
+                            if (entry.method == ZipIndex.STORED) {
+                                if (!looksLikeZip(range)) {
+                                    own.problem(
+                                            entryPath, "not a zip archive, though named like one");
+                                    return;
+                                }
+                                scanRange(
+                                        own,
+                                        file,
+                                        channel,
+                                        start,
+                                        entry.compressedSize,
+                                        entryPath,
+                                        nestedName,
+                                        depth);
+                                return;
+                            }
+                            Inflater inflater = new Inflater(true);
+                            try {
+                                InputStream in =
+                                        new BufferedInputStream(
+                                                new InflaterInputStream(
+                                                        range.stream(0, entry.compressedSize),
+                                                        inflater,
+                                                        64 * 1024),
+                                                8 * 1024);
+                                if (!looksLikeZip(in)) {
+                                    own.problem(
+                                            entryPath, "not a zip archive, though named like one");
+                                    return;
+                                }
+                                scanArchive(own, in, entryPath, nestedName, depth);
+                            } finally {
+                                inflater.end();
+                            }
+                        } finally {
+                            channel.close();
                         }
-                        scanRange(own, file, channel, start, entry.compressedSize, entryPath, nestedName, depth);
-                        return;
                     }
-                    Inflater inflater = new Inflater(true);
-                    try {
-                        InputStream in = new BufferedInputStream(new InflaterInputStream(
-                                range.stream(0, entry.compressedSize), inflater, 64 * 1024), 8 * 1024);
-                        if (!looksLikeZip(in)) {
-                            own.problem(entryPath, "not a zip archive, though named like one");
-                            return;
-                        }
-                        scanArchive(own, in, entryPath, nestedName, depth);
-                    } finally {
-                        inflater.end();
-                    }
-                } finally {
-                    channel.close();
-                }
-            }
-        });
+                });
     }
 
-    /** An archive read as a stream: one nested in a compressed entry, or one whose index cannot be read. */
+    /**
+     * An archive read as a stream: one nested in a compressed entry, or one whose index cannot be
+     * read.
+     */
     private void scanArchive(Part part, InputStream in, String path, String fileName, int depth) {
         Artifact artifact = new Artifact(path, fileName, false);
         archives.incrementAndGet();
@@ -358,8 +464,11 @@ final class ArchiveWalker {
                 if (isClassFile(name)) {
                     byte[] content = readAtMost(zip, MAX_CLASS_BYTES, entry.getSize());
                     if (content == null) {
-                        part.problem(entryPath, "inflates beyond " + (MAX_CLASS_BYTES >> 20)
-                                + " MB; not a class file (a zip bomb?), skipped");
+                        part.problem(
+                                entryPath,
+                                "inflates beyond "
+                                        + (MAX_CLASS_BYTES >> 20)
+                                        + " MB; not a class file (a zip bomb?), skipped");
                     } else {
                         scanClass(part, artifact, entryPath, content);
                     }
@@ -368,39 +477,57 @@ final class ArchiveWalker {
                 } else if (isPom(name)) {
                     byte[] pom = readAtMost(zip, MAX_POM_BYTES);
                     if (pom == null) {
-                        part.problem(entryPath, "larger than " + (MAX_POM_BYTES >> 10)
-                                + " KB; not a pom.properties, skipped");
+                        part.problem(
+                                entryPath,
+                                "larger than "
+                                        + (MAX_POM_BYTES >> 10)
+                                        + " KB; not a pom.properties, skipped");
                     } else {
                         readPom(artifact, pom, name);
                     }
                 } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
                     byte[] manifest = readAtMost(zip, MAX_MANIFEST_BYTES);
                     if (manifest == null) {
-                        part.problem(entryPath, "larger than " + (MAX_MANIFEST_BYTES >> 20)
-                                + " MB; not a manifest, skipped");
+                        part.problem(
+                                entryPath,
+                                "larger than "
+                                        + (MAX_MANIFEST_BYTES >> 20)
+                                        + " MB; not a manifest, skipped");
                     } else {
                         readManifest(artifact, manifest);
                     }
                 } else if (!skip(zip)) {
-                    // a stream has no index to step over an entry by: it is inflated to reach the next
-                    part.problem(entryPath, "inflates beyond " + (maxEntryBytes >> 20) + " MB (a zip bomb?); the rest "
-                            + "of this archive is not scanned");
+                    // a stream has no index to step over an entry by: it is inflated to reach the
+                    // next
+                    part.problem(
+                            entryPath,
+                            "inflates beyond "
+                                    + (maxEntryBytes >> 20)
+                                    + " MB (a zip bomb?); the rest "
+                                    + "of this archive is not scanned");
                     break;
                 }
                 progress.update(archives.get(), classes.get(), bytes.get(), path);
             }
         } catch (IOException e) {
-            part.problem(path, "a corrupt or truncated archive (" + reason(e) + "); what came before was scanned");
+            part.problem(
+                    path,
+                    "a corrupt or truncated archive ("
+                            + reason(e)
+                            + "); what came before was scanned");
         } catch (RuntimeException e) {
-            part.problem(path, "a corrupt archive (" + reason(e) + "); what came before was scanned");
+            part.problem(
+                    path, "a corrupt archive (" + reason(e) + "); what came before was scanned");
         }
         finish(part, artifact);
     }
 
-    private void scanNested(Part part, ZipInputStream outer, String entryPath, String name, int depth)
+    private void scanNested(
+            Part part, ZipInputStream outer, String entryPath, String name, int depth)
             throws IOException {
         if (depth > MAX_NESTING) {
-            part.problem(entryPath, "nested more than " + MAX_NESTING + " archives deep; not scanned");
+            part.problem(
+                    entryPath, "nested more than " + MAX_NESTING + " archives deep; not scanned");
             return;
         }
         BufferedInputStream in = new BufferedInputStream(new NotClosing(outer), 8 * 1024);
@@ -426,7 +553,8 @@ final class ArchiveWalker {
     }
 
     private static void readManifest(Artifact artifact, byte[] content) throws IOException {
-        artifact.manifest = Coordinates.fromManifest(new Manifest(new java.io.ByteArrayInputStream(content)));
+        artifact.manifest =
+                Coordinates.fromManifest(new Manifest(new java.io.ByteArrayInputStream(content)));
     }
 
     private void scanClass(Part part, Artifact artifact, String entryPath, byte[] content) {
@@ -462,23 +590,31 @@ final class ArchiveWalker {
         part.items.add(new Finished(artifact, assessor.assess(artifact)));
     }
 
-    /** Runs a task on the pool (or here, when there is none or its queue is full); its part takes its place in order. */
+    /**
+     * Runs a task on the pool (or here, when there is none or its queue is full); its part takes
+     * its place in order.
+     */
     private void submit(Part part, final String path, final Task task) {
         final Part own = new Part();
-        Runnable work = new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    task.run(own);
-                } catch (IOException e) {
-                    own.problem(path, reason(e));
-                } catch (RuntimeException e) {
-                    own.problem(path, "a corrupt archive (" + reason(e) + "); what came before was scanned");
-                } catch (StackOverflowError e) {
-                    own.problem(path, "nested too deep to read");
-                }
-            }
-        };
+        Runnable work =
+                new Runnable() {
+                    @Override
+                    public void run() {
+                        try {
+                            task.run(own);
+                        } catch (IOException e) {
+                            own.problem(path, reason(e));
+                        } catch (RuntimeException e) {
+                            own.problem(
+                                    path,
+                                    "a corrupt archive ("
+                                            + reason(e)
+                                            + "); what came before was scanned");
+                        } catch (StackOverflowError e) {
+                            own.problem(path, "nested too deep to read");
+                        }
+                    }
+                };
         if (pool == null) {
             work.run();
             part.items.add(own);
@@ -494,8 +630,9 @@ final class ArchiveWalker {
     }
 
     /**
-     * What one task found, in the order a one-thread walk finds it: problems ({@code path: reason}),
-     * finished artifacts with their findings, and the parts of the tasks it started, in their place.
+     * What one task found, in the order a one-thread walk finds it: problems ({@code path:
+     * reason}), finished artifacts with their findings, and the parts of the tasks it started, in
+     * their place.
      */
     static final class Part {
         final List<Object> items = new ArrayList<Object>();
@@ -591,7 +728,8 @@ final class ArchiveWalker {
             while (read < bytes.length) {
                 int n = in.read(bytes, read, bytes.length - read);
                 if (n < 0) {
-                    throw new java.io.EOFException("the entry ends before its stated size " + stated);
+                    throw new java.io.EOFException(
+                            "the entry ends before its stated size " + stated);
                 }
                 read += n;
             }
@@ -638,7 +776,9 @@ final class ArchiveWalker {
     }
 
     private static boolean looksLikeZip(byte[] head, int read) {
-        return read == 4 && head[0] == 'P' && head[1] == 'K'
+        return read == 4
+                && head[0] == 'P'
+                && head[1] == 'K'
                 && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6));
     }
 

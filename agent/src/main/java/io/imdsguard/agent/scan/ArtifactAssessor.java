@@ -9,16 +9,17 @@ import java.util.Set;
 
 /**
  * Turns what an archive held into findings. A class in a known library's packages takes the
- * library's verdict (its version says more than its constants: a current SDK's metadata class
- * names IMDS paths and leaves the token to another class); any other class is judged by its own
+ * library's verdict (its version says more than its constants: a current SDK's metadata class names
+ * IMDS paths and leaves the token to another class); any other class is judged by its own
  * constants: a method that loads a token constant, or calls a method of its nest that does, is
  * IMDSv2; one that reads IMDS paths without reaching a token is IMDSv1.
  */
 final class ArtifactAssessor {
 
-    static final String HAND_WRITTEN_V1_REMEDIATION = "request a token first (PUT /latest/api/token with header "
-            + "X-aws-ec2-metadata-token-ttl-seconds: 21600) and send it as X-aws-ec2-metadata-token on every read, "
-            + "or use a current AWS SDK";
+    static final String HAND_WRITTEN_V1_REMEDIATION =
+            "request a token first (PUT /latest/api/token with header "
+                    + "X-aws-ec2-metadata-token-ttl-seconds: 21600) and send it as X-aws-ec2-metadata-token on every read, "
+                    + "or use a current AWS SDK";
 
     private final LibraryTable table;
 
@@ -28,7 +29,8 @@ final class ArtifactAssessor {
 
     List<Finding> assess(Artifact artifact) {
         // package prefix of a library's classes here -> its verdict
-        Map<String, LibraryTable.LibraryVerdict> libraries = new LinkedHashMap<String, LibraryTable.LibraryVerdict>();
+        Map<String, LibraryTable.LibraryVerdict> libraries =
+                new LinkedHashMap<String, LibraryTable.LibraryVerdict>();
         List<Coordinates> known = new ArrayList<Coordinates>(artifact.poms.values());
         if (known.isEmpty()) {
             known.add(artifact.coordinates());
@@ -38,18 +40,24 @@ final class ArtifactAssessor {
             if (row != null && !libraries.containsKey(row.classes)) {
                 LibraryTable.LibraryVerdict verdict = row.verdict(coordinates.version);
                 if (verdict == null) {
-                    verdict = row.verdictFromCode(speaksV2(artifact, row.classes), "this archive holds");
+                    verdict =
+                            row.verdictFromCode(
+                                    speaksV2(artifact, row.classes), "this archive holds");
                 }
                 libraries.put(row.classes, verdict);
             }
         }
         for (Map.Entry<String, LibraryTable.Row> marker : artifact.markers.entrySet()) {
             LibraryTable.Row row = marker.getValue();
-            String prefix = marker.getKey().substring(0, marker.getKey().length() - row.marker.length());
+            String prefix =
+                    marker.getKey().substring(0, marker.getKey().length() - row.marker.length());
             String classes = prefix + row.classes;
             if (!libraries.containsKey(classes)) {
-                String what = prefix.isEmpty() ? "this archive holds without its coordinates"
-                        : "this archive bundles under " + prefix.substring(0, prefix.length() - 1);
+                String what =
+                        prefix.isEmpty()
+                                ? "this archive holds without its coordinates"
+                                : "this archive bundles under "
+                                        + prefix.substring(0, prefix.length() - 1);
                 libraries.put(classes, row.verdictFromCode(speaksV2(artifact, classes), what));
             }
         }
@@ -62,30 +70,55 @@ final class ArtifactAssessor {
             for (ClassFinding.MethodUse method : finding.methods) {
                 if (library != null) {
                     LibraryTable.LibraryVerdict verdict = libraries.get(library);
-                    findings.add(new Finding(artifact, verdict, finding, method, verdict.classification,
-                            verdict.remediation));
+                    findings.add(
+                            new Finding(
+                                    artifact,
+                                    verdict,
+                                    finding,
+                                    method,
+                                    verdict.classification,
+                                    verdict.remediation));
                     libraryHasCode.put(library, Boolean.TRUE);
                 } else {
-                    boolean v2 = reachesToken(finding.className + "." + method.name, nests.get(finding.nestHost()));
-                    findings.add(new Finding(artifact, null, finding, method,
-                            v2 ? Classification.V2 : Classification.V1_ONLY,
-                            v2 ? "nothing to change: it requests a token" : HAND_WRITTEN_V1_REMEDIATION));
+                    boolean v2 =
+                            reachesToken(
+                                    finding.className + "." + method.name,
+                                    nests.get(finding.nestHost()));
+                    findings.add(
+                            new Finding(
+                                    artifact,
+                                    null,
+                                    finding,
+                                    method,
+                                    v2 ? Classification.V2 : Classification.V1_ONLY,
+                                    v2
+                                            ? "nothing to change: it requests a token"
+                                            : HAND_WRITTEN_V1_REMEDIATION));
                 }
             }
         }
         for (Map.Entry<String, LibraryTable.LibraryVerdict> library : libraries.entrySet()) {
             if (!libraryHasCode.containsKey(library.getKey())) {
                 LibraryTable.LibraryVerdict verdict = library.getValue();
-                findings.add(new Finding(artifact, verdict, null, null, verdict.classification, verdict.remediation));
+                findings.add(
+                        new Finding(
+                                artifact,
+                                verdict,
+                                null,
+                                null,
+                                verdict.classification,
+                                verdict.remediation));
             }
         }
         return findings;
     }
 
-    private static String libraryOf(String className, Map<String, LibraryTable.LibraryVerdict> libraries) {
+    private static String libraryOf(
+            String className, Map<String, LibraryTable.LibraryVerdict> libraries) {
         String longest = null;
         for (String prefix : libraries.keySet()) {
-            if (className.startsWith(prefix) && (longest == null || prefix.length() > longest.length())) {
+            if (className.startsWith(prefix)
+                    && (longest == null || prefix.length() > longest.length())) {
                 longest = prefix;
             }
         }
@@ -153,6 +186,8 @@ final class ArtifactAssessor {
     }
 
     private static boolean hasToken(Set<ImdsMarker> markers) {
-        return markers != null && (markers.contains(ImdsMarker.TOKEN_PATH) || markers.contains(ImdsMarker.TOKEN_HEADER));
+        return markers != null
+                && (markers.contains(ImdsMarker.TOKEN_PATH)
+                        || markers.contains(ImdsMarker.TOKEN_HEADER));
     }
 }

@@ -12,13 +12,23 @@ final class ClassFinding {
 
     /** Binary name with dots, e.g. {@code com.acme.Info$Inner}. */
     final String className;
+
     /** The SourceFile attribute, e.g. {@code Info.java}; null when compiled without it. */
     final String sourceFile;
+
     final List<MethodUse> methods;
-    /** Each method's calls to methods of its own nest, as {@code class.method}: how a v1 path reaches a token. */
+
+    /**
+     * Each method's calls to methods of its own nest, as {@code class.method}: how a v1 path
+     * reaches a token.
+     */
     final Map<String, Set<String>> calls;
 
-    ClassFinding(String className, String sourceFile, List<MethodUse> methods, Map<String, Set<String>> calls) {
+    ClassFinding(
+            String className,
+            String sourceFile,
+            List<MethodUse> methods,
+            Map<String, Set<String>> calls) {
         this.className = className;
         this.sourceFile = sourceFile;
         this.methods = Collections.unmodifiableList(new ArrayList<MethodUse>(methods));
@@ -33,7 +43,10 @@ final class ClassFinding {
         return all;
     }
 
-    /** The class that a nest (inner and anonymous classes, lambdas) shares: the name before the first {@code $}. */
+    /**
+     * The class that a nest (inner and anonymous classes, lambdas) shares: the name before the
+     * first {@code $}.
+     */
     String nestHost() {
         return nestHost(className);
     }
@@ -47,9 +60,12 @@ final class ClassFinding {
     static final class MethodUse {
         /** The method's name, or {@code <field NAME>} for a constant only a field holds. */
         final String name;
+
         /** The source line of its first IMDS constant; -1 when unknown. */
         final int line;
+
         final Set<ImdsMarker> markers;
+
         /** The IMDS constants it uses, in order of first use. */
         final List<String> constants;
 
@@ -63,7 +79,12 @@ final class ClassFinding {
             this(name, line, markers, constants, null);
         }
 
-        MethodUse(String name, int line, Set<ImdsMarker> markers, List<String> constants, String via) {
+        MethodUse(
+                String name,
+                int line,
+                Set<ImdsMarker> markers,
+                List<String> constants,
+                String via) {
             this.name = name;
             this.line = line;
             this.markers = markers;
@@ -71,7 +92,10 @@ final class ClassFinding {
             this.via = via;
         }
 
-        /** As a stack frame prints it, {@code com.acme.Info.region(Info.java:42)}, so it matches runtime sites. */
+        /**
+         * As a stack frame prints it, {@code com.acme.Info.region(Info.java:42)}, so it matches
+         * runtime sites.
+         */
         String frame(ClassFinding owner) {
             String file = owner.sourceFile != null ? owner.sourceFile : "Unknown Source";
             return owner.className + "." + name + "(" + file + (line > 0 ? ":" + line : "") + ")";

@@ -10,6 +10,7 @@ enum Classification {
     V2("v2", "v2");
 
     final String text;
+
     /** The value in the JSON report. */
     final String tag;
 

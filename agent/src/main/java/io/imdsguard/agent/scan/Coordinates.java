@@ -4,7 +4,9 @@ import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 
-/** An archive's Maven coordinates, and where they were read: a scan must say when it guessed them. */
+/**
+ * An archive's Maven coordinates, and where they were read: a scan must say when it guessed them.
+ */
 final class Coordinates {
 
     static final String FROM_POM = "pom.properties";
@@ -13,9 +15,12 @@ final class Coordinates {
 
     /** Null when only the file name was known. */
     final String groupId;
+
     final String artifactId;
+
     /** Null when unknown. */
     final String version;
+
     final String from;
 
     Coordinates(String groupId, String artifactId, String version, String from) {
@@ -25,13 +30,18 @@ final class Coordinates {
         this.from = from;
     }
 
-    /** From {@code META-INF/maven/<group>/<artifact>/pom.properties}; null without an artifactId. */
+    /**
+     * From {@code META-INF/maven/<group>/<artifact>/pom.properties}; null without an artifactId.
+     */
     static Coordinates fromPom(Properties pom) {
         String artifact = trimmed(pom.getProperty("artifactId"));
         if (artifact == null) {
             return null;
         }
-        return new Coordinates(trimmed(pom.getProperty("groupId")), artifact, trimmed(pom.getProperty("version")),
+        return new Coordinates(
+                trimmed(pom.getProperty("groupId")),
+                artifact,
+                trimmed(pom.getProperty("version")),
                 FROM_POM);
     }
 
@@ -54,7 +64,10 @@ final class Coordinates {
         return new Coordinates(vendor, title, version, FROM_MANIFEST);
     }
 
-    /** {@code aws-java-sdk-core-1.11.500.jar}: the version starts at the first {@code -} followed by a digit. */
+    /**
+     * {@code aws-java-sdk-core-1.11.500.jar}: the version starts at the first {@code -} followed by
+     * a digit.
+     */
     static Coordinates fromFileName(String fileName) {
         String base = fileName;
         int dot = base.lastIndexOf('.');
@@ -63,7 +76,8 @@ final class Coordinates {
         }
         for (int i = 1; i < base.length() - 1; i++) {
             if (base.charAt(i) == '-' && Character.isDigit(base.charAt(i + 1))) {
-                return new Coordinates(null, base.substring(0, i), base.substring(i + 1), FROM_FILE_NAME);
+                return new Coordinates(
+                        null, base.substring(0, i), base.substring(i + 1), FROM_FILE_NAME);
             }
         }
         return new Coordinates(null, base, null, FROM_FILE_NAME);
@@ -76,7 +90,10 @@ final class Coordinates {
     /** {@code group:artifact:version}, with {@code ?} for what is unknown. */
     @Override
     public String toString() {
-        return (groupId != null ? groupId + ":" : "") + artifactId + ":" + (version != null ? version : "?");
+        return (groupId != null ? groupId + ":" : "")
+                + artifactId
+                + ":"
+                + (version != null ? version : "?");
     }
 
     /** {@code com.amazonaws:aws-java-sdk-core:1.11.500 (pom.properties)}. */

@@ -7,16 +7,29 @@ import java.util.List;
 final class Finding {
 
     final Artifact artifact;
-    /** The library table's row and version when the finding is in a known library's code; else null. */
+
+    /**
+     * The library table's row and version when the finding is in a known library's code; else null.
+     */
     final LibraryTable.LibraryVerdict library;
-    /** Null for a library finding with no IMDS constant of its own (e.g. a module that calls another). */
+
+    /**
+     * Null for a library finding with no IMDS constant of its own (e.g. a module that calls
+     * another).
+     */
     final ClassFinding owner;
+
     final ClassFinding.MethodUse method;
     final Classification classification;
     final String remediation;
 
-    Finding(Artifact artifact, LibraryTable.LibraryVerdict library, ClassFinding owner, ClassFinding.MethodUse method,
-            Classification classification, String remediation) {
+    Finding(
+            Artifact artifact,
+            LibraryTable.LibraryVerdict library,
+            ClassFinding owner,
+            ClassFinding.MethodUse method,
+            Classification classification,
+            String remediation) {
         this.artifact = artifact;
         this.library = library;
         this.owner = owner;
@@ -25,10 +38,14 @@ final class Finding {
         this.remediation = remediation;
     }
 
-    /** {@code com.acme.Info.region(Info.java:42)}, or the library's name when there is no method. */
+    /**
+     * {@code com.acme.Info.region(Info.java:42)}, or the library's name when there is no method.
+     */
     String site() {
         if (owner == null) {
-            return library.row.name() + (library.version != null ? ":" + library.version : "") + " (library)";
+            return library.row.name()
+                    + (library.version != null ? ":" + library.version : "")
+                    + " (library)";
         }
         return method.frame(owner);
     }
@@ -50,7 +67,8 @@ final class Finding {
         if (library == null) {
             return null;
         }
-        return library.version != null ? library.row.name() + ":" + library.version
+        return library.version != null
+                ? library.row.name() + ":" + library.version
                 : "a copy of " + library.row.name() + " (version unknown)";
     }
 }

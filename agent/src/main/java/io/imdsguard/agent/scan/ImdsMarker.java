@@ -3,11 +3,14 @@ package io.imdsguard.agent.scan;
 import java.util.Locale;
 
 /**
- * What a string constant in a class file says about IMDS. Matched on the lower-cased constant:
- * HTTP header names are case-insensitive, and the SDKs spell the token header both ways.
+ * What a string constant in a class file says about IMDS. Matched on the lower-cased constant: HTTP
+ * header names are case-insensitive, and the SDKs spell the token header both ways.
  */
 enum ImdsMarker {
-    /** The service's address or host name: {@code 169.254.169.254}, {@code fd00:ec2::254}, {@code instance-data}. */
+    /**
+     * The service's address or host name: {@code 169.254.169.254}, {@code fd00:ec2::254}, {@code
+     * instance-data}.
+     */
     ADDRESS,
     /** A read path: {@code latest/meta-data}, {@code latest/dynamic}, {@code latest/user-data}. */
     PATH,
@@ -16,9 +19,14 @@ enum ImdsMarker {
     /** The token headers, {@code X-aws-ec2-metadata-token} (and its {@code -ttl-seconds}). */
     TOKEN_HEADER;
 
-    /** The marker a constant carries, the token ones first; null for a constant that names no IMDS. */
+    /**
+     * The marker a constant carries, the token ones first; null for a constant that names no IMDS.
+     */
     static ImdsMarker of(String constant) {
-        if (constant == null || constant.length() < 13 || constant.length() > 4096 || !mayNameImds(constant)) {
+        if (constant == null
+                || constant.length() < 13
+                || constant.length() > 4096
+                || !mayNameImds(constant)) {
             return null;
         }
         String text = constant.toLowerCase(Locale.ROOT);
@@ -28,10 +36,14 @@ enum ImdsMarker {
         if (text.contains("latest/api/token")) {
             return TOKEN_PATH;
         }
-        if (text.contains("latest/meta-data") || text.contains("latest/dynamic") || text.contains("latest/user-data")) {
+        if (text.contains("latest/meta-data")
+                || text.contains("latest/dynamic")
+                || text.contains("latest/user-data")) {
             return PATH;
         }
-        if (text.contains("169.254.169.254") || text.contains("fd00:ec2::254") || isInstanceDataHost(text)) {
+        if (text.contains("169.254.169.254")
+                || text.contains("fd00:ec2::254")
+                || isInstanceDataHost(text)) {
             return ADDRESS;
         }
         return null;
@@ -39,11 +51,14 @@ enum ImdsMarker {
 
     /**
      * A cheap first look, without a lower-cased copy: a class has hundreds of constants and almost
-     * none names IMDS. Paths are case-sensitive on the wire; the address and header may be in any case.
+     * none names IMDS. Paths are case-sensitive on the wire; the address and header may be in any
+     * case.
      */
     private static boolean mayNameImds(String constant) {
-        return constant.indexOf("latest/") >= 0 || constant.indexOf("169.254.169.254") >= 0
-                || constant.indexOf("instance-data") >= 0 || containsIgnoreCase(constant, "ec2::254")
+        return constant.indexOf("latest/") >= 0
+                || constant.indexOf("169.254.169.254") >= 0
+                || constant.indexOf("instance-data") >= 0
+                || containsIgnoreCase(constant, "ec2::254")
                 || containsIgnoreCase(constant, "metadata-token");
     }
 
@@ -63,10 +78,14 @@ enum ImdsMarker {
     private static boolean isInstanceDataHost(String text) {
         int at = text.indexOf("instance-data");
         while (at >= 0) {
-            boolean startsHost = at == 0 || text.charAt(at - 1) == '/' || text.charAt(at - 1) == '@';
+            boolean startsHost =
+                    at == 0 || text.charAt(at - 1) == '/' || text.charAt(at - 1) == '@';
             int end = at + "instance-data".length();
-            boolean endsHost = end == text.length() || text.charAt(end) == '/' || text.charAt(end) == ':'
-                    || text.charAt(end) == '.';
+            boolean endsHost =
+                    end == text.length()
+                            || text.charAt(end) == '/'
+                            || text.charAt(end) == ':'
+                            || text.charAt(end) == '.';
             if (startsHost && endsHost) {
                 return true;
             }

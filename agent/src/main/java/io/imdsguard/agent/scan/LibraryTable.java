@@ -10,8 +10,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The libraries that call IMDS and the first version of each that speaks IMDSv2, read from
- * {@code imds-libraries.tsv} beside this class: one readable file to review and extend.
+ * The libraries that call IMDS and the first version of each that speaks IMDSv2, read from {@code
+ * imds-libraries.tsv} beside this class: one readable file to review and extend.
  */
 final class LibraryTable {
 
@@ -37,7 +37,8 @@ final class LibraryTable {
 
     static LibraryTable parse(InputStream in) throws IOException {
         List<Row> rows = new ArrayList<Row>();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, Charset.forName("UTF-8")));
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(in, Charset.forName("UTF-8")));
         try {
             String line;
             int number = 0;
@@ -48,11 +49,24 @@ final class LibraryTable {
                 }
                 String[] cells = line.split("\t", -1);
                 if (cells.length != 8) {
-                    throw new IOException(RESOURCE + " line " + number + ": 8 tab-separated columns expected, "
-                            + cells.length + " found");
+                    throw new IOException(
+                            RESOURCE
+                                    + " line "
+                                    + number
+                                    + ": 8 tab-separated columns expected, "
+                                    + cells.length
+                                    + " found");
                 }
-                rows.add(new Row(cells[0], cells[1], cells[2], cells[3], cells[4], cells[5].equals("yes"),
-                        dash(cells[6]), dash(cells[7])));
+                rows.add(
+                        new Row(
+                                cells[0],
+                                cells[1],
+                                cells[2],
+                                cells[3],
+                                cells[4],
+                                cells[5].equals("yes"),
+                                dash(cells[6]),
+                                dash(cells[7])));
             }
         } finally {
             reader.close();
@@ -88,16 +102,25 @@ final class LibraryTable {
     static final class Row {
         final String groupId;
         final String artifactId;
+
         /** The package prefix of the library's own classes, e.g. {@code com.amazonaws.}. */
         final String classes;
+
         final String marker;
         final String firstV2;
         final boolean fallback;
         final String fallbackOff;
         final String fallbackOffSince;
 
-        Row(String groupId, String artifactId, String classes, String marker, String firstV2, boolean fallback, String fallbackOff,
-            String fallbackOffSince) {
+        Row(
+                String groupId,
+                String artifactId,
+                String classes,
+                String marker,
+                String firstV2,
+                boolean fallback,
+                String fallbackOff,
+                String fallbackOffSince) {
             this.groupId = groupId;
             this.artifactId = artifactId;
             this.classes = classes;
@@ -118,23 +141,48 @@ final class LibraryTable {
                 return null;
             }
             if (Versions.compare(version, firstV2) < 0) {
-                return new LibraryVerdict(this, version, Classification.V1_ONLY,
-                        "upgrade " + name() + " " + version + " -> >= " + firstV2
+                return new LibraryVerdict(
+                        this,
+                        version,
+                        Classification.V1_ONLY,
+                        "upgrade "
+                                + name()
+                                + " "
+                                + version
+                                + " -> >= "
+                                + firstV2
                                 + (fallback && fallbackOff != null ? upgradeNote() : ""));
             }
             if (!fallback) {
-                return new LibraryVerdict(this, version, Classification.V2, "nothing to change: it only speaks IMDSv2");
+                return new LibraryVerdict(
+                        this,
+                        version,
+                        Classification.V2,
+                        "nothing to change: it only speaks IMDSv2");
             }
-            return new LibraryVerdict(this, version, Classification.V2_WITH_V1_FALLBACK, fallbackAdvice(version));
+            return new LibraryVerdict(
+                    this, version, Classification.V2_WITH_V1_FALLBACK, fallbackAdvice(version));
         }
 
         /** The verdict for a copy whose version is unknown, from what its code showed. */
         LibraryVerdict verdictFromCode(boolean speaksV2, String what) {
             if (!speaksV2) {
-                return new LibraryVerdict(this, null, Classification.V1_ONLY, "upgrade the " + name() + " that "
-                        + what + " to >= " + firstV2 + " (its code requests no token)");
+                return new LibraryVerdict(
+                        this,
+                        null,
+                        Classification.V1_ONLY,
+                        "upgrade the "
+                                + name()
+                                + " that "
+                                + what
+                                + " to >= "
+                                + firstV2
+                                + " (its code requests no token)");
             }
-            return new LibraryVerdict(this, null, fallback ? Classification.V2_WITH_V1_FALLBACK : Classification.V2,
+            return new LibraryVerdict(
+                    this,
+                    null,
+                    fallback ? Classification.V2_WITH_V1_FALLBACK : Classification.V2,
                     fallback ? fallbackAdvice(null) : "nothing to change: it only speaks IMDSv2");
         }
 
@@ -146,12 +194,21 @@ final class LibraryTable {
             if (fallbackOff == null) {
                 return "it falls back to IMDSv1 when the token request fails; upgrade " + name();
             }
-            if (fallbackOffSince != null && (version == null || Versions.compare(version, fallbackOffSince) < 0)) {
-                return "upgrade " + name() + (version != null ? " " + version : "") + " -> >= " + fallbackOffSince
-                        + " and set " + fallbackOff + " once the service runs clean (it falls back to IMDSv1 when"
+            if (fallbackOffSince != null
+                    && (version == null || Versions.compare(version, fallbackOffSince) < 0)) {
+                return "upgrade "
+                        + name()
+                        + (version != null ? " " + version : "")
+                        + " -> >= "
+                        + fallbackOffSince
+                        + " and set "
+                        + fallbackOff
+                        + " once the service runs clean (it falls back to IMDSv1 when"
                         + " the token request fails)";
             }
-            return "set " + fallbackOff + " once the service runs clean (it falls back to IMDSv1 when the token"
+            return "set "
+                    + fallbackOff
+                    + " once the service runs clean (it falls back to IMDSv1 when the token"
                     + " request fails)";
         }
     }
@@ -159,8 +216,10 @@ final class LibraryTable {
     /** What the table says of one library at one version. */
     static final class LibraryVerdict {
         final Row row;
+
         /** Null when the version was not known (a shaded copy). */
         final String version;
+
         final Classification classification;
         final String remediation;
 

@@ -70,7 +70,9 @@ final class RangeReader {
         return u32(bytes, at) | u32(bytes, at + 4) << 32;
     }
 
-    /** The bytes {@code [at, at + count)} as a stream, read straight from the file in large chunks. */
+    /**
+     * The bytes {@code [at, at + count)} as a stream, read straight from the file in large chunks.
+     */
     InputStream stream(final long at, final long count) {
         return new InputStream() {
             private long position = at;
@@ -106,8 +108,9 @@ final class RangeReader {
         ByteBuffer buffer = ByteBuffer.wrap(into, offset, count);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, base + at + (buffer.position() - offset)) < 0) {
-                throw new EOFException("the file ends before the archive does, at byte " + (at + buffer.position()
-                        - offset));
+                throw new EOFException(
+                        "the file ends before the archive does, at byte "
+                                + (at + buffer.position() - offset));
             }
         }
     }

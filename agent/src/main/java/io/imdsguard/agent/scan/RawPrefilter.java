@@ -4,19 +4,38 @@ package io.imdsguard.agent.scan;
  * A first look at a class file's bytes, before any parsing: can any constant in it name IMDS?
  * Almost every class answers no here, in one pass over bytes that were just inflated, so the scan
  * costs little more than reading the archive. The words are ASCII, which the class file's modified
- * UTF-8 stores as is; what passes is then checked exactly by {@link ImdsMarker} on the parsed constants.
+ * UTF-8 stores as is; what passes is then checked exactly by {@link ImdsMarker} on the parsed
+ * constants.
  */
 final class RawPrefilter {
 
-    /** The words, lower case; matched in any case here (the exact check comes after, on the parsed constants). */
-    private static final byte[][] WORDS = {ascii("latest/"), ascii("169.254.169.254"), ascii("instance-data"),
-        ascii("ec2::254"), ascii("metadata-token")};
+    /**
+     * The words, lower case; matched in any case here (the exact check comes after, on the parsed
+     * constants).
+     */
+    private static final byte[][] WORDS = {
+        ascii("latest/"),
+        ascii("169.254.169.254"),
+        ascii("instance-data"),
+        ascii("ec2::254"),
+        ascii("metadata-token")
+    };
+
     /** Bytes folded to lower case: one table look-up a byte. */
     private static final byte[] LOWER = new byte[256];
-    /** The words' first seven bytes, as the low seven bytes of a long: every word is at least that long. */
+
+    /**
+     * The words' first seven bytes, as the low seven bytes of a long: every word is at least that
+     * long.
+     */
     private static final long[] HEADS = new long[WORDS.length];
+
     private static final long SEVEN_BYTES = 0x00ffffffffffffffL;
-    /** Whether some word starts with the seven bytes hashing here: most windows miss it in one look-up. */
+
+    /**
+     * Whether some word starts with the seven bytes hashing here: most windows miss it in one
+     * look-up.
+     */
     private static final boolean[] STARTS = new boolean[1 << 12];
 
     static {
@@ -33,8 +52,7 @@ final class RawPrefilter {
         }
     }
 
-    private RawPrefilter() {
-    }
+    private RawPrefilter() {}
 
     private static int slot(long sevenBytes) {
         return (int) ((sevenBytes * 0x9E3779B97F4A7C15L) >>> 52);
@@ -45,9 +63,9 @@ final class RawPrefilter {
     }
 
     /**
-     * The same for the bytes {@code [from, to)}: a class file's constant pool, where all its strings
-     * are. The last seven bytes seen, folded to lower case, are looked up in a small table of the
-     * words' beginnings; only a hit (rare) compares them, and only a match a whole word.
+     * The same for the bytes {@code [from, to)}: a class file's constant pool, where all its
+     * strings are. The last seven bytes seen, folded to lower case, are looked up in a small table
+     * of the words' beginnings; only a hit (rare) compares them, and only a match a whole word.
      */
     static boolean mayNameImds(byte[] classFile, int from, int to) {
         long last8 = 0;
@@ -72,6 +90,7 @@ final class RawPrefilter {
 
     /** {@link #constantPoolEnd}: the bytes so far end inside the constant pool. */
     static final int MORE_BYTES = -1;
+
     /** {@link #constantPoolEnd}: not a constant pool this reader knows; read the whole class. */
     static final int UNKNOWN = -2;
 
@@ -84,7 +103,9 @@ final class RawPrefilter {
         if (available < 10) {
             return MORE_BYTES;
         }
-        if ((classFile[0] & 0xff) != 0xca || (classFile[1] & 0xff) != 0xfe || (classFile[2] & 0xff) != 0xba
+        if ((classFile[0] & 0xff) != 0xca
+                || (classFile[1] & 0xff) != 0xfe
+                || (classFile[2] & 0xff) != 0xba
                 || (classFile[3] & 0xff) != 0xbe) {
             return UNKNOWN;
         }
@@ -102,16 +123,28 @@ final class RawPrefilter {
                     }
                     size = 3 + ((classFile[at + 1] & 0xff) << 8 | (classFile[at + 2] & 0xff));
                     break;
-                case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
+                case 7:
+                case 8:
+                case 16:
+                case 19:
+                case 20: // Class, String, MethodType, Module, Package
                     size = 3;
                     break;
                 case 15: // MethodHandle
                     size = 4;
                     break;
-                case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+                case 3:
+                case 4:
+                case 9:
+                case 10:
+                case 11:
+                case 12:
+                case 17:
+                case 18:
                     size = 5;
                     break;
-                case 5: case 6: // Long, Double: two slots
+                case 5:
+                case 6: // Long, Double: two slots
                     size = 9;
                     index++;
                     break;

@@ -3,11 +3,10 @@ package io.imdsguard.agent.scan;
 import io.imdsguard.agent.check.VerdictFormats;
 import io.imdsguard.agent.command.Command;
 import io.imdsguard.agent.command.CommandArguments;
-import io.imdsguard.agent.report.Json;
 import io.imdsguard.agent.environment.RuntimeInfo;
 import io.imdsguard.agent.log.SafeFiles;
 import io.imdsguard.agent.log.Sanitizer;
-
+import io.imdsguard.agent.report.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,9 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code scan [--json FILE] [--format text|junit] [--output FILE] [--html FILE] [--service NAME] PATH...}: finds the IMDSv1 callers in jars, fat jars,
- * WARs, EARs and folders of classes without running them. Exit 0 none found, 1 IMDSv1 callers
- * found, 2 wrong arguments or an input that could not be read (the scan still reads all the others).
+ * {@code scan [--json FILE] [--format text|junit] [--output FILE] [--html FILE] [--service NAME]
+ * PATH...}: finds the IMDSv1 callers in jars, fat jars, WARs, EARs and folders of classes without
+ * running them. Exit 0 none found, 1 IMDSv1 callers found, 2 wrong arguments or an input that could
+ * not be read (the scan still reads all the others).
  */
 public final class ScanCommand implements Command {
 
@@ -51,7 +51,9 @@ public final class ScanCommand implements Command {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         CommandArguments arguments;
         try {
-            arguments = CommandArguments.parse(args, "--json", "--service", "--format", "--output", "--html");
+            arguments =
+                    CommandArguments.parse(
+                            args, "--json", "--service", "--format", "--output", "--html");
         } catch (IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
@@ -88,11 +90,15 @@ public final class ScanCommand implements Command {
             long now = System.currentTimeMillis();
             String report = null;
             if (json != null || format.equals("junit") || html != null) {
-                RuntimeInfo runtime = RuntimeInfo.current(service != null ? service : defaultService(inputs.get(0)));
+                RuntimeInfo runtime =
+                        RuntimeInfo.current(
+                                service != null ? service : defaultService(inputs.get(0)));
                 report = ScanJson.render(result, runtime, now);
             }
-            // JUnit and HTML are check's renderings of the scan's own report: one verdict, two commands
-            VerdictFormats verdict = report == null ? null : VerdictFormats.of(json != null ? json : "scan", report);
+            // JUnit and HTML are check's renderings of the scan's own report: one verdict, two
+            // commands
+            VerdictFormats verdict =
+                    report == null ? null : VerdictFormats.of(json != null ? json : "scan", report);
             if (format.equals("junit")) {
                 if (output == null) {
                     out.print(verdict.junit());
@@ -103,7 +109,8 @@ public final class ScanCommand implements Command {
                 SafeFiles.replaceText(output, text);
             }
             if (html != null) {
-                SafeFiles.replaceText(html, verdict.html(RuntimeInfo.readAgentVersion(), Json.instant(now)));
+                SafeFiles.replaceText(
+                        html, verdict.html(RuntimeInfo.readAgentVersion(), Json.instant(now)));
             }
             if (json != null) {
                 SafeFiles.replaceText(json, report);
@@ -126,16 +133,28 @@ public final class ScanCommand implements Command {
         if (json != null) {
             human.println("JSON report: " + json);
         }
-        err.println("imds-guard scan: " + result.archives + " archive(s), " + result.classes + " class(es), "
-                + result.findings.size() + " finding(s), " + result.problems.size() + " problem(s) in "
-                + result.seconds() + " s");
+        err.println(
+                "imds-guard scan: "
+                        + result.archives
+                        + " archive(s), "
+                        + result.classes
+                        + " class(es), "
+                        + result.findings.size()
+                        + " finding(s), "
+                        + result.problems.size()
+                        + " problem(s) in "
+                        + result.seconds()
+                        + " s");
         if (!result.problems.isEmpty()) {
             return Command.USAGE_OR_INPUT_ERROR;
         }
         return result.v1Found() ? V1_CALLERS : NOTHING_TO_FIX;
     }
 
-    /** {@code billing-1.4.2.jar} is service {@code billing}, as the agent names a {@code java -jar} service. */
+    /**
+     * {@code billing-1.4.2.jar} is service {@code billing}, as the agent names a {@code java -jar}
+     * service.
+     */
     static String defaultService(Path input) {
         Path name = input.toAbsolutePath().normalize().getFileName();
         if (name == null) {

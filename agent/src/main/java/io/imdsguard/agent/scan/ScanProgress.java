@@ -31,8 +31,16 @@ final class ScanProgress {
         if (now - started < FIRST_AFTER_NANOS || now - lastShown < EVERY_NANOS) {
             return;
         }
-        show(now, "scanning: " + archives + " archive(s), " + classes + " class(es), " + (bytes >> 20) + " MB; "
-                + where);
+        show(
+                now,
+                "scanning: "
+                        + archives
+                        + " archive(s), "
+                        + classes
+                        + " class(es), "
+                        + (bytes >> 20)
+                        + " MB; "
+                        + where);
     }
 
     private synchronized void show(long now, String line) {

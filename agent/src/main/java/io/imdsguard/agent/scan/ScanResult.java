@@ -8,8 +8,13 @@ final class ScanResult {
 
     final List<Artifact> artifacts = new ArrayList<Artifact>();
     final List<Finding> findings = new ArrayList<Finding>();
-    /** {@code path: reason}, one per input or entry that could not be read; the scan went on past each. */
+
+    /**
+     * {@code path: reason}, one per input or entry that could not be read; the scan went on past
+     * each.
+     */
     final List<String> problems = new ArrayList<String>();
+
     long archives;
     long classes;
     long bytes;

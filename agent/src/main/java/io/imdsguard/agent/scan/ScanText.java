@@ -1,7 +1,6 @@
 package io.imdsguard.agent.scan;
 
 import io.imdsguard.agent.log.Sanitizer;
-
 import java.util.List;
 
 /**
@@ -11,11 +10,13 @@ import java.util.List;
 final class ScanText {
 
     private static final int MAX_TEXT = 300;
-    /** A library's verdict is what to act on; its own call sites are listed for reference, a few. */
+
+    /**
+     * A library's verdict is what to act on; its own call sites are listed for reference, a few.
+     */
     static final int MAX_SITES_PER_LIBRARY = 5;
 
-    private ScanText() {
-    }
+    private ScanText() {}
 
     static String render(ScanResult result) {
         StringBuilder out = new StringBuilder();
@@ -25,7 +26,9 @@ final class ScanText {
                 continue;
             }
             out.append("artifact ").append(shown(artifact.path)).append('\n');
-            out.append("  coordinates ").append(shown(artifact.coordinates().described())).append('\n');
+            out.append("  coordinates ")
+                    .append(shown(artifact.coordinates().described()))
+                    .append('\n');
             LibraryTable.LibraryVerdict library = null;
             int shownOfLibrary = 0;
             int hiddenOfLibrary = 0;
@@ -35,8 +38,11 @@ final class ScanText {
                         hiddenOfLibrary = more(out, hiddenOfLibrary);
                         library = finding.library;
                         shownOfLibrary = 0;
-                        out.append("  library ").append(shown(finding.libraryText())).append(": ")
-                                .append(finding.classification.text).append('\n');
+                        out.append("  library ")
+                                .append(shown(finding.libraryText()))
+                                .append(": ")
+                                .append(finding.classification.text)
+                                .append('\n');
                         out.append("      fix: ").append(shown(finding.remediation)).append('\n');
                     }
                     if (finding.owner == null) {
@@ -50,7 +56,10 @@ final class ScanText {
                 } else {
                     hiddenOfLibrary = more(out, hiddenOfLibrary);
                     library = null;
-                    out.append("  ").append(finding.classification.text).append(": ").append(site(finding))
+                    out.append("  ")
+                            .append(finding.classification.text)
+                            .append(": ")
+                            .append(site(finding))
                             .append('\n');
                     out.append("      fix: ").append(shown(finding.remediation)).append('\n');
                 }
@@ -67,7 +76,8 @@ final class ScanText {
 
     /** Each library's findings together, first come first; then the code's own. */
     private static List<Finding> grouped(List<Finding> findings) {
-        java.util.Map<Object, List<Finding>> groups = new java.util.LinkedHashMap<Object, List<Finding>>();
+        java.util.Map<Object, List<Finding>> groups =
+                new java.util.LinkedHashMap<Object, List<Finding>>();
         List<Finding> code = new java.util.ArrayList<Finding>();
         for (Finding finding : findings) {
             if (finding.library == null) {
@@ -83,7 +93,8 @@ final class ScanText {
         }
         List<Finding> all = new java.util.ArrayList<Finding>();
         for (List<Finding> group : groups.values()) {
-            // a library shows a few of its sites: those that hold the constants first, then their helpers
+            // a library shows a few of its sites: those that hold the constants first, then their
+            // helpers
             for (Finding finding : group) {
                 if (finding.method == null || finding.method.via == null) {
                     all.add(finding);
@@ -101,34 +112,61 @@ final class ScanText {
 
     private static String site(Finding finding) {
         String text = shown(finding.site());
-        text = finding.constants().isEmpty() ? text : text + " uses " + constants(finding.constants());
-        return finding.method == null || finding.method.via == null ? text : text + " (" + shown(finding.method.via) + ")";
+        text =
+                finding.constants().isEmpty()
+                        ? text
+                        : text + " uses " + constants(finding.constants());
+        return finding.method == null || finding.method.via == null
+                ? text
+                : text + " (" + shown(finding.method.via) + ")";
     }
 
     private static int more(StringBuilder out, int hidden) {
         if (hidden > 0) {
-            out.append("      and ").append(hidden).append(" more call site(s) of the library (all in --json)\n");
+            out.append("      and ")
+                    .append(hidden)
+                    .append(" more call site(s) of the library (all in --json)\n");
         }
         return 0;
     }
 
     static String totalsLine(ScanResult result) {
-        return "totals: " + result.archives + " archive(s), " + result.classes + " class(es) in " + result.seconds()
-                + " s; " + result.findings.size() + " finding(s): " + result.count(Classification.V1_ONLY)
-                + " v1 only, " + result.count(Classification.V2_WITH_V1_FALLBACK) + " v2 with v1 fallback, "
-                + result.count(Classification.V2) + " v2; " + result.problems.size() + " input problem(s)";
+        return "totals: "
+                + result.archives
+                + " archive(s), "
+                + result.classes
+                + " class(es) in "
+                + result.seconds()
+                + " s; "
+                + result.findings.size()
+                + " finding(s): "
+                + result.count(Classification.V1_ONLY)
+                + " v1 only, "
+                + result.count(Classification.V2_WITH_V1_FALLBACK)
+                + " v2 with v1 fallback, "
+                + result.count(Classification.V2)
+                + " v2; "
+                + result.problems.size()
+                + " input problem(s)";
     }
 
     static String verdictLine(ScanResult result) {
         String verdict;
         if (result.v1Found()) {
-            verdict = "NOT READY: " + result.count(Classification.V1_ONLY) + " IMDSv1 caller(s) in "
-                    + artifactsWithV1(result) + " artifact(s) will fail under HttpTokens=required";
+            verdict =
+                    "NOT READY: "
+                            + result.count(Classification.V1_ONLY)
+                            + " IMDSv1 caller(s) in "
+                            + artifactsWithV1(result)
+                            + " artifact(s) will fail under HttpTokens=required";
         } else {
-            verdict = "READY: no IMDSv1 caller found in " + result.artifacts.size() + " artifact(s)";
+            verdict =
+                    "READY: no IMDSv1 caller found in " + result.artifacts.size() + " artifact(s)";
         }
         if (!result.problems.isEmpty()) {
-            return "INCOMPLETE: " + result.problems.size() + " input(s) could not be read (see standard error); "
+            return "INCOMPLETE: "
+                    + result.problems.size()
+                    + " input(s) could not be read (see standard error); "
                     + verdict;
         }
         return verdict;
@@ -150,7 +188,10 @@ final class ScanText {
     private static String constants(List<String> constants) {
         StringBuilder text = new StringBuilder();
         for (String constant : constants) {
-            text.append(text.length() > 0 ? ", " : "").append('"').append(Sanitizer.forLog(constant, 80)).append('"');
+            text.append(text.length() > 0 ? ", " : "")
+                    .append('"')
+                    .append(Sanitizer.forLog(constant, 80))
+                    .append('"');
         }
         return text.toString();
     }

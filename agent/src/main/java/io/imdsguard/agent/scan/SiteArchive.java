@@ -21,16 +21,23 @@ import java.util.zip.ZipEntry;
  */
 public final class SiteArchive {
 
-    /** Entries looked at for pom.properties: a jar's central directory is in memory, but not without end. */
+    /**
+     * Entries looked at for pom.properties: a jar's central directory is in memory, but not without
+     * end.
+     */
     static final int MAX_ENTRIES = 100000;
+
     /** pom.properties read at most: a shaded jar has several, each a few lines. */
     static final int MAX_POMS = 64;
+
     static final int MAX_POM_BYTES = 16 * 1024;
     static final int MAX_ARCHIVE_LENGTH = 512;
+
     /** Archives remembered: a service loads from a few hundred jars at most. */
     static final int MAX_REMEMBERED = 512;
 
-    private static final ConcurrentMap<String, SiteArchive> REMEMBERED = new ConcurrentHashMap<String, SiteArchive>();
+    private static final ConcurrentMap<String, SiteArchive> REMEMBERED =
+            new ConcurrentHashMap<String, SiteArchive>();
 
     private final String archive;
     private final Coordinates coordinates;
@@ -44,7 +51,8 @@ public final class SiteArchive {
 
     /**
      * The archive at a code source location ({@code file:/lib/x.jar}, {@code file:/app/classes/},
-     * {@code jar:file:/app.jar!/BOOT-INF/lib/x.jar!/}); null when there is none or it cannot be told.
+     * {@code jar:file:/app.jar!/BOOT-INF/lib/x.jar!/}); null when there is none or it cannot be
+     * told.
      */
     public static SiteArchive of(String location) {
         if (location == null) {
@@ -101,7 +109,9 @@ public final class SiteArchive {
         try {
             int seen = 0;
             Enumeration<? extends ZipEntry> entries = jar.entries();
-            while (entries.hasMoreElements() && seen++ < MAX_ENTRIES && artifact.poms.size() < MAX_POMS) {
+            while (entries.hasMoreElements()
+                    && seen++ < MAX_ENTRIES
+                    && artifact.poms.size() < MAX_POMS) {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
                 if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
@@ -127,9 +137,9 @@ public final class SiteArchive {
     }
 
     /**
-     * The pom.properties of a jar stored in a local archive ({@code /app.jar!/BOOT-INF/lib/x.jar}, as
-     * Spring Boot stores them), read by the two central directories without inflating anything but
-     * them; a compressed or deeper-nested jar is named by its file name only.
+     * The pom.properties of a jar stored in a local archive ({@code /app.jar!/BOOT-INF/lib/x.jar},
+     * as Spring Boot stores them), read by the two central directories without inflating anything
+     * but them; a compressed or deeper-nested jar is named by its file name only.
      */
     private static void readNestedMetadata(String archive, Artifact artifact) {
         String[] parts = archive.split("!/", -1);
@@ -138,8 +148,9 @@ public final class SiteArchive {
         }
         java.nio.channels.FileChannel channel = null;
         try {
-            channel = java.nio.channels.FileChannel.open(new File(parts[0]).toPath(),
-                    java.nio.file.StandardOpenOption.READ);
+            channel =
+                    java.nio.channels.FileChannel.open(
+                            new File(parts[0]).toPath(), java.nio.file.StandardOpenOption.READ);
             ZipIndex outer = ZipIndex.open(channel, 0, channel.size());
             ZipIndex.Entry nested = outer == null ? null : find(outer, parts[1]);
             if (nested == null || nested.method != ZipIndex.STORED) {
@@ -151,8 +162,11 @@ public final class SiteArchive {
             }
             int seen = 0;
             ZipIndex.Entry entry;
-            while ((entry = inner.next()) != null && seen++ < MAX_ENTRIES && artifact.poms.size() < MAX_POMS) {
-                if (entry.name.startsWith("META-INF/maven/") && entry.name.endsWith("/pom.properties")
+            while ((entry = inner.next()) != null
+                    && seen++ < MAX_ENTRIES
+                    && artifact.poms.size() < MAX_POMS) {
+                if (entry.name.startsWith("META-INF/maven/")
+                        && entry.name.endsWith("/pom.properties")
                         && entry.size <= MAX_POM_BYTES) {
                     Properties properties = new Properties();
                     properties.load(new java.io.ByteArrayInputStream(inner.read(entry)));
@@ -205,8 +219,11 @@ public final class SiteArchive {
     private static String remediation(Coordinates coordinates) {
         LibraryTable.Row row = Table.TABLE == null ? null : Table.TABLE.find(coordinates);
         LibraryTable.LibraryVerdict verdict = row == null ? null : row.verdict(coordinates.version);
-        // a version that only speaks IMDSv2 has nothing to fix; an unknown version, nothing sure to say
-        return verdict == null || verdict.classification == Classification.V2 ? null : verdict.remediation;
+        // a version that only speaks IMDSv2 has nothing to fix; an unknown version, nothing sure to
+        // say
+        return verdict == null || verdict.classification == Classification.V2
+                ? null
+                : verdict.remediation;
     }
 
     /** The file behind a {@code file:} location; null for a nested jar or another scheme. */
@@ -222,12 +239,13 @@ public final class SiteArchive {
     }
 
     /**
-     * The location as a user reads it: no URL scheme, no {@code !/} at the end, no user, password or
-     * query a remote class loader's URL might carry, decoded, and escaped like any printed text.
+     * The location as a user reads it: no URL scheme, no {@code !/} at the end, no user, password
+     * or query a remote class loader's URL might carry, decoded, and escaped like any printed text.
      */
     static String displayed(String location) {
         String text = location;
-        for (String scheme : new String[] {"jar:", "nested:", "file:", "vfs:", "vfszip:", "wsjar:", "zip:"}) {
+        for (String scheme :
+                new String[] {"jar:", "nested:", "file:", "vfs:", "vfszip:", "wsjar:", "zip:"}) {
             if (text.startsWith(scheme)) {
                 text = text.substring(scheme.length());
             }
@@ -250,7 +268,9 @@ public final class SiteArchive {
             text = text.substring(0, fragment);
         }
         text = nestingAsScanned(text);
-        while (text.endsWith("!/") || text.endsWith("!") || (text.endsWith("/") && text.length() > 1)) {
+        while (text.endsWith("!/")
+                || text.endsWith("!")
+                || (text.endsWith("/") && text.length() > 1)) {
             text = text.substring(0, text.length() - (text.endsWith("!/") ? 2 : 1));
         }
         while (text.startsWith("//")) {
@@ -266,8 +286,8 @@ public final class SiteArchive {
     }
 
     /**
-     * A nested location in the form {@code scan} names it, {@code /app.jar!/BOOT-INF/lib/x.jar}: Spring
-     * Boot 3.2's loader writes {@code /app.jar/!BOOT-INF/lib/x.jar}, the older ones {@code
+     * A nested location in the form {@code scan} names it, {@code /app.jar!/BOOT-INF/lib/x.jar}:
+     * Spring Boot 3.2's loader writes {@code /app.jar/!BOOT-INF/lib/x.jar}, the older ones {@code
      * /app.jar!/BOOT-INF/lib/x.jar!/}; and a folder of classes inside an archive ({@code
      * BOOT-INF/classes}, {@code WEB-INF/classes}) or a package in a jar is the archive holding it.
      */
@@ -292,13 +312,19 @@ public final class SiteArchive {
     }
 
     private static String fileName(String archive) {
-        int slash = Math.max(archive.lastIndexOf('/'), Math.max(archive.lastIndexOf('!'), archive.lastIndexOf('\\')));
+        int slash =
+                Math.max(
+                        archive.lastIndexOf('/'),
+                        Math.max(archive.lastIndexOf('!'), archive.lastIndexOf('\\')));
         return archive.substring(slash + 1);
     }
 
     private static boolean isArchiveName(String fileName) {
         String lower = fileName.toLowerCase(java.util.Locale.ROOT);
-        return lower.endsWith(".jar") || lower.endsWith(".zip") || lower.endsWith(".war") || lower.endsWith(".ear");
+        return lower.endsWith(".jar")
+                || lower.endsWith(".zip")
+                || lower.endsWith(".war")
+                || lower.endsWith(".ear");
     }
 
     /** Where the site's class came from: a jar's path, or a directory's. */
@@ -308,20 +334,30 @@ public final class SiteArchive {
 
     /** {@code group:artifact:version}, {@code ?} for an unknown part; null for a directory. */
     public String coordinates() {
-        return coordinates == null ? null : io.imdsguard.agent.log.Sanitizer.forLog(coordinates.toString(), 256);
+        return coordinates == null
+                ? null
+                : io.imdsguard.agent.log.Sanitizer.forLog(coordinates.toString(), 256);
     }
 
-    /** Where the coordinates were read: {@code pom.properties}, {@code manifest} or {@code file name}; null without. */
+    /**
+     * Where the coordinates were read: {@code pom.properties}, {@code manifest} or {@code file
+     * name}; null without.
+     */
     public String coordinatesFrom() {
         return coordinates == null ? null : coordinates.from;
     }
 
     /** What to do, when the library table knows this library at this version; else null. */
     public String remediation() {
-        return remediation == null ? null : io.imdsguard.agent.log.Sanitizer.forLog(remediation, 512);
+        return remediation == null
+                ? null
+                : io.imdsguard.agent.log.Sanitizer.forLog(remediation, 512);
     }
 
-    /** The table, loaded on the first site that needs it; null if it cannot be read (it is in the agent jar). */
+    /**
+     * The table, loaded on the first site that needs it; null if it cannot be read (it is in the
+     * agent jar).
+     */
     private static final class Table {
         static final LibraryTable TABLE = load();
 
@@ -334,7 +370,10 @@ public final class SiteArchive {
         }
     }
 
-    /** Reads at most {@code limit} bytes: a pom.properties whose size the jar misstates cannot flood memory. */
+    /**
+     * Reads at most {@code limit} bytes: a pom.properties whose size the jar misstates cannot flood
+     * memory.
+     */
     private static final class BoundedStream extends java.io.FilterInputStream {
         private int left;
 

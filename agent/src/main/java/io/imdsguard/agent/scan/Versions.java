@@ -1,12 +1,17 @@
 package io.imdsguard.agent.scan;
 
-/** Orders Maven versions as the SDKs number them: dotted numbers, a qualifier after a {@code -} ignored. */
+/**
+ * Orders Maven versions as the SDKs number them: dotted numbers, a qualifier after a {@code -}
+ * ignored.
+ */
 final class Versions {
 
-    private Versions() {
-    }
+    private Versions() {}
 
-    /** Negative when {@code a} is older than {@code b}; numbers compare as numbers, 1.11.678 after 1.11.99. */
+    /**
+     * Negative when {@code a} is older than {@code b}; numbers compare as numbers, 1.11.678 after
+     * 1.11.99.
+     */
     static int compare(String a, String b) {
         String[] left = numbers(a);
         String[] right = numbers(b);

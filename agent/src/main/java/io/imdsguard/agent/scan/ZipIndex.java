@@ -11,9 +11,9 @@ import java.util.zip.Inflater;
  * where it starts: so the scan reads only the entries that can matter (classes, nested archives,
  * pom.properties, the manifest) and leaves every other entry's bytes unread and uninflated, and a
  * jar stored in the archive (as Spring Boot stores BOOT-INF/lib) is a byte range another thread can
- * read on its own. The directory is walked entry by entry, never held whole in memory.
- * An archive without a readable end record (truncated, or ZIP64: more than 65535 entries or 4 GB)
- * has no index; the caller then reads it as a stream.
+ * read on its own. The directory is walked entry by entry, never held whole in memory. An archive
+ * without a readable end record (truncated, or ZIP64: more than 65535 entries or 4 GB) has no
+ * index; the caller then reads it as a stream.
  */
 final class ZipIndex {
 
@@ -29,16 +29,25 @@ final class ZipIndex {
     private final RangeReader directory;
     private final RangeReader data;
     private final long directoryEnd;
+
     /** Bytes in front of the archive (a launch script): its offsets count from after them. */
     private final long shift;
+
     private final byte[] scratch = new byte[DIRECTORY_LENGTH];
     private long next;
     private byte[] compressed = new byte[16 * 1024];
+
     /** Where a class is inflated until its constant pool shows whether the rest is needed. */
     private byte[] head = new byte[64 * 1024];
+
     private final Inflater inflater = new Inflater(true);
 
-    private ZipIndex(RangeReader directory, RangeReader data, long directoryStart, long directoryEnd, long shift) {
+    private ZipIndex(
+            RangeReader directory,
+            RangeReader data,
+            long directoryStart,
+            long directoryEnd,
+            long shift) {
         this.directory = directory;
         this.data = data;
         this.next = directoryStart;
@@ -46,7 +55,10 @@ final class ZipIndex {
         this.shift = shift;
     }
 
-    /** The index of the archive in {@code [base, base + length)} of the file; null when it has none that is usable. */
+    /**
+     * The index of the archive in {@code [base, base + length)} of the file; null when it has none
+     * that is usable.
+     */
     static ZipIndex open(FileChannel channel, long base, long length) throws IOException {
         RangeReader tail = new RangeReader(channel, base, length, 8 * 1024);
         int tailLength = (int) Math.min(length, END_LENGTH + 0xffff);
@@ -74,7 +86,11 @@ final class ZipIndex {
             if (size > 0 && reader.u32(new byte[4], start) != DIRECTORY_SIGNATURE) {
                 continue;
             }
-            return new ZipIndex(reader, new RangeReader(channel, base, length, 128 * 1024), start, endAt,
+            return new ZipIndex(
+                    reader,
+                    new RangeReader(channel, base, length, 128 * 1024),
+                    start,
+                    endAt,
                     start - offset);
         }
         return null;
@@ -126,20 +142,36 @@ final class ZipIndex {
         }
         next += DIRECTORY_LENGTH + nameLength + extraLength + commentLength;
         if (compressedSize < 0 || size < 0 || local < 0) {
-            throw new IOException("a corrupt central directory: an entry's size or offset is out of range");
+            throw new IOException(
+                    "a corrupt central directory: an entry's size or offset is out of range");
         }
-        return new Entry(new String(name, StandardCharsets.UTF_8), flags, method, compressedSize, size,
+        return new Entry(
+                new String(name, StandardCharsets.UTF_8),
+                flags,
+                method,
+                compressedSize,
+                size,
                 local + shift);
     }
 
-    /** Where an entry's (compressed) bytes start: after its local header, whose lengths may differ from the directory's. */
+    /**
+     * Where an entry's (compressed) bytes start: after its local header, whose lengths may differ
+     * from the directory's.
+     */
     long dataStart(Entry entry) throws IOException {
         byte[] local = new byte[LOCAL_LENGTH];
         data.readFully(entry.localHeader, local, 0, LOCAL_LENGTH);
         if (RangeReader.u32(local, 0) != LOCAL_SIGNATURE) {
-            throw new IOException("no entry header where the directory says it is (byte " + entry.localHeader + ")");
+            throw new IOException(
+                    "no entry header where the directory says it is (byte "
+                            + entry.localHeader
+                            + ")");
         }
-        long start = entry.localHeader + LOCAL_LENGTH + RangeReader.u16(local, 26) + RangeReader.u16(local, 28);
+        long start =
+                entry.localHeader
+                        + LOCAL_LENGTH
+                        + RangeReader.u16(local, 26)
+                        + RangeReader.u16(local, 28);
         if (start + entry.compressedSize > data.length) {
             throw new IOException("the entry runs past the end of the archive");
         }
@@ -152,7 +184,8 @@ final class ZipIndex {
             throw new IOException("encrypted, which the scan cannot read");
         }
         if (entry.method != STORED && entry.method != DEFLATED) {
-            throw new IOException("compressed with method " + entry.method + ", which the scan does not read");
+            throw new IOException(
+                    "compressed with method " + entry.method + ", which the scan does not read");
         }
         long start = dataStart(entry);
         byte[] bytes = new byte[(int) entry.size];
@@ -177,13 +210,20 @@ final class ZipIndex {
         try {
             while (filled < bytes.length) {
                 int n = inflater.inflate(bytes, filled, bytes.length - filled);
-                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                if (n == 0
+                        && (inflater.finished()
+                                || inflater.needsInput()
+                                || inflater.needsDictionary())) {
                     break;
                 }
                 filled += n;
             }
             if (filled < bytes.length) {
-                throw new IOException("inflates to " + filled + " bytes, less than its stated size " + bytes.length);
+                throw new IOException(
+                        "inflates to "
+                                + filled
+                                + " bytes, less than its stated size "
+                                + bytes.length);
             }
             if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
                 throw new IOException("inflates to more than its stated size " + bytes.length);
@@ -236,7 +276,8 @@ final class ZipIndex {
             }
             filled = inflateTo(head, filled, size);
             if (filled < size) {
-                throw new IOException("inflates to " + filled + " bytes, less than its stated size " + size);
+                throw new IOException(
+                        "inflates to " + filled + " bytes, less than its stated size " + size);
             }
             if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
                 throw new IOException("inflates to more than its stated size " + size);
@@ -251,7 +292,10 @@ final class ZipIndex {
     private int inflateTo(byte[] bytes, int filled, int wanted) throws DataFormatException {
         while (filled < wanted) {
             int n = inflater.inflate(bytes, filled, wanted - filled);
-            if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+            if (n == 0
+                    && (inflater.finished()
+                            || inflater.needsInput()
+                            || inflater.needsDictionary())) {
                 break;
             }
             filled += n;
@@ -271,10 +315,17 @@ final class ZipIndex {
         final int method;
         final long compressedSize;
         final long size;
+
         /** Where its local header is, from the start of the range. */
         final long localHeader;
 
-        Entry(String name, int flags, int method, long compressedSize, long size, long localHeader) {
+        Entry(
+                String name,
+                int flags,
+                int method,
+                long compressedSize,
+                long size,
+                long localHeader) {
             this.name = name;
             this.flags = flags;
             this.method = method;

@@ -1,13 +1,12 @@
 package io.imdsguard.agent.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class AgentCliTest {
 
@@ -49,6 +48,7 @@ class AgentCliTest {
     @Test
     void aCommandGetsTheArgumentsAfterItsName() {
         assertEquals(2, run("check"));
-        assertTrue(err.contains("imds-guard check: name at least one report file or directory"), err);
+        assertTrue(
+                err.contains("imds-guard check: name at least one report file or directory"), err);
     }
 }

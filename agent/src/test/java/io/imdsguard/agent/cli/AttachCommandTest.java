@@ -1,9 +1,9 @@
 package io.imdsguard.agent.cli;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class AttachCommandTest {
 
@@ -22,11 +22,19 @@ class AttachCommandTest {
 
     @Test
     void aJava8TargetsBareZeroIsASuccessfulLoadAndNothingElseIs() {
-        assertTrue(AttachCommand.java8Success(new AgentLoadException("0")), "Java 8's reply to a successful load");
-        assertTrue(AttachCommand.java8Success(new AgentLoadException("Failed to load agent library: 0")),
+        assertTrue(
+                AttachCommand.java8Success(new AgentLoadException("0")),
+                "Java 8's reply to a successful load");
+        assertTrue(
+                AttachCommand.java8Success(
+                        new AgentLoadException("Failed to load agent library: 0")),
                 "the same reply through JDK 25's attach API");
-        assertFalse(AttachCommand.java8Success(new AgentLoadException("Failed to load agent library: 100")));
-        assertFalse(AttachCommand.java8Success(new AgentLoadException("Agent JAR not found or no Agent-Class attribute")));
+        assertFalse(
+                AttachCommand.java8Success(
+                        new AgentLoadException("Failed to load agent library: 100")));
+        assertFalse(
+                AttachCommand.java8Success(
+                        new AgentLoadException("Agent JAR not found or no Agent-Class attribute")));
         assertFalse(AttachCommand.java8Success(new AgentLoadException(null)));
         assertFalse(AttachCommand.java8Success(new AgentInitializationException("0")));
     }

@@ -1,12 +1,11 @@
 package io.imdsguard.agent.cli;
 
-import org.junit.jupiter.api.Test;
-
-import java.lang.management.ManagementFactory;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
 
 class TargetProcessTest {
 

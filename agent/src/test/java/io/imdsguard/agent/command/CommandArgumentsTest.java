@@ -1,20 +1,22 @@
 package io.imdsguard.agent.command;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
 class CommandArgumentsTest {
 
     @Test
     void optionsTakeTheirValueSpacedOrAfterAnEqualsSignAndTheRestAreOperands() {
-        CommandArguments parsed = CommandArguments.parse(Arrays.asList("a.jar", "--json", "out.json",
-                "--service=orders", "b.war"), "--json", "--service");
+        CommandArguments parsed =
+                CommandArguments.parse(
+                        Arrays.asList("a.jar", "--json", "out.json", "--service=orders", "b.war"),
+                        "--json",
+                        "--service");
 
         assertEquals("out.json", parsed.option("--json", null));
         assertEquals("orders", parsed.option("--service", null));
@@ -24,27 +26,35 @@ class CommandArgumentsTest {
 
     @Test
     void aDoubleDashEndsTheOptionsSoAFileMayStartWithADash() {
-        CommandArguments parsed = CommandArguments.parse(Arrays.asList("--", "-odd.jar", "--json"), "--json");
+        CommandArguments parsed =
+                CommandArguments.parse(Arrays.asList("--", "-odd.jar", "--json"), "--json");
         assertEquals(Arrays.asList("-odd.jar", "--json"), parsed.operands());
         assertNull(parsed.option("--json", null));
     }
 
     @Test
     void anUnknownOptionOrOneWithoutAValueIsRefusedByName() {
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> CommandArguments.parse(Arrays.asList("--jsn", "x"), "--json"));
+        IllegalArgumentException unknown =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CommandArguments.parse(Arrays.asList("--jsn", "x"), "--json"));
         assertEquals("unknown option '--jsn'", unknown.getMessage());
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> CommandArguments.parse(Arrays.asList("a.jar", "--json"), "--json"));
+        IllegalArgumentException missing =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CommandArguments.parse(Arrays.asList("a.jar", "--json"), "--json"));
         assertEquals("--json needs a value", missing.getMessage());
-        IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
-                () -> CommandArguments.parse(Arrays.asList("--json= "), "--json"));
+        IllegalArgumentException blank =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CommandArguments.parse(Arrays.asList("--json= "), "--json"));
         assertEquals("--json needs a value", blank.getMessage());
     }
 
     @Test
     void helpStopsParsing() {
-        assertTrue(CommandArguments.parse(Arrays.asList("--help", "--bogus"), "--json").helpAsked());
+        assertTrue(
+                CommandArguments.parse(Arrays.asList("--help", "--bogus"), "--json").helpAsked());
         assertTrue(CommandArguments.parse(Arrays.asList("-h"), "--json").helpAsked());
     }
 }

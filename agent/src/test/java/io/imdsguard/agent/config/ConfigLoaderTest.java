@@ -1,17 +1,16 @@
 package io.imdsguard.agent.config;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
 
@@ -25,14 +24,16 @@ class ConfigLoaderTest {
         return map;
     }
 
-    private static AgentConfig ok(String args, Map<String, String> sysprops, Map<String, String> env) {
+    private static AgentConfig ok(
+            String args, Map<String, String> sysprops, Map<String, String> env) {
         ConfigResult result = ConfigLoader.load(args, sysprops, env);
         assertTrue(result.ok(), "expected a valid configuration, got " + result.errors());
         return result.config();
     }
 
     /** Loads a configuration that must fail with exactly one error line, and returns that line. */
-    private static String singleError(String args, Map<String, String> sysprops, Map<String, String> env) {
+    private static String singleError(
+            String args, Map<String, String> sysprops, Map<String, String> env) {
         ConfigResult result = ConfigLoader.load(args, sysprops, env);
         assertFalse(result.ok());
         assertNull(result.config(), "a broken configuration must not be usable");
@@ -42,8 +43,13 @@ class ConfigLoaderTest {
 
     @Test
     void withoutAnySettingTheAgentRunsWithItsDocumentedDefaults() {
-        for (AgentConfig config : new AgentConfig[] {ok(null, NONE, NONE), ok("", NONE, NONE), ok("  ", NONE, NONE),
-                AgentConfig.defaults()}) {
+        for (AgentConfig config :
+                new AgentConfig[] {
+                    ok(null, NONE, NONE),
+                    ok("", NONE, NONE),
+                    ok("  ", NONE, NONE),
+                    AgentConfig.defaults()
+                }) {
             assertEquals(Mode.REPORT, config.mode());
             assertNull(config.endpoint());
             assertNull(config.reportPath());
@@ -69,25 +75,43 @@ class ConfigLoaderTest {
         assertEquals(10_000, ok("otlp.interval=10s", NONE, NONE).otlpIntervalMillis());
         assertEquals(90_000, ok("otlp.interval=1.5s", NONE, NONE).otlpIntervalMillis() * 60);
         assertEquals("sysdig", ok("statsd.flavor=SysDig", NONE, NONE).statsdFlavor());
-        assertEquals("https://otel.internal:4318/v1/metrics",
-                ok("otlp.endpoint= https://otel.internal:4318/v1/metrics ", NONE, NONE).otlpEndpoint());
+        assertEquals(
+                "https://otel.internal:4318/v1/metrics",
+                ok("otlp.endpoint= https://otel.internal:4318/v1/metrics ", NONE, NONE)
+                        .otlpEndpoint());
         assertEquals(10_000, ok("metrics.sites.max=10000", NONE, NONE).metricsSitesMax());
         assertEquals(1, ok("metrics.sites.max=1", NONE, NONE).metricsSitesMax());
     }
 
     @Test
     void unrelatedPropertiesAndVariablesAreIgnored() {
-        AgentConfig config = ok(null, map("java.version", "17", "imds.guardian.mode", "x"),
-                map("PATH", "/usr/bin", "IMDS_GUARDIAN_MODE", "x", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://x"));
+        AgentConfig config =
+                ok(
+                        null,
+                        map("java.version", "17", "imds.guardian.mode", "x"),
+                        map(
+                                "PATH",
+                                "/usr/bin",
+                                "IMDS_GUARDIAN_MODE",
+                                "x",
+                                "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                                "http://x"));
         assertEquals(Mode.REPORT, config.mode());
         assertNull(config.endpoint());
     }
 
     @Test
     void agentArgumentsBeatSystemPropertiesWhichBeatTheEnvironment() {
-        Map<String, String> env = map("IMDS_GUARD_REPORT_INTERVAL", "10", "IMDS_GUARD_SERVICE_NAME", "from-env",
-                "IMDS_GUARD_DEBUG", "true");
-        Map<String, String> sysprops = map("imds.guard.report.interval", "20", "imds.guard.service.name", "from-prop");
+        Map<String, String> env =
+                map(
+                        "IMDS_GUARD_REPORT_INTERVAL",
+                        "10",
+                        "IMDS_GUARD_SERVICE_NAME",
+                        "from-env",
+                        "IMDS_GUARD_DEBUG",
+                        "true");
+        Map<String, String> sysprops =
+                map("imds.guard.report.interval", "20", "imds.guard.service.name", "from-prop");
 
         AgentConfig all = ok("report.interval=40", sysprops, env);
         assertEquals(40, all.reportIntervalSeconds());
@@ -128,11 +152,13 @@ class ConfigLoaderTest {
             {"jmx.metrics", "true"},
             {"metrics.global", "false"},
         };
-        assertEquals(ConfigKey.values().length, keyValueCheck.length, "a new key needs a line here");
+        assertEquals(
+                ConfigKey.values().length, keyValueCheck.length, "a new key needs a line here");
         for (String[] kv : keyValueCheck) {
             ConfigKey key = ConfigKey.byName(kv[0]);
             assertEquals("imds.guard." + kv[0], key.systemProperty());
-            assertEquals("IMDS_GUARD_" + kv[0].toUpperCase(java.util.Locale.ROOT).replace('.', '_'),
+            assertEquals(
+                    "IMDS_GUARD_" + kv[0].toUpperCase(java.util.Locale.ROOT).replace('.', '_'),
                     key.environmentVariable());
             AgentConfig fromArgs = ok(kv[0] + "=" + kv[1], NONE, NONE);
             AgentConfig fromProp = ok(null, map(key.systemProperty(), kv[1]), NONE);
@@ -145,36 +171,62 @@ class ConfigLoaderTest {
 
     private static String valueOf(AgentConfig config, ConfigKey key) {
         switch (key) {
-            case MODE: return config.mode().id();
-            case ENDPOINT: return config.endpoint().toString();
-            case REPORT: return config.reportPath();
-            case REPORT_INTERVAL: return String.valueOf(config.reportIntervalSeconds());
-            case LOG: return config.logPath();
-            case PROMETHEUS_PORT: return String.valueOf(config.prometheusPort());
-            case PROMETHEUS_HOST: return config.prometheusHost();
-            case SERVICE_NAME: return config.serviceName();
-            case DEBUG: return String.valueOf(config.debug());
-            case REWRITE_CALLERS: return String.join(";", config.rewriteCallers());
-            case TOKEN_TTL: return String.valueOf(config.tokenTtlSeconds());
-            case TOKEN_CONNECT_TIMEOUT: return String.valueOf(config.tokenConnectTimeoutMillis());
-            case TOKEN_READ_TIMEOUT: return String.valueOf(config.tokenReadTimeoutMillis());
-            case JMX_CONTROL: return String.valueOf(config.jmxControl());
-            case METRICS_SITES_MAX: return String.valueOf(config.metricsSitesMax());
-            case OTLP_ENDPOINT: return config.otlpEndpoint();
-            case OTLP_INTERVAL: return String.valueOf(config.otlpIntervalMillis());
-            case STATSD_HOST: return config.statsdHost();
-            case STATSD_PORT: return String.valueOf(config.statsdPort());
-            case STATSD_FLAVOR: return config.statsdFlavor();
-            case JMX_METRICS: return String.valueOf(config.jmxMetrics());
-            case METRICS_GLOBAL: return String.valueOf(config.metricsGlobal());
-            default: throw new AssertionError(key);
+            case MODE:
+                return config.mode().id();
+            case ENDPOINT:
+                return config.endpoint().toString();
+            case REPORT:
+                return config.reportPath();
+            case REPORT_INTERVAL:
+                return String.valueOf(config.reportIntervalSeconds());
+            case LOG:
+                return config.logPath();
+            case PROMETHEUS_PORT:
+                return String.valueOf(config.prometheusPort());
+            case PROMETHEUS_HOST:
+                return config.prometheusHost();
+            case SERVICE_NAME:
+                return config.serviceName();
+            case DEBUG:
+                return String.valueOf(config.debug());
+            case REWRITE_CALLERS:
+                return String.join(";", config.rewriteCallers());
+            case TOKEN_TTL:
+                return String.valueOf(config.tokenTtlSeconds());
+            case TOKEN_CONNECT_TIMEOUT:
+                return String.valueOf(config.tokenConnectTimeoutMillis());
+            case TOKEN_READ_TIMEOUT:
+                return String.valueOf(config.tokenReadTimeoutMillis());
+            case JMX_CONTROL:
+                return String.valueOf(config.jmxControl());
+            case METRICS_SITES_MAX:
+                return String.valueOf(config.metricsSitesMax());
+            case OTLP_ENDPOINT:
+                return config.otlpEndpoint();
+            case OTLP_INTERVAL:
+                return String.valueOf(config.otlpIntervalMillis());
+            case STATSD_HOST:
+                return config.statsdHost();
+            case STATSD_PORT:
+                return String.valueOf(config.statsdPort());
+            case STATSD_FLAVOR:
+                return config.statsdFlavor();
+            case JMX_METRICS:
+                return String.valueOf(config.jmxMetrics());
+            case METRICS_GLOBAL:
+                return String.valueOf(config.metricsGlobal());
+            default:
+                throw new AssertionError(key);
         }
     }
 
     @Test
     void severalAgentArgumentsWithSpacesAreAccepted() {
-        AgentConfig config = ok(" mode = REPORT , debug=true,, report.interval=7 ,endpoint=https://[::1]:8443/x",
-                NONE, NONE);
+        AgentConfig config =
+                ok(
+                        " mode = REPORT , debug=true,, report.interval=7 ,endpoint=https://[::1]:8443/x",
+                        NONE,
+                        NONE);
         assertEquals(Mode.REPORT, config.mode());
         assertTrue(config.debug());
         assertEquals(7, config.reportIntervalSeconds());
@@ -194,48 +246,83 @@ class ConfigLoaderTest {
             assertTrue(error.endsWith("accepted: report, rewrite or enforce"), error);
         }
         String error = singleError(null, map("imds.guard.mode", "audit"), NONE);
-        assertTrue(error.contains("'mode'") && error.contains("audit") && error.contains("-Dimds.guard.mode"), error);
+        assertTrue(
+                error.contains("'mode'")
+                        && error.contains("audit")
+                        && error.contains("-Dimds.guard.mode"),
+                error);
         assertTrue(error.endsWith("accepted: report, rewrite or enforce"), error);
     }
 
     @Test
     void rewriteCallersTakesPrefixesOrAStarAlone() {
-        assertEquals(java.util.Arrays.asList("com.amazonaws.internal.ConnectionUtils",
-                "com.amazonaws.internal.EC2MetadataClient", "com.amazonaws.util.EC2MetadataUtils",
-                "software.amazon.awssdk.regions.internal.util.ConnectionUtils"),
-                AgentConfig.defaults().rewriteCallers(), "the AWS SDKs' IMDS code and nothing else by default");
-        assertEquals(java.util.Arrays.asList("com.acme.legacy.", "com.acme.Metadata$Client"),
-                ok("rewrite.callers=com.acme.legacy.; com.acme.Metadata$Client", NONE, NONE).rewriteCallers());
-        assertEquals(java.util.Arrays.asList("a.B", "c."),
+        assertEquals(
+                java.util.Arrays.asList(
+                        "com.amazonaws.internal.ConnectionUtils",
+                        "com.amazonaws.internal.EC2MetadataClient",
+                        "com.amazonaws.util.EC2MetadataUtils",
+                        "software.amazon.awssdk.regions.internal.util.ConnectionUtils"),
+                AgentConfig.defaults().rewriteCallers(),
+                "the AWS SDKs' IMDS code and nothing else by default");
+        assertEquals(
+                java.util.Arrays.asList("com.acme.legacy.", "com.acme.Metadata$Client"),
+                ok("rewrite.callers=com.acme.legacy.; com.acme.Metadata$Client", NONE, NONE)
+                        .rewriteCallers());
+        assertEquals(
+                java.util.Arrays.asList("a.B", "c."),
                 ok(null, map("imds.guard.rewrite.callers", "a.B,c."), NONE).rewriteCallers(),
                 "outside agent arguments a comma separates too");
-        assertEquals(java.util.Collections.singletonList("*"), ok("rewrite.callers=*", NONE, NONE).rewriteCallers());
-        assertTrue(singleError("rewrite.callers=*;com.acme.", NONE, NONE).contains("give it alone"));
-        assertTrue(singleError("rewrite.callers=com/acme", NONE, NONE).contains("not a class or package name"));
+        assertEquals(
+                java.util.Collections.singletonList("*"),
+                ok("rewrite.callers=*", NONE, NONE).rewriteCallers());
+        assertTrue(
+                singleError("rewrite.callers=*;com.acme.", NONE, NONE).contains("give it alone"));
+        assertTrue(
+                singleError("rewrite.callers=com/acme", NONE, NONE)
+                        .contains("not a class or package name"));
         assertTrue(singleError("rewrite.callers= ; ", NONE, NONE).contains("no prefix given"));
-        assertEquals(java.util.Arrays.asList("com.acme.Caf\u00e9", "_x.$Y"),
-                ok("rewrite.callers=com.acme.Caf\u00e9;_x.$Y", NONE, NONE).rewriteCallers(), "Java identifiers in any script");
-        assertTrue(singleError("rewrite.callers=9acme.", NONE, NONE).contains("'9acme.' is not a class or package name"));
-        assertTrue(singleError("rewrite.callers=com.acme.My Client", NONE, NONE).contains("not a class or package name"));
+        assertEquals(
+                java.util.Arrays.asList("com.acme.Caf\u00e9", "_x.$Y"),
+                ok("rewrite.callers=com.acme.Caf\u00e9;_x.$Y", NONE, NONE).rewriteCallers(),
+                "Java identifiers in any script");
+        assertTrue(
+                singleError("rewrite.callers=9acme.", NONE, NONE)
+                        .contains("'9acme.' is not a class or package name"));
+        assertTrue(
+                singleError("rewrite.callers=com.acme.My Client", NONE, NONE)
+                        .contains("not a class or package name"));
     }
 
     /** A client sends requests to any URL it is given: trusting it would trust every caller. */
     @Test
     void rewriteCallersRefusesTheJdkAndKnownHttpClientsWithTheReason() {
-        for (String entry : new String[] {"okhttp3.OkHttpClient", "org.apache.http.", "org.apache.http",
-            "sun.net.www.protocol.http.HttpURLConnection", "java.net.", "org.", "io.netty.channel.Channel"}) {
+        for (String entry :
+                new String[] {
+                    "okhttp3.OkHttpClient",
+                    "org.apache.http.",
+                    "org.apache.http",
+                    "sun.net.www.protocol.http.HttpURLConnection",
+                    "java.net.",
+                    "org.",
+                    "io.netty.channel.Channel"
+                }) {
             String error = singleError("rewrite.callers=com.acme.Good;" + entry, NONE, NONE);
-            assertTrue(error.contains("'" + entry + "' names code of the JDK or of an HTTP client library"), error);
+            assertTrue(
+                    error.contains(
+                            "'" + entry + "' names code of the JDK or of an HTTP client library"),
+                    error);
             assertTrue(error.contains("sends requests to whatever URL it is given"), error);
             assertTrue(error.contains("Name the application class that calls it"), error);
         }
-        assertEquals(java.util.Arrays.asList("org.acme.", "com.okhttp3x.Client"),
+        assertEquals(
+                java.util.Arrays.asList("org.acme.", "com.okhttp3x.Client"),
                 ok("rewrite.callers=org.acme.;com.okhttp3x.Client", NONE, NONE).rewriteCallers());
     }
 
     @Test
     void theDefaultScopeIsTheSdkImdsClassesThatStayCallSites() {
-        assertEquals(java.util.Arrays.asList(io.imdsguard.agent.detect.SdkImdsClasses.CLASSES),
+        assertEquals(
+                java.util.Arrays.asList(io.imdsguard.agent.detect.SdkImdsClasses.CLASSES),
                 AgentConfig.defaults().rewriteCallers());
     }
 
@@ -246,10 +333,15 @@ class ConfigLoaderTest {
         assertEquals(1000, defaults.tokenConnectTimeoutMillis());
         assertEquals(1000, defaults.tokenReadTimeoutMillis());
         assertEquals(1500, ok("token.read.timeout=1.5s", NONE, NONE).tokenReadTimeoutMillis());
-        assertEquals(250, ok("token.connect.timeout=250ms", NONE, NONE).tokenConnectTimeoutMillis());
-        assertTrue(singleError("token.ttl=21601", NONE, NONE).endsWith("accepted: seconds from 1 to 21600"));
+        assertEquals(
+                250, ok("token.connect.timeout=250ms", NONE, NONE).tokenConnectTimeoutMillis());
+        assertTrue(
+                singleError("token.ttl=21601", NONE, NONE)
+                        .endsWith("accepted: seconds from 1 to 21600"));
         assertTrue(singleError("token.ttl=0", NONE, NONE).contains("out of range"));
-        assertTrue(singleError("token.read.timeout=soon", NONE, NONE).contains("'soon' is not a duration"));
+        assertTrue(
+                singleError("token.read.timeout=soon", NONE, NONE)
+                        .contains("'soon' is not a duration"));
         assertTrue(singleError("token.connect.timeout=61s", NONE, NONE).contains("out of range"));
     }
 
@@ -271,7 +363,12 @@ class ConfigLoaderTest {
             {"prop", "service.name", "", "a non-empty text"},
             {"arg", "metrics.sites.max", "0", "a number of call sites from 1 to 10000"},
             {"env", "metrics.sites.max", "10001", "a number of call sites from 1 to 10000"},
-            {"arg", "otlp.endpoint", "127.0.0.1:4318", "an http or https URL such as http://127.0.0.1:4318/v1/metrics"},
+            {
+                "arg",
+                "otlp.endpoint",
+                "127.0.0.1:4318",
+                "an http or https URL such as http://127.0.0.1:4318/v1/metrics"
+            },
             {"prop", "otlp.endpoint", "udp://collector:4318", "an http or https URL"},
             {"arg", "otlp.interval", "often", "a duration from 1000ms to 3600s"},
             {"env", "otlp.interval", "500ms", "a duration from 1000ms to 3600s"},
@@ -309,13 +406,20 @@ class ConfigLoaderTest {
         String fromArgs = singleError("mdoe=report", NONE, NONE);
         String fromProp = singleError(null, map("imds.guard.reportinterval", "5"), NONE);
         String fromEnv = singleError(null, NONE, map("IMDS_GUARD_PORT", "9464"));
-        assertTrue(fromArgs.contains("'mdoe'") && fromArgs.contains("agent argument 'mdoe=report'"), fromArgs);
-        assertTrue(fromProp.contains("'reportinterval'") && fromProp.contains("-Dimds.guard.reportinterval"), fromProp);
+        assertTrue(
+                fromArgs.contains("'mdoe'") && fromArgs.contains("agent argument 'mdoe=report'"),
+                fromArgs);
+        assertTrue(
+                fromProp.contains("'reportinterval'")
+                        && fromProp.contains("-Dimds.guard.reportinterval"),
+                fromProp);
         assertTrue(fromEnv.contains("'port'") && fromEnv.contains("IMDS_GUARD_PORT"), fromEnv);
         for (String error : new String[] {fromArgs, fromProp, fromEnv}) {
             assertTrue(error.contains("unknown key"), error);
             for (ConfigKey key : ConfigKey.values()) {
-                assertTrue(error.contains(key.key()), "accepted keys missing " + key.key() + ": " + error);
+                assertTrue(
+                        error.contains(key.key()),
+                        "accepted keys missing " + key.key() + ": " + error);
             }
         }
     }
@@ -323,32 +427,49 @@ class ConfigLoaderTest {
     @Test
     void anArgumentWithoutEqualsSignIsRefused() {
         String error = singleError("debug", NONE, NONE);
-        assertTrue(error.contains("'debug'") && error.contains("key=value") && error.contains("report.interval"),
+        assertTrue(
+                error.contains("'debug'")
+                        && error.contains("key=value")
+                        && error.contains("report.interval"),
                 error);
     }
 
     @Test
     void everyProblemIsReportedNotJustTheFirst() {
-        ConfigResult result = ConfigLoader.load("mode=audit,prometheus.port=http,colour=blue",
-                map("imds.guard.debug", "maybe"), map("IMDS_GUARD_NOPE", "1"));
+        ConfigResult result =
+                ConfigLoader.load(
+                        "mode=audit,prometheus.port=http,colour=blue",
+                        map("imds.guard.debug", "maybe"),
+                        map("IMDS_GUARD_NOPE", "1"));
         assertFalse(result.ok());
         assertNull(result.config());
         List<String> errors = result.errors();
         assertEquals(5, errors.size(), errors.toString());
         String all = errors.toString();
-        for (String expected : new String[] {"'mode'", "'prometheus.port'", "'colour'", "'debug'", "'nope'"}) {
+        for (String expected :
+                new String[] {"'mode'", "'prometheus.port'", "'colour'", "'debug'", "'nope'"}) {
             assertTrue(all.contains(expected), expected + " not in " + all);
         }
     }
 
     @Test
     void errorsStayOneLineEvenWhenTheRejectedTextContainsLineBreaks() {
-        // Environment values and property names can hold line breaks; each error is printed as one log line.
-        List<String> errors = ConfigLoader.load("mode=rep\nort", map("imds.guard.debug", "true\r\nforged",
-                "imds.guard.x\nforged", "1"), map("IMDS_GUARD_REPORT_INTERVAL", "1\n2")).errors();
+        // Environment values and property names can hold line breaks; each error is printed as one
+        // log line.
+        List<String> errors =
+                ConfigLoader.load(
+                                "mode=rep\nort",
+                                map(
+                                        "imds.guard.debug",
+                                        "true\r\nforged",
+                                        "imds.guard.x\nforged",
+                                        "1"),
+                                map("IMDS_GUARD_REPORT_INTERVAL", "1\n2"))
+                        .errors();
         assertEquals(4, errors.size(), errors.toString());
         for (String error : errors) {
-            assertFalse(error.contains("\n") || error.contains("\r"), "error spans lines: " + error);
+            assertFalse(
+                    error.contains("\n") || error.contains("\r"), "error spans lines: " + error);
         }
     }
 }

@@ -1,21 +1,20 @@
 package io.imdsguard.agent.config;
 
-import io.imdsguard.agent.docs.MarkdownFiles;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imdsguard.agent.docs.MarkdownFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
 /**
  * docs/configuration.md's key table is the agent's key list: a key added, renamed or removed in
- * {@link ConfigKey} without the table (or the other way round) fails here, and so does a default that
- * changed in one place only.
+ * {@link ConfigKey} without the table (or the other way round) fails here, and so does a default
+ * that changed in one place only.
  */
 class ConfigurationDocTest {
 
@@ -35,7 +34,10 @@ class ConfigurationDocTest {
         assertEquals(agent, documented, "docs/configuration.md's table against ConfigKey");
     }
 
-    /** A plain default is shown as itself; a key without one says what happens instead, never a made-up value. */
+    /**
+     * A plain default is shown as itself; a key without one says what happens instead, never a
+     * made-up value.
+     */
     @Test
     void eachDocumentedDefaultIsTheAgentsDefault() {
         for (String[] row : rows()) {
@@ -46,20 +48,27 @@ class ConfigurationDocTest {
             String cell = row[1].trim();
             String value = key.defaultValue();
             if (value == null) {
-                assertFalse(cell.startsWith("`"), key.key() + " has no default, yet the table shows " + cell);
+                assertFalse(
+                        cell.startsWith("`"),
+                        key.key() + " has no default, yet the table shows " + cell);
             } else if (!value.contains(";")) {
                 assertEquals("`" + value + "`", cell, "the default of " + key.key());
             } else {
                 for (String prefix : value.split(";")) {
-                    assertTrue(cell.contains("AWS SDK") || cell.contains(prefix),
-                            key.key() + ": the default cell says neither what it holds nor where: " + cell);
+                    assertTrue(
+                            cell.contains("AWS SDK") || cell.contains(prefix),
+                            key.key()
+                                    + ": the default cell says neither what it holds nor where: "
+                                    + cell);
                 }
             }
         }
     }
 
     private static List<String[]> rows() {
-        List<String> lines = MarkdownFiles.lines(MarkdownFiles.root().resolve("docs").resolve("configuration.md"));
+        List<String> lines =
+                MarkdownFiles.lines(
+                        MarkdownFiles.root().resolve("docs").resolve("configuration.md"));
         int header = lines.indexOf(HEADER);
         assertTrue(header >= 0, "docs/configuration.md has no table headed " + HEADER);
         List<String[]> rows = new ArrayList<String[]>();

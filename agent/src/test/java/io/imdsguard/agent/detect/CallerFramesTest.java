@@ -1,17 +1,16 @@
 package io.imdsguard.agent.detect;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 class CallerFramesTest {
 
@@ -25,44 +24,104 @@ class CallerFramesTest {
 
     @Test
     void theSiteIsTheFirstApplicationFrameBelowAgentJdkAndClientLibraryFrames() {
-        StackTraceElement[] trace = stack(
-                frame("io.imdsguard.agent.observe.RequestObserver", "observe", "RequestObserver.java", 40),
-                frame("io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionHooks", "sending", "HttpUrlConnectionHooks.java", 57),
-                frame("io.imdsguard.bootstrap.ImdsBridge", "sending", "ImdsBridge.java", 28),
-                frame("sun.net.www.protocol.http.HttpURLConnection", "connect", "HttpURLConnection.java", 1000),
-                frame("java.net.HttpURLConnection", "getResponseCode", "HttpURLConnection.java", 500),
-                frame("jdk.internal.net.http.HttpClientImpl", "send", "HttpClientImpl.java", 900),
-                frame("org.apache.http.impl.client.CloseableHttpClient", "execute", "CloseableHttpClient.java", 83),
-                frame("okhttp3.RealCall", "execute", "RealCall.java", 77),
-                frame("org.springframework.web.client.RestTemplate", "doExecute", "RestTemplate.java", 776),
-                frame("com.acme.billing.InvoiceService", "loadRegion", "InvoiceService.java", 42),
-                frame("java.util.ArrayList", "forEach", "ArrayList.java", 1511),
-                frame("com.acme.billing.Main", "main", "Main.java", 7));
+        StackTraceElement[] trace =
+                stack(
+                        frame(
+                                "io.imdsguard.agent.observe.RequestObserver",
+                                "observe",
+                                "RequestObserver.java",
+                                40),
+                        frame(
+                                "io.imdsguard.agent.instrument.httpurlconnection.HttpUrlConnectionHooks",
+                                "sending",
+                                "HttpUrlConnectionHooks.java",
+                                57),
+                        frame(
+                                "io.imdsguard.bootstrap.ImdsBridge",
+                                "sending",
+                                "ImdsBridge.java",
+                                28),
+                        frame(
+                                "sun.net.www.protocol.http.HttpURLConnection",
+                                "connect",
+                                "HttpURLConnection.java",
+                                1000),
+                        frame(
+                                "java.net.HttpURLConnection",
+                                "getResponseCode",
+                                "HttpURLConnection.java",
+                                500),
+                        frame(
+                                "jdk.internal.net.http.HttpClientImpl",
+                                "send",
+                                "HttpClientImpl.java",
+                                900),
+                        frame(
+                                "org.apache.http.impl.client.CloseableHttpClient",
+                                "execute",
+                                "CloseableHttpClient.java",
+                                83),
+                        frame("okhttp3.RealCall", "execute", "RealCall.java", 77),
+                        frame(
+                                "org.springframework.web.client.RestTemplate",
+                                "doExecute",
+                                "RestTemplate.java",
+                                776),
+                        frame(
+                                "com.acme.billing.InvoiceService",
+                                "loadRegion",
+                                "InvoiceService.java",
+                                42),
+                        frame("java.util.ArrayList", "forEach", "ArrayList.java", 1511),
+                        frame("com.acme.billing.Main", "main", "Main.java", 7));
         CallerFrames caller = CallerFrames.of(trace);
-        assertEquals("com.acme.billing.InvoiceService.loadRegion(InvoiceService.java:42)", caller.site());
-        assertEquals(Arrays.asList(
+        assertEquals(
                 "com.acme.billing.InvoiceService.loadRegion(InvoiceService.java:42)",
-                "java.util.ArrayList.forEach(ArrayList.java:1511)",
-                "com.acme.billing.Main.main(Main.java:7)"), caller.frames());
+                caller.site());
+        assertEquals(
+                Arrays.asList(
+                        "com.acme.billing.InvoiceService.loadRegion(InvoiceService.java:42)",
+                        "java.util.ArrayList.forEach(ArrayList.java:1511)",
+                        "com.acme.billing.Main.main(Main.java:7)"),
+                caller.frames());
     }
 
     @Test
     void applicationPackagesThatMerelyShareAPrefixWithInfrastructureAreApplicationCode() {
-        for (String appClass : new String[] {"com.sunrise.Billing", "javalin.App", "sunny.App", "jdkapp.Main",
-                "okhttp3x.App", "kotlinapp.Main", "io.imdsguardian.App", "io.nettyapp.Main"}) {
-            CallerFrames caller = CallerFrames.of(stack(
-                    frame("java.net.URL", "openConnection", "URL.java", 1),
-                    frame(appClass, "run", "App.java", 3)));
+        for (String appClass :
+                new String[] {
+                    "com.sunrise.Billing",
+                    "javalin.App",
+                    "sunny.App",
+                    "jdkapp.Main",
+                    "okhttp3x.App",
+                    "kotlinapp.Main",
+                    "io.imdsguardian.App",
+                    "io.nettyapp.Main"
+                }) {
+            CallerFrames caller =
+                    CallerFrames.of(
+                            stack(
+                                    frame("java.net.URL", "openConnection", "URL.java", 1),
+                                    frame(appClass, "run", "App.java", 3)));
             assertEquals(appClass + ".run(App.java:3)", caller.site());
         }
     }
 
     @Test
     void theFrameFormatIsTheSameOnEveryJdk() {
-        assertEquals("com.acme.X.m(X.java:12)", CallerFrames.format(frame("com.acme.X", "m", "X.java", 12)));
-        assertEquals("com.acme.X.m(Native Method)", CallerFrames.format(frame("com.acme.X", "m", null, -2)));
-        assertEquals("com.acme.X.m(Unknown Source)", CallerFrames.format(frame("com.acme.X", "m", null, -1)));
-        assertEquals("com.acme.X.m(X.java)", CallerFrames.format(frame("com.acme.X", "m", "X.java", -1)));
+        assertEquals(
+                "com.acme.X.m(X.java:12)",
+                CallerFrames.format(frame("com.acme.X", "m", "X.java", 12)));
+        assertEquals(
+                "com.acme.X.m(Native Method)",
+                CallerFrames.format(frame("com.acme.X", "m", null, -2)));
+        assertEquals(
+                "com.acme.X.m(Unknown Source)",
+                CallerFrames.format(frame("com.acme.X", "m", null, -1)));
+        assertEquals(
+                "com.acme.X.m(X.java)",
+                CallerFrames.format(frame("com.acme.X", "m", "X.java", -1)));
     }
 
     /**
@@ -74,19 +133,31 @@ class CallerFramesTest {
     void classLoaderAndModuleNamesNeverEnterTheSite() throws Exception {
         Constructor<StackTraceElement> java9;
         try {
-            java9 = StackTraceElement.class.getConstructor(String.class, String.class, String.class, String.class,
-                    String.class, String.class, int.class);
+            java9 =
+                    StackTraceElement.class.getConstructor(
+                            String.class,
+                            String.class,
+                            String.class,
+                            String.class,
+                            String.class,
+                            String.class,
+                            int.class);
         } catch (NoSuchMethodException e) {
             Assumptions.assumeTrue(false, "Java 8 has no class loader or module names in frames");
             return;
         }
-        StackTraceElement withLoader = java9.newInstance("app", "com.acme.billing", "1.2", "com.acme.X", "m",
-                "X.java", 12);
-        StackTraceElement other = java9.newInstance("tomcat-webapp", null, null, "com.acme.X", "m", "X.java", 12);
-        assertTrue(withLoader.toString().contains("com.acme.billing"), "precondition: toString names the module");
+        StackTraceElement withLoader =
+                java9.newInstance(
+                        "app", "com.acme.billing", "1.2", "com.acme.X", "m", "X.java", 12);
+        StackTraceElement other =
+                java9.newInstance("tomcat-webapp", null, null, "com.acme.X", "m", "X.java", 12);
+        assertTrue(
+                withLoader.toString().contains("com.acme.billing"),
+                "precondition: toString names the module");
         assertEquals("com.acme.X.m(X.java:12)", CallerFrames.format(withLoader));
         assertEquals("com.acme.X.m(X.java:12)", CallerFrames.format(other));
-        assertEquals(CallerFrames.of(stack(withLoader)).site(), CallerFrames.of(stack(other)).site());
+        assertEquals(
+                CallerFrames.of(stack(withLoader)).site(), CallerFrames.of(stack(other)).site());
     }
 
     @Test
@@ -105,12 +176,28 @@ class CallerFramesTest {
 
     @Test
     void withoutApplicationCodeTheFirstNonAgentFrameIsUsed() {
-        CallerFrames caller = CallerFrames.of(stack(
-                frame("io.imdsguard.agent.observe.RequestObserver", "observe", "RequestObserver.java", 40),
-                frame("io.imdsguard.bootstrap.ImdsBridge", "sending", "ImdsBridge.java", 40),
-                frame("jdk.internal.net.http.HttpClientImpl", "sendAsync", "HttpClientImpl.java", 1),
-                frame("java.lang.Thread", "run", "Thread.java", 840)));
-        assertEquals("jdk.internal.net.http.HttpClientImpl.sendAsync(HttpClientImpl.java:1)", caller.site());
+        CallerFrames caller =
+                CallerFrames.of(
+                        stack(
+                                frame(
+                                        "io.imdsguard.agent.observe.RequestObserver",
+                                        "observe",
+                                        "RequestObserver.java",
+                                        40),
+                                frame(
+                                        "io.imdsguard.bootstrap.ImdsBridge",
+                                        "sending",
+                                        "ImdsBridge.java",
+                                        40),
+                                frame(
+                                        "jdk.internal.net.http.HttpClientImpl",
+                                        "sendAsync",
+                                        "HttpClientImpl.java",
+                                        1),
+                                frame("java.lang.Thread", "run", "Thread.java", 840)));
+        assertEquals(
+                "jdk.internal.net.http.HttpClientImpl.sendAsync(HttpClientImpl.java:1)",
+                caller.site());
         for (String f : caller.frames()) {
             assertFalse(f.startsWith("io.imdsguard."), f);
         }
@@ -120,8 +207,14 @@ class CallerFramesTest {
     void anEmptyOrAgentOnlyStackHasAnUnknownSite() {
         assertEquals("unknown", CallerFrames.of(new StackTraceElement[0]).site());
         assertTrue(CallerFrames.of(new StackTraceElement[0]).frames().isEmpty());
-        CallerFrames agentOnly = CallerFrames.of(stack(
-                frame("io.imdsguard.agent.observe.RequestObserver", "observe", "RequestObserver.java", 40)));
+        CallerFrames agentOnly =
+                CallerFrames.of(
+                        stack(
+                                frame(
+                                        "io.imdsguard.agent.observe.RequestObserver",
+                                        "observe",
+                                        "RequestObserver.java",
+                                        40)));
         assertEquals("unknown", agentOnly.site());
         assertTrue(agentOnly.frames().isEmpty());
     }
@@ -135,8 +228,11 @@ class CallerFramesTest {
     void theCurrentThreadsSiteIsTheSameWhetherWalkedOrTakenFromTheWholeTrace() {
         CallerFrames[] both = new CallerFrames[2];
         StackTraceElement[][] trace = new StackTraceElement[1][];
-        // One line, so that both see the same frames below this test (JUnit's, the first non-agent code).
-        both[0] = CallerFrames.ofCurrentThread(); trace[0] = new Throwable().getStackTrace(); both[1] = CallerFrames.of(trace[0], StackClasses.of(trace[0]));
+        // One line, so that both see the same frames below this test (JUnit's, the first non-agent
+        // code).
+        both[0] = CallerFrames.ofCurrentThread();
+        trace[0] = new Throwable().getStackTrace();
+        both[1] = CallerFrames.of(trace[0], StackClasses.of(trace[0]));
         assertEquals(both[1].site(), both[0].site());
         assertEquals(both[1].siteClass(), both[0].siteClass());
         assertEquals(both[1].siteMethod(), both[0].siteMethod());
@@ -144,14 +240,18 @@ class CallerFramesTest {
         assertEquals(both[1].frames(), both[0].frames());
     }
 
-    /** Walked sites are remembered per place in the code: two lines stay two sites, call after call. */
+    /**
+     * Walked sites are remembered per place in the code: two lines stay two sites, call after call.
+     */
     @Test
     void callsFromTwoLinesOfOneMethodAreTwoSitesEveryTime() {
         for (int call = 0; call < 3; call++) {
             CallerFrames[] sites = testcallers.TwoCallSites.fromTwoLines();
             assertEquals("testcallers.TwoCallSites.fromTwoLines", sites[0].siteMethod());
             assertEquals("testcallers.TwoCallSites.fromTwoLines", sites[1].siteMethod());
-            assertTrue(sites[0].site().startsWith("testcallers.TwoCallSites.fromTwoLines(TwoCallSites.java:"),
+            assertTrue(
+                    sites[0].site()
+                            .startsWith("testcallers.TwoCallSites.fromTwoLines(TwoCallSites.java:"),
                     sites[0].site());
             assertNotEquals(sites[0].site(), sites[1].site());
         }

@@ -1,14 +1,13 @@
 package io.imdsguard.agent.detect;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The matcher runs for every HTTP request of the application. Every host used here is either an IP
@@ -40,16 +39,16 @@ class ImdsEndpointsTest {
         ImdsEndpoints endpoints = plain();
         String[] imds = {
             "169.254.169.254",
-            "169.254.169.254.",             // fully qualified form
-            "2852039166",                   // one 32-bit number
-            "169.254.43518",                // a.b.c with a 16-bit last part
-            "169.16689662",                 // a.b with a 24-bit last part
-            "[fd00:ec2::254]",              // IPv6 as a URL gives it
+            "169.254.169.254.", // fully qualified form
+            "2852039166", // one 32-bit number
+            "169.254.43518", // a.b.c with a 16-bit last part
+            "169.16689662", // a.b with a 24-bit last part
+            "[fd00:ec2::254]", // IPv6 as a URL gives it
             "fd00:ec2::254",
             "[FD00:EC2::254]",
             "fd00:0ec2:0000:0000:0000:0000:0000:0254",
             "[fd00:ec2:0:0:0:0:0:254]",
-            "::ffff:169.254.169.254",       // IPv4-mapped
+            "::ffff:169.254.169.254", // IPv4-mapped
             "[::ffff:169.254.169.254]",
             "::ffff:a9fe:a9fe",
             "0:0:0:0:0:ffff:a9fe:a9fe",
@@ -73,13 +72,13 @@ class ImdsEndpointsTest {
             "169.254.169.254.1",
             "1.169.254.169.254",
             "2852039167",
-            "4294967296",                   // one more than 32 bits
+            "4294967296", // one more than 32 bits
             "2852039166000000",
-            "169..16689662",                // an empty part
+            "169..16689662", // an empty part
             "169.254.169.25a",
             "256.254.169.254",
-            "00000000169.254.43518",        // more digits than any part may have
-            "169.254.169.254.nip.io",       // a DNS name: judged by its text only
+            "00000000169.254.43518", // more digits than any part may have
+            "169.254.169.254.nip.io", // a DNS name: judged by its text only
             "169.254.169.254.example.com",
             "instance-data.example.com",
             "my-instance-data",
@@ -103,8 +102,9 @@ class ImdsEndpointsTest {
 
     @Test
     void overridesFromTheAgentKeyAndTheEnvironmentMatchOnHostAndPort() {
-        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://127.0.0.1:1338"),
-                "http://LocalHost:8111/", new Props());
+        ImdsEndpoints endpoints =
+                new ImdsEndpoints(
+                        URI.create("http://127.0.0.1:1338"), "http://LocalHost:8111/", new Props());
         assertTrue(endpoints.isImds("127.0.0.1", 1338));
         assertFalse(endpoints.isImds("127.0.0.1", 1339), "same host, other port");
         assertFalse(endpoints.isImds("127.0.0.2", 1338), "same port, other host");
@@ -137,26 +137,38 @@ class ImdsEndpointsTest {
     /** The one reading of a Host header, for the socket and the NIO backstop alike. */
     @Test
     void aHostHeaderNamesImdsByItsOwnPortOrPlainHttpsDefault() {
-        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://127.0.0.1:1338"), "http://[::1]:1339",
-                new Props());
+        ImdsEndpoints endpoints =
+                new ImdsEndpoints(
+                        URI.create("http://127.0.0.1:1338"), "http://[::1]:1339", new Props());
         assertTrue(endpoints.hostHeaderNamesImds("127.0.0.1:1338"), "explicit port");
-        assertFalse(endpoints.hostHeaderNamesImds("127.0.0.1:1339"), "the header's port, not the connection's");
+        assertFalse(
+                endpoints.hostHeaderNamesImds("127.0.0.1:1339"),
+                "the header's port, not the connection's");
         assertFalse(endpoints.hostHeaderNamesImds("127.0.0.1"), "no port is port 80");
-        assertTrue(endpoints.hostHeaderNamesImds("169.254.169.254"), "default port, well-known address");
+        assertTrue(
+                endpoints.hostHeaderNamesImds("169.254.169.254"),
+                "default port, well-known address");
         assertTrue(endpoints.hostHeaderNamesImds(" 169.254.169.254:80 "), "surrounding spaces");
-        assertTrue(endpoints.hostHeaderNamesImds("[::1]:1339"), "IPv6 literal in brackets with its port");
+        assertTrue(
+                endpoints.hostHeaderNamesImds("[::1]:1339"),
+                "IPv6 literal in brackets with its port");
         assertFalse(endpoints.hostHeaderNamesImds("[::1]"), "IPv6 literal, default port");
-        assertTrue(endpoints.hostHeaderNamesImds("[fd00:ec2::254]"), "the IPv6 address, default port");
+        assertTrue(
+                endpoints.hostHeaderNamesImds("[fd00:ec2::254]"), "the IPv6 address, default port");
         assertTrue(endpoints.hostHeaderNamesImds("[FD00:EC2::254]:80"), "upper case IPv6");
-        assertTrue(endpoints.hostHeaderNamesImds("fd00:ec2::254"), "a bare IPv6 literal has no port");
+        assertTrue(
+                endpoints.hostHeaderNamesImds("fd00:ec2::254"), "a bare IPv6 literal has no port");
         assertTrue(endpoints.hostHeaderNamesImds("Instance-Data.EC2.Internal"), "case");
         assertTrue(endpoints.hostHeaderNamesImds("instance-data.ec2.internal.:80"), "trailing dot");
-        assertFalse(endpoints.hostHeaderNamesImds("localhost:1338"), "an alias name does not name IMDS");
+        assertFalse(
+                endpoints.hostHeaderNamesImds("localhost:1338"),
+                "an alias name does not name IMDS");
     }
 
     @Test
     void aHostHeaderThatIsEmptyOrHasABadPortNamesNothing() {
-        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://127.0.0.1:1338"), null, new Props());
+        ImdsEndpoints endpoints =
+                new ImdsEndpoints(URI.create("http://127.0.0.1:1338"), null, new Props());
         assertFalse(endpoints.hostHeaderNamesImds(null));
         assertFalse(endpoints.hostHeaderNamesImds(""));
         assertFalse(endpoints.hostHeaderNamesImds(":1338"));
@@ -179,7 +191,8 @@ class ImdsEndpointsTest {
 
     @Test
     void sdkPropertyOverridesAreReadLiveAndAChangedValueTakesEffect() {
-        for (String property : new String[] {ImdsEndpoints.SDK_V1_PROPERTY, ImdsEndpoints.SDK_V2_PROPERTY}) {
+        for (String property :
+                new String[] {ImdsEndpoints.SDK_V1_PROPERTY, ImdsEndpoints.SDK_V2_PROPERTY}) {
             Props props = new Props();
             ImdsEndpoints endpoints = new ImdsEndpoints(null, null, props);
             assertFalse(endpoints.isImds("127.0.0.1", 9000), property);
@@ -192,7 +205,9 @@ class ImdsEndpointsTest {
             assertFalse(endpoints.isImds("127.0.0.1", 9001), property);
 
             props.values.put(property, "http://127.0.0.1:9001");
-            assertFalse(endpoints.isImds("127.0.0.1", 9000), "the old value no longer applies: " + property);
+            assertFalse(
+                    endpoints.isImds("127.0.0.1", 9000),
+                    "the old value no longer applies: " + property);
             assertTrue(endpoints.isImds("127.0.0.1", 9001), property);
 
             props.values.put(property, "http://[::1]:9001");
@@ -200,7 +215,9 @@ class ImdsEndpointsTest {
             assertTrue(endpoints.isImds("[::1]", 9001), property);
 
             props.values.remove(property);
-            assertFalse(endpoints.isImds("[::1]", 9001), "a removed property no longer applies: " + property);
+            assertFalse(
+                    endpoints.isImds("[::1]", 9001),
+                    "a removed property no longer applies: " + property);
         }
     }
 
@@ -209,8 +226,9 @@ class ImdsEndpointsTest {
         Props props = new Props();
         props.values.put(ImdsEndpoints.SDK_V1_PROPERTY, "http://127.0.0.1:7001");
         props.values.put(ImdsEndpoints.SDK_V2_PROPERTY, "http://127.0.0.1:7002");
-        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://127.0.0.1:7003"), "http://127.0.0.1:7004",
-                props);
+        ImdsEndpoints endpoints =
+                new ImdsEndpoints(
+                        URI.create("http://127.0.0.1:7003"), "http://127.0.0.1:7004", props);
         for (int port = 7001; port <= 7004; port++) {
             assertTrue(endpoints.isImds("127.0.0.1", port), "port " + port);
         }
@@ -246,10 +264,14 @@ class ImdsEndpointsTest {
         assertFalse(endpoints.isImds("[fd00:ec2::253%eth0]", 80));
     }
 
-    /** The connection backstop judges by resolved address: the names of an endpoint are resolved for it. */
+    /**
+     * The connection backstop judges by resolved address: the names of an endpoint are resolved for
+     * it.
+     */
     @Test
     void aConnectionIsImdsByItsResolvedAddressWhateverNameLedThere() throws Exception {
-        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://localhost:1338"), null, name -> null);
+        ImdsEndpoints endpoints =
+                new ImdsEndpoints(URI.create("http://localhost:1338"), null, name -> null);
         assertTrue(endpoints.isImdsAddress(java.net.InetAddress.getByName("127.0.0.1"), 1338));
         assertFalse(endpoints.isImdsAddress(java.net.InetAddress.getByName("127.0.0.1"), 1339));
         assertTrue(plain().isImdsAddress(java.net.InetAddress.getByName("169.254.169.254"), 80));

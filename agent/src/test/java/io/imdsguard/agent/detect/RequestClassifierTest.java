@@ -1,14 +1,15 @@
 package io.imdsguard.agent.detect;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
 
 class RequestClassifierTest {
 
     private static ImdsVersion classify(String method, String path, boolean token) {
-        return RequestClassifier.classify(new ImdsRequest("HttpURLConnection", method, path, token, false));
+        return RequestClassifier.classify(
+                new ImdsRequest("HttpURLConnection", method, path, token, false));
     }
 
     @Test
@@ -31,7 +32,9 @@ class RequestClassifierTest {
     @Test
     void everyOtherRequestToImdsIsV1() {
         assertEquals(ImdsVersion.V1, classify("GET", "/latest/meta-data/instance-id", false));
-        assertEquals(ImdsVersion.V1, classify("GET", "/latest/meta-data/iam/security-credentials/role", false));
+        assertEquals(
+                ImdsVersion.V1,
+                classify("GET", "/latest/meta-data/iam/security-credentials/role", false));
         assertEquals(ImdsVersion.V1, classify("HEAD", "/latest/meta-data/", false));
         // a GET on the token path is not a token request (IMDS answers 405): no token, so v1
         assertEquals(ImdsVersion.V1, classify("GET", "/latest/api/token", false));
@@ -89,7 +92,10 @@ class RequestClassifierTest {
         };
         for (String[] probe : probes) {
             assertEquals(ImdsVersion.OTHER_CLOUD, classify("GET", probe[0], false), probe[0]);
-            assertEquals(ImdsVersion.OTHER_CLOUD, classify("GET", probe[0], true), "even with a token: " + probe[0]);
+            assertEquals(
+                    ImdsVersion.OTHER_CLOUD,
+                    classify("GET", probe[0], true),
+                    "even with a token: " + probe[0]);
             assertEquals(probe[1], PathCategory.of(probe[0]).tag(), probe[0]);
             assertEquals(probe[1], OtherCloud.of(probe[0]).tag(), probe[0]);
         }
@@ -97,13 +103,26 @@ class RequestClassifierTest {
 
     @Test
     void awsOwnPathsStayAwsCallsDatedAndRootIncluded() {
-        String[] aws = {"/", "/latest/meta-data/instance-id", "/2021-07-15/meta-data/instance-id", "/1.0/meta-data/",
-            "/2009-04-04/user-data", "/latest/dynamic/instance-identity/document", "/nonsense",
+        String[] aws = {
+            "/",
+            "/latest/meta-data/instance-id",
+            "/2021-07-15/meta-data/instance-id",
+            "/1.0/meta-data/",
+            "/2009-04-04/user-data",
+            "/latest/dynamic/instance-identity/document",
+            "/nonsense",
             // near misses of other clouds' prefixes
-            "/metadatax/instance", "/computemetadata/v1/", "/opcx/", "/latest/metadata/instance",
+            "/metadatax/instance",
+            "/computemetadata/v1/",
+            "/opcx/",
+            "/latest/metadata/instance",
             // dot segments or encodings could resolve to an AWS path: never another cloud's
-            "/metadata/../latest/meta-data/iam/security-credentials/", "/computeMetadata/./../latest/user-data",
-            "/metadata/%2e%2e/latest/meta-data/", "/opc/..", "/openstack\\..\\latest/meta-data"};
+            "/metadata/../latest/meta-data/iam/security-credentials/",
+            "/computeMetadata/./../latest/user-data",
+            "/metadata/%2e%2e/latest/meta-data/",
+            "/opc/..",
+            "/openstack\\..\\latest/meta-data"
+        };
         for (String path : aws) {
             assertEquals(ImdsVersion.V1, classify("GET", path, false), path);
             assertNull(OtherCloud.of(path), path);

@@ -1,9 +1,9 @@
 package io.imdsguard.agent.detect;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
 
 // Pure string logic: nothing here opens a socket. Traffic to IMDS's literal addresses is only ever
 // sent by LiteralImdsAddressIT, inside a loopback-only network namespace it makes with unshare -rn.
@@ -11,7 +11,8 @@ class UrlPartsTest {
 
     @Test
     void splitsWhatTheImdsCheckNeeds() {
-        UrlParts parts = UrlParts.parse("http://169.254.169.254/latest/meta-data/instance-id?x=1#frag");
+        UrlParts parts =
+                UrlParts.parse("http://169.254.169.254/latest/meta-data/instance-id?x=1#frag");
         assertEquals("http", parts.scheme());
         assertEquals("169.254.169.254", parts.host());
         assertEquals(80, parts.port());

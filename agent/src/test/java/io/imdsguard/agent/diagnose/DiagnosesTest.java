@@ -1,15 +1,16 @@
 package io.imdsguard.agent.diagnose;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.imdsguard.agent.detect.CallerFrames;
-import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.environment.RuntimeInfo;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -18,23 +19,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DiagnosesTest {
 
     private static final String CLIENT = "HttpURLConnection";
-    private static final CallerFrames SDK_PUT = frames("com.amazonaws.internal.ConnectionUtils", "connectToEndpoint", 71);
+    private static final CallerFrames SDK_PUT =
+            frames("com.amazonaws.internal.ConnectionUtils", "connectToEndpoint", 71);
     private static final CallerFrames SDK_GET = SDK_PUT;
     private static final CallerFrames APP_TOKEN = frames("com.acme.ImdsReader", "token", 20);
     private static final CallerFrames APP_READ = frames("com.acme.ImdsReader", "read", 31);
     private static final CallerFrames OTHER_CODE = frames("com.acme.Billing", "region", 12);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
     private Path logFile;
@@ -46,23 +45,34 @@ class DiagnosesTest {
         logFile = dir.resolve("agent.log");
         metrics = new ImdsMetrics();
         metrics.addRegistry(new SimpleMeterRegistry());
-        DiagnosisRegistry registry = new DiagnosisRegistry(AgentLog.open(logFile.toString(), false),
-                RuntimeInfo.current("billing"), metrics);
-        diagnoses = new Diagnoses(registry, new Diagnoses.Clock() {
-            @Override
-            public long millis() {
-                return now.get();
-            }
-        });
+        DiagnosisRegistry registry =
+                new DiagnosisRegistry(
+                        AgentLog.open(logFile.toString(), false),
+                        RuntimeInfo.current("billing"),
+                        metrics);
+        diagnoses =
+                new Diagnoses(
+                        registry,
+                        new Diagnoses.Clock() {
+                            @Override
+                            public long millis() {
+                                return now.get();
+                            }
+                        });
     }
 
     private static CallerFrames frames(String className, String method, int line) {
         String file = className.substring(className.lastIndexOf('.') + 1) + ".java";
-        return CallerFrames.of(new StackTraceElement[] {
-            new StackTraceElement("sun.net.www.protocol.http.HttpURLConnection", "connect", "HttpURLConnection.java", 1),
-            new StackTraceElement(className, method, file, line),
-            new StackTraceElement("com.acme.Main", "main", "Main.java", 5),
-        });
+        return CallerFrames.of(
+                new StackTraceElement[] {
+                    new StackTraceElement(
+                            "sun.net.www.protocol.http.HttpURLConnection",
+                            "connect",
+                            "HttpURLConnection.java",
+                            1),
+                    new StackTraceElement(className, method, file, line),
+                    new StackTraceElement("com.acme.Main", "main", "Main.java", 5),
+                });
     }
 
     private void failedPutThenV1(CallerFrames put, String failure, CallerFrames v1) {
@@ -89,8 +99,12 @@ class DiagnosesTest {
     }
 
     private double counted(String diagnosis, String site) {
-        Counter counter = metrics.registry().find(ImdsMetrics.DIAGNOSES).tag("diagnosis", diagnosis)
-                .tag("site", site).counter();
+        Counter counter =
+                metrics.registry()
+                        .find(ImdsMetrics.DIAGNOSES)
+                        .tag("diagnosis", diagnosis)
+                        .tag("site", site)
+                        .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -103,21 +117,29 @@ class DiagnosesTest {
         assertEquals(1, all().size());
         Diagnosis d = all().get(0);
         assertEquals(DiagnosisKind.HOP_LIMIT, d.kind());
-        assertEquals("com.amazonaws.internal.ConnectionUtils.connectToEndpoint(ConnectionUtils.java:71)", d.site());
+        assertEquals(
+                "com.amazonaws.internal.ConnectionUtils.connectToEndpoint(ConnectionUtils.java:71)",
+                d.site());
         assertEquals(CLIENT, d.client());
         assertEquals(2, d.count(), "every fallback counts");
         assertEquals("timeout", d.failure());
         assertEquals(DiagnosisAdvice.HOP_LIMIT, d.advice());
         assertEquals(2, d.tokens());
         assertEquals(1500, d.lastSeen() - d.firstSeen());
-        assertEquals(2.0, counted("hop_limit", "com.amazonaws.internal.ConnectionUtils.connectToEndpoint"));
+        assertEquals(
+                2.0,
+                counted("hop_limit", "com.amazonaws.internal.ConnectionUtils.connectToEndpoint"));
 
         List<String> lines = diagnosisLines();
         assertEquals(1, lines.size(), "logged once per site: " + lines);
         String line = lines.get(0);
-        assertTrue(line.startsWith(AgentLog.PREFIX + "diagnosis hop-limit at com.amazonaws.internal.ConnectionUtils"
-                + ".connectToEndpoint(ConnectionUtils.java:71): client=HttpURLConnection failure=timeout service=billing"
-                + " pid="), line);
+        assertTrue(
+                line.startsWith(
+                        AgentLog.PREFIX
+                                + "diagnosis hop-limit at com.amazonaws.internal.ConnectionUtils"
+                                + ".connectToEndpoint(ConnectionUtils.java:71): client=HttpURLConnection failure=timeout service=billing"
+                                + " pid="),
+                line);
         assertTrue(line.contains(" host="), line);
         assertTrue(line.contains("--http-put-response-hop-limit 2"), line);
         assertTrue(line.contains("host networking"), line);
@@ -137,7 +159,9 @@ class DiagnosesTest {
         assertEquals("status 403", d.failure());
         assertFalse(d.advice().startsWith("raise HttpPutResponseHopLimit"), d.advice());
         assertTrue(d.advice().contains("not the hop limit"), d.advice());
-        assertTrue(diagnosisLines().get(0).contains("failure=status_403"), diagnosisLines().toString());
+        assertTrue(
+                diagnosisLines().get(0).contains("failure=status_403"),
+                diagnosisLines().toString());
     }
 
     @Test
@@ -168,13 +192,18 @@ class DiagnosesTest {
     @Test
     void aFailureKnownOnlyLaterIsReadWhenTheV1CallComes() {
         diagnoses.tokenRequested("java.net.http.HttpClient", SDK_PUT, true);
-        diagnoses.currentAttempt().outcomeLater(new TokenAttempt.PendingOutcome() {
-            @Override
-            public String failure() {
-                return TokenFailure.of(0, new java.util.concurrent.CompletionException(
-                        new SocketTimeoutException("request timed out")));
-            }
-        });
+        diagnoses
+                .currentAttempt()
+                .outcomeLater(
+                        new TokenAttempt.PendingOutcome() {
+                            @Override
+                            public String failure() {
+                                return TokenFailure.of(
+                                        0,
+                                        new java.util.concurrent.CompletionException(
+                                                new SocketTimeoutException("request timed out")));
+                            }
+                        });
         diagnoses.v1Call("java.net.http.HttpClient", SDK_GET);
         assertEquals("timeout", all().get(0).failure());
     }
@@ -218,8 +247,12 @@ class DiagnosesTest {
 
         List<String> lines = diagnosisLines();
         assertEquals(1, lines.size(), lines.toString());
-        assertTrue(lines.get(0).startsWith(AgentLog.PREFIX + "diagnosis token-churn at com.acme.ImdsReader.token"
-                + "(ImdsReader.java:20): client=HttpURLConnection tokens=5 reads=5 tokens-per-read=1.00 service=billing"),
+        assertTrue(
+                lines.get(0)
+                        .startsWith(
+                                AgentLog.PREFIX
+                                        + "diagnosis token-churn at com.acme.ImdsReader.token"
+                                        + "(ImdsReader.java:20): client=HttpURLConnection tokens=5 reads=5 tokens-per-read=1.00 service=billing"),
                 lines.get(0));
         assertTrue(lines.get(0).contains("advice: reuse the IMDSv2 token"), lines.get(0));
     }
@@ -244,14 +277,16 @@ class DiagnosesTest {
         diagnoses.tokenRequested(CLIENT, APP_TOKEN, true);
         diagnoses.tokenRequested(CLIENT, APP_TOKEN, true);
         diagnoses.tokenRequested(CLIENT, APP_TOKEN, true);
-        Thread reader = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                for (int i = 0; i < 10; i++) {
-                    diagnoses.v2Read();
-                }
-            }
-        });
+        Thread reader =
+                new Thread(
+                        new Runnable() {
+                            @Override
+                            public void run() {
+                                for (int i = 0; i < 10; i++) {
+                                    diagnoses.v2Read();
+                                }
+                            }
+                        });
         reader.start();
         reader.join();
         assertTrue(all().isEmpty(), all().toString());

@@ -1,15 +1,14 @@
 package io.imdsguard.agent.diagnose;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletionException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class TokenFailureTest {
 
@@ -23,12 +22,19 @@ class TokenFailureTest {
     @Test
     void namesTheFailureAsAUserWouldTellIt() {
         assertEquals("timeout", TokenFailure.of(-1, new SocketTimeoutException("Read timed out")));
-        assertEquals("timeout", TokenFailure.of(0, new CompletionException(new HttpTimeoutException())));
+        assertEquals(
+                "timeout", TokenFailure.of(0, new CompletionException(new HttpTimeoutException())));
         assertEquals("refused", TokenFailure.of(-1, new ConnectException("Connection refused")));
-        assertEquals("status 403", TokenFailure.of(403, new IOException("Server returned HTTP response code: 403")));
+        assertEquals(
+                "status 403",
+                TokenFailure.of(403, new IOException("Server returned HTTP response code: 403")));
         assertEquals("status 405", TokenFailure.of(405, null));
-        assertEquals("no response", TokenFailure.of(-1, new java.net.SocketException("Unexpected end of file from server")));
-        assertEquals("error IllegalStateException", TokenFailure.of(-1, new IllegalStateException("x")));
+        assertEquals(
+                "no response",
+                TokenFailure.of(
+                        -1, new java.net.SocketException("Unexpected end of file from server")));
+        assertEquals(
+                "error IllegalStateException", TokenFailure.of(-1, new IllegalStateException("x")));
     }
 
     @Test

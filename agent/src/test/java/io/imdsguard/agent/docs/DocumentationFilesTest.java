@@ -1,6 +1,7 @@
 package io.imdsguard.agent.docs;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,21 +19,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
- * The README and docs/*.md name only what exists: a reader who follows a link, opens a path or looks
- * for a test class the documentation names finds it. And the README stays short enough to read.
+ * The README and docs/*.md name only what exists: a reader who follows a link, opens a path or
+ * looks for a test class the documentation names finds it. And the README stays short enough to
+ * read.
  */
 class DocumentationFilesTest {
 
     private static final int README_MAX_LINES = 300;
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
     private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
-    /** A path in the repository: slash-separated names, nothing that marks a placeholder or a URL. */
-    private static final Pattern REPO_PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/?");
+
+    /**
+     * A path in the repository: slash-separated names, nothing that marks a placeholder or a URL.
+     */
+    private static final Pattern REPO_PATH =
+            Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/?");
+
     private static final Pattern TEST_CLASS = Pattern.compile("[A-Z][A-Za-z0-9]*(IT|Test)");
 
     @Test
@@ -67,7 +72,8 @@ class DocumentationFilesTest {
                     String text = span.group(1);
                     if (isRepositoryPath(text, topLevel) && !Files.exists(root.resolve(text))) {
                         missing.add(where(file, i) + ": no such file or folder: " + text);
-                    } else if (TEST_CLASS.matcher(text).matches() && !javaFiles.contains(text + ".java")) {
+                    } else if (TEST_CLASS.matcher(text).matches()
+                            && !javaFiles.contains(text + ".java")) {
                         missing.add(where(file, i) + ": no such test class: " + text);
                     }
                 }
@@ -100,21 +106,36 @@ class DocumentationFilesTest {
     @Test
     void theReadmeFitsOnAFewScreens() {
         int lines = MarkdownFiles.lines(MarkdownFiles.root().resolve("README.md")).size();
-        assertTrue(lines <= README_MAX_LINES, "README.md has " + lines + " lines, at most " + README_MAX_LINES
-                + ": move the detail into docs/ and link to it");
+        assertTrue(
+                lines <= README_MAX_LINES,
+                "README.md has "
+                        + lines
+                        + " lines, at most "
+                        + README_MAX_LINES
+                        + ": move the detail into docs/ and link to it");
     }
 
-    /** .ci/run runs "the README's test command": the README shows each mvn command it runs, as it runs it. */
+    /**
+     * .ci/run runs "the README's test command": the README shows each mvn command it runs, as it
+     * runs it.
+     */
     @Test
     void theReadmeShowsTheCommandThatCiRuns() {
         Path root = MarkdownFiles.root();
-        List<String> ciCommands = MarkdownFiles.lines(root.resolve(".ci").resolve("run")).stream()
-                .map(String::trim).filter(line -> line.startsWith("mvn ")).collect(Collectors.toList());
+        List<String> ciCommands =
+                MarkdownFiles.lines(root.resolve(".ci").resolve("run")).stream()
+                        .map(String::trim)
+                        .filter(line -> line.startsWith("mvn "))
+                        .collect(Collectors.toList());
         assertTrue(!ciCommands.isEmpty(), ".ci/run runs no mvn command");
-        Set<String> readmeCode = MarkdownFiles.code(MarkdownFiles.lines(root.resolve("README.md"))).stream()
-                .map(String::trim).collect(Collectors.toSet());
+        Set<String> readmeCode =
+                MarkdownFiles.code(MarkdownFiles.lines(root.resolve("README.md"))).stream()
+                        .map(String::trim)
+                        .collect(Collectors.toSet());
         for (String command : ciCommands) {
-            assertTrue(readmeCode.contains(command), "README.md does not show the command .ci/run runs: " + command);
+            assertTrue(
+                    readmeCode.contains(command),
+                    "README.md does not show the command .ci/run runs: " + command);
         }
     }
 
@@ -133,14 +154,21 @@ class DocumentationFilesTest {
         }
         if (hash >= 0) {
             String anchor = target.substring(hash + 1);
-            if (!resolved.toString().endsWith(".md") || !MarkdownFiles.anchors(resolved).contains(anchor)) {
-                return "no heading with anchor #" + anchor + " in " + MarkdownFiles.root().relativize(resolved);
+            if (!resolved.toString().endsWith(".md")
+                    || !MarkdownFiles.anchors(resolved).contains(anchor)) {
+                return "no heading with anchor #"
+                        + anchor
+                        + " in "
+                        + MarkdownFiles.root().relativize(resolved);
             }
         }
         return null;
     }
 
-    /** Text like "agent/src/..." or ".ci/run" whose first name is one of the repository's own; build output excluded. */
+    /**
+     * Text like "agent/src/..." or ".ci/run" whose first name is one of the repository's own; build
+     * output excluded.
+     */
     private static boolean isRepositoryPath(String text, Set<String> topLevel) {
         if (!text.contains("/") || !REPO_PATH.matcher(text).matches()) {
             return false;
@@ -152,33 +180,42 @@ class DocumentationFilesTest {
 
     private static Set<String> topLevelNames(Path root) {
         try (Stream<Path> entries = Files.list(root)) {
-            return entries.map(p -> p.getFileName().toString()).filter(name -> !name.equals(".git"))
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.equals(".git"))
                     .collect(Collectors.toSet());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The names of the repository's .java files; build output and Git's own folder are not walked. */
+    /**
+     * The names of the repository's .java files; build output and Git's own folder are not walked.
+     */
     private static Set<String> javaFileNames(Path root) {
         final Set<String> names = new HashSet<String>();
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<Path>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-                    String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                    return name.equals("target") || name.equals(".git") ? FileVisitResult.SKIP_SUBTREE
-                            : FileVisitResult.CONTINUE;
-                }
+            Files.walkFileTree(
+                    root,
+                    new SimpleFileVisitor<Path>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(
+                                Path dir, BasicFileAttributes attributes) {
+                            String name =
+                                    dir.getFileName() == null ? "" : dir.getFileName().toString();
+                            return name.equals("target") || name.equals(".git")
+                                    ? FileVisitResult.SKIP_SUBTREE
+                                    : FileVisitResult.CONTINUE;
+                        }
 
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    if (file.getFileName().toString().endsWith(".java")) {
-                        names.add(file.getFileName().toString());
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+                        @Override
+                        public FileVisitResult visitFile(
+                                Path file, BasicFileAttributes attributes) {
+                            if (file.getFileName().toString().endsWith(".java")) {
+                                names.add(file.getFileName().toString());
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,8 +22,7 @@ import java.util.stream.Stream;
  */
 public final class MarkdownFiles {
 
-    private MarkdownFiles() {
-    }
+    private MarkdownFiles() {}
 
     /** The repository root: the nearest directory upwards that holds {@code .ci/run}. */
     public static Path root() {
@@ -33,7 +32,8 @@ public final class MarkdownFiles {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no repository root (a directory with .ci/run) above " + dir);
+        throw new IllegalStateException(
+                "no repository root (a directory with .ci/run) above " + dir);
     }
 
     /** README.md and every docs/*.md, README first. */
@@ -42,8 +42,10 @@ public final class MarkdownFiles {
         List<Path> files = new ArrayList<Path>();
         files.add(root.resolve("README.md"));
         try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
-            files.addAll(docs.filter(p -> p.getFileName().toString().endsWith(".md")).sorted()
-                    .collect(Collectors.toList()));
+            files.addAll(
+                    docs.filter(p -> p.getFileName().toString().endsWith(".md"))
+                            .sorted()
+                            .collect(Collectors.toList()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,7 +60,9 @@ public final class MarkdownFiles {
         }
     }
 
-    /** The lines outside fenced code blocks; a fenced block's lines become empty, so numbers stay. */
+    /**
+     * The lines outside fenced code blocks; a fenced block's lines become empty, so numbers stay.
+     */
     public static List<String> prose(List<String> lines) {
         List<String> out = new ArrayList<String>(lines.size());
         boolean fenced = false;
@@ -87,7 +91,9 @@ public final class MarkdownFiles {
         return out;
     }
 
-    /** The anchors GitHub gives the file's headings: lower case, punctuation dropped, spaces as '-'. */
+    /**
+     * The anchors GitHub gives the file's headings: lower case, punctuation dropped, spaces as '-'.
+     */
     public static Set<String> anchors(Path file) {
         Set<String> anchors = new LinkedHashSet<String>();
         Map<String, Integer> seen = new HashMap<String, Integer>();
@@ -95,8 +101,12 @@ public final class MarkdownFiles {
             if (!line.matches("#{1,6} .*")) {
                 continue;
             }
-            String slug = line.replaceFirst("^#+ ", "").trim().toLowerCase(Locale.ROOT)
-                    .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+            String slug =
+                    line.replaceFirst("^#+ ", "")
+                            .trim()
+                            .toLowerCase(Locale.ROOT)
+                            .replaceAll("[^\\p{L}\\p{N} _-]", "")
+                            .replace(' ', '-');
             Integer times = seen.get(slug);
             seen.put(slug, times == null ? 1 : times + 1);
             anchors.add(times == null ? slug : slug + "-" + times);

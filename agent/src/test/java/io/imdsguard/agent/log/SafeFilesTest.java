@@ -1,7 +1,9 @@
 package io.imdsguard.agent.log;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,19 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Links planted in a shared folder at the names the agent writes never make it write elsewhere. */
 class SafeFilesTest {
 
     private static final String VICTIM = "victim: must stay as it is\n";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void aLinkAtTheFinalNameIsReplacedAndItsTargetLeftAlone() throws IOException {
@@ -45,7 +43,10 @@ class SafeFilesTest {
         Path victim = victim();
         Path report = dir.resolve("report.json");
         List<Path> planted = new ArrayList<Path>();
-        for (String name : new String[] {"report.json.tmp", ".report.json.tmp", "report.json~", ".report.json.swp"}) {
+        for (String name :
+                new String[] {
+                    "report.json.tmp", ".report.json.tmp", "report.json~", ".report.json.swp"
+                }) {
             planted.add(Files.createSymbolicLink(dir.resolve(name), victim));
         }
 
@@ -57,7 +58,11 @@ class SafeFilesTest {
         for (Path link : planted) {
             assertTrue(Files.isSymbolicLink(link), link + " left in place");
         }
-        assertEquals(6, entries(), "no temporary file is left behind: " + java.util.Arrays.toString(dir.toFile().list()));
+        assertEquals(
+                6,
+                entries(),
+                "no temporary file is left behind: "
+                        + java.util.Arrays.toString(dir.toFile().list()));
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.imdsguard.agent.log;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class SanitizerTest {
 
@@ -19,15 +19,21 @@ class SanitizerTest {
     private static void assertNoLineBreaksOrControls(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            assertFalse(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
-                    || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069'),
+            assertFalse(
+                    c < 0x20
+                            || (c >= 0x7f && c <= 0x9f)
+                            || c == '\u2028'
+                            || c == '\u2029'
+                            || (c >= '\u202a' && c <= '\u202e')
+                            || (c >= '\u2066' && c <= '\u2069'),
                     "raw control U+" + Integer.toHexString(c) + " in " + text);
         }
     }
 
     @Test
     void crAndLfCannotForgeALogLine() {
-        String forged = Sanitizer.path("/latest/meta-data/\r\n[imds-guard] IMDSv1 call from forged.Site");
+        String forged =
+                Sanitizer.path("/latest/meta-data/\r\n[imds-guard] IMDSv1 call from forged.Site");
         assertEquals("/latest/meta-data/\\r\\n[imds-guard] IMDSv1 call from forged.Site", forged);
         assertNoLineBreaksOrControls(forged);
     }
@@ -49,7 +55,8 @@ class SanitizerTest {
 
     @Test
     void printableTextAndPercentEncodingAreKeptAsTheyAre() {
-        String path = "/latest/meta-data/iam/security-credentials/%0d%0aX-Injected:%20yes<script>\u00e9";
+        String path =
+                "/latest/meta-data/iam/security-credentials/%0d%0aX-Injected:%20yes<script>\u00e9";
         assertEquals(path, Sanitizer.path(path));
     }
 
@@ -72,7 +79,8 @@ class SanitizerTest {
         String capped = Sanitizer.path(repeat("\r\n\u0001", 50_000));
         assertNoLineBreaksOrControls(capped);
         // at most one escape sequence (6 characters) overshoots the limit, then the marker
-        assertTrue(capped.length() <= Sanitizer.MAX_PATH_LENGTH + 6 + 3, "length " + capped.length());
+        assertTrue(
+                capped.length() <= Sanitizer.MAX_PATH_LENGTH + 6 + 3, "length " + capped.length());
         assertTrue(capped.endsWith("..."));
     }
 

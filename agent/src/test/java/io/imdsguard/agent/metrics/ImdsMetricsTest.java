@@ -1,21 +1,20 @@
 package io.imdsguard.agent.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.junit.jupiter.api.Test;
 
 class ImdsMetricsTest {
 
@@ -37,11 +36,18 @@ class ImdsMetricsTest {
             for (Meter meter : exporter.getMeters()) {
                 names.add(meter.getId().getName());
                 assertEquals("billing", meter.getId().getTag("service"), meter.getId().toString());
-                assertEquals("ip-10-0-0-12", meter.getId().getTag("host"), meter.getId().toString());
+                assertEquals(
+                        "ip-10-0-0-12", meter.getId().getTag("host"), meter.getId().toString());
             }
-            assertEquals(new HashSet<String>(java.util.Arrays.asList(ImdsMetrics.REQUESTS,
-                    ImdsMetrics.CALL_SITE_REQUESTS, ImdsMetrics.TOKEN_FETCHES, ImdsMetrics.REWRITE_LATENCY,
-                    ImdsMetrics.CALL_SITES)), names);
+            assertEquals(
+                    new HashSet<String>(
+                            java.util.Arrays.asList(
+                                    ImdsMetrics.REQUESTS,
+                                    ImdsMetrics.CALL_SITE_REQUESTS,
+                                    ImdsMetrics.TOKEN_FETCHES,
+                                    ImdsMetrics.REWRITE_LATENCY,
+                                    ImdsMetrics.CALL_SITES)),
+                    names);
             assertEquals(3.0, exporter.get(ImdsMetrics.CALL_SITES).gauge().value());
         }
         Timer latency = early.get(ImdsMetrics.REWRITE_LATENCY).timer();
@@ -82,9 +88,13 @@ class ImdsMetricsTest {
         assertEquals(1.0, siteCount(exporter, "com.acme.A.two", "okhttp", "observed"));
         assertEquals(2.0, siteCount(exporter, CallSiteMeters.OTHER, "okhttp", "observed"));
         assertEquals(1.0, siteCount(exporter, CallSiteMeters.OTHER, "okhttp", "blocked"));
-        assertNull(exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).tag("site", "com.acme.A.three").counter());
+        assertNull(
+                exporter.find(ImdsMetrics.CALL_SITE_REQUESTS)
+                        .tag("site", "com.acme.A.three")
+                        .counter());
         Set<String> sites = new HashSet<String>();
-        for (FunctionCounter counter : exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).functionCounters()) {
+        for (FunctionCounter counter :
+                exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).functionCounters()) {
             sites.add(counter.getId().getTag("site"));
         }
         assertEquals(3, sites.size(), "two sites and 'other': " + sites);
@@ -98,11 +108,16 @@ class ImdsMetricsTest {
         Thread[] threads = new Thread[4];
         for (int t = 0; t < threads.length; t++) {
             final int offset = t;
-            threads[t] = new Thread(() -> {
-                for (int i = 0; i < 50; i++) {
-                    metrics.countCallSite("com.acme.Gen" + (i * 4 + offset) + ".call", "okhttp", "observed");
-                }
-            });
+            threads[t] =
+                    new Thread(
+                            () -> {
+                                for (int i = 0; i < 50; i++) {
+                                    metrics.countCallSite(
+                                            "com.acme.Gen" + (i * 4 + offset) + ".call",
+                                            "okhttp",
+                                            "observed");
+                                }
+                            });
             threads[t].start();
         }
         for (Thread thread : threads) {
@@ -110,7 +125,8 @@ class ImdsMetricsTest {
         }
         Set<String> sites = new HashSet<String>();
         double total = 0;
-        for (FunctionCounter counter : exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).functionCounters()) {
+        for (FunctionCounter counter :
+                exporter.find(ImdsMetrics.CALL_SITE_REQUESTS).functionCounters()) {
             sites.add(counter.getId().getTag("site"));
             total += counter.count();
         }
@@ -128,8 +144,11 @@ class ImdsMetricsTest {
         metrics.countRequest("v1", "okhttp", "meta-data", "observed", "none");
         metrics.countRequest("v2", "okhttp", "meta-data", "observed", "none");
 
-        assertEquals(2.0, late.get(ImdsMetrics.REQUESTS).tag("version", "v1").functionCounter().count());
-        assertEquals(1.0, late.get(ImdsMetrics.REQUESTS).tag("version", "v2").functionCounter().count(),
+        assertEquals(
+                2.0, late.get(ImdsMetrics.REQUESTS).tag("version", "v1").functionCounter().count());
+        assertEquals(
+                1.0,
+                late.get(ImdsMetrics.REQUESTS).tag("version", "v2").functionCounter().count(),
                 "a series created after the exporter was attached reaches it too");
         assertEquals(1.0, siteCount(late, "com.acme.A.read", "okhttp", "observed"));
     }
@@ -145,9 +164,12 @@ class ImdsMetricsTest {
         assertFalse(metrics.registry().getMeters().isEmpty());
     }
 
-    private static double siteCount(SimpleMeterRegistry exporter, String site, String client, String action) {
-        FunctionCounter counter = exporter.find(ImdsMetrics.CALL_SITE_REQUESTS)
-                .tags("site", site, "client", client, "action", action).functionCounter();
+    private static double siteCount(
+            SimpleMeterRegistry exporter, String site, String client, String action) {
+        FunctionCounter counter =
+                exporter.find(ImdsMetrics.CALL_SITE_REQUESTS)
+                        .tags("site", site, "client", client, "action", action)
+                        .functionCounter();
         assertNotNull(counter, site + "/" + client + "/" + action);
         return counter.count();
     }

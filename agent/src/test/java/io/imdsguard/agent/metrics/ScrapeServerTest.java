@@ -1,8 +1,7 @@
 package io.imdsguard.agent.metrics;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,9 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The scrape endpoint's HTTP side: exactly one path, and no client able to stall the others. */
 class ScrapeServerTest {
@@ -24,12 +23,20 @@ class ScrapeServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = ScrapeServer.start("127.0.0.1", 0, "/metrics", "text/plain", new ScrapeServer.Body() {
-            @Override
-            public byte[] get() {
-                return "imds_requests_total 3.0\n".getBytes(StandardCharsets.UTF_8);
-            }
-        }, HEAD_LIMIT, "test-scrape");
+        server =
+                ScrapeServer.start(
+                        "127.0.0.1",
+                        0,
+                        "/metrics",
+                        "text/plain",
+                        new ScrapeServer.Body() {
+                            @Override
+                            public byte[] get() {
+                                return "imds_requests_total 3.0\n".getBytes(StandardCharsets.UTF_8);
+                            }
+                        },
+                        HEAD_LIMIT,
+                        "test-scrape");
     }
 
     @AfterEach
@@ -39,7 +46,9 @@ class ScrapeServerTest {
 
     @Test
     void exactlyMetricsWithOrWithoutAQueryIsAnswered() throws IOException {
-        assertTrue(exchange("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200 OK\r\n"));
+        assertTrue(
+                exchange("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .startsWith("HTTP/1.1 200 OK\r\n"));
         String withQuery = exchange("GET /metrics?name[]=imds_requests_total HTTP/1.1\r\n\r\n");
         assertTrue(withQuery.startsWith("HTTP/1.1 200 OK\r\n"), withQuery);
         assertTrue(withQuery.endsWith("\r\n\r\nimds_requests_total 3.0\n"), withQuery);
@@ -47,7 +56,10 @@ class ScrapeServerTest {
 
     @Test
     void anyOtherPathIs404() throws IOException {
-        for (String target : new String[] {"/", "/metricsX", "/metrics/", "/metrics/../admin", "/metric", "//metrics"}) {
+        for (String target :
+                new String[] {
+                    "/", "/metricsX", "/metrics/", "/metrics/../admin", "/metric", "//metrics"
+                }) {
             String answer = exchange("GET " + target + " HTTP/1.1\r\n\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 404 "), target + ": " + answer);
         }
@@ -62,7 +74,8 @@ class ScrapeServerTest {
                 stalled[i].getOutputStream().write("GET /metr".getBytes(StandardCharsets.US_ASCII));
                 stalled[i].getOutputStream().flush();
             }
-            // Read with a socket time limit: a stalled endpoint fails this test instead of hanging it.
+            // Read with a socket time limit: a stalled endpoint fails this test instead of hanging
+            // it.
             String answer = exchange("GET /metrics HTTP/1.1\r\n\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
         } finally {
@@ -77,16 +90,26 @@ class ScrapeServerTest {
     @Test
     void aHeadThatDoesNotArriveInTimeIsDropped() throws Exception {
         server.close();
-        server = ScrapeServer.start("127.0.0.1", 0, "/metrics", "text/plain", new ScrapeServer.Body() {
-            @Override
-            public byte[] get() {
-                return new byte[0];
-            }
-        }, 200, "test-scrape-short");
+        server =
+                ScrapeServer.start(
+                        "127.0.0.1",
+                        0,
+                        "/metrics",
+                        "text/plain",
+                        new ScrapeServer.Body() {
+                            @Override
+                            public byte[] get() {
+                                return new byte[0];
+                            }
+                        },
+                        200,
+                        "test-scrape-short");
         Socket slow = connect();
         try {
-            slow.getOutputStream().write("GET /metrics HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
-            // The server gives up on the head and closes: the read ends, within the socket's own limit.
+            slow.getOutputStream()
+                    .write("GET /metrics HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            // The server gives up on the head and closes: the read ends, within the socket's own
+            // limit.
             assertEquals(-1, slow.getInputStream().read());
         } finally {
             slow.close();
@@ -95,7 +118,9 @@ class ScrapeServerTest {
 
     @Test
     void otherMethodsAre405() throws IOException {
-        assertTrue(exchange("POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n").startsWith("HTTP/1.1 405 "));
+        assertTrue(
+                exchange("POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+                        .startsWith("HTTP/1.1 405 "));
     }
 
     private Socket connect() throws IOException {

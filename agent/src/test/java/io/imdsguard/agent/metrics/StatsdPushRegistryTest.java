@@ -1,13 +1,12 @@
 package io.imdsguard.agent.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.imdsguard.agent.log.AgentLog;
 import io.micrometer.core.instrument.MockClock;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** What each step sends, per flavour; the UDP path is covered end to end by StatsdExportIT. */
 class StatsdPushRegistryTest {
@@ -17,8 +16,9 @@ class StatsdPushRegistryTest {
     private final MockClock clock = new MockClock();
 
     private StatsdPushRegistry registry(ImdsMetrics metrics, String flavor) {
-        StatsdPushRegistry statsd = new StatsdPushRegistry("127.0.0.1", 1, flavor, STEP,
-                AgentLog.toStandardError(false), clock);
+        StatsdPushRegistry statsd =
+                new StatsdPushRegistry(
+                        "127.0.0.1", 1, flavor, STEP, AgentLog.toStandardError(false), clock);
         metrics.addRegistry(statsd);
         return statsd;
     }
@@ -31,12 +31,16 @@ class StatsdPushRegistryTest {
         metrics.countCallSite("com.acme.Legacy.read", "okhttp", "observed");
         clock.add(Duration.ofMillis(STEP));
 
-        assertEquals(java.util.Collections.singletonList(
-                "imds.v1.callsite.requests:2|c|#statistic:count,action:observed,client:okhttp,host:h1,service:billing,"
-                        + "site:com.acme.Legacy.read"), sorted(statsd.lines()));
+        assertEquals(
+                java.util.Collections.singletonList(
+                        "imds.v1.callsite.requests:2|c|#statistic:count,action:observed,client:okhttp,host:h1,service:billing,"
+                                + "site:com.acme.Legacy.read"),
+                sorted(statsd.lines()));
 
         clock.add(Duration.ofMillis(STEP));
-        assertEquals(java.util.Collections.emptyList(), statsd.lines(),
+        assertEquals(
+                java.util.Collections.emptyList(),
+                statsd.lines(),
                 "a counter that did not move, and a timer that recorded nothing, send nothing");
     }
 
@@ -48,21 +52,32 @@ class StatsdPushRegistryTest {
         metrics.recordRewriteLatency(5_000_000);
         clock.add(Duration.ofMillis(STEP));
 
-        assertEquals(java.util.Arrays.asList(
-                "imds.rewrite.latency:2|c|#statistic:count,host:h1,service:billing",
-                "imds.rewrite.latency:5|g|#statistic:max,host:h1,service:billing",
-                "imds.rewrite.latency:8|c|#statistic:total,host:h1,service:billing"), sorted(statsd.lines()));
+        assertEquals(
+                java.util.Arrays.asList(
+                        "imds.rewrite.latency:2|c|#statistic:count,host:h1,service:billing",
+                        "imds.rewrite.latency:5|g|#statistic:max,host:h1,service:billing",
+                        "imds.rewrite.latency:8|c|#statistic:total,host:h1,service:billing"),
+                sorted(statsd.lines()));
     }
 
     @Test
     void eachFlavourWritesTagsTheWayItsAgentParsesThem() {
         String[][] expected = {
-            {"etsy", "imdsV1CallsiteRequests.action.observed.client.okhttp.host.h1.service.billing.site."
-                    + "com.acme.Legacy.read.statistic.count:1|c"},
-            {"telegraf", "imds_v1_callsite_requests,statistic=count,action=observed,client=okhttp,host=h1,"
-                    + "service=billing,site=com.acme.Legacy.read:1|c"},
-            {"sysdig", "imds.v1.callsite.requests#statistic=count,action=observed,client=okhttp,host=h1,"
-                    + "service=billing,site=com.acme.Legacy.read:1|c"},
+            {
+                "etsy",
+                "imdsV1CallsiteRequests.action.observed.client.okhttp.host.h1.service.billing.site."
+                        + "com.acme.Legacy.read.statistic.count:1|c"
+            },
+            {
+                "telegraf",
+                "imds_v1_callsite_requests,statistic=count,action=observed,client=okhttp,host=h1,"
+                        + "service=billing,site=com.acme.Legacy.read:1|c"
+            },
+            {
+                "sysdig",
+                "imds.v1.callsite.requests#statistic=count,action=observed,client=okhttp,host=h1,"
+                        + "service=billing,site=com.acme.Legacy.read:1|c"
+            },
         };
         for (String[] flavorAndLine : expected) {
             ImdsMetrics metrics = new ImdsMetrics("billing", "h1", 100, null);

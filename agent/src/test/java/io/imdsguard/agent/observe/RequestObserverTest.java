@@ -1,21 +1,22 @@
 package io.imdsguard.agent.observe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.example.imdsapp.LegacyMetadataClient;
-import io.imdsguard.agent.detect.ImdsVersion;
-import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.callsite.CallSite;
 import io.imdsguard.agent.callsite.CallSiteRegistry;
-import io.imdsguard.agent.report.Reporter;
 import io.imdsguard.agent.callsite.RequestTotals;
+import io.imdsguard.agent.detect.ImdsVersion;
 import io.imdsguard.agent.environment.RuntimeInfo;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.report.Reporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,18 +25,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RequestObserverTest {
 
     private static final String FIRST_SIGHT = AgentLog.PREFIX + "IMDSv1 call from ";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path logFile;
     private ImdsMetrics metrics;
@@ -54,7 +52,14 @@ class RequestObserverTest {
         metrics.addRegistry(exporter);
         totals = new RequestTotals();
         registry = new CallSiteRegistry();
-        Reporter reporter = new Reporter(log, RuntimeInfo.current("observer-test"), "report", totals, registry, null);
+        Reporter reporter =
+                new Reporter(
+                        log,
+                        RuntimeInfo.current("observer-test"),
+                        "report",
+                        totals,
+                        registry,
+                        null);
         observer = new RequestObserver(metrics, totals, registry, reporter);
         app = new LegacyMetadataClient(observer);
     }
@@ -62,7 +67,9 @@ class RequestObserverTest {
     /** The directory a class was loaded from, as a path: {@code .../target/test-classes}. */
     private static String classDirectory(Class<?> type) {
         try {
-            return java.nio.file.Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return java.nio.file.Paths.get(
+                            type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new AssertionError(e);
         }
@@ -84,15 +91,26 @@ class RequestObserverTest {
 
     private double count(String version) {
         double sum = 0;
-        for (Counter counter : metrics.registry().find(ImdsMetrics.REQUESTS).tag("version", version).counters()) {
+        for (Counter counter :
+                metrics.registry().find(ImdsMetrics.REQUESTS).tag("version", version).counters()) {
             sum += counter.count();
         }
         return sum;
     }
 
     private double exported(String version, String path) {
-        FunctionCounter counter = exporter.find(ImdsMetrics.REQUESTS).tags("version", version, "path", path,
-                "client", LegacyMetadataClient.CLIENT, "action", "observed").functionCounter();
+        FunctionCounter counter =
+                exporter.find(ImdsMetrics.REQUESTS)
+                        .tags(
+                                "version",
+                                version,
+                                "path",
+                                path,
+                                "client",
+                                LegacyMetadataClient.CLIENT,
+                                "action",
+                                "observed")
+                        .functionCounter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -102,31 +120,58 @@ class RequestObserverTest {
             assertEquals(ImdsVersion.V1, app.readInstanceIdV1());
         }
         assertEquals(ImdsVersion.V1, app.readRegionV1("/latest/meta-data/placement/region"));
-        assertEquals(ImdsVersion.V1, app.readRegionV1("/latest/meta-data/iam/security-credentials/role"));
+        assertEquals(
+                ImdsVersion.V1,
+                app.readRegionV1("/latest/meta-data/iam/security-credentials/role"));
 
         List<String> blocks = firstSightLines();
         assertEquals(2, blocks.size(), "one first-sight block per site: " + logLines());
-        assertTrue(blocks.get(0).startsWith(FIRST_SIGHT + "com.example.imdsapp.LegacyMetadataClient.readInstanceIdV1("
-                + "LegacyMetadataClient.java:"), blocks.get(0));
+        assertTrue(
+                blocks.get(0)
+                        .startsWith(
+                                FIRST_SIGHT
+                                        + "com.example.imdsapp.LegacyMetadataClient.readInstanceIdV1("
+                                        + "LegacyMetadataClient.java:"),
+                blocks.get(0));
         assertTrue(blocks.get(0).contains("path=/latest/meta-data/instance-id"), blocks.get(0));
         assertTrue(blocks.get(0).contains("client=HttpURLConnection"), blocks.get(0));
         assertTrue(blocks.get(0).contains("method=GET"), blocks.get(0));
-        assertTrue(blocks.get(1).startsWith(FIRST_SIGHT + "com.example.imdsapp.LegacyMetadataClient.readRegionV1("),
+        assertTrue(
+                blocks.get(1)
+                        .startsWith(
+                                FIRST_SIGHT
+                                        + "com.example.imdsapp.LegacyMetadataClient.readRegionV1("),
                 blocks.get(1));
 
-        // the block shows the stack from the call site down: the test method that called it, no agent frames
+        // the block shows the stack from the call site down: the test method that called it, no
+        // agent frames
         List<String> lines = logLines();
         int start = lines.indexOf(blocks.get(0));
         // under the first-sight line: where the site's class came from, a class directory here
-        assertEquals(AgentLog.PREFIX + "    archive=" + classDirectory(LegacyMetadataClient.class), lines.get(start + 1));
-        assertTrue(lines.get(start + 2).startsWith(AgentLog.PREFIX + "    at com.example.imdsapp.LegacyMetadataClient"
-                + ".readInstanceIdV1("), lines.get(start + 2));
-        assertTrue(lines.get(start + 3).startsWith(AgentLog.PREFIX + "    at io.imdsguard.agent.observe.RequestObserverTest")
-                        || lines.get(start + 3).contains(" at org.junit.") || lines.get(start + 3).contains(" at java."),
+        assertEquals(
+                AgentLog.PREFIX + "    archive=" + classDirectory(LegacyMetadataClient.class),
+                lines.get(start + 1));
+        assertTrue(
+                lines.get(start + 2)
+                        .startsWith(
+                                AgentLog.PREFIX
+                                        + "    at com.example.imdsapp.LegacyMetadataClient"
+                                        + ".readInstanceIdV1("),
+                lines.get(start + 2));
+        assertTrue(
+                lines.get(start + 3)
+                                .startsWith(
+                                        AgentLog.PREFIX
+                                                + "    at io.imdsguard.agent.observe.RequestObserverTest")
+                        || lines.get(start + 3).contains(" at org.junit.")
+                        || lines.get(start + 3).contains(" at java."),
                 lines.get(start + 3));
         for (String line : lines) {
-            assertTrue(line.startsWith(AgentLog.PREFIX), "every log line carries the prefix: " + line);
-            assertFalse(line.contains("io.imdsguard.agent.observe.RequestObserver.observe"), "agent frames are hidden: " + line);
+            assertTrue(
+                    line.startsWith(AgentLog.PREFIX), "every log line carries the prefix: " + line);
+            assertFalse(
+                    line.contains("io.imdsguard.agent.observe.RequestObserver.observe"),
+                    "agent frames are hidden: " + line);
         }
 
         List<CallSite> sites = registry.snapshot();
@@ -135,7 +180,8 @@ class RequestObserverTest {
         assertEquals(2, sites.get(1).count());
         assertTrue(blocks.get(0).contains("site-id=" + sites.get(0).id()), blocks.get(0));
         assertEquals(classDirectory(LegacyMetadataClient.class), sites.get(0).archive());
-        assertEquals(null, sites.get(0).coordinates(), "a class directory has no Maven coordinates");
+        assertEquals(
+                null, sites.get(0).coordinates(), "a class directory has no Maven coordinates");
         assertEquals(null, sites.get(0).remediation());
 
         assertEquals(5, totals.get(ImdsVersion.V1));
@@ -174,12 +220,18 @@ class RequestObserverTest {
     @Test
     void aHostilePathOrThreadNameCannotForgeLogLines() throws Exception {
         final String[] result = new String[1];
-        Thread thread = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                result[0] = app.readRegionV1("/latest/meta-data/\r\n[imds-guard] forged path line").name();
-            }
-        }, "worker\n[imds-guard] forged thread line");
+        Thread thread =
+                new Thread(
+                        new Runnable() {
+                            @Override
+                            public void run() {
+                                result[0] =
+                                        app.readRegionV1(
+                                                        "/latest/meta-data/\r\n[imds-guard] forged path line")
+                                                .name();
+                            }
+                        },
+                        "worker\n[imds-guard] forged thread line");
         thread.start();
         thread.join(10_000);
         assertEquals("V1", result[0]);
@@ -190,7 +242,10 @@ class RequestObserverTest {
         }
         String block = firstSightLines().get(0);
         // spaces as %20, so that the path cannot add key=value fields to the line either
-        assertTrue(block.contains("path=/latest/meta-data/\\r\\n[imds-guard]%20forged%20path%20line thread="), block);
+        assertTrue(
+                block.contains(
+                        "path=/latest/meta-data/\\r\\n[imds-guard]%20forged%20path%20line thread="),
+                block);
         assertTrue(block.contains("thread=worker\\n[imds-guard] forged thread line"), block);
     }
 
@@ -201,26 +256,30 @@ class RequestObserverTest {
         final CountDownLatch start = new CountDownLatch(1);
         final CountDownLatch done = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(new Runnable() {
-                @Override
-                public void run() {
-                    try {
-                        start.await();
-                        for (int i = 0; i < perThread; i++) {
-                            app.readInstanceIdV1();
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        done.countDown();
-                    }
-                }
-            }, "burst-" + t);
+            Thread thread =
+                    new Thread(
+                            new Runnable() {
+                                @Override
+                                public void run() {
+                                    try {
+                                        start.await();
+                                        for (int i = 0; i < perThread; i++) {
+                                            app.readInstanceIdV1();
+                                        }
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    } finally {
+                                        done.countDown();
+                                    }
+                                }
+                            },
+                            "burst-" + t);
             thread.start();
         }
         start.countDown();
         assertTrue(done.await(20, TimeUnit.SECONDS));
-        assertEquals(1, firstSightLines().size(), "exactly one first-sight block: " + firstSightLines());
+        assertEquals(
+                1, firstSightLines().size(), "exactly one first-sight block: " + firstSightLines());
         assertEquals(1, registry.snapshot().size());
         assertEquals(threads * perThread, registry.snapshot().get(0).count());
         assertEquals(threads * perThread, totals.get(ImdsVersion.V1));
@@ -231,39 +290,70 @@ class RequestObserverTest {
     @Test
     void metersCreatedBeforeAnExporterIsAddedReachIt() {
         ImdsMetrics lateMetrics = new ImdsMetrics();
-        RequestObserver lateObserver = new RequestObserver(lateMetrics, new RequestTotals(), new CallSiteRegistry(),
-                new Reporter(AgentLog.open(dir.resolve("late.log").toString(), false),
-                        RuntimeInfo.current("late"), "report", new RequestTotals(), new CallSiteRegistry(), null));
+        RequestObserver lateObserver =
+                new RequestObserver(
+                        lateMetrics,
+                        new RequestTotals(),
+                        new CallSiteRegistry(),
+                        new Reporter(
+                                AgentLog.open(dir.resolve("late.log").toString(), false),
+                                RuntimeInfo.current("late"),
+                                "report",
+                                new RequestTotals(),
+                                new CallSiteRegistry(),
+                                null));
         LegacyMetadataClient lateApp = new LegacyMetadataClient(lateObserver);
         lateApp.fetchToken();
         SimpleMeterRegistry late = new SimpleMeterRegistry();
         lateMetrics.addRegistry(late);
         lateApp.fetchToken();
         lateApp.fetchToken();
-        FunctionCounter counter = late.find(ImdsMetrics.REQUESTS).tag("version", "token").functionCounter();
+        FunctionCounter counter =
+                late.find(ImdsMetrics.REQUESTS).tag("version", "token").functionCounter();
         assertNotNull(counter, "the Prometheus endpoint may start after the first requests");
         assertEquals(3.0, counter.count(), "and still counts them");
     }
 
     @Test
     void anotherCloudsProbeIsCountedApartWithItsCloudAndSiteAndNeverAsAV1Site() throws IOException {
-        observer.handle(new io.imdsguard.agent.detect.ImdsRequest("HttpURLConnection", "GET",
-                "/metadata/instance?api-version=2021-02-01", false, false));
-        observer.handle(new io.imdsguard.agent.detect.ImdsRequest("HttpURLConnection", "GET",
-                "/metadata/instance?api-version=2021-02-01", false, false));
+        observer.handle(
+                new io.imdsguard.agent.detect.ImdsRequest(
+                        "HttpURLConnection",
+                        "GET",
+                        "/metadata/instance?api-version=2021-02-01",
+                        false,
+                        false));
+        observer.handle(
+                new io.imdsguard.agent.detect.ImdsRequest(
+                        "HttpURLConnection",
+                        "GET",
+                        "/metadata/instance?api-version=2021-02-01",
+                        false,
+                        false));
 
         assertEquals(2.0, count("other_cloud"));
         assertEquals(0.0, count("v1"));
-        assertEquals(2.0, metrics.registry().find(ImdsMetrics.REQUESTS).tag("version", "other_cloud")
-                .tag("path", "azure").tag("action", "observed").counter().count());
+        assertEquals(
+                2.0,
+                metrics.registry()
+                        .find(ImdsMetrics.REQUESTS)
+                        .tag("version", "other_cloud")
+                        .tag("path", "azure")
+                        .tag("action", "observed")
+                        .counter()
+                        .count());
         assertEquals(0, registry.size(), "no v1 call site");
         assertEquals(2, totals.get(ImdsVersion.OTHER_CLOUD));
         assertEquals(1, registry.otherClouds().snapshot().size());
         assertEquals("azure", registry.otherClouds().snapshot().get(0).cloud().tag());
         assertEquals(2, registry.otherClouds().snapshot().get(0).count());
         // (the site itself, an application frame, is checked end to end in OtherCloudsIT)
-        assertEquals(1, logLines().stream().filter(l -> l.contains("Azure metadata request (not AWS IMDS) from "))
-                .count(), "logged once per site: " + logLines());
+        assertEquals(
+                1,
+                logLines().stream()
+                        .filter(l -> l.contains("Azure metadata request (not AWS IMDS) from "))
+                        .count(),
+                "logged once per site: " + logLines());
         assertTrue(firstSightLines().isEmpty());
     }
 
@@ -275,7 +365,14 @@ class RequestObserverTest {
         assertEquals(0.0, count("v1"));
         assertEquals(1, registry.size(), "reported with its call site");
         assertEquals(1, totals.get(ImdsVersion.UNPARSED));
-        assertEquals(1, logLines().stream()
-                .filter(l -> l.contains("IMDS request the agent could not read (unparsed) from ")).count(), logLines().toString());
+        assertEquals(
+                1,
+                logLines().stream()
+                        .filter(
+                                l ->
+                                        l.contains(
+                                                "IMDS request the agent could not read (unparsed) from "))
+                        .count(),
+                logLines().toString());
     }
 }

@@ -1,5 +1,9 @@
 package io.imdsguard.agent.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.imdsguard.agent.callsite.CallSiteRegistry;
 import io.imdsguard.agent.callsite.CallSiteRegistryTest;
 import io.imdsguard.agent.callsite.RequestTotals;
@@ -11,30 +15,32 @@ import io.imdsguard.agent.diagnose.DiagnosisRegistry;
 import io.imdsguard.agent.environment.RuntimeInfo;
 import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.log.Sanitizer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportJsonTest {
 
     private static final String ISO_INSTANT = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
 
     private static final String SCRIPT_PATH = "/latest/meta-data/<script>alert(1)</script>";
-    private static final String ENCODED_CRLF_PATH = "/latest/meta-data/iam/security-credentials/%0d%0aSet-Cookie:%20x";
-    private static final String RAW_CRLF_PATH = "/latest/meta-data/\r\n{\"forged\": true}\u2028\"\\";
+    private static final String ENCODED_CRLF_PATH =
+            "/latest/meta-data/iam/security-credentials/%0d%0aSet-Cookie:%20x";
+    private static final String RAW_CRLF_PATH =
+            "/latest/meta-data/\r\n{\"forged\": true}\u2028\"\\";
 
     private static RuntimeInfo runtime() {
-        return new RuntimeInfo("billing</script>\"", 4242L, "ip-10-0-0-1", "Eclipse Adoptium 17.0.15+6",
-                "0.1.0-test", 1_700_000_000_000L);
+        return new RuntimeInfo(
+                "billing</script>\"",
+                4242L,
+                "ip-10-0-0-1",
+                "Eclipse Adoptium 17.0.15+6",
+                "0.1.0-test",
+                1_700_000_000_000L);
     }
 
     @SuppressWarnings("unchecked")
@@ -51,15 +57,46 @@ class ReportJsonTest {
 
     @Test
     void anEmptyReportIsValidJsonWithTheSchemaFields() {
-        String json = ReportJson.render(runtime(), "report", new RequestTotals(), new CallSiteRegistry(),
-                1_700_000_060_000L);
+        String json =
+                ReportJson.render(
+                        runtime(),
+                        "report",
+                        new RequestTotals(),
+                        new CallSiteRegistry(),
+                        1_700_000_060_000L);
         Map<String, Object> report = parseObject(json);
-        assertEquals(new HashSet<String>(Arrays.asList("schema", "schemaVersion", "agentVersion", "service", "host",
-                "pid", "container", "pod", "namespace", "jvm", "mode", "startedAt", "writtenAt", "totals", "diagnoses",
-                "otherCloudCalls", "callSites")), report.keySet());
-        assertEquals(Arrays.asList(), report.get("otherCloudCalls"), "an empty array when no other cloud was probed");
-        assertEquals(Arrays.asList(), report.get("diagnoses"), "an empty array when nothing was diagnosed");
-        assertTrue(report.containsKey("container") && report.get("container") == null, "null outside a container");
+        assertEquals(
+                new HashSet<String>(
+                        Arrays.asList(
+                                "schema",
+                                "schemaVersion",
+                                "agentVersion",
+                                "service",
+                                "host",
+                                "pid",
+                                "container",
+                                "pod",
+                                "namespace",
+                                "jvm",
+                                "mode",
+                                "startedAt",
+                                "writtenAt",
+                                "totals",
+                                "diagnoses",
+                                "otherCloudCalls",
+                                "callSites")),
+                report.keySet());
+        assertEquals(
+                Arrays.asList(),
+                report.get("otherCloudCalls"),
+                "an empty array when no other cloud was probed");
+        assertEquals(
+                Arrays.asList(),
+                report.get("diagnoses"),
+                "an empty array when nothing was diagnosed");
+        assertTrue(
+                report.containsKey("container") && report.get("container") == null,
+                "null outside a container");
         assertEquals(null, report.get("pod"));
         assertEquals(null, report.get("namespace"));
         assertEquals("imds-guard-report", report.get("schema"));
@@ -72,8 +109,20 @@ class ReportJsonTest {
         assertEquals("2023-11-14T22:13:20.000Z", report.get("startedAt"));
         assertEquals("2023-11-14T22:14:20.000Z", report.get("writtenAt"));
         Map<?, ?> totals = (Map<?, ?>) report.get("totals");
-        for (String key : new String[] {"v1", "v2", "token", "otherCloud", "unparsed", "v1CallSites", "v1Unattributed", "rewritten",
-            "rewriteDenied", "rewriteFailed", "blocked"}) {
+        for (String key :
+                new String[] {
+                    "v1",
+                    "v2",
+                    "token",
+                    "otherCloud",
+                    "unparsed",
+                    "v1CallSites",
+                    "v1Unattributed",
+                    "rewritten",
+                    "rewriteDenied",
+                    "rewriteFailed",
+                    "blocked"
+                }) {
             assertEquals(0L, totals.get(key), key);
         }
         assertEquals(11, totals.size());
@@ -87,10 +136,14 @@ class ReportJsonTest {
         RequestTotals totals = new RequestTotals();
         String[] paths = {SCRIPT_PATH, ENCODED_CRLF_PATH, RAW_CRLF_PATH};
         for (int i = 0; i < paths.length; i++) {
-            ImdsRequest request = new ImdsRequest("HttpURLConnection", "GET", paths[i], false, false);
+            ImdsRequest request =
+                    new ImdsRequest("HttpURLConnection", "GET", paths[i], false, false);
             for (int n = 0; n <= i; n++) {
-                registry.record(request, CallSiteRegistryTest.at("com.acme.Evil<" + i + ">", "call", 10 + i),
-                        "thread<" + i + ">\n", 1_700_000_000_000L + n);
+                registry.record(
+                        request,
+                        CallSiteRegistryTest.at("com.acme.Evil<" + i + ">", "call", 10 + i),
+                        "thread<" + i + ">\n",
+                        1_700_000_000_000L + n);
                 totals.add(ImdsVersion.V1, io.imdsguard.agent.policy.Action.OBSERVED);
             }
         }
@@ -119,17 +172,41 @@ class ReportJsonTest {
         Map<?, ?> crlf = (Map<?, ?>) sites.get(0);
         Map<?, ?> encoded = (Map<?, ?>) sites.get(1);
         Map<?, ?> script = (Map<?, ?>) sites.get(2);
-        assertEquals(new HashSet<String>(Arrays.asList("id", "client", "method", "pathCategory", "examplePath",
-                "site", "applicationFrame", "library", "archive", "coordinates", "coordinatesFrom", "remediation", "thread",
-                "count", "actions", "lastReason", "firstSeen", "lastSeen", "stack")), crlf.keySet());
-        assertTrue(crlf.containsKey("archive") && crlf.get("archive") == null,
+        assertEquals(
+                new HashSet<String>(
+                        Arrays.asList(
+                                "id",
+                                "client",
+                                "method",
+                                "pathCategory",
+                                "examplePath",
+                                "site",
+                                "applicationFrame",
+                                "library",
+                                "archive",
+                                "coordinates",
+                                "coordinatesFrom",
+                                "remediation",
+                                "thread",
+                                "count",
+                                "actions",
+                                "lastReason",
+                                "firstSeen",
+                                "lastSeen",
+                                "stack")),
+                crlf.keySet());
+        assertTrue(
+                crlf.containsKey("archive") && crlf.get("archive") == null,
                 "null when the site's class is not known (a trace without classes)");
 
         // the JSON carries the sanitised path: readable, and no line break once decoded either
         assertEquals(Sanitizer.path(RAW_CRLF_PATH), crlf.get("examplePath"));
         assertFalse(((String) crlf.get("examplePath")).contains("\n"));
         assertEquals(ENCODED_CRLF_PATH, encoded.get("examplePath"));
-        assertEquals(SCRIPT_PATH, script.get("examplePath"), "decoded, the path is exactly what was sent");
+        assertEquals(
+                SCRIPT_PATH,
+                script.get("examplePath"),
+                "decoded, the path is exactly what was sent");
 
         assertEquals(3L, crlf.get("count"));
         assertEquals(2L, encoded.get("count"));
@@ -140,7 +217,10 @@ class ReportJsonTest {
         assertEquals("HttpURLConnection", script.get("client"));
         assertEquals("GET", script.get("method"));
         assertEquals("com.acme.Evil<0>.call(Evil<0>.java:10)", script.get("site"));
-        assertEquals(Arrays.asList("com.acme.Evil<0>.call(Evil<0>.java:10)", "com.acme.Main.main(Main.java:3)"),
+        assertEquals(
+                Arrays.asList(
+                        "com.acme.Evil<0>.call(Evil<0>.java:10)",
+                        "com.acme.Main.main(Main.java:3)"),
                 script.get("stack"));
         assertTrue(((String) script.get("id")).matches("[0-9a-f]{8}"));
         assertEquals("2023-11-14T22:13:20.000Z", crlf.get("firstSeen"));
@@ -154,10 +234,21 @@ class ReportJsonTest {
     @Test
     void containerPodAndNamespaceAreWrittenWhenKnown() {
         String id = "3f9b0a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f90";
-        RuntimeInfo inPod = new RuntimeInfo("billing", 1L, "billing-1", "jvm", "v", 0L, id, "billing-1</script>",
-                "prod");
-        Map<String, Object> report = parseObject(ReportJson.render(inPod, "report", new RequestTotals(),
-                new CallSiteRegistry(), 1L));
+        RuntimeInfo inPod =
+                new RuntimeInfo(
+                        "billing",
+                        1L,
+                        "billing-1",
+                        "jvm",
+                        "v",
+                        0L,
+                        id,
+                        "billing-1</script>",
+                        "prod");
+        Map<String, Object> report =
+                parseObject(
+                        ReportJson.render(
+                                inPod, "report", new RequestTotals(), new CallSiteRegistry(), 1L));
         assertEquals(id, report.get("container"));
         assertEquals("billing-1</script>", report.get("pod"));
         assertEquals("prod", report.get("namespace"));
@@ -166,12 +257,14 @@ class ReportJsonTest {
     @Test
     void unattributedCallsOfAFullRegistryAreReported() {
         CallSiteRegistry registry = new CallSiteRegistry();
-        ImdsRequest request = new ImdsRequest("HttpURLConnection", "GET", "/latest/meta-data/", false, false);
+        ImdsRequest request =
+                new ImdsRequest("HttpURLConnection", "GET", "/latest/meta-data/", false, false);
         for (int i = 0; i <= CallSiteRegistry.MAX_SITES + 1; i++) {
             registry.record(request, CallSiteRegistryTest.at("com.acme.Gen", "m" + i, i), "t", 1L);
         }
-        Map<String, Object> report = parseObject(ReportJson.render(runtime(), "report", new RequestTotals(), registry,
-                2L));
+        Map<String, Object> report =
+                parseObject(
+                        ReportJson.render(runtime(), "report", new RequestTotals(), registry, 2L));
         Map<?, ?> totals = (Map<?, ?>) report.get("totals");
         assertEquals((long) CallSiteRegistry.MAX_SITES, totals.get("v1CallSites"));
         assertEquals(2L, totals.get("v1Unattributed"));
@@ -181,10 +274,18 @@ class ReportJsonTest {
     @Test
     @SuppressWarnings("unchecked")
     void eachDiagnosisIsAnEntryWithItsSiteCountsAndAdvice(@TempDir Path dir) {
-        DiagnosisRegistry diagnoses = DiagnosisFixtures.hopLimitAndChurn(
-                AgentLog.open(dir.resolve("log").toString(), false), 1_700_000_030_000L);
-        Map<String, Object> report = parseObject(ReportJson.render(runtime(), "report", new RequestTotals(),
-                new CallSiteRegistry(), diagnoses, 1_700_000_060_000L));
+        DiagnosisRegistry diagnoses =
+                DiagnosisFixtures.hopLimitAndChurn(
+                        AgentLog.open(dir.resolve("log").toString(), false), 1_700_000_030_000L);
+        Map<String, Object> report =
+                parseObject(
+                        ReportJson.render(
+                                runtime(),
+                                "report",
+                                new RequestTotals(),
+                                new CallSiteRegistry(),
+                                diagnoses,
+                                1_700_000_060_000L));
         List<Object> entries = (List<Object>) report.get("diagnoses");
         assertEquals(2, entries.size(), entries.toString());
 
@@ -197,19 +298,38 @@ class ReportJsonTest {
         assertEquals(6L, churn.get("reads"));
         assertEquals(1.0, ((Number) churn.get("tokensPerRead")).doubleValue(), 1e-9);
         assertEquals(null, churn.get("failure"));
-        assertTrue(((String) churn.get("advice")).startsWith("reuse the IMDSv2 token"), churn.toString());
+        assertTrue(
+                ((String) churn.get("advice")).startsWith("reuse the IMDSv2 token"),
+                churn.toString());
         assertTrue(((String) churn.get("firstSeen")).matches(ISO_INSTANT), churn.toString());
 
         Map<String, Object> hop = (Map<String, Object>) entries.get(1);
-        assertEquals(new HashSet<String>(Arrays.asList("kind", "site", "client", "count", "failure", "tokens", "reads",
-                "tokensPerRead", "advice", "firstSeen", "lastSeen")), hop.keySet());
+        assertEquals(
+                new HashSet<String>(
+                        Arrays.asList(
+                                "kind",
+                                "site",
+                                "client",
+                                "count",
+                                "failure",
+                                "tokens",
+                                "reads",
+                                "tokensPerRead",
+                                "advice",
+                                "firstSeen",
+                                "lastSeen")),
+                hop.keySet());
         assertEquals("hop-limit", hop.get("kind"));
-        assertEquals("com.amazonaws.internal.ConnectionUtils.connectToEndpoint(ConnectionUtils.java:71)", hop.get("site"));
+        assertEquals(
+                "com.amazonaws.internal.ConnectionUtils.connectToEndpoint(ConnectionUtils.java:71)",
+                hop.get("site"));
         assertEquals(2L, hop.get("count"));
         assertEquals("timeout", hop.get("failure"));
         assertEquals(2L, hop.get("tokens"));
         assertEquals(0L, hop.get("reads"));
         assertEquals(null, hop.get("tokensPerRead"));
-        assertTrue(((String) hop.get("advice")).contains("--http-put-response-hop-limit 2"), hop.toString());
+        assertTrue(
+                ((String) hop.get("advice")).contains("--http-put-response-hop-limit 2"),
+                hop.toString());
     }
 }

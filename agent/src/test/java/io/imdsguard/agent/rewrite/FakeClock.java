@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A {@link TokenManager.Clock} that only moves when a test moves it. */
 public final class FakeClock implements TokenManager.Clock {
 
-    /** An arbitrary, negative start: System.nanoTime() may be negative too, only differences count. */
+    /**
+     * An arbitrary, negative start: System.nanoTime() may be negative too, only differences count.
+     */
     private final AtomicLong nanos = new AtomicLong(-7_000_000_000_000L);
 
     @Override

@@ -20,7 +20,8 @@ public final class FakeTokenFetcher implements TokenFetcher {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger successes = new AtomicInteger();
     private final List<String> origins = Collections.synchronizedList(new ArrayList<String>());
-    private final List<Integer> requestedTtls = Collections.synchronizedList(new ArrayList<Integer>());
+    private final List<Integer> requestedTtls =
+            Collections.synchronizedList(new ArrayList<Integer>());
     private volatile String failReason;
     private volatile int grantedTtl;
     private volatile Gate gate;
@@ -69,7 +70,10 @@ public final class FakeTokenFetcher implements TokenFetcher {
         this.grantedTtl = seconds;
     }
 
-    /** Runs inside every fetch from now on, e.g. to let a fake clock move while the answer is on its way. */
+    /**
+     * Runs inside every fetch from now on, e.g. to let a fake clock move while the answer is on its
+     * way.
+     */
     public void whileFetching(Runnable action) {
         this.whileFetching = action;
     }
@@ -107,7 +111,8 @@ public final class FakeTokenFetcher implements TokenFetcher {
             throw new TokenFetchException(reason, "fake failure: " + reason);
         }
         int granted = grantedTtl;
-        return new FetchedToken(token(successes.incrementAndGet()), granted > 0 ? granted : ttlSeconds);
+        return new FetchedToken(
+                token(successes.incrementAndGet()), granted > 0 ? granted : ttlSeconds);
     }
 
     /** Holds fetches until {@link #release()}. */

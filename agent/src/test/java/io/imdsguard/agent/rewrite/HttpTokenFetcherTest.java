@@ -1,13 +1,16 @@
 package io.imdsguard.agent.rewrite;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.CookieHandler;
@@ -15,8 +18,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
-import java.net.SocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,13 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Against a tiny token endpoint on 127.0.0.1; nothing leaves the loopback interface. */
 class HttpTokenFetcherTest {
@@ -46,8 +45,10 @@ class HttpTokenFetcherTest {
     private volatile Headers seenHeaders;
     private volatile int status = 200;
     private volatile String body = "AQAEAtoken-value_0123456789";
+
     /** The TTL header of the answer; null for none. */
     private volatile String grantedTtlHeader = String.valueOf(REQUESTED_TTL);
+
     private volatile String location;
 
     private final HttpTokenFetcher fetcher = new HttpTokenFetcher(1000, 2000);
@@ -55,26 +56,30 @@ class HttpTokenFetcherTest {
     @BeforeEach
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        server.createContext("/", new HttpHandler() {
-            @Override
-            public void handle(HttpExchange exchange) throws IOException {
-                requests.incrementAndGet();
-                seenMethod = exchange.getRequestMethod();
-                seenPath = exchange.getRequestURI().getRawPath();
-                seenHeaders = exchange.getRequestHeaders();
-                if (grantedTtlHeader != null) {
-                    exchange.getResponseHeaders().set(HttpTokenFetcher.TTL_HEADER, grantedTtlHeader);
-                }
-                if (location != null) {
-                    exchange.getResponseHeaders().set("Location", location);
-                }
-                byte[] answer = body.getBytes(StandardCharsets.US_ASCII);
-                exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
-                OutputStream out = exchange.getResponseBody();
-                out.write(answer);
-                out.close();
-            }
-        });
+        server.createContext(
+                "/",
+                new HttpHandler() {
+                    @Override
+                    public void handle(HttpExchange exchange) throws IOException {
+                        requests.incrementAndGet();
+                        seenMethod = exchange.getRequestMethod();
+                        seenPath = exchange.getRequestURI().getRawPath();
+                        seenHeaders = exchange.getRequestHeaders();
+                        if (grantedTtlHeader != null) {
+                            exchange.getResponseHeaders()
+                                    .set(HttpTokenFetcher.TTL_HEADER, grantedTtlHeader);
+                        }
+                        if (location != null) {
+                            exchange.getResponseHeaders().set("Location", location);
+                        }
+                        byte[] answer = body.getBytes(StandardCharsets.US_ASCII);
+                        exchange.sendResponseHeaders(
+                                status, answer.length == 0 ? -1 : answer.length);
+                        OutputStream out = exchange.getResponseBody();
+                        out.write(answer);
+                        out.close();
+                    }
+                });
         server.start();
         origin = "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -90,7 +95,8 @@ class HttpTokenFetcherTest {
         assertEquals(1, requests.get());
         assertEquals("PUT", seenMethod);
         assertEquals("/latest/api/token", seenPath);
-        assertEquals(Collections.singletonList(String.valueOf(REQUESTED_TTL)),
+        assertEquals(
+                Collections.singletonList(String.valueOf(REQUESTED_TTL)),
                 seenHeaders.get(HttpTokenFetcher.TTL_HEADER));
         assertFalse(seenHeaders.containsKey("X-Forwarded-For"), seenHeaders.keySet().toString());
         assertFalse(seenHeaders.containsKey("X-aws-ec2-metadata-token"));
@@ -102,7 +108,8 @@ class HttpTokenFetcherTest {
     void asksForTheTtlItIsGiven() throws Exception {
         grantedTtlHeader = "300";
         FetchedToken token = fetcher.fetch(origin, 300);
-        assertEquals(Collections.singletonList("300"), seenHeaders.get(HttpTokenFetcher.TTL_HEADER));
+        assertEquals(
+                Collections.singletonList("300"), seenHeaders.get(HttpTokenFetcher.TTL_HEADER));
         assertEquals(300, token.ttlSeconds);
     }
 
@@ -137,17 +144,29 @@ class HttpTokenFetcherTest {
     @Test
     void errorStatusesMapToBoundedReasons() {
         int[] statuses = {403, 404, 405, 429, 500, 503, 400, 401};
-        String[] reasons = {"forbidden", "not_found", "method_not_allowed", "throttled", "server_error",
-            "server_error", "bad_status", "bad_status"};
+        String[] reasons = {
+            "forbidden",
+            "not_found",
+            "method_not_allowed",
+            "throttled",
+            "server_error",
+            "server_error",
+            "bad_status",
+            "bad_status"
+        };
         for (int i = 0; i < statuses.length; i++) {
             status = statuses[i];
             body = "";
-            TokenFetchException e = assertThrows(TokenFetchException.class, new org.junit.jupiter.api.function.Executable() {
-                @Override
-                public void execute() throws Throwable {
-                    fetcher.fetch(origin, REQUESTED_TTL);
-                }
-            }, "HTTP " + statuses[i]);
+            TokenFetchException e =
+                    assertThrows(
+                            TokenFetchException.class,
+                            new org.junit.jupiter.api.function.Executable() {
+                                @Override
+                                public void execute() throws Throwable {
+                                    fetcher.fetch(origin, REQUESTED_TTL);
+                                }
+                            },
+                            "HTTP " + statuses[i]);
             assertEquals(reasons[i], e.reason(), "HTTP " + statuses[i]);
         }
         assertEquals(statuses.length, requests.get());
@@ -159,13 +178,18 @@ class HttpTokenFetcherTest {
         assertEquals("bad_status", reasonOf(origin));
     }
 
-    /** The token goes into a header, in the socket catch-all byte for byte: a line break would add headers. */
+    /**
+     * The token goes into a header, in the socket catch-all byte for byte: a line break would add
+     * headers.
+     */
     @Test
     void aBodyThatCannotBeAHeaderValueIsNoToken() {
         body = "AQAEAtoken\r\nX-Forwarded-For: 10.0.0.1";
         TokenFetchException refused = exceptionOf(origin);
         assertEquals("bad_status", refused.reason());
-        assertFalse(refused.getMessage().contains("AQAEAtoken"), "the body is not repeated: " + refused.getMessage());
+        assertFalse(
+                refused.getMessage().contains("AQAEAtoken"),
+                "the body is not repeated: " + refused.getMessage());
         body = "<html><body>502 Bad Gateway</body></html>";
         assertEquals("bad_status", reasonOf(origin));
         body = "AQAEA\ttoken";
@@ -177,14 +201,16 @@ class HttpTokenFetcherTest {
         status = 307;
         body = "";
         final AtomicInteger elsewhere = new AtomicInteger();
-        server.createContext("/elsewhere", new HttpHandler() {
-            @Override
-            public void handle(HttpExchange exchange) throws IOException {
-                elsewhere.incrementAndGet();
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-            }
-        });
+        server.createContext(
+                "/elsewhere",
+                new HttpHandler() {
+                    @Override
+                    public void handle(HttpExchange exchange) throws IOException {
+                        elsewhere.incrementAndGet();
+                        exchange.sendResponseHeaders(200, -1);
+                        exchange.close();
+                    }
+                });
         location = origin + "/elsewhere";
         assertEquals("bad_status", reasonOf(origin));
         assertEquals(0, elsewhere.get());
@@ -192,32 +218,42 @@ class HttpTokenFetcherTest {
 
     @Test
     void anAnswerCutShortOfItsContentLengthIsNoToken() throws Exception {
-        // HttpURLConnection ends such a body quietly at the early end of stream; half a token is not a token.
+        // HttpURLConnection ends such a body quietly at the early end of stream; half a token is
+        // not a token.
         final ServerSocket raw = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-        Thread answer = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    java.net.Socket s = raw.accept();
-                    java.io.InputStream in = s.getInputStream();
-                    int matched = 0;
-                    byte[] end = {'\r', '\n', '\r', '\n'};
-                    while (matched < 4) {
-                        int b = in.read();
-                        if (b < 0) {
-                            break;
-                        }
-                        matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-                    }
-                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 56\r\n"
-                            + HttpTokenFetcher.TTL_HEADER + ": 21600\r\nConnection: close\r\n\r\n"
-                            + "AQAEAhalf-of-a-token-0123456").getBytes(StandardCharsets.US_ASCII));
-                    s.close();
-                } catch (IOException ignored) {
-                    // the test fails on its own assertion
-                }
-            }
-        });
+        Thread answer =
+                new Thread(
+                        new Runnable() {
+                            @Override
+                            public void run() {
+                                try {
+                                    java.net.Socket s = raw.accept();
+                                    java.io.InputStream in = s.getInputStream();
+                                    int matched = 0;
+                                    byte[] end = {'\r', '\n', '\r', '\n'};
+                                    while (matched < 4) {
+                                        int b = in.read();
+                                        if (b < 0) {
+                                            break;
+                                        }
+                                        matched =
+                                                b == end[matched]
+                                                        ? matched + 1
+                                                        : (b == '\r' ? 1 : 0);
+                                    }
+                                    s.getOutputStream()
+                                            .write(
+                                                    ("HTTP/1.1 200 OK\r\nContent-Length: 56\r\n"
+                                                                    + HttpTokenFetcher.TTL_HEADER
+                                                                    + ": 21600\r\nConnection: close\r\n\r\n"
+                                                                    + "AQAEAhalf-of-a-token-0123456")
+                                                            .getBytes(StandardCharsets.US_ASCII));
+                                    s.close();
+                                } catch (IOException ignored) {
+                                    // the test fails on its own assertion
+                                }
+                            }
+                        });
         answer.start();
         try {
             assertEquals("error", reasonOf("http://127.0.0.1:" + raw.getLocalPort()));
@@ -263,18 +299,20 @@ class HttpTokenFetcherTest {
         // sends the request and reads the answer: a window into the fetch.
         final List<Boolean> seenInside = Collections.synchronizedList(new ArrayList<Boolean>());
         CookieHandler previous = CookieHandler.getDefault();
-        CookieHandler.setDefault(new CookieHandler() {
-            @Override
-            public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
-                seenInside.add(AgentOwnRequests.active());
-                return Collections.<String, List<String>>emptyMap();
-            }
+        CookieHandler.setDefault(
+                new CookieHandler() {
+                    @Override
+                    public Map<String, List<String>> get(
+                            URI uri, Map<String, List<String>> requestHeaders) {
+                        seenInside.add(AgentOwnRequests.active());
+                        return Collections.<String, List<String>>emptyMap();
+                    }
 
-            @Override
-            public void put(URI uri, Map<String, List<String>> responseHeaders) {
-                seenInside.add(AgentOwnRequests.active());
-            }
-        });
+                    @Override
+                    public void put(URI uri, Map<String, List<String>> responseHeaders) {
+                        seenInside.add(AgentOwnRequests.active());
+                    }
+                });
         try {
             assertFalse(AgentOwnRequests.active());
             assertNotNull(fetcher.fetch(origin, REQUESTED_TTL));
@@ -297,30 +335,34 @@ class HttpTokenFetcherTest {
         // or leak the PUT. The "proxy" here is another loopback server that must see nothing.
         final AtomicInteger proxied = new AtomicInteger();
         final AtomicInteger asked = new AtomicInteger();
-        HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        proxy.createContext("/", new HttpHandler() {
-            @Override
-            public void handle(HttpExchange exchange) throws IOException {
-                proxied.incrementAndGet();
-                exchange.sendResponseHeaders(200, 0);
-                exchange.getResponseBody().write("proxied-token".getBytes(StandardCharsets.US_ASCII));
-                exchange.close();
-            }
-        });
+        HttpServer proxy =
+                HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        proxy.createContext(
+                "/",
+                new HttpHandler() {
+                    @Override
+                    public void handle(HttpExchange exchange) throws IOException {
+                        proxied.incrementAndGet();
+                        exchange.sendResponseHeaders(200, 0);
+                        exchange.getResponseBody()
+                                .write("proxied-token".getBytes(StandardCharsets.US_ASCII));
+                        exchange.close();
+                    }
+                });
         proxy.start();
         final Proxy viaProxy = new Proxy(Proxy.Type.HTTP, proxy.getAddress());
         ProxySelector previous = ProxySelector.getDefault();
-        ProxySelector.setDefault(new ProxySelector() {
-            @Override
-            public List<Proxy> select(URI uri) {
-                asked.incrementAndGet();
-                return Collections.singletonList(viaProxy);
-            }
+        ProxySelector.setDefault(
+                new ProxySelector() {
+                    @Override
+                    public List<Proxy> select(URI uri) {
+                        asked.incrementAndGet();
+                        return Collections.singletonList(viaProxy);
+                    }
 
-            @Override
-            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
-            }
-        });
+                    @Override
+                    public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
+                });
         try {
             assertEquals("AQAEAtoken-value_0123456789", fetcher.fetch(origin, REQUESTED_TTL).value);
         } finally {
@@ -330,7 +372,8 @@ class HttpTokenFetcherTest {
         assertEquals(0, proxied.get());
         if (!System.getProperty("java.specification.version").startsWith("1.")) {
             // Java 8's HttpURLConnection asks the default selector even for Proxy.NO_PROXY (seen on
-            // 8u504), and then connects directly all the same: what counts is that nothing reached the proxy.
+            // 8u504), and then connects directly all the same: what counts is that nothing reached
+            // the proxy.
             assertEquals(0, asked.get());
         }
         assertEquals(1, requests.get());

@@ -1,14 +1,15 @@
 package io.imdsguard.agent.rewrite;
 
-import io.imdsguard.agent.metrics.ImdsMetrics;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.metrics.ImdsMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,21 +23,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TokenManagerTest {
 
     private static final String ORIGIN = "http://127.0.0.1:1338";
+
     /** Refresh from 80 s on, stop using the token at 99 s (100 s minus min(1 s, 10%)). */
     private static final int TTL = 100;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final FakeClock clock = new FakeClock();
     private final FakeTokenFetcher fetcher = new FakeTokenFetcher();
@@ -51,7 +50,14 @@ class TokenManagerTest {
         ImdsMetrics metrics = new ImdsMetrics();
         metrics.addRegistry(registry);
         // debug on, so that the debug lines are checked for token leaks too
-        manager = new TokenManager(ORIGIN, fetcher, TTL, clock, AgentLog.open(logFile.toString(), true), metrics);
+        manager =
+                new TokenManager(
+                        ORIGIN,
+                        fetcher,
+                        TTL,
+                        clock,
+                        AgentLog.open(logFile.toString(), true),
+                        metrics);
         pool = Executors.newFixedThreadPool(20);
     }
 
@@ -60,7 +66,8 @@ class TokenManagerTest {
         pool.shutdownNow();
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
         // Whatever a test did, the token never reaches the log.
-        assertFalse(log().contains(FakeTokenFetcher.SECRET_MARK), "the log shows a token:\n" + log());
+        assertFalse(
+                log().contains(FakeTokenFetcher.SECRET_MARK), "the log shows a token:\n" + log());
     }
 
     @Test
@@ -71,9 +78,12 @@ class TokenManagerTest {
         fetcher.whileFetching(null);
 
         clock.advanceSeconds(69 - 30);
-        assertEquals(fetcher.token(1), manager.token().value(), "still in use 69 s after the request");
+        assertEquals(
+                fetcher.token(1), manager.token().value(), "still in use 69 s after the request");
         clock.advanceSeconds(30);
-        assertEquals(fetcher.token(2), manager.token().value(),
+        assertEquals(
+                fetcher.token(2),
+                manager.token().value(),
                 "at 99 s after the request IMDS is about to refuse it, however late the answer came");
         assertEquals(2, fetcher.calls());
     }
@@ -101,12 +111,15 @@ class TokenManagerTest {
         final TokenResult[] results = new TokenResult[16];
         for (int i = 0; i < results.length; i++) {
             final int n = i;
-            Thread t = new Thread(new Runnable() {
-                @Override
-                public void run() {
-                    results[n] = manager.token();
-                }
-            }, "token-caller-" + i);
+            Thread t =
+                    new Thread(
+                            new Runnable() {
+                                @Override
+                                public void run() {
+                                    results[n] = manager.token();
+                                }
+                            },
+                            "token-caller-" + i);
             threads.add(t);
             t.start();
         }
@@ -162,13 +175,19 @@ class TokenManagerTest {
         String first = manager.token().value();
         fetcher.failWith("timeout");
         clock.advanceMillis(1400);
-        assertEquals(first, manager.token().value(), "the refresh failed, the token is still good to use");
+        assertEquals(
+                first,
+                manager.token().value(),
+                "the refresh failed, the token is still good to use");
         clock.advanceMillis(100);
-        assertFalse(manager.token().ok(), "0.5 s before IMDS refuses it, a request may still be on its way");
+        assertFalse(
+                manager.token().ok(),
+                "0.5 s before IMDS refuses it, a request may still be on its way");
     }
 
     @Test
-    void inTheRefreshWindowOneThreadFetchesAndTheOthersGetTheOldTokenWithoutWaiting() throws Exception {
+    void inTheRefreshWindowOneThreadFetchesAndTheOthersGetTheOldTokenWithoutWaiting()
+            throws Exception {
         manager.token();
         clock.advanceSeconds(85);
         FakeTokenFetcher.Gate gate = fetcher.blockFetches();
@@ -252,14 +271,16 @@ class TokenManagerTest {
         final CountDownLatch go = new CountDownLatch(1);
         List<Future<TokenResult>> callers = new ArrayList<Future<TokenResult>>();
         for (int i = 0; i < 8; i++) {
-            callers.add(pool.submit(new Callable<TokenResult>() {
-                @Override
-                public TokenResult call() throws Exception {
-                    go.await();
-                    manager.rejected(rejected);
-                    return manager.token();
-                }
-            }));
+            callers.add(
+                    pool.submit(
+                            new Callable<TokenResult>() {
+                                @Override
+                                public TokenResult call() throws Exception {
+                                    go.await();
+                                    manager.rejected(rejected);
+                                    return manager.token();
+                                }
+                            }));
         }
         go.countDown();
         for (Future<TokenResult> caller : callers) {
@@ -284,11 +305,17 @@ class TokenManagerTest {
             clock.advanceSeconds(backOff);
             clock.advanceNanos(-1);
             assertEquals("timeout", manager.token().failureReason());
-            assertEquals(expectedCalls, fetcher.calls(), "asked again before the " + backOff + " s back-off elapsed");
+            assertEquals(
+                    expectedCalls,
+                    fetcher.calls(),
+                    "asked again before the " + backOff + " s back-off elapsed");
             clock.advanceNanos(1);
             assertEquals("timeout", manager.token().failureReason());
             expectedCalls++;
-            assertEquals(expectedCalls, fetcher.calls(), "not asked again after the " + backOff + " s back-off");
+            assertEquals(
+                    expectedCalls,
+                    fetcher.calls(),
+                    "not asked again after the " + backOff + " s back-off");
         }
     }
 
@@ -309,19 +336,19 @@ class TokenManagerTest {
     @Test
     void aSuccessResetsTheBackOff() {
         fetcher.failWith("throttled");
-        manager.token();                 // fails: back-off 5 s
+        manager.token(); // fails: back-off 5 s
         clock.advanceSeconds(5);
-        manager.token();                 // fails: back-off 10 s
+        manager.token(); // fails: back-off 10 s
         clock.advanceSeconds(10);
         fetcher.succeed();
         assertEquals(fetcher.token(1), manager.token().value());
         assertEquals(3, fetcher.calls());
 
-        clock.advanceSeconds(TTL);       // expired
+        clock.advanceSeconds(TTL); // expired
         fetcher.failWith("throttled");
         assertFalse(manager.token().ok());
         assertEquals(4, fetcher.calls());
-        clock.advanceSeconds(5);         // back to the first back-off, not 20 s
+        clock.advanceSeconds(5); // back to the first back-off, not 20 s
         manager.token();
         assertEquals(5, fetcher.calls());
     }
@@ -336,21 +363,21 @@ class TokenManagerTest {
         assertEquals(fetcher.token(1), during.value());
         assertEquals(2, fetcher.calls());
 
-        clock.advanceSeconds(1);         // 86 s: in the back-off, still valid
+        clock.advanceSeconds(1); // 86 s: in the back-off, still valid
         assertEquals(fetcher.token(1), manager.token().value());
         assertEquals(2, fetcher.calls());
 
-        clock.advanceSeconds(4);         // 90 s: back-off over, fails again (next back-off 10 s)
+        clock.advanceSeconds(4); // 90 s: back-off over, fails again (next back-off 10 s)
         assertEquals(fetcher.token(1), manager.token().value());
         assertEquals(3, fetcher.calls());
 
-        clock.advanceSeconds(9);         // 99 s: expired, still in the back-off
+        clock.advanceSeconds(9); // 99 s: expired, still in the back-off
         TokenResult expired = manager.token();
         assertFalse(expired.ok());
         assertEquals("server_error", expired.failureReason());
         assertEquals(3, fetcher.calls());
 
-        clock.advanceSeconds(1);         // 100 s: back-off over
+        clock.advanceSeconds(1); // 100 s: back-off over
         fetcher.succeed();
         assertEquals(fetcher.token(2), manager.token().value());
         assertEquals(4, fetcher.calls());
@@ -404,29 +431,33 @@ class TokenManagerTest {
 
     @Test
     void tokenFetchesAreCountedByOutcome() {
-        manager.token();                             // success
+        manager.token(); // success
         clock.advanceSeconds(99);
         fetcher.failWith("timeout");
-        manager.token();                             // timeout
-        manager.token();                             // back-off: not a fetch
+        manager.token(); // timeout
+        manager.token(); // back-off: not a fetch
         clock.advanceSeconds(5);
-        manager.token();                             // timeout
+        manager.token(); // timeout
         clock.advanceSeconds(10);
         fetcher.failWith("forbidden");
-        manager.token();                             // forbidden
+        manager.token(); // forbidden
         clock.advanceSeconds(20);
         fetcher.succeed();
-        manager.token();                             // success
+        manager.token(); // success
 
         assertEquals(2.0, fetches("success"));
         assertEquals(2.0, fetches("timeout"));
         assertEquals(1.0, fetches("forbidden"));
-        assertNull(registry.find(ImdsMetrics.TOKEN_FETCHES).tag("outcome", "refused").functionCounter());
+        assertNull(
+                registry.find(ImdsMetrics.TOKEN_FETCHES)
+                        .tag("outcome", "refused")
+                        .functionCounter());
         assertEquals(5, fetcher.calls());
     }
 
     private double fetches(String outcome) {
-        FunctionCounter counter = registry.find(ImdsMetrics.TOKEN_FETCHES).tag("outcome", outcome).functionCounter();
+        FunctionCounter counter =
+                registry.find(ImdsMetrics.TOKEN_FETCHES).tag("outcome", outcome).functionCounter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -440,7 +471,9 @@ class TokenManagerTest {
     }
 
     private String log() throws IOException {
-        return Files.exists(logFile) ? new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8) : "";
+        return Files.exists(logFile)
+                ? new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8)
+                : "";
     }
 
     private int linesContaining(String text) throws IOException {
@@ -474,13 +507,20 @@ class TokenManagerTest {
     @Test
     void anUnexpectedFetcherExceptionCountsAsAFailureWithBackOff() {
         final int[] calls = {0};
-        TokenManager crashing = new TokenManager(ORIGIN, new TokenFetcher() {
-            @Override
-            public FetchedToken fetch(String origin, int ttl) {
-                calls[0]++;
-                throw new SecurityException("not allowed here");
-            }
-        }, TTL, clock, AgentLog.open(logFile.toString(), true), new ImdsMetrics());
+        TokenManager crashing =
+                new TokenManager(
+                        ORIGIN,
+                        new TokenFetcher() {
+                            @Override
+                            public FetchedToken fetch(String origin, int ttl) {
+                                calls[0]++;
+                                throw new SecurityException("not allowed here");
+                            }
+                        },
+                        TTL,
+                        clock,
+                        AgentLog.open(logFile.toString(), true),
+                        new ImdsMetrics());
 
         TokenResult first = crashing.token();
         assertFalse(first.ok());

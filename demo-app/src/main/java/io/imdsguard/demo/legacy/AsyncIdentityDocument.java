@@ -1,7 +1,6 @@
 package io.imdsguard.demo.legacy;
 
 import io.imdsguard.demo.ImdsHttp;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,14 +19,18 @@ public final class AsyncIdentityDocument {
     }
 
     public CompletableFuture<String> accountId() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/latest/dynamic/instance-identity/document"))
-                .timeout(Duration.ofSeconds(2)).build();
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(endpoint + "/latest/dynamic/instance-identity/document"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("HTTP " + response.statusCode());
-                    }
-                    return ImdsHttp.jsonField(response.body(), "accountId");
-                });
+                .thenApply(
+                        response -> {
+                            if (response.statusCode() != 200) {
+                                throw new IllegalStateException("HTTP " + response.statusCode());
+                            }
+                            return ImdsHttp.jsonField(response.body(), "accountId");
+                        });
     }
 }

@@ -1,7 +1,6 @@
 package io.imdsguard.demo.legacy;
 
 import io.imdsguard.demo.ImdsHttp;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +15,8 @@ import java.time.Duration;
 public final class LegacyCredentialsFetcher {
 
     private final String endpoint;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public LegacyCredentialsFetcher(String endpoint) {
         this.endpoint = endpoint;
@@ -30,8 +30,12 @@ public final class LegacyCredentialsFetcher {
     }
 
     private String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(endpoint + path))
-                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                client.send(
+                        HttpRequest.newBuilder(URI.create(endpoint + path))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode());
         }

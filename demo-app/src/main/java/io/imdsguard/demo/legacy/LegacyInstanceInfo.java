@@ -1,7 +1,6 @@
 package io.imdsguard.demo.legacy;
 
 import io.imdsguard.demo.ImdsHttp;
-
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
@@ -16,8 +15,9 @@ public final class LegacyInstanceInfo {
     }
 
     public String instanceId() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id")
-                .openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection)
+                        new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
         connection.setConnectTimeout(2000);
         connection.setReadTimeout(2000);
         int status = connection.getResponseCode();

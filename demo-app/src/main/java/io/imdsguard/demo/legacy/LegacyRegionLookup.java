@@ -1,7 +1,6 @@
 package io.imdsguard.demo.legacy;
 
 import io.imdsguard.demo.ImdsHttp;
-
 import java.io.IOException;
 import java.net.URL;
 

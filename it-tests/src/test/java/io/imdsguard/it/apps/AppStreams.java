@@ -11,8 +11,7 @@ import java.io.OutputStream;
  */
 public final class AppStreams {
 
-    private AppStreams() {
-    }
+    private AppStreams() {}
 
     /** {@code in.readAllBytes()}. */
     public static byte[] readAll(InputStream in) throws IOException {

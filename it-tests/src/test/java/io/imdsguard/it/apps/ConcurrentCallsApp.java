@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * THREADS threads x CALLS v1 calls each, half through HttpURLConnection and half through
- * java.net.http (all through HttpURLConnection on Java 8), all released at once; optionally PAUSE_MS
- * between one thread's calls. Prints how many calls got 200 and how many did not.
+ * java.net.http (all through HttpURLConnection on Java 8), all released at once; optionally
+ * PAUSE_MS between one thread's calls. Prints how many calls got 200 and how many did not.
  */
 public final class ConcurrentCallsApp {
 
@@ -20,7 +20,8 @@ public final class ConcurrentCallsApp {
         int threads = Integer.parseInt(args[0]);
         int calls = Integer.parseInt(args[1]);
         long pauseMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
-        // java.net.http where there is one (Java 11+); on Java 8 every thread uses HttpURLConnection.
+        // java.net.http where there is one (Java 11+); on Java 8 every thread uses
+        // HttpURLConnection.
         JavaNetHttp client = JavaNetHttp.ifAvailable(java.time.Duration.ofSeconds(5));
         CountDownLatch start = new CountDownLatch(1);
         AtomicInteger ok = new AtomicInteger();
@@ -29,30 +30,33 @@ public final class ConcurrentCallsApp {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             boolean viaHuc = client == null || t % 2 == 0;
-            Thread worker = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < calls; i++) {
-                        int status = viaHuc ? huc(endpoint) : jdk(client, endpoint);
-                        if (status == 200) {
-                            ok.incrementAndGet();
-                        } else {
-                            failed.incrementAndGet();
-                            synchronized (failures) {
-                                failures.add(String.valueOf(status));
-                            }
-                        }
-                        if (pauseMillis > 0) {
-                            Thread.sleep(pauseMillis);
-                        }
-                    }
-                } catch (Exception e) {
-                    failed.incrementAndGet();
-                    synchronized (failures) {
-                        failures.add(e.toString());
-                    }
-                }
-            }, "worker-" + t);
+            Thread worker =
+                    new Thread(
+                            () -> {
+                                try {
+                                    start.await();
+                                    for (int i = 0; i < calls; i++) {
+                                        int status = viaHuc ? huc(endpoint) : jdk(client, endpoint);
+                                        if (status == 200) {
+                                            ok.incrementAndGet();
+                                        } else {
+                                            failed.incrementAndGet();
+                                            synchronized (failures) {
+                                                failures.add(String.valueOf(status));
+                                            }
+                                        }
+                                        if (pauseMillis > 0) {
+                                            Thread.sleep(pauseMillis);
+                                        }
+                                    }
+                                } catch (Exception e) {
+                                    failed.incrementAndGet();
+                                    synchronized (failures) {
+                                        failures.add(e.toString());
+                                    }
+                                }
+                            },
+                            "worker-" + t);
             workers.add(worker);
             worker.start();
         }
@@ -60,11 +64,18 @@ public final class ConcurrentCallsApp {
         for (Thread worker : workers) {
             worker.join();
         }
-        System.out.println("ok=" + ok.get() + " failed=" + failed.get() + (failures.isEmpty() ? "" : " " + failures));
+        System.out.println(
+                "ok="
+                        + ok.get()
+                        + " failed="
+                        + failed.get()
+                        + (failures.isEmpty() ? "" : " " + failures));
     }
 
     static int huc(String endpoint) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection)
+                        new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
         int status = c.getResponseCode();
         try (InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream()) {
             if (body != null) {

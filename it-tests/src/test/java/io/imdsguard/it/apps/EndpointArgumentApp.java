@@ -9,10 +9,10 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A service that finds its metadata service in its own configuration (its first argument), not where
- * the AWS SDKs look: so only the agent's {@code endpoint} key can tell the agent where IMDS is. It
- * makes {@code REPS} v1 reads and one v2 read with a token of its own, printing
- * {@code v1: <status> <body>} and {@code v2: <status> <body>}, then {@code done}.
+ * A service that finds its metadata service in its own configuration (its first argument), not
+ * where the AWS SDKs look: so only the agent's {@code endpoint} key can tell the agent where IMDS
+ * is. It makes {@code REPS} v1 reads and one v2 read with a token of its own, printing {@code v1:
+ * <status> <body>} and {@code v2: <status> <body>}, then {@code done}.
  *
  * <p>Arguments: {@code ENDPOINT_URL REPS}. Java 8 only.
  */
@@ -30,8 +30,9 @@ public final class EndpointArgumentApp {
 
     static String v1(String endpoint) {
         try {
-            HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id")
-                    .openConnection();
+            HttpURLConnection c =
+                    (HttpURLConnection)
+                            new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
             return answer(c);
         } catch (IOException e) {
             return "FAILED " + e;
@@ -40,15 +41,17 @@ public final class EndpointArgumentApp {
 
     static String v2(String endpoint) {
         try {
-            HttpURLConnection put = (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
+            HttpURLConnection put =
+                    (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
             put.setRequestMethod("PUT");
             put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", "300");
             put.setDoOutput(true);
             OutputStream none = put.getOutputStream();
             none.close();
             String token = read(put.getInputStream());
-            HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-type")
-                    .openConnection();
+            HttpURLConnection c =
+                    (HttpURLConnection)
+                            new URL(endpoint + "/latest/meta-data/instance-type").openConnection();
             c.setRequestProperty("X-aws-ec2-metadata-token", token);
             return answer(c);
         } catch (IOException e) {

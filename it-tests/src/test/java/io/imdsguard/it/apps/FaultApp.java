@@ -37,38 +37,48 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * A legacy service that reads IMDS v1 through four clients, driven from standard input so that a
- * test can inject one fault after another into the mock IMDS while the same JVM keeps running.
- * On Java 8, which has no java.net.http, it uses the other three ({@link #clients}); it reaches
+ * test can inject one fault after another into the mock IMDS while the same JVM keeps running. On
+ * Java 8, which has no java.net.http, it uses the other three ({@link #clients}); it reaches
  * java.net.http through {@link JavaNetHttp}, so that it compiles for Java 8.
  *
  * <p>Commands (each answered by {@code <command>: <result>} and {@code ok}):
+ *
  * <ul>
  *   <li>{@code round}: one v1 read per client, in a fixed order, then one v2 read (token PUT + GET)
- *       through HttpURLConnection; the result lists each outcome as a status code or the exception's
- *       class, e.g. {@code huc=200 jdk=200 apache=500 okhttp=java.net.SocketTimeoutException v2=200};</li>
- *   <li>{@code load THREADS CALLS}: THREADS threads, all released at once, each making CALLS v1 reads
- *       through one client (thread i uses client i mod the number of clients); the result counts outcomes, e.g.
- *       {@code calls=64000 200=64000};</li>
+ *       through HttpURLConnection; the result lists each outcome as a status code or the
+ *       exception's class, e.g. {@code huc=200 jdk=200 apache=500
+ *       okhttp=java.net.SocketTimeoutException v2=200};
+ *   <li>{@code load THREADS CALLS}: THREADS threads, all released at once, each making CALLS v1
+ *       reads through one client (thread i uses client i mod the number of clients); the result
+ *       counts outcomes, e.g. {@code calls=64000 200=64000};
  *   <li>{@code resources}: lets the JVM settle, then prints its live thread count, open file
- *       descriptors and the heap in use after full collections, in KB ({@code threads=17 fds=12 heapKb=5120}),
- *       for leak checks;</li>
- *   <li>{@code quit}.</li>
+ *       descriptors and the heap in use after full collections, in KB ({@code threads=17 fds=12
+ *       heapKb=5120}), for leak checks;
+ *   <li>{@code quit}.
  * </ul>
- * Before the first round the test sends {@code load 4 2}, so that classes are loaded before any timeout runs.
- * Outcomes never include exception messages, which carry ports and timings that differ between runs.
- * Library-internal retries are off (Apache's), so one call is one request on the wire.
+ *
+ * Before the first round the test sends {@code load 4 2}, so that classes are loaded before any
+ * timeout runs. Outcomes never include exception messages, which carry ports and timings that
+ * differ between runs. Library-internal retries are off (Apache's), so one call is one request on
+ * the wire.
  */
 public final class FaultApp {
 
     private static final String PATH = "/latest/meta-data/instance-id";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /** The application's own token PUT waits 3 s at most, as the AWS SDKs wait about 1 s: a black hole must end. */
+
+    /**
+     * The application's own token PUT waits 3 s at most, as the AWS SDKs wait about 1 s: a black
+     * hole must end.
+     */
     private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(3);
+
     private static final boolean JAVA_NET_HTTP = JavaNetHttp.present();
     private static final String[] CLIENTS = clients(JAVA_NET_HTTP).toArray(new String[0]);
 
     private final String endpoint;
     private final Clients rounds = new Clients(TIMEOUT);
+
     /** Load may queue behind 63 other threads on a busy machine: its timeouts only catch a hang. */
     private final Clients load = new Clients(Duration.ofSeconds(30));
 
@@ -76,7 +86,10 @@ public final class FaultApp {
         this.endpoint = endpoint;
     }
 
-    /** The clients of a round, in their order: java.net.http (jdk) only where the JVM has it (Java 11+). */
+    /**
+     * The clients of a round, in their order: java.net.http (jdk) only where the JVM has it (Java
+     * 11+).
+     */
     public static List<String> clients(boolean javaNetHttp) {
         List<String> clients = new ArrayList<>();
         clients.add("huc");
@@ -91,50 +104,68 @@ public final class FaultApp {
     /** One instance of each client, with connect and read timeouts. */
     private static final class Clients {
         final Duration timeout;
+
         /** java.net.http, or null on Java 8. */
         final JavaNetHttp jdk;
+
         final CloseableHttpClient apache;
         final OkHttpClient okhttp;
 
         Clients(Duration timeout) {
             this.timeout = timeout;
             this.jdk = JAVA_NET_HTTP ? JavaNetHttp.ifAvailable(timeout, fixedExecutor()) : null;
-            this.apache = HttpClients.custom()
-                    .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                            .setMaxConnTotal(128).setMaxConnPerRoute(128)
-                            .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                    .setConnectTimeout(Timeout.of(timeout)).setSocketTimeout(Timeout.of(timeout))
-                                    .build())
-                            .build())
-                    .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build())
-                    .disableAutomaticRetries()
-                    .build();
-            this.okhttp = new OkHttpClient.Builder()
-                    .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .retryOnConnectionFailure(false)
-                    .build();
+            this.apache =
+                    HttpClients.custom()
+                            .setConnectionManager(
+                                    PoolingHttpClientConnectionManagerBuilder.create()
+                                            .setMaxConnTotal(128)
+                                            .setMaxConnPerRoute(128)
+                                            .setDefaultConnectionConfig(
+                                                    ConnectionConfig.custom()
+                                                            .setConnectTimeout(Timeout.of(timeout))
+                                                            .setSocketTimeout(Timeout.of(timeout))
+                                                            .build())
+                                            .build())
+                            .setDefaultRequestConfig(
+                                    RequestConfig.custom()
+                                            .setResponseTimeout(Timeout.of(timeout))
+                                            .build())
+                            .disableAutomaticRetries()
+                            .build();
+            this.okhttp =
+                    new OkHttpClient.Builder()
+                            .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .retryOnConnectionFailure(false)
+                            .build();
         }
     }
 
     /**
-     * A fixed, pre-started executor for java.net.http: the default one grows with concurrency and keeps
-     * idle threads for a minute, which would hide a leak behind the JDK's own pool growth.
+     * A fixed, pre-started executor for java.net.http: the default one grows with concurrency and
+     * keeps idle threads for a minute, which would hide a leak behind the JDK's own pool growth.
      */
     private static ThreadPoolExecutor fixedExecutor() {
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "jdk-client");
-                    t.setDaemon(true);
-                    return t;
-                });
+        ThreadPoolExecutor executor =
+                new ThreadPoolExecutor(
+                        4,
+                        4,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new LinkedBlockingQueue<>(),
+                        r -> {
+                            Thread t = new Thread(r, "jdk-client");
+                            t.setDaemon(true);
+                            return t;
+                        });
         executor.prestartAllCoreThreads();
         return executor;
     }
 
     public static void main(String[] args) throws Exception {
         FaultApp app = new FaultApp(System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        BufferedReader in =
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready");
         String line;
         while ((line = in.readLine()) != null && !line.equals("quit")) {
@@ -170,16 +201,21 @@ public final class FaultApp {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             String client = CLIENTS[t % CLIENTS.length];
-            Thread worker = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < calls; i++) {
-                    outcomes.computeIfAbsent(outcome(load, client), k -> new LongAdder()).increment();
-                }
-            }, "load-" + t);
+            Thread worker =
+                    new Thread(
+                            () -> {
+                                try {
+                                    start.await();
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                                for (int i = 0; i < calls; i++) {
+                                    outcomes.computeIfAbsent(
+                                                    outcome(load, client), k -> new LongAdder())
+                                            .increment();
+                                }
+                            },
+                            "load-" + t);
             workers.add(worker);
             worker.start();
         }
@@ -189,7 +225,9 @@ public final class FaultApp {
         }
         Map<String, Long> sorted = new TreeMap<>();
         outcomes.forEach((k, v) -> sorted.put(k, v.sum()));
-        StringBuilder out = new StringBuilder("calls=" + sorted.values().stream().mapToLong(Long::longValue).sum());
+        StringBuilder out =
+                new StringBuilder(
+                        "calls=" + sorted.values().stream().mapToLong(Long::longValue).sum());
         sorted.forEach((k, v) -> out.append(' ').append(k).append('=').append(v));
         return out.toString();
     }
@@ -200,10 +238,14 @@ public final class FaultApp {
      */
     private static String answer(FaultApp app, String[] words) throws Exception {
         switch (words[0]) {
-            case "round": return app.round();
-            case "load": return app.load(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
-            case "resources": return resources();
-            default: return "unknown command";
+            case "round":
+                return app.round();
+            case "load":
+                return app.load(Integer.parseInt(words[1]), Integer.parseInt(words[2]));
+            case "resources":
+                return resources();
+            default:
+                return "unknown command";
         }
     }
 
@@ -213,14 +255,18 @@ public final class FaultApp {
             Thread.sleep(200);
         }
         String[] fds = new File("/proc/self/fd").list();
-        return "threads=" + ManagementFactory.getThreadMXBean().getThreadCount() + " fds="
-                + (fds == null ? -1 : fds.length) + " heapKb=" + heapAfterLastCollection() / 1024;
+        return "threads="
+                + ManagementFactory.getThreadMXBean().getThreadCount()
+                + " fds="
+                + (fds == null ? -1 : fds.length)
+                + " heapKb="
+                + heapAfterLastCollection() / 1024;
     }
 
     /**
-     * What the last full collection left in the heap, pool by pool. Not the heap's current use: under
-     * Java 8's default Parallel GC that counts each thread-local allocation buffer handed out since
-     * the collection in full, which made it vary by megabytes between two idle samples.
+     * What the last full collection left in the heap, pool by pool. Not the heap's current use:
+     * under Java 8's default Parallel GC that counts each thread-local allocation buffer handed out
+     * since the collection in full, which made it vary by megabytes between two idle samples.
      */
     private static long heapAfterLastCollection() {
         long used = 0;
@@ -240,11 +286,16 @@ public final class FaultApp {
     private String outcome(Clients clients, String client) {
         try {
             switch (client) {
-                case "huc": return String.valueOf(huc(clients));
-                case "jdk": return String.valueOf(jdk(clients));
-                case "apache": return String.valueOf(apache(clients));
-                case "okhttp": return String.valueOf(okhttp(clients));
-                default: throw new IllegalArgumentException(client);
+                case "huc":
+                    return String.valueOf(huc(clients));
+                case "jdk":
+                    return String.valueOf(jdk(clients));
+                case "apache":
+                    return String.valueOf(apache(clients));
+                case "okhttp":
+                    return String.valueOf(okhttp(clients));
+                default:
+                    throw new IllegalArgumentException(client);
             }
         } catch (Exception e) {
             return e.getClass().getName();
@@ -279,14 +330,19 @@ public final class FaultApp {
     }
 
     private int apache(Clients clients) throws Exception {
-        return clients.apache.execute(new HttpGet(endpoint + PATH), response -> {
-            EntityUtils.consume(response.getEntity());
-            return response.getCode();
-        });
+        return clients.apache.execute(
+                new HttpGet(endpoint + PATH),
+                response -> {
+                    EntityUtils.consume(response.getEntity());
+                    return response.getCode();
+                });
     }
 
     private int okhttp(Clients clients) throws Exception {
-        try (Response response = clients.okhttp.newCall(new Request.Builder().url(endpoint + PATH).build()).execute()) {
+        try (Response response =
+                clients.okhttp
+                        .newCall(new Request.Builder().url(endpoint + PATH).build())
+                        .execute()) {
             response.body().bytes();
             return response.code();
         }
@@ -294,7 +350,8 @@ public final class FaultApp {
 
     /** The application's own v2 read: it fetches its own token, as a migrated service does. */
     private int v2() throws Exception {
-        HttpURLConnection put = (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
+        HttpURLConnection put =
+                (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
         put.setRequestMethod("PUT");
         put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", "60");
         put.setConnectTimeout((int) TOKEN_TIMEOUT.toMillis());

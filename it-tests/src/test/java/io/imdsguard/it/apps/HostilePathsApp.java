@@ -22,20 +22,38 @@ public final class HostilePathsApp {
     public static final String RAW_CRLF = "/latest/meta-data/x\r\nFAKE-LOG-LINE";
     public static final String SOCKET_SCRIPT = "/latest/meta-data/socket<script>alert(2)</script>";
     public static final String SOCKET_RAW_LF = "/latest/meta-data/y\nFAKE-LOG-LINE";
-    public static final String LONG = "/latest/meta-data/" + new String(new char[20_000]).replace('\0', 'A');
+    public static final String LONG =
+            "/latest/meta-data/" + new String(new char[20_000]).replace('\0', 'A');
 
     public static void main(String[] args) {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
         // Each request from a line of its own: a call site is the frame that makes the request, and
         // the report keeps the path of a site's first call only.
-        print("huc script", () ->
-                String.valueOf(((HttpURLConnection) new URL(endpoint + SCRIPT).openConnection()).getResponseCode()));
-        print("huc encoded crlf", () ->
-                String.valueOf(((HttpURLConnection) new URL(endpoint + ENCODED_CRLF).openConnection()).getResponseCode()));
-        print("huc raw crlf", () ->
-                String.valueOf(((HttpURLConnection) new URL(endpoint + RAW_CRLF).openConnection()).getResponseCode()));
-        print("huc long", () ->
-                String.valueOf(((HttpURLConnection) new URL(endpoint + LONG).openConnection()).getResponseCode()));
+        print(
+                "huc script",
+                () ->
+                        String.valueOf(
+                                ((HttpURLConnection) new URL(endpoint + SCRIPT).openConnection())
+                                        .getResponseCode()));
+        print(
+                "huc encoded crlf",
+                () ->
+                        String.valueOf(
+                                ((HttpURLConnection)
+                                                new URL(endpoint + ENCODED_CRLF).openConnection())
+                                        .getResponseCode()));
+        print(
+                "huc raw crlf",
+                () ->
+                        String.valueOf(
+                                ((HttpURLConnection) new URL(endpoint + RAW_CRLF).openConnection())
+                                        .getResponseCode()));
+        print(
+                "huc long",
+                () ->
+                        String.valueOf(
+                                ((HttpURLConnection) new URL(endpoint + LONG).openConnection())
+                                        .getResponseCode()));
         print("socket script", () -> socketScript(endpoint));
         print("socket raw lf", () -> socketRawLf(endpoint));
         System.out.println("done");

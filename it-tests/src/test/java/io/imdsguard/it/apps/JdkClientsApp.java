@@ -4,8 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.HttpURLConnection;
 import java.lang.reflect.InvocationTargetException;
+import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * A service that reaches IMDS through every JDK client, v1 and v2, a known number of times, plus
  * one ordinary loopback request that is not IMDS. It finds IMDS the way the AWS SDKs do, through
- * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}. Each call has its own method, so each is one call site.
+ * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}. Each call has its own method, so each is one call
+ * site.
  *
  * <p>It runs on Java 8 too, where {@code java.net.http} is absent: then it makes only the
  * HttpURLConnection calls, and takes its token with HttpURLConnection. It reaches java.net.http
@@ -25,9 +26,13 @@ public final class JdkClientsApp {
 
     /** java.net.http, or null on Java 8. */
     private static final JavaNetHttp JDK = JavaNetHttp.ifAvailable(Duration.ofSeconds(2));
+
     private static String token;
 
-    /** Its v1 call sites on a JVM of that feature version: two through HttpURLConnection, two more through java.net.http on 11+. */
+    /**
+     * Its v1 call sites on a JVM of that feature version: two through HttpURLConnection, two more
+     * through java.net.http on 11+.
+     */
     public static int v1Sites(int javaFeature) {
         return javaFeature >= 11 ? 4 : 2;
     }
@@ -57,7 +62,9 @@ public final class JdkClientsApp {
     }
 
     static String v1ViaHttpUrlConnection(String endpoint) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection)
+                        new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
         return c.getResponseCode() + " " + read(c.getInputStream());
     }
 
@@ -80,16 +87,25 @@ public final class JdkClientsApp {
         Object request = JDK.get(endpoint + "/latest/dynamic/instance-identity/document");
         Object r;
         try {
-            r = ((java.util.concurrent.Future<?>) JDK.sendAsync.invoke(JDK.client, request, JDK.ofString)).get();
+            r =
+                    ((java.util.concurrent.Future<?>)
+                                    JDK.sendAsync.invoke(JDK.client, request, JDK.ofString))
+                            .get();
         } catch (InvocationTargetException e) {
             throw JavaNetHttp.unwrap(e);
         }
-        return JavaNetHttp.status(r) + " identity document of " + JavaNetHttp.body(r).length() + " bytes";
+        return JavaNetHttp.status(r)
+                + " identity document of "
+                + JavaNetHttp.body(r).length()
+                + " bytes";
     }
 
     static String v2ViaHttpClient(String endpoint) throws Exception {
-        Object request = JDK.get(endpoint + "/latest/meta-data/instance-type", "X-aws-ec2-metadata-token",
-                token(endpoint));
+        Object request =
+                JDK.get(
+                        endpoint + "/latest/meta-data/instance-type",
+                        "X-aws-ec2-metadata-token",
+                        token(endpoint));
         Object r;
         try {
             r = JDK.send.invoke(JDK.client, request, JDK.ofString);
@@ -100,7 +116,8 @@ public final class JdkClientsApp {
     }
 
     static String v2ViaHttpUrlConnection(String endpoint) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/ami-id").openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection) new URL(endpoint + "/latest/meta-data/ami-id").openConnection();
         c.setRequestProperty("X-aws-ec2-metadata-token", token(endpoint));
         return c.getResponseCode() + " " + read(c.getInputStream());
     }
@@ -113,14 +130,19 @@ public final class JdkClientsApp {
     /** One token for the whole run, as a well-behaved v2 client keeps it. */
     private static synchronized String token(String endpoint) throws Exception {
         if (token == null && JDK != null) {
-            Object request = JDK.put(endpoint + "/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds", "600");
+            Object request =
+                    JDK.put(
+                            endpoint + "/latest/api/token",
+                            "X-aws-ec2-metadata-token-ttl-seconds",
+                            "600");
             try {
                 token = JavaNetHttp.body(JDK.send.invoke(JDK.client, request, JDK.ofString));
             } catch (InvocationTargetException e) {
                 throw JavaNetHttp.unwrap(e);
             }
         } else if (token == null) {
-            HttpURLConnection put = (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
+            HttpURLConnection put =
+                    (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
             put.setRequestMethod("PUT");
             put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", "600");
             token = read(put.getInputStream());

@@ -8,9 +8,8 @@ import io.imdsguard.it.clients.harness.TokenRestart;
 import io.imdsguard.it.clients.harness.Variant;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.mockimds.MockImds;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Apache HttpClient 4.5: the builder's client, the minimal client and the deprecated
@@ -21,8 +20,10 @@ class ApacheHttpClient4IT extends ClientContract {
 
     @Override
     protected List<Variant> variants() {
-        return List.of(Variant.of("HttpClient 4.5", "apache-httpclient-4", ApacheHttpClient4App.class)
-                .arguments("2").calls(Call.eachMethod(ApacheHttpClient4App.class, 2)));
+        return List.of(
+                Variant.of("HttpClient 4.5", "apache-httpclient-4", ApacheHttpClient4App.class)
+                        .arguments("2")
+                        .calls(Call.eachMethod(ApacheHttpClient4App.class, 2)));
     }
 
     @Test

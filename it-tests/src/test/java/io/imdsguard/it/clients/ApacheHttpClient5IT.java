@@ -8,9 +8,8 @@ import io.imdsguard.it.clients.harness.TokenRestart;
 import io.imdsguard.it.clients.harness.Variant;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.mockimds.MockImds;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Apache HttpClient 5, classic and async (two instrumentations), each call a method of the app
@@ -24,9 +23,17 @@ class ApacheHttpClient5IT extends ClientContract {
 
     @Override
     protected List<Variant> variants() {
-        return List.of(Variant.of("HttpClient 5", "apache-httpclient-5", ApacheHttpClient5App.class).arguments("2")
-                .calls(Call.eachMethod(ApacheHttpClient5App.class, 2).stream()
-                        .map(call -> call.site().contains("Async") ? call.as(ASYNC) : call).toList()));
+        return List.of(
+                Variant.of("HttpClient 5", "apache-httpclient-5", ApacheHttpClient5App.class)
+                        .arguments("2")
+                        .calls(
+                                Call.eachMethod(ApacheHttpClient5App.class, 2).stream()
+                                        .map(
+                                                call ->
+                                                        call.site().contains("Async")
+                                                                ? call.as(ASYNC)
+                                                                : call)
+                                        .toList()));
     }
 
     @Test

@@ -7,9 +7,8 @@ import io.imdsguard.it.clients.harness.TokenRestart;
 import io.imdsguard.it.clients.harness.Variant;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.mockimds.MockImds;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * AsyncHttpClient: detected, rewritten and enforced on the thread that made the request, so the
@@ -24,18 +23,22 @@ class AsyncHttpClientIT extends ClientContract {
     @Override
     protected List<Variant> variants() {
         return List.of(
-                NettyScript.appOwnRequestUnchanged(Variant.of("AsyncHttpClient 3", CLIENT, AsyncHttpClientApp.class)
-                        .runsFrom(11, "AsyncHttpClient 3")),
+                NettyScript.appOwnRequestUnchanged(
+                        Variant.of("AsyncHttpClient 3", CLIENT, AsyncHttpClientApp.class)
+                                .runsFrom(11, "AsyncHttpClient 3")),
                 // the 2.x line many services still run, its jars from target/client-libs
-                NettyScript.appOwnRequestUnchanged(Variant.of("AsyncHttpClient 2.12", CLIENT, AsyncHttpClientApp.class)
-                        .libraries("async-http-client-2.12").eachModeOnce()));
+                NettyScript.appOwnRequestUnchanged(
+                        Variant.of("AsyncHttpClient 2.12", CLIENT, AsyncHttpClientApp.class)
+                                .libraries("async-http-client-2.12")
+                                .eachModeOnce()));
     }
 
     @Test
     void aTokenImdsRejectsIsDroppedAndTheNextCallGetsAFreshOne() throws Exception {
         try (MockImds mock = TokenRestart.requiredTokenImds()) {
             TokenRestart.start(mock, AppJvm.mainClass(AsyncHttpClientApp.class))
-                    .rejectedTokenIsDroppedAt("v1", TokenRestart.INSTANCE_ID, 1).quit();
+                    .rejectedTokenIsDroppedAt("v1", TokenRestart.INSTANCE_ID, 1)
+                    .quit();
         }
     }
 }

@@ -5,7 +5,6 @@ import io.imdsguard.it.clients.harness.AgentClient;
 import io.imdsguard.it.clients.harness.Call;
 import io.imdsguard.it.clients.harness.ClientContract;
 import io.imdsguard.it.clients.harness.Variant;
-
 import java.util.List;
 
 /**
@@ -18,8 +17,10 @@ class HttpUrlConnectionIT extends ClientContract {
 
     @Override
     protected List<Variant> variants() {
-        return List.of(Variant.of("HttpURLConnection", "HttpURLConnection", HttpUrlConnectionApp.class)
-                .arguments("2").calls(Call.eachMethod(HttpUrlConnectionApp.class, 2))
-                .calls(Call.relayedV1("relayed", "relayedV1", 1)));
+        return List.of(
+                Variant.of("HttpURLConnection", "HttpURLConnection", HttpUrlConnectionApp.class)
+                        .arguments("2")
+                        .calls(Call.eachMethod(HttpUrlConnectionApp.class, 2))
+                        .calls(Call.relayedV1("relayed", "relayedV1", 1)));
     }
 }

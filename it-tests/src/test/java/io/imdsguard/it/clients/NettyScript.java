@@ -1,10 +1,10 @@
 package io.imdsguard.it.clients;
 
-import io.imdsguard.it.clients.harness.Call;
-import io.imdsguard.it.clients.harness.Variant;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.imdsguard.it.clients.harness.Call;
+import io.imdsguard.it.clients.harness.Variant;
 
 /**
  * The calls of the Netty-based client apps ({@code io.imdsguard.it.apps.clients.ClientScript}):
@@ -15,8 +15,7 @@ final class NettyScript {
 
     static final String AMI = "ami-0abcdef1234567890";
 
-    private NettyScript() {
-    }
+    private NettyScript() {}
 
     /**
      * AsyncHttpClient and Vert.x: the third v1 call reuses a request object the application keeps,
@@ -24,13 +23,22 @@ final class NettyScript {
      */
     static Variant appOwnRequestUnchanged(Variant variant) {
         return variant.arguments("v1", "v1", "v1-xff", "v1-request", "v2")
-                .calls(Call.v1("v1", "v1Read", 2), Call.relayedV1("v1-xff", "v1Relayed", 1),
-                        Call.v1("v1-request", "v1Reused", 1), Call.v2("v2", "v2Read", 1).answering(AMI))
-                .alsoCheck(run -> {
-                    assertFalse(run.jvm().stdout().contains("FAILED"), run.jvm().describe());
-                    assertEquals(1, run.results("v1-request").stream()
-                            .filter(r -> r.endsWith(" token-on-app-request=false")).count(),
-                            "the application's own request object is never changed: " + run.jvm().stdout());
-                });
+                .calls(
+                        Call.v1("v1", "v1Read", 2),
+                        Call.relayedV1("v1-xff", "v1Relayed", 1),
+                        Call.v1("v1-request", "v1Reused", 1),
+                        Call.v2("v2", "v2Read", 1).answering(AMI))
+                .alsoCheck(
+                        run -> {
+                            assertFalse(
+                                    run.jvm().stdout().contains("FAILED"), run.jvm().describe());
+                            assertEquals(
+                                    1,
+                                    run.results("v1-request").stream()
+                                            .filter(r -> r.endsWith(" token-on-app-request=false"))
+                                            .count(),
+                                    "the application's own request object is never changed: "
+                                            + run.jvm().stdout());
+                        });
     }
 }

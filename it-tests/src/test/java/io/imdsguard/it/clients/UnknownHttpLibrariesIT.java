@@ -1,5 +1,10 @@
 package io.imdsguard.it.clients;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imdsguard.it.apps.libraries.commonshttp.CommonsHttpClient3App;
 import io.imdsguard.it.apps.libraries.google.GoogleHttpClientApp;
@@ -13,9 +18,6 @@ import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.MockImds;
 import io.imdsguard.mockimds.ReceivedRequest;
 import io.imdsguard.mockimds.ReceivedRequest.Kind;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
@@ -27,11 +29,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HTTP libraries the agent does not know by name: google-http-client 1.43 (over HttpURLConnection),
@@ -44,6 +43,7 @@ class UnknownHttpLibrariesIT {
 
     private static final String INSTANCE_ID = "i-0123456789abcdef0";
     private static final String ROLE = "app-role";
+
     /** Two reads from one method, one from another. */
     private static final String[] STEPS = {"instance-id", "instance-id", "ami-id"};
 
@@ -51,10 +51,23 @@ class UnknownHttpLibrariesIT {
     void googleHttpClientCallersAreEachTheirOwnSite(@TempDir Path dir) throws Exception {
         try (MockImds mock = MockImds.builder().instanceId(INSTANCE_ID).start()) {
             Path report = dir.resolve("report.json");
-            JvmResult run = withMock(AppJvm.mainClassWithLibraries("google-http-client-1.43", GoogleHttpClientApp.class,
-                    STEPS), mock, report).run();
-            assertApplicationSites(run, report, mock, GoogleHttpClientApp.class.getName(), "HttpURLConnection",
-                    "com.google.api.client.", "google-http-client-1.43.3.jar");
+            JvmResult run =
+                    withMock(
+                                    AppJvm.mainClassWithLibraries(
+                                            "google-http-client-1.43",
+                                            GoogleHttpClientApp.class,
+                                            STEPS),
+                                    mock,
+                                    report)
+                            .run();
+            assertApplicationSites(
+                    run,
+                    report,
+                    mock,
+                    GoogleHttpClientApp.class.getName(),
+                    "HttpURLConnection",
+                    "com.google.api.client.",
+                    "google-http-client-1.43.3.jar");
         }
     }
 
@@ -62,10 +75,23 @@ class UnknownHttpLibrariesIT {
     void commonsHttpClient3CallersAreEachTheirOwnSite(@TempDir Path dir) throws Exception {
         try (MockImds mock = MockImds.builder().instanceId(INSTANCE_ID).start()) {
             Path report = dir.resolve("report.json");
-            JvmResult run = withMock(AppJvm.mainClassWithLibraries("commons-httpclient-3.1", CommonsHttpClient3App.class,
-                    STEPS), mock, report).run();
-            assertApplicationSites(run, report, mock, CommonsHttpClient3App.class.getName(), null,
-                    "org.apache.commons.httpclient.", "commons-httpclient-3.1.jar");
+            JvmResult run =
+                    withMock(
+                                    AppJvm.mainClassWithLibraries(
+                                            "commons-httpclient-3.1",
+                                            CommonsHttpClient3App.class,
+                                            STEPS),
+                                    mock,
+                                    report)
+                            .run();
+            assertApplicationSites(
+                    run,
+                    report,
+                    mock,
+                    CommonsHttpClient3App.class.getName(),
+                    null,
+                    "org.apache.commons.httpclient.",
+                    "commons-httpclient-3.1.jar");
         }
     }
 
@@ -80,44 +106,89 @@ class UnknownHttpLibrariesIT {
         copyPackage(testClasses, appPackage, appClasses);
         try (MockImds mock = MockImds.builder().instanceId(INSTANCE_ID).start()) {
             Path report = dir.resolve("report.json");
-            JvmResult run = withMock(AppJvm.mainClassOnClassPath(List.of(appClasses, jar), TinyHttpApp.class.getName(),
-                    STEPS), mock, report).run();
-            assertApplicationSites(run, report, mock, TinyHttpApp.class.getName(), "HttpURLConnection",
-                    "net.tinyhttp.", "tiny-http-1.0.jar");
+            JvmResult run =
+                    withMock(
+                                    AppJvm.mainClassOnClassPath(
+                                            List.of(appClasses, jar),
+                                            TinyHttpApp.class.getName(),
+                                            STEPS),
+                                    mock,
+                                    report)
+                            .run();
+            assertApplicationSites(
+                    run,
+                    report,
+                    mock,
+                    TinyHttpApp.class.getName(),
+                    "HttpURLConnection",
+                    "net.tinyhttp.",
+                    "tiny-http-1.0.jar");
         }
     }
 
     /**
-     * The SSRF the issue found: the old advice named google-http-client's NetHttpRequest, and trusting
-     * it put a link preview that fetches any URL in scope. The entry is refused, saying why and what
-     * to name instead; the application's own IMDS reader, named as advised, is rewritten in the same
-     * JVM, while the preview reading the role's credentials gets no token and IMDS answers 401.
+     * The SSRF the issue found: the old advice named google-http-client's NetHttpRequest, and
+     * trusting it put a link preview that fetches any URL in scope. The entry is refused, saying
+     * why and what to name instead; the application's own IMDS reader, named as advised, is
+     * rewritten in the same JVM, while the preview reading the role's credentials gets no token and
+     * IMDS answers 401.
      */
     @Test
-    void trustingTheLibraryClassIsRefusedAndTheUrlFetcherGetsNoToken(@TempDir Path dir) throws Exception {
-        try (MockImds mock = MockImds.builder().httpTokens(HttpTokens.REQUIRED).instanceId(INSTANCE_ID).roleName(ROLE)
-                .start()) {
+    void trustingTheLibraryClassIsRefusedAndTheUrlFetcherGetsNoToken(@TempDir Path dir)
+            throws Exception {
+        try (MockImds mock =
+                MockImds.builder()
+                        .httpTokens(HttpTokens.REQUIRED)
+                        .instanceId(INSTANCE_ID)
+                        .roleName(ROLE)
+                        .start()) {
             Path report = dir.resolve("report.json");
             String credentials = "/latest/meta-data/iam/security-credentials/" + ROLE;
             String entry = "com.google.api.client.http.javanet.NetHttpRequest";
-            JvmResult run = AppJvm.mainClassWithLibraries("google-http-client-1.43", GoogleHttpClientApp.class,
-                            "preview=" + mock.endpoint() + credentials, "instance-id")
-                    .withAgent("mode=rewrite,report=" + report + ",rewrite.callers=" + entry + ";"
-                            + GoogleHttpClientApp.class.getName())
-                    .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).run();
+            JvmResult run =
+                    AppJvm.mainClassWithLibraries(
+                                    "google-http-client-1.43",
+                                    GoogleHttpClientApp.class,
+                                    "preview=" + mock.endpoint() + credentials,
+                                    "instance-id")
+                            .withAgent(
+                                    "mode=rewrite,report="
+                                            + report
+                                            + ",rewrite.callers="
+                                            + entry
+                                            + ";"
+                                            + GoogleHttpClientApp.class.getName())
+                            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                            .run();
             assertEquals(0, run.exitCode(), run.describe());
-            assertTrue(run.stdoutLines().contains("instance-id: 200 " + INSTANCE_ID), run.describe());
-            assertTrue(run.stdoutLines().stream().anyMatch(l -> l.startsWith("preview: 401")), run.describe());
+            assertTrue(
+                    run.stdoutLines().contains("instance-id: 200 " + INSTANCE_ID), run.describe());
+            assertTrue(
+                    run.stdoutLines().stream().anyMatch(l -> l.startsWith("preview: 401")),
+                    run.describe());
 
-            List<String> refusal = run.agent().linesContaining("rewrite.callers entry '" + entry + "' is refused");
+            List<String> refusal =
+                    run.agent().linesContaining("rewrite.callers entry '" + entry + "' is refused");
             assertEquals(1, refusal.size(), run.stderr());
-            assertTrue(refusal.get(0).contains("a class of google-http-client-1.43.3.jar, the library that made an IMDS"
-                    + " request for " + UrlPreview.class.getName()), refusal.get(0));
+            assertTrue(
+                    refusal.get(0)
+                            .contains(
+                                    "a class of google-http-client-1.43.3.jar, the library that made an IMDS"
+                                            + " request for "
+                                            + UrlPreview.class.getName()),
+                    refusal.get(0));
             assertTrue(refusal.get(0).contains("an SSRF flaw"), refusal.get(0));
-            assertTrue(refusal.get(0).contains("Name instead the application code that calls the library, if that code"
-                    + " is trusted and reads only IMDS, here '" + UrlPreview.class.getName() + "'"), refusal.get(0));
+            assertTrue(
+                    refusal.get(0)
+                            .contains(
+                                    "Name instead the application code that calls the library, if that code"
+                                            + " is trusted and reads only IMDS, here '"
+                                            + UrlPreview.class.getName()
+                                            + "'"),
+                    refusal.get(0));
 
-            // What IMDS received: the reader's read with the agent's token, the preview's without any.
+            // What IMDS received: the reader's read with the agent's token, the preview's without
+            // any.
             List<ReceivedRequest> toCredentials = new ArrayList<>();
             for (ReceivedRequest request : mock.requests()) {
                 if (request.path().equals(credentials)) {
@@ -125,36 +196,55 @@ class UnknownHttpLibrariesIT {
                 }
             }
             assertEquals(1, toCredentials.size(), mock.requests().toString());
-            assertEquals(Kind.V1, toCredentials.get(0).kind(), "no token on the preview's request: " + mock.requests());
+            assertEquals(
+                    Kind.V1,
+                    toCredentials.get(0).kind(),
+                    "no token on the preview's request: " + mock.requests());
             assertEquals(401, toCredentials.get(0).status(), mock.requests().toString());
-            assertEquals(1, count(mock, Kind.V2), "the reader's read, rewritten: " + mock.requests());
+            assertEquals(
+                    1, count(mock, Kind.V2), "the reader's read, rewritten: " + mock.requests());
             assertEquals(1, count(mock, Kind.TOKEN), mock.requests().toString());
 
             JsonNode json = Reports.read(report);
-            JsonNode preview = Reports.siteStartingWith(json, UrlPreview.class.getName() + ".fetch(");
+            JsonNode preview =
+                    Reports.siteStartingWith(json, UrlPreview.class.getName() + ".fetch(");
             assertNotNull(preview, json.toString());
-            assertEquals(1, preview.get("actions").get("rewrite_denied").asLong(), preview.toString());
+            assertEquals(
+                    1, preview.get("actions").get("rewrite_denied").asLong(), preview.toString());
             assertEquals("out_of_scope", preview.get("lastReason").asText(), preview.toString());
-            JsonNode reader = Reports.siteStartingWith(json, GoogleHttpClientApp.class.getName() + ".instanceId(");
+            JsonNode reader =
+                    Reports.siteStartingWith(
+                            json, GoogleHttpClientApp.class.getName() + ".instanceId(");
             assertNotNull(reader, json.toString());
             assertEquals(1, reader.get("actions").get("rewritten").asLong(), reader.toString());
         }
     }
 
     private static AppJvm withMock(AppJvm app, MockImds mock, Path report) {
-        // rewrite with the default scope: every v1 call here is out of it, so the log gives its advice
-        return app.withAgent("mode=rewrite,report=" + report).env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint());
+        // rewrite with the default scope: every v1 call here is out of it, so the log gives its
+        // advice
+        return app.withAgent("mode=rewrite,report=" + report)
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint());
     }
 
     /**
      * Two sites, the application's methods, with their counts; the advice names the application's
      * class, and no first-sight line names a class of the library.
      */
-    private static void assertApplicationSites(JvmResult run, Path report, MockImds mock, String app, String client,
-                                               String libraryPackage, String libraryJar) throws IOException {
+    private static void assertApplicationSites(
+            JvmResult run,
+            Path report,
+            MockImds mock,
+            String app,
+            String client,
+            String libraryPackage,
+            String libraryJar)
+            throws IOException {
         assertEquals(0, run.exitCode(), run.describe());
-        assertEquals(List.of("instance-id: 200 " + INSTANCE_ID, "instance-id: 200 " + INSTANCE_ID),
-                run.stdoutLines().stream().filter(l -> l.startsWith("instance-id: ")).toList(), run.describe());
+        assertEquals(
+                List.of("instance-id: 200 " + INSTANCE_ID, "instance-id: 200 " + INSTANCE_ID),
+                run.stdoutLines().stream().filter(l -> l.startsWith("instance-id: ")).toList(),
+                run.describe());
         assertEquals(3, count(mock, Kind.V1), mock.requests().toString());
 
         List<FirstSight> sights = run.agent().firstSights();
@@ -162,17 +252,24 @@ class UnknownHttpLibrariesIT {
         for (FirstSight sight : sights) {
             bySite.put(sight.site().substring(0, sight.site().indexOf('(')), sight);
         }
-        assertEquals(List.of(app + ".amiId", app + ".instanceId"), new ArrayList<>(bySite.keySet()), run.stderr());
+        assertEquals(
+                List.of(app + ".amiId", app + ".instanceId"),
+                new ArrayList<>(bySite.keySet()),
+                run.stderr());
         for (FirstSight sight : sights) {
             if (client != null) {
                 assertEquals(client, sight.client(), sight.toString());
             }
             assertEquals("rewrite_denied", sight.action(), sight.toString());
             // the trace still shows the way through the library, below the header
-            assertTrue(sight.frames().stream().anyMatch(f -> f.startsWith(libraryPackage)), sight.frames().toString());
+            assertTrue(
+                    sight.frames().stream().anyMatch(f -> f.startsWith(libraryPackage)),
+                    sight.frames().toString());
         }
         for (String line : run.agent().linesContaining("IMDSv1 call from ")) {
-            assertFalse(line.contains(libraryPackage), "the header and its advice name no library class: " + line);
+            assertFalse(
+                    line.contains(libraryPackage),
+                    "the header and its advice name no library class: " + line);
             assertTrue(line.contains("add '" + app + "' (or its package '"), line);
             assertTrue(line.contains(" via=" + libraryJar), line);
         }
@@ -186,7 +283,9 @@ class UnknownHttpLibrariesIT {
         assertEquals(2, instanceId.get("count").asLong(), instanceId.toString());
         assertEquals(1, amiId.get("count").asLong(), amiId.toString());
         assertEquals(libraryJar, instanceId.get("library").asText(), instanceId.toString());
-        assertTrue(instanceId.get("applicationFrame").isNull(), "the site is the application's own frame");
+        assertTrue(
+                instanceId.get("applicationFrame").isNull(),
+                "the site is the application's own frame");
     }
 
     private static long count(MockImds mock, Kind kind) {
@@ -195,8 +294,10 @@ class UnknownHttpLibrariesIT {
 
     /** The classes of one package of the compiled test classes, in a jar of their own. */
     private static Path jar(Path classes, String packagePath, Path jar) throws IOException {
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
-             DirectoryStream<Path> entries = Files.newDirectoryStream(classes.resolve(packagePath), "*.class")) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file);
+                DirectoryStream<Path> entries =
+                        Files.newDirectoryStream(classes.resolve(packagePath), "*.class")) {
             int added = 0;
             for (Path entry : entries) {
                 out.putNextEntry(new JarEntry(packagePath + "/" + entry.getFileName()));
@@ -209,9 +310,11 @@ class UnknownHttpLibrariesIT {
         return jar;
     }
 
-    private static void copyPackage(Path classes, String packagePath, Path target) throws IOException {
+    private static void copyPackage(Path classes, String packagePath, Path target)
+            throws IOException {
         Path to = Files.createDirectories(target.resolve(packagePath));
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(classes.resolve(packagePath), "*.class")) {
+        try (DirectoryStream<Path> entries =
+                Files.newDirectoryStream(classes.resolve(packagePath), "*.class")) {
             for (Path entry : entries) {
                 Files.copy(entry, to.resolve(entry.getFileName()));
             }

@@ -7,9 +7,8 @@ import io.imdsguard.it.clients.harness.TokenRestart;
 import io.imdsguard.it.clients.harness.Variant;
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.mockimds.MockImds;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Vert.x WebClient: detected, rewritten and enforced where the request options are final, on the
@@ -21,15 +20,18 @@ class VertxWebClientIT extends ClientContract {
 
     @Override
     protected List<Variant> variants() {
-        return List.of(NettyScript.appOwnRequestUnchanged(
-                Variant.of("Vert.x WebClient", "vertx-web-client", VertxWebClientApp.class)));
+        return List.of(
+                NettyScript.appOwnRequestUnchanged(
+                        Variant.of(
+                                "Vert.x WebClient", "vertx-web-client", VertxWebClientApp.class)));
     }
 
     @Test
     void aTokenImdsRejectsIsDroppedAndTheNextCallGetsAFreshOne() throws Exception {
         try (MockImds mock = TokenRestart.requiredTokenImds()) {
             TokenRestart.start(mock, AppJvm.mainClass(VertxWebClientApp.class))
-                    .rejectedTokenIsDroppedAt("v1", TokenRestart.INSTANCE_ID, 1).quit();
+                    .rejectedTokenIsDroppedAt("v1", TokenRestart.INSTANCE_ID, 1)
+                    .quit();
         }
     }
 }

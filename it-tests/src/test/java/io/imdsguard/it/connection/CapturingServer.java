@@ -2,7 +2,6 @@ package io.imdsguard.it.connection;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,12 +47,18 @@ final class CapturingServer implements AutoCloseable {
         server.start();
     }
 
-    private void answer(HttpExchange exchange, Function<Received, Answer> responder) throws IOException {
+    private void answer(HttpExchange exchange, Function<Received, Answer> responder)
+            throws IOException {
         Map<String, String> headers = new TreeMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        exchange.getRequestHeaders()
+                .forEach(
+                        (name, values) ->
+                                headers.put(
+                                        name.toLowerCase(Locale.ROOT), String.join(",", values)));
         exchange.getRequestBody().readAllBytes();
-        Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers);
+        Received request =
+                new Received(
+                        exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers);
         synchronized (received) {
             received.add(request);
         }

@@ -3,8 +3,8 @@ package io.imdsguard.it.faults;
 import io.imdsguard.mockimds.MockImds;
 
 /**
- * One failure of IMDS, injected into the mock before a round of calls and healed after it. The
- * ones that end the mock (connection refused) are not here: the suite runs that one last.
+ * One failure of IMDS, injected into the mock before a round of calls and healed after it. The ones
+ * that end the mock (connection refused) are not here: the suite runs that one last.
  */
 enum Fault {
     HEALTHY,
@@ -56,7 +56,10 @@ enum Fault {
             imds.setMalformedTokens(true);
         }
     },
-    /** A restart, after which token PUTs get a page that is no token: whoever held a token must fetch one. */
+    /**
+     * A restart, after which token PUTs get a page that is no token: whoever held a token must
+     * fetch one.
+     */
     RESTART_THEN_MALFORMED_TOKEN {
         @Override
         void inject(MockImds imds) {
@@ -64,7 +67,10 @@ enum Fault {
             imds.setMalformedTokens(true);
         }
     },
-    /** Every answer a second late: slower than the agent's token timeout, faster than the application's. */
+    /**
+     * Every answer a second late: slower than the agent's token timeout, faster than the
+     * application's.
+     */
     SLOW {
         @Override
         void inject(MockImds imds) {
@@ -78,7 +84,10 @@ enum Fault {
             imds.setBlackHoleTokenRequests(true);
         }
     },
-    /** A restart, after which token PUTs go unanswered: whoever held a token must fetch one and cannot. */
+    /**
+     * A restart, after which token PUTs go unanswered: whoever held a token must fetch one and
+     * cannot.
+     */
     RESTART_THEN_TOKEN_BLACK_HOLE {
         @Override
         void inject(MockImds imds) {
@@ -87,8 +96,7 @@ enum Fault {
         }
     };
 
-    void inject(MockImds imds) {
-    }
+    void inject(MockImds imds) {}
 
     static void healAll(MockImds imds) {
         imds.setForcedStatus(0);

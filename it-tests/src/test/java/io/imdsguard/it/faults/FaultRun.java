@@ -8,7 +8,6 @@ import io.imdsguard.it.support.PrometheusText;
 import io.imdsguard.mockimds.HttpTokens;
 import io.imdsguard.mockimds.MockImds;
 import io.imdsguard.mockimds.ReceivedRequest;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,11 +25,12 @@ import java.util.regex.Pattern;
  */
 final class FaultRun {
 
-    private static final Pattern RESOURCES = Pattern.compile("threads=(\\d+) fds=(\\d+) heapKb=(\\d+)");
+    private static final Pattern RESOURCES =
+            Pattern.compile("threads=(\\d+) fds=(\\d+) heapKb=(\\d+)");
 
     /**
-     * A step of the script: a fault and how many rounds of calls to make under it; {@code alone}: while
-     * no JVM of the suite runs its load, for a step whose check depends on its own timing.
+     * A step of the script: a fault and how many rounds of calls to make under it; {@code alone}:
+     * while no JVM of the suite runs its load, for a step whose check depends on its own timing.
      */
     record Step(String label, Fault fault, int rounds, boolean alone) {
         Step(String label, Fault fault, int rounds) {
@@ -53,10 +53,16 @@ final class FaultRun {
     PrometheusText scrapeAtEnd;
     List<ReceivedRequest> receivedBeforeRefused;
     Map<String, Long> tokenRequestsPerStep = new LinkedHashMap<>();
+
     /** How long each step's rounds took, from injecting the fault to the last round's answer. */
     Map<String, Long> millisPerStep = new LinkedHashMap<>();
-    /** What the JVM wrote to standard error during each step, and the scrapes just before and after it. */
+
+    /**
+     * What the JVM wrote to standard error during each step, and the scrapes just before and after
+     * it.
+     */
     Map<String, String> stderrPerStep = new LinkedHashMap<>();
+
     Map<String, List<PrometheusText>> scrapesAroundStep = new LinkedHashMap<>();
     Set<String> issuedTokens;
     JvmResult result;
@@ -66,8 +72,14 @@ final class FaultRun {
         this.httpTokens = httpTokens;
         this.report = agentArguments == null ? null : dir.resolve(name + "-report.json");
         this.prometheusPort = agentArguments == null ? 0 : FreePort.find();
-        this.agentArguments = agentArguments == null ? null
-                : agentArguments + ",report=" + report + ",prometheus.port=" + prometheusPort;
+        this.agentArguments =
+                agentArguments == null
+                        ? null
+                        : agentArguments
+                                + ",report="
+                                + report
+                                + ",prometheus.port="
+                                + prometheusPort;
     }
 
     /** Up to six loads of a minute or so each may come first. */
@@ -85,20 +97,25 @@ final class FaultRun {
      * Warm-up round and resource baseline, the steps, a load, resources again, then the endpoint
      * stopped (connection refused) for one last round.
      */
-    void run(List<Step> steps, int loadThreads, int loadCalls, Semaphore loadTurn) throws Exception {
+    void run(List<Step> steps, int loadThreads, int loadCalls, Semaphore loadTurn)
+            throws Exception {
         MockImds mock = MockImds.builder().httpTokens(httpTokens).start();
         try {
-            AppJvm jvm = AppJvm.mainClass(FaultApp.class).env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint());
+            AppJvm jvm =
+                    AppJvm.mainClass(FaultApp.class)
+                            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint());
             if (withAgent()) {
                 jvm.withAgent(agentArguments);
             }
             AppJvm.Running app = jvm.start();
             app.awaitStdout("ready");
-            // Seven JVMs start at once on two cores: load the clients' classes before a timeout can count.
+            // Seven JVMs start at once on two cores: load the clients' classes before a timeout can
+            // count.
             app.step("load 4 2");
             rounds.put("warm-up", List.of(app.step("round")));
             if (withAgent()) {
-                // The endpoint's server and formatting load on the first scrape: before the baseline, not in it.
+                // The endpoint's server and formatting load on the first scrape: before the
+                // baseline, not in it.
                 scrape();
             }
             resourcesAtBaseline = resources(app.step("resources"));
@@ -131,7 +148,8 @@ final class FaultRun {
                 }
             }
             if (loadCalls > 0) {
-                // One load at a time: on two cores, concurrent loads would measure the machine, not the agent.
+                // One load at a time: on two cores, concurrent loads would measure the machine, not
+                // the agent.
                 awaitTurn(loadTurn);
                 try {
                     long tokensBefore = mock.stats().tokensIssued();
@@ -162,8 +180,9 @@ final class FaultRun {
     }
 
     /**
-     * Up to three tries: on a machine this busy the test JVM's own HttpClient has been seen to fail a loopback
-     * connect (ClosedChannelException) right after a load; the agent's endpoint is not what is under test here.
+     * Up to three tries: on a machine this busy the test JVM's own HttpClient has been seen to fail
+     * a loopback connect (ClosedChannelException) right after a load; the agent's endpoint is not
+     * what is under test here.
      */
     private PrometheusText scrape() throws Exception {
         for (int attempt = 1; ; attempt++) {
@@ -191,7 +210,9 @@ final class FaultRun {
         if (!m.find()) {
             throw new AssertionError("no resources in: " + line);
         }
-        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+        return new int[] {
+            Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))
+        };
     }
 
     @Override

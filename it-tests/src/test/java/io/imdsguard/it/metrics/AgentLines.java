@@ -5,8 +5,7 @@ import io.imdsguard.it.support.AppJvm;
 /** Waits for a line of the agent's log in a running JVM. */
 final class AgentLines {
 
-    private AgentLines() {
-    }
+    private AgentLines() {}
 
     static void await(AppJvm.Running app, String text) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The Java the application JVMs of a test run use. The test JVM itself stays on the build's JDK
- * (the tests use Java 17); each failsafe execution names the JVM under test with
- * {@code imds.guard.it.java.home} (Java 8, 11, 21 from .ci/legacy-jdks), and without it the apps
- * run on the test's own JDK (the it-jdk17 and it-jdk25 runs).
+ * (the tests use Java 17); each failsafe execution names the JVM under test with {@code
+ * imds.guard.it.java.home} (Java 8, 11, 21 from .ci/legacy-jdks), and without it the apps run on
+ * the test's own JDK (the it-jdk17 and it-jdk25 runs).
  */
 public final class AppJava {
 
@@ -27,8 +27,7 @@ public final class AppJava {
     private static final Map<Path, Integer> FEATURES = new ConcurrentHashMap<>();
     private static final Pattern VERSION = Pattern.compile("version \"(1\\.)?(\\d+)");
 
-    private AppJava() {
-    }
+    private AppJava() {}
 
     /** The java home of the application JVMs of this run. */
     public static Path home() {
@@ -50,15 +49,26 @@ public final class AppJava {
         return FEATURES.computeIfAbsent(home, AppJava::askVersion);
     }
 
-    /** Skips the calling test, saying why, when the JVM under test is older than {@code feature}. */
+    /**
+     * Skips the calling test, saying why, when the JVM under test is older than {@code feature}.
+     */
     public static void assumeAtLeast(int feature, String what) {
-        Assumptions.assumeTrue(feature() >= feature, () -> what + " needs Java " + feature
-                + "; the JVM under test is Java " + feature() + " (" + home() + ")");
+        Assumptions.assumeTrue(
+                feature() >= feature,
+                () ->
+                        what
+                                + " needs Java "
+                                + feature
+                                + "; the JVM under test is Java "
+                                + feature()
+                                + " ("
+                                + home()
+                                + ")");
     }
 
     /**
-     * A legacy JVM of .ci/legacy-jdks named by a failsafe property ({@code imds.guard.it.jdk8.home},
-     * ...), when it is there.
+     * A legacy JVM of .ci/legacy-jdks named by a failsafe property ({@code
+     * imds.guard.it.jdk8.home}, ...), when it is there.
      */
     public static Optional<Path> legacy(String property) {
         String home = System.getProperty(property, "");
@@ -71,22 +81,34 @@ public final class AppJava {
     /** {@link #legacy}, or skips the calling test with a message saying how to get that JVM. */
     public static Path requireLegacy(String property, String what) {
         Optional<Path> home = legacy(property);
-        Assumptions.assumeTrue(home.isPresent(), () -> what + " is not prepared (" + property + "="
-                + System.getProperty(property, "") + "): run .ci/legacy-jdks");
+        Assumptions.assumeTrue(
+                home.isPresent(),
+                () ->
+                        what
+                                + " is not prepared ("
+                                + property
+                                + "="
+                                + System.getProperty(property, "")
+                                + "): run .ci/legacy-jdks");
         return home.get();
     }
 
     private static int askVersion(Path home) {
         try {
-            Process process = new ProcessBuilder(java(home).toString(), "-version").redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Process process =
+                    new ProcessBuilder(java(home).toString(), "-version")
+                            .redirectErrorStream(true)
+                            .start();
+            String out =
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(java(home) + " -version did not answer");
             }
             Matcher matcher = VERSION.matcher(out);
             if (!matcher.find()) {
-                throw new IllegalStateException("no version in the output of " + java(home) + " -version:\n" + out);
+                throw new IllegalStateException(
+                        "no version in the output of " + java(home) + " -version:\n" + out);
             }
             return Integer.parseInt(matcher.group(2));
         } catch (IOException e) {

@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a real JVM, with or without the agent, on the JVM under test ({@link AppJava}: Java 8, 11,
- * 21 per failsafe execution, else the test's own JDK, so the it-jdk25 run tests the agent on JDK 25),
- * and collects its output. Test apps run from the classes compiled for the oldest Java they support
- * (target/app-classes-java8, target/app-classes-java11, see the it-tests pom); a test whose app
- * needs a newer Java than the JVM under test is skipped with a message.
+ * 21 per failsafe execution, else the test's own JDK, so the it-jdk25 run tests the agent on JDK
+ * 25), and collects its output. Test apps run from the classes compiled for the oldest Java they
+ * support (target/app-classes-java8, target/app-classes-java11, see the it-tests pom); a test whose
+ * app needs a newer Java than the JVM under test is skipped with a message.
  */
 public final class AppJvm {
 
@@ -35,21 +35,31 @@ public final class AppJvm {
     private final List<String> wrapper = new ArrayList<>();
     private Path javaHome = AppJava.home();
     private String appClass;
-    /** The Java the app's client library needs, and what that library is, where newer than Java 8. */
+
+    /**
+     * The Java the app's client library needs, and what that library is, where newer than Java 8.
+     */
     private int libraryJava = 8;
+
     private String library = "";
 
     /**
-     * The client libraries that need a newer Java than 8: the folders of target/client-libs, and the
-     * apps that run on the test classpath with its newer libraries (Spring 6, AsyncHttpClient 3).
+     * The client libraries that need a newer Java than 8: the folders of target/client-libs, and
+     * the apps that run on the test classpath with its newer libraries (Spring 6, AsyncHttpClient
+     * 3).
      */
-    private static final java.util.Map<String, Object[]> NEWER_LIBRARIES = java.util.Map.of(
-            "jetty-11", new Object[] {11, "Jetty 11"},
-            "jetty-12", new Object[] {17, "Jetty 12"},
-            "io.imdsguard.it.apps.libraries.spring.RestTemplateApp", new Object[] {17, "Spring 6"},
-            "io.imdsguard.it.apps.clients.reactornetty.SpringWebClientApp", new Object[] {17, "Spring 6 (WebClient)"},
-            "io.imdsguard.it.apps.clients.asynchttpclient.AsyncHttpClientApp", new Object[] {11, "AsyncHttpClient 3"},
-            "io.imdsguard.it.apps.indirect.RedirectFollowingClientsApp", new Object[] {11, "AsyncHttpClient 3"});
+    private static final java.util.Map<String, Object[]> NEWER_LIBRARIES =
+            java.util.Map.of(
+                    "jetty-11", new Object[] {11, "Jetty 11"},
+                    "jetty-12", new Object[] {17, "Jetty 12"},
+                    "io.imdsguard.it.apps.libraries.spring.RestTemplateApp",
+                            new Object[] {17, "Spring 6"},
+                    "io.imdsguard.it.apps.clients.reactornetty.SpringWebClientApp",
+                            new Object[] {17, "Spring 6 (WebClient)"},
+                    "io.imdsguard.it.apps.clients.asynchttpclient.AsyncHttpClientApp",
+                            new Object[] {11, "AsyncHttpClient 3"},
+                    "io.imdsguard.it.apps.indirect.RedirectFollowingClientsApp",
+                            new Object[] {11, "AsyncHttpClient 3"});
 
     private AppJvm needsLibrary(String key) {
         Object[] needs = NEWER_LIBRARIES.get(key);
@@ -68,9 +78,13 @@ public final class AppJvm {
         return appClasses(8);
     }
 
-    /** Where the build compiled the test apps for a given Java (the pom's app-classes executions). */
+    /**
+     * Where the build compiled the test apps for a given Java (the pom's app-classes executions).
+     */
     private static Path appClasses(int release) {
-        Path testClasses = Paths.get(AppJvm.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path testClasses =
+                Paths.get(
+                        AppJvm.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         return testClasses.getParent().resolve("app-classes-java" + release);
     }
 
@@ -85,16 +99,26 @@ public final class AppJvm {
         return 17;
     }
 
-    /** The apps' classes for Java 8 and 11 ahead of the test classes, so each JVM runs what it can load. */
+    /**
+     * The apps' classes for Java 8 and 11 ahead of the test classes, so each JVM runs what it can
+     * load.
+     */
     private static String withAppClasses(String classpath) {
-        return appClasses(8) + java.io.File.pathSeparator + appClasses(11) + java.io.File.pathSeparator + classpath;
+        return appClasses(8)
+                + java.io.File.pathSeparator
+                + appClasses(11)
+                + java.io.File.pathSeparator
+                + classpath;
     }
 
     public static AppJvm mainClass(Class<?> mainClass, String... args) {
         AppJvm jvm = new AppJvm();
         jvm.target.add("-cp");
-        jvm.target.add(withAppClasses(System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path"))));
+        jvm.target.add(
+                withAppClasses(
+                        System.getProperty(
+                                "surefire.test.class.path",
+                                System.getProperty("java.class.path"))));
         jvm.target.add(mainClass.getName());
         jvm.appClass = mainClass.getName();
         jvm.target.addAll(List.of(args));
@@ -106,13 +130,16 @@ public final class AppJvm {
      * plus the jars of {@code target/client-libs/<libraries>}, which the build copies there, so
      * that one test can run the same code against two versions of a library (OkHttp 3 and 4, ...).
      */
-    public static AppJvm mainClassWithLibraries(String libraries, Class<?> mainClass, String... args) {
-        Path testClasses = Paths.get(mainClass.getProtectionDomain().getCodeSource().getLocation().getPath());
+    public static AppJvm mainClassWithLibraries(
+            String libraries, Class<?> mainClass, String... args) {
+        Path testClasses =
+                Paths.get(mainClass.getProtectionDomain().getCodeSource().getLocation().getPath());
         Path libs = testClasses.getParent().resolve("client-libs").resolve(libraries);
         StringBuilder classpath = new StringBuilder(withAppClasses(testClasses.toString()));
         java.io.File[] jars = libs.toFile().listFiles((dir, name) -> name.endsWith(".jar"));
         if (jars == null || jars.length == 0) {
-            throw new IllegalStateException("no jars in " + libs + "; run the tests with mvn verify");
+            throw new IllegalStateException(
+                    "no jars in " + libs + "; run the tests with mvn verify");
         }
         java.util.Arrays.sort(jars);
         for (java.io.File jar : jars) {
@@ -131,11 +158,14 @@ public final class AppJvm {
      * A main class run on exactly the given class path: for an application whose library must come
      * from a jar of its own, not from the compiled test classes that also hold it.
      */
-    public static AppJvm mainClassOnClassPath(List<Path> classpath, String mainClass, String... args) {
+    public static AppJvm mainClassOnClassPath(
+            List<Path> classpath, String mainClass, String... args) {
         AppJvm jvm = new AppJvm();
         jvm.target.add("-cp");
-        jvm.target.add(classpath.stream().map(Path::toString)
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+        jvm.target.add(
+                classpath.stream()
+                        .map(Path::toString)
+                        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         jvm.target.add(mainClass);
         jvm.target.addAll(List.of(args));
         return jvm;
@@ -206,16 +236,29 @@ public final class AppJvm {
         full.add(AppJava.java(javaHome).toString());
         if (withAgent) {
             String agent = "-javaagent:" + Artifacts.agentJar();
-            full.add(agentArguments == null || agentArguments.isEmpty() ? agent : agent + "=" + agentArguments);
+            full.add(
+                    agentArguments == null || agentArguments.isEmpty()
+                            ? agent
+                            : agent + "=" + agentArguments);
         }
         full.addAll(jvmOptions);
         if (AppJava.feature(javaHome) < 17 && target.size() > 1 && target.get(0).equals("-cp")) {
-            // Spring 6's spring-jcl (Java 17 classes) shadows commons-logging's org.apache.commons.logging,
+            // Spring 6's spring-jcl (Java 17 classes) shadows commons-logging's
+            // org.apache.commons.logging,
             // which Apache HttpClient 4 loads: a JVM older than 17 must find commons-logging's own.
             List<String> older = new ArrayList<>(target);
-            older.set(1, String.join(java.io.File.pathSeparator, java.util.Arrays.stream(
-                    target.get(1).split(java.io.File.pathSeparator)).filter(entry -> !Paths.get(entry)
-                    .getFileName().toString().startsWith("spring-jcl-6")).toArray(String[]::new)));
+            older.set(
+                    1,
+                    String.join(
+                            java.io.File.pathSeparator,
+                            java.util.Arrays.stream(target.get(1).split(java.io.File.pathSeparator))
+                                    .filter(
+                                            entry ->
+                                                    !Paths.get(entry)
+                                                            .getFileName()
+                                                            .toString()
+                                                            .startsWith("spring-jcl-6"))
+                                    .toArray(String[]::new)));
             full.addAll(older);
         } else {
             full.addAll(target);
@@ -231,21 +274,42 @@ public final class AppJvm {
         if (appClass != null) {
             int needs = release(appClass);
             int runs = AppJava.feature(javaHome);
-            org.junit.jupiter.api.Assumptions.assumeTrue(runs >= needs, () -> appClass + " needs Java " + needs
-                    + (needs == 11 ? " (java.net.http)" : "") + "; skipped on Java " + runs + " (" + javaHome + ")");
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    runs >= needs,
+                    () ->
+                            appClass
+                                    + " needs Java "
+                                    + needs
+                                    + (needs == 11 ? " (java.net.http)" : "")
+                                    + "; skipped on Java "
+                                    + runs
+                                    + " ("
+                                    + javaHome
+                                    + ")");
         }
         if (libraryJava > 8) {
             int runs = AppJava.feature(javaHome);
-            org.junit.jupiter.api.Assumptions.assumeTrue(runs >= libraryJava, () -> library + " needs Java "
-                    + libraryJava + "; " + (appClass == null ? "it" : appClass + " with it") + " is skipped on Java "
-                    + runs + " (" + javaHome + ")");
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    runs >= libraryJava,
+                    () ->
+                            library
+                                    + " needs Java "
+                                    + libraryJava
+                                    + "; "
+                                    + (appClass == null ? "it" : appClass + " with it")
+                                    + " is skipped on Java "
+                                    + runs
+                                    + " ("
+                                    + javaHome
+                                    + ")");
         }
         assumeModeInSlice();
         List<String> full = new ArrayList<>(wrapper);
         if (wrapper.isEmpty()) {
             full.addAll(command());
         } else {
-            // The wrapper's last element is a shell script; the java command is appended to it, quoted.
+            // The wrapper's last element is a shell script; the java command is appended to it,
+            // quoted.
             String script = full.remove(full.size() - 1);
             StringBuilder quoted = new StringBuilder(script);
             for (String part : command()) {
@@ -261,21 +325,30 @@ public final class AppJvm {
     }
 
     /**
-     * A representative slice (the Java 11 and 21 client passes, failsafe property
-     * {@code imds.guard.it.modes=report}): an agent JVM in another mode is skipped, saying where that
-     * mode runs, so the pass still runs every client once in report mode at a third of the cost.
+     * A representative slice (the Java 11 and 21 client passes, failsafe property {@code
+     * imds.guard.it.modes=report}): an agent JVM in another mode is skipped, saying where that mode
+     * runs, so the pass still runs every client once in report mode at a third of the cost.
      */
     private void assumeModeInSlice() {
         String modes = System.getProperty("imds.guard.it.modes", "");
         if (modes.isEmpty() || !withAgent) {
             return;
         }
-        java.util.regex.Matcher mode = java.util.regex.Pattern.compile("(?:^|,)mode=([a-z]+)")
-                .matcher(agentArguments == null ? "" : agentArguments);
+        java.util.regex.Matcher mode =
+                java.util.regex.Pattern.compile("(?:^|,)mode=([a-z]+)")
+                        .matcher(agentArguments == null ? "" : agentArguments);
         String running = mode.find() ? mode.group(1) : "report";
-        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(modes.split(",")).contains(running), () -> "this pass"
-                + " on Java " + AppJava.feature(javaHome) + " is a slice of modes " + modes + "; mode=" + running
-                + " runs in the full passes (Java 8, 17, 25)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                List.of(modes.split(",")).contains(running),
+                () ->
+                        "this pass"
+                                + " on Java "
+                                + AppJava.feature(javaHome)
+                                + " is a slice of modes "
+                                + modes
+                                + "; mode="
+                                + running
+                                + " runs in the full passes (Java 8, 17, 25)");
     }
 
     /** A JVM that is still running. */
@@ -301,11 +374,17 @@ public final class AppJvm {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!stdout().contains(text)) {
                 if (!process.isAlive() && !stdout().contains(text)) {
-                    throw new AssertionError("the JVM exited before printing '" + text + "':\n" + stdout() + "\n"
-                            + stderr());
+                    throw new AssertionError(
+                            "the JVM exited before printing '"
+                                    + text
+                                    + "':\n"
+                                    + stdout()
+                                    + "\n"
+                                    + stderr());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out waiting for '" + text + "':\n" + stdout() + "\n" + stderr());
+                    throw new AssertionError(
+                            "timed out waiting for '" + text + "':\n" + stdout() + "\n" + stderr());
                 }
                 Thread.sleep(20);
             }
@@ -321,7 +400,8 @@ public final class AppJvm {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (stdoutLines().stream().filter("ok"::equals).count() == before) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("no answer to '" + command + "':\n" + stdout() + "\n" + stderr());
+                    throw new AssertionError(
+                            "no answer to '" + command + "':\n" + stdout() + "\n" + stderr());
                 }
                 Thread.sleep(10);
             }
@@ -356,7 +436,13 @@ public final class AppJvm {
                 process.waitFor(10, TimeUnit.SECONDS);
                 outPump.join(5000);
                 errPump.join(5000);
-                throw new AssertionError("the JVM did not exit within " + TIMEOUT + ":\n" + stdout() + "\n" + stderr());
+                throw new AssertionError(
+                        "the JVM did not exit within "
+                                + TIMEOUT
+                                + ":\n"
+                                + stdout()
+                                + "\n"
+                                + stderr());
             }
             outPump.join(10_000);
             errPump.join(10_000);
@@ -376,19 +462,22 @@ public final class AppJvm {
         }
 
         private static Thread pump(InputStream in, ByteArrayOutputStream out) {
-            Thread thread = new Thread(() -> {
-                byte[] buffer = new byte[8192];
-                try {
-                    int read;
-                    while ((read = in.read(buffer)) > 0) {
-                        synchronized (out) {
-                            out.write(buffer, 0, read);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "jvm-output-pump");
+            Thread thread =
+                    new Thread(
+                            () -> {
+                                byte[] buffer = new byte[8192];
+                                try {
+                                    int read;
+                                    while ((read = in.read(buffer)) > 0) {
+                                        synchronized (out) {
+                                            out.write(buffer, 0, read);
+                                        }
+                                    }
+                                } catch (IOException ignored) {
+                                    // the process ended
+                                }
+                            },
+                            "jvm-output-pump");
             thread.setDaemon(true);
             thread.start();
             return thread;
@@ -397,8 +486,7 @@ public final class AppJvm {
 
     /** Where the build put the artifacts under test. */
     public static final class Artifacts {
-        private Artifacts() {
-        }
+        private Artifacts() {}
 
         public static Path agentJar() {
             return existing("imds.guard.it.agent.jar");
@@ -411,11 +499,15 @@ public final class AppJvm {
         private static Path existing(String property) {
             String value = System.getProperty(property);
             if (value == null) {
-                throw new IllegalStateException("system property " + property + " is not set; run the tests with mvn verify");
+                throw new IllegalStateException(
+                        "system property "
+                                + property
+                                + " is not set; run the tests with mvn verify");
             }
             Path path = Paths.get(value).toAbsolutePath().normalize();
             if (!path.toFile().isFile()) {
-                throw new IllegalStateException(path + " does not exist; run mvn verify from the project root");
+                throw new IllegalStateException(
+                        path + " does not exist; run mvn verify from the project root");
             }
             return path;
         }

@@ -2,11 +2,12 @@ package io.imdsguard.it.support;
 
 import java.util.function.Supplier;
 
-/** Polls for something a running JVM will show soon, and fails with a description if it does not. */
+/**
+ * Polls for something a running JVM will show soon, and fails with a description if it does not.
+ */
 public final class Await {
 
-    private Await() {
-    }
+    private Await() {}
 
     public static void until(String what, Supplier<Boolean> condition, Supplier<String> context)
             throws InterruptedException {

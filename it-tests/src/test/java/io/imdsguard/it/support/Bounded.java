@@ -15,15 +15,16 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Bounded {
 
-    private Bounded() {
-    }
+    private Bounded() {}
 
     public static <T> T within(Duration limit, String what, Callable<T> call) throws Exception {
-        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bounded: " + what);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService thread =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "bounded: " + what);
+                            t.setDaemon(true);
+                            return t;
+                        });
         try {
             Future<T> result = thread.submit(call);
             try {

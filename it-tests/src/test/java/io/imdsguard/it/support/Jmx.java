@@ -1,9 +1,9 @@
 package io.imdsguard.it.support;
 
+import java.time.Duration;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.time.Duration;
 
 /**
  * A JMX connection that cannot hang a test: the connect is bounded, and so is every later call over
@@ -14,14 +14,18 @@ public final class Jmx {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     static {
-        // Read when RMI's transport is first used, which is after this: the bound of every call over JMX, in ms.
-        System.setProperty("sun.rmi.transport.tcp.responseTimeout", String.valueOf(AppJvm.TIMEOUT.toMillis()));
+        // Read when RMI's transport is first used, which is after this: the bound of every call
+        // over JMX, in ms.
+        System.setProperty(
+                "sun.rmi.transport.tcp.responseTimeout", String.valueOf(AppJvm.TIMEOUT.toMillis()));
     }
 
-    private Jmx() {
-    }
+    private Jmx() {}
 
     public static JMXConnector connect(JMXServiceURL url) throws Exception {
-        return Bounded.within(CONNECT_TIMEOUT, "the JMX connection to " + url, () -> JMXConnectorFactory.connect(url));
+        return Bounded.within(
+                CONNECT_TIMEOUT,
+                "the JMX connection to " + url,
+                () -> JMXConnectorFactory.connect(url));
     }
 }

@@ -9,8 +9,10 @@ public record JvmResult(int exitCode, String stdout, String stderr) {
 
     /** The agent's lines, prefix removed. */
     public List<String> agentLines() {
-        return lines(stderr).stream().filter(l -> l.startsWith(AgentOutput.PREFIX))
-                .map(l -> l.substring(AgentOutput.PREFIX.length())).collect(Collectors.toList());
+        return lines(stderr).stream()
+                .filter(l -> l.startsWith(AgentOutput.PREFIX))
+                .map(l -> l.substring(AgentOutput.PREFIX.length()))
+                .collect(Collectors.toList());
     }
 
     public AgentOutput agent() {
@@ -19,7 +21,8 @@ public record JvmResult(int exitCode, String stdout, String stderr) {
 
     /** Standard error without the agent's lines: what the application (and the JVM) wrote. */
     public String applicationStderr() {
-        return lines(stderr).stream().filter(l -> !l.startsWith(AgentOutput.PREFIX))
+        return lines(stderr).stream()
+                .filter(l -> !l.startsWith(AgentOutput.PREFIX))
                 .collect(Collectors.joining("\n"));
     }
 

@@ -1,7 +1,6 @@
 package io.imdsguard.it.support;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,10 +12,12 @@ public final class PlainHttpServer implements AutoCloseable {
 
     public PlainHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
+        server.createContext(
+                "/",
+                exchange -> {
+                    exchange.sendResponseHeaders(204, -1);
+                    exchange.close();
+                });
         server.start();
     }
 

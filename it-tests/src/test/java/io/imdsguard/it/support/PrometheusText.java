@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
 /** A scrape of a Prometheus endpoint, read as Prometheus would read it. */
 public final class PrometheusText {
 
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)$");
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)$");
+    private static final Pattern LABEL =
+            Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final String text;
 
@@ -25,15 +27,23 @@ public final class PrometheusText {
     }
 
     public static PrometheusText scrape(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(url))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new AssertionError("scrape of " + url + " answered " + response.statusCode());
         }
         return new PrometheusText(response.body());
     }
 
-    /** Text in the Prometheus format from elsewhere, e.g. an application that printed its own scrape. */
+    /**
+     * Text in the Prometheus format from elsewhere, e.g. an application that printed its own
+     * scrape.
+     */
     public static PrometheusText of(String text) {
         return new PrometheusText(text);
     }
@@ -47,7 +57,8 @@ public final class PrometheusText {
 
     /**
      * Every sample of {@code metric}, keyed by its sorted labels rendered as {@code k=v,k=v},
-     * without the common labels {@code service} and {@code host}; see {@link #samplesWithAllLabels}.
+     * without the common labels {@code service} and {@code host}; see {@link
+     * #samplesWithAllLabels}.
      */
     public Map<String, Double> samples(String metric) {
         return samples(metric, COMMON_LABELS);
@@ -75,7 +86,12 @@ public final class PrometheusText {
                 }
             }
             StringBuilder key = new StringBuilder();
-            labels.forEach((k, v) -> key.append(key.length() == 0 ? "" : ",").append(k).append('=').append(v));
+            labels.forEach(
+                    (k, v) ->
+                            key.append(key.length() == 0 ? "" : ",")
+                                    .append(k)
+                                    .append('=')
+                                    .append(v));
             samples.put(key.toString(), Double.parseDouble(m.group(4)));
         }
         return samples;

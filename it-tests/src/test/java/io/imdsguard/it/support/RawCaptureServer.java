@@ -18,8 +18,9 @@ import java.util.List;
  */
 public final class RawCaptureServer implements AutoCloseable {
 
-    private static final byte[] ANSWER = ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ANSWER =
+            ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                    .getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocket socket;
     private final List<byte[]> received = new ArrayList<>();
@@ -41,7 +42,9 @@ public final class RawCaptureServer implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    /** The bytes of each connection, oldest first, once all connections accepted so far have ended. */
+    /**
+     * The bytes of each connection, oldest first, once all connections accepted so far have ended.
+     */
     public List<String> received() throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         synchronized (received) {
@@ -54,7 +57,8 @@ public final class RawCaptureServer implements AutoCloseable {
             }
             List<String> texts = new ArrayList<>();
             for (byte[] bytes : received) {
-                texts.add(bytes == null ? "<none>" : new String(bytes, StandardCharsets.ISO_8859_1));
+                texts.add(
+                        bytes == null ? "<none>" : new String(bytes, StandardCharsets.ISO_8859_1));
             }
             return texts;
         }

@@ -2,7 +2,6 @@ package io.imdsguard.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +12,7 @@ public final class Reports {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Reports() {
-    }
+    private Reports() {}
 
     public static JsonNode read(Path report) throws IOException {
         return JSON.readTree(report.toFile());
@@ -28,7 +26,12 @@ public final class Reports {
 
     /** The call site whose first application frame starts with {@code prefix}. */
     public static JsonNode siteStartingWith(JsonNode report, String prefix) {
-        return callSites(report).stream().filter(s -> s.get("site").asText().startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no call site starting with " + prefix + " in " + report));
+        return callSites(report).stream()
+                .filter(s -> s.get("site").asText().startsWith(prefix))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        "no call site starting with " + prefix + " in " + report));
     }
 }

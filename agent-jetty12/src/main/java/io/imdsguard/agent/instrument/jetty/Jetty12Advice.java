@@ -11,36 +11,35 @@ import org.eclipse.jetty.http.HttpField;
 
 /**
  * Advice for Jetty's {@code HttpClient} 12 (API in {@code org.eclipse.jetty.client}, implementation
- * in {@code org.eclipse.jetty.client.transport}); see {@code JettyInstrumentation} in the agent module.
- * It lives in a module of its own (agent-jetty12) because it is compiled against Jetty 12, and the
- * agent module against Jetty 9.4, which uses the same class names; the agent bundles it. Java 8
- * bytecode like the rest of the agent: it only names Jetty types, which Jetty 12 (Java 17) resolves
- * at run time.
+ * in {@code org.eclipse.jetty.client.transport}); see {@code JettyInstrumentation} in the agent
+ * module. It lives in a module of its own (agent-jetty12) because it is compiled against Jetty 12,
+ * and the agent module against Jetty 9.4, which uses the same class names; the agent bundles it.
+ * Java 8 bytecode like the rest of the agent: it only names Jetty types, which Jetty 12 (Java 17)
+ * resolves at run time.
  */
 public final class Jetty12Advice {
 
     /**
-     * {@code JettyInstrumentation.CLIENT}, which this module cannot see (the agent depends on it, not
-     * the other way round); {@code JettyInstrumentationTest} checks that the two agree.
+     * {@code JettyInstrumentation.CLIENT}, which this module cannot see (the agent depends on it,
+     * not the other way round); {@code JettyInstrumentationTest} checks that the two agree.
      */
     static final String CLIENT = "jetty-httpclient";
 
     /** {@code detect.ImdsRequest.TOKEN_HEADER}, out of this module's sight for the same reason. */
     static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
 
-    private Jetty12Advice() {
-    }
+    private Jetty12Advice() {}
 
     /**
-     * Inlined at the start of {@code HttpDestination.send(Request, Response.CompleteListener)}, which
-     * every {@code request.send()}, {@code request.send(listener)}, {@code Destination.send(...)} and
-     * redirect passes through on the thread that called {@code send}, before the request is queued.
-     * A redirect hop is marked as one, so that it is never rewritten, whatever its call site.
+     * Inlined at the start of {@code HttpDestination.send(Request, Response.CompleteListener)},
+     * which every {@code request.send()}, {@code request.send(listener)}, {@code
+     * Destination.send(...)} and redirect passes through on the thread that called {@code send},
+     * before the request is queued. A redirect hop is marked as one, so that it is never rewritten,
+     * whatever its call site.
      */
     public static final class Send {
 
-        private Send() {
-        }
+        private Send() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.Argument(0) Request request) {
@@ -53,8 +52,13 @@ public final class Jetty12Advice {
             }
             String path = request.getPath();
             String query = request.getQuery();
-            String url = request.getScheme() + "://" + host + (request.getPort() > 0 ? ":" + request.getPort() : "")
-                    + (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+            String url =
+                    request.getScheme()
+                            + "://"
+                            + host
+                            + (request.getPort() > 0 ? ":" + request.getPort() : "")
+                            + (path == null || path.isEmpty() ? "/" : path)
+                            + (query == null ? "" : "?" + query);
             boolean token = false;
             boolean forwarded = false;
             Iterable<?> headers = request.getHeaders();
@@ -68,25 +72,34 @@ public final class Jetty12Advice {
                     }
                 }
             }
-            // HttpRedirector counts the redirects it followed on the conversation: a request sent with
+            // HttpRedirector counts the redirects it followed on the conversation: a request sent
+            // with
             // that count set is Jetty following a redirect, never the application's own URL.
-            HttpConversation conversation = request instanceof HttpRequest
-                    ? ((HttpRequest) request).getConversation() : null;
-            boolean redirectHop = conversation != null
-                    && conversation.getAttribute("org.eclipse.jetty.client.HttpRedirector.redirects") != null;
+            HttpConversation conversation =
+                    request instanceof HttpRequest
+                            ? ((HttpRequest) request).getConversation()
+                            : null;
+            boolean redirectHop =
+                    conversation != null
+                            && conversation.getAttribute(
+                                            "org.eclipse.jetty.client.HttpRedirector.redirects")
+                                    != null;
             if (redirectHop) {
                 ImdsBridge.followingRedirect(true);
             }
             String value;
             try {
-                value = ImdsBridge.beforeRequest(CLIENT, request.getMethod(), url, token, forwarded);
+                value =
+                        ImdsBridge.beforeRequest(
+                                CLIENT, request.getMethod(), url, token, forwarded);
             } finally {
                 if (redirectHop) {
                     ImdsBridge.followingRedirect(false);
                 }
             }
             if (value != null && request instanceof HttpRequest) {
-                // HttpDestination.send casts to HttpRequest itself; headers(Consumer) would need a lambda,
+                // HttpDestination.send casts to HttpRequest itself; headers(Consumer) would need a
+                // lambda,
                 // which inlined advice cannot carry.
                 ((HttpRequest) request).addHeader(new HttpField(TOKEN_HEADER, value));
             }
@@ -100,8 +113,7 @@ public final class Jetty12Advice {
      */
     public static final class Status {
 
-        private Status() {
-        }
+        private Status() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This HttpResponse response, @Advice.Argument(0) int status) {
@@ -130,9 +142,13 @@ public final class Jetty12Advice {
                 host = "[" + host + "]";
             }
             String path = request.getPath();
-            ImdsBridge.unauthorized(request.getScheme() + "://" + host
-                    + (request.getPort() > 0 ? ":" + request.getPort() : "")
-                    + (path == null || path.isEmpty() ? "/" : path), sent);
+            ImdsBridge.unauthorized(
+                    request.getScheme()
+                            + "://"
+                            + host
+                            + (request.getPort() > 0 ? ":" + request.getPort() : "")
+                            + (path == null || path.isEmpty() ? "/" : path),
+                    sent);
         }
     }
 }

@@ -10,18 +10,19 @@ import org.eclipse.jetty.http.HttpField;
  * {@code Jetty9RedirectAdvice} is for 9.4 to 11: a request to IMDS that carries a token is not
  * followed to wherever a redirect points, since Jetty's {@code HttpRedirector} copies the request's
  * headers, the token among them, onto the redirect. The token stays with the IMDS that issued it;
- * the application gets the redirect answer itself (real IMDS never redirects). Refusing the redirect
- * here, rather than taking the token off the copy, needs no {@code headers(Consumer)} lambda, which
- * inlined advice cannot carry. Every other answer costs one test of the returned value.
+ * the application gets the redirect answer itself (real IMDS never redirects). Refusing the
+ * redirect here, rather than taking the token off the copy, needs no {@code headers(Consumer)}
+ * lambda, which inlined advice cannot carry. Every other answer costs one test of the returned
+ * value.
  */
 public final class Jetty12RedirectAdvice {
 
-    private Jetty12RedirectAdvice() {
-    }
+    private Jetty12RedirectAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void afterAccept(@Advice.Argument(0) Request request,
-                            @Advice.Return(readOnly = false) boolean accepted) {
+    static void afterAccept(
+            @Advice.Argument(0) Request request,
+            @Advice.Return(readOnly = false) boolean accepted) {
         if (!accepted || request == null) {
             return;
         }

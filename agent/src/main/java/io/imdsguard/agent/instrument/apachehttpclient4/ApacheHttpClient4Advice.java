@@ -24,32 +24,35 @@ import org.apache.http.protocol.HttpContext;
  * again when the call returns: a request object the application reuses must not turn into a v2
  * request (carrying the agent's token) the next time.
  *
- * <p>Whether the request goes through a proxy is asked of the client's own route planner, as
- * {@code InternalHttpClient} will ask it: a proxy in the request's, the context's or the client's
- * {@code RequestConfig}, {@code HttpClientBuilder.setProxy}, or the JVM's default selector with
- * {@code useSystemProperties()}. {@code MinimalHttpClient} always connects directly. For any other
- * client the JVM's default proxy settings are assumed.
+ * <p>Whether the request goes through a proxy is asked of the client's own route planner, as {@code
+ * InternalHttpClient} will ask it: a proxy in the request's, the context's or the client's {@code
+ * RequestConfig}, {@code HttpClientBuilder.setProxy}, or the JVM's default selector with {@code
+ * useSystemProperties()}. {@code MinimalHttpClient} always connects directly. For any other client
+ * the JVM's default proxy settings are assumed.
  */
 public final class ApacheHttpClient4Advice {
 
-    private ApacheHttpClient4Advice() {
-    }
+    private ApacheHttpClient4Advice() {}
 
     /** Returns the token header value set on the request, or null when nothing was set. */
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static String enter(@Advice.This Object client,
-                        @Advice.Argument(0) HttpHost target,
-                        @Advice.Argument(1) HttpRequest request,
-                        @Advice.Argument(2) HttpContext context,
-                        @Advice.Local("imdsGuardUrl") String url,
-                        @Advice.Local("imdsGuardInside") boolean inside) {
+    static String enter(
+            @Advice.This Object client,
+            @Advice.Argument(0) HttpHost target,
+            @Advice.Argument(1) HttpRequest request,
+            @Advice.Argument(2) HttpContext context,
+            @Advice.Local("imdsGuardUrl") String url,
+            @Advice.Local("imdsGuardInside") boolean inside) {
         url = null;
         inside = false;
         if (request == null) {
             return null;
         }
-        // Most requests are not to IMDS: decide that from the target alone, before any string is built.
-        if (target != null && !ImdsBridge.isImds(target.getSchemeName(), target.getHostName(), target.getPort())) {
+        // Most requests are not to IMDS: decide that from the target alone, before any string is
+        // built.
+        if (target != null
+                && !ImdsBridge.isImds(
+                        target.getSchemeName(), target.getHostName(), target.getPort())) {
             return null;
         }
         // The socket catch-all then knows this client sees the request, without walking the stack.
@@ -72,8 +75,12 @@ public final class ApacheHttpClient4Advice {
             if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
                 host = "[" + host + "]";
             }
-            url = target.getSchemeName() + "://" + host + (target.getPort() >= 0 ? ":" + target.getPort() : "")
-                    + path;
+            url =
+                    target.getSchemeName()
+                            + "://"
+                            + host
+                            + (target.getPort() >= 0 ? ":" + target.getPort() : "")
+                            + path;
         } else if (schemeEnd > 0) {
             url = uri;
         } else {
@@ -84,16 +91,23 @@ public final class ApacheHttpClient4Advice {
             relayed |= request.containsHeader(name);
         }
         Boolean proxied = null;
-        if (target != null && "org.apache.http.impl.client.MinimalHttpClient".equals(client.getClass().getName())) {
+        if (target != null
+                && "org.apache.http.impl.client.MinimalHttpClient"
+                        .equals(client.getClass().getName())) {
             proxied = Boolean.FALSE;
         } else if (target != null
-                && "org.apache.http.impl.client.InternalHttpClient".equals(client.getClass().getName())) {
+                && "org.apache.http.impl.client.InternalHttpClient"
+                        .equals(client.getClass().getName())) {
             try {
                 java.lang.reflect.Field field = client.getClass().getDeclaredField("routePlanner");
                 field.setAccessible(true);
                 Object planner = field.get(client);
-                RequestConfig config = request instanceof Configurable ? ((Configurable) request).getConfig() : null;
-                if (config == null && context != null
+                RequestConfig config =
+                        request instanceof Configurable
+                                ? ((Configurable) request).getConfig()
+                                : null;
+                if (config == null
+                        && context != null
                         && context.getAttribute("http.request-config") instanceof RequestConfig) {
                     config = (RequestConfig) context.getAttribute("http.request-config");
                 }
@@ -103,7 +117,8 @@ public final class ApacheHttpClient4Advice {
                 if (planner instanceof HttpRoutePlanner) {
                     HttpClientContext routing = HttpClientContext.create();
                     routing.setRequestConfig(config != null ? config : RequestConfig.DEFAULT);
-                    HttpRoute route = ((HttpRoutePlanner) planner).determineRoute(target, request, routing);
+                    HttpRoute route =
+                            ((HttpRoutePlanner) planner).determineRoute(target, request, routing);
                     proxied = route.getProxyHost() != null;
                 }
             } catch (Exception e) {
@@ -111,8 +126,15 @@ public final class ApacheHttpClient4Advice {
                 proxied = Boolean.TRUE;
             }
         }
-        String token = ImdsBridge.beforeRequest("apache-httpclient-4", request.getRequestLine().getMethod(),
-                url, request.containsHeader(ImdsRequest.TOKEN_HEADER), relayed, proxied, null);
+        String token =
+                ImdsBridge.beforeRequest(
+                        "apache-httpclient-4",
+                        request.getRequestLine().getMethod(),
+                        url,
+                        request.containsHeader(ImdsRequest.TOKEN_HEADER),
+                        relayed,
+                        proxied,
+                        null);
         if (token != null) {
             request.setHeader(ImdsRequest.TOKEN_HEADER, token);
         }
@@ -120,11 +142,12 @@ public final class ApacheHttpClient4Advice {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter String token,
-                     @Advice.Argument(1) HttpRequest request,
-                     @Advice.Return HttpResponse response,
-                     @Advice.Local("imdsGuardUrl") String url,
-                     @Advice.Local("imdsGuardInside") boolean inside) {
+    static void exit(
+            @Advice.Enter String token,
+            @Advice.Argument(1) HttpRequest request,
+            @Advice.Return HttpResponse response,
+            @Advice.Local("imdsGuardUrl") String url,
+            @Advice.Local("imdsGuardInside") boolean inside) {
         if (inside) {
             ImdsBridge.leftImdsCall();
         }

@@ -7,14 +7,13 @@ import net.bytebuddy.asm.Advice;
 import org.apache.hc.core5.http.HttpRequest;
 
 /**
- * Inlined at the start of {@code InternalAbstractHttpAsyncClient.executeImmediate(HttpRequest, ...)}
- * (see {@link ApacheHttpAsyncClient5Instrumentation}), which receives the library's own copy of the
- * request with scheme and authority already filled in from the target.
+ * Inlined at the start of {@code InternalAbstractHttpAsyncClient.executeImmediate(HttpRequest,
+ * ...)} (see {@link ApacheHttpAsyncClient5Instrumentation}), which receives the library's own copy
+ * of the request with scheme and authority already filled in from the target.
  */
 public final class ApacheHttpAsyncClient5Advice {
 
-    private ApacheHttpAsyncClient5Advice() {
-    }
+    private ApacheHttpAsyncClient5Advice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(0) HttpRequest request) {
@@ -22,14 +21,24 @@ public final class ApacheHttpAsyncClient5Advice {
             return;
         }
         String path = request.getPath();
-        String url = request.getScheme() + "://" + request.getAuthority()
-                + (path == null || path.isEmpty() ? "/" : path.startsWith("/") ? path : "/" + path);
+        String url =
+                request.getScheme()
+                        + "://"
+                        + request.getAuthority()
+                        + (path == null || path.isEmpty()
+                                ? "/"
+                                : path.startsWith("/") ? path : "/" + path);
         boolean relayed = false;
         for (String name : RelayHeaders.NAMES) {
             relayed |= request.containsHeader(name);
         }
-        String token = ImdsBridge.beforeRequest("apache-httpclient-5-async", request.getMethod(), url,
-                request.containsHeader(ImdsRequest.TOKEN_HEADER), relayed);
+        String token =
+                ImdsBridge.beforeRequest(
+                        "apache-httpclient-5-async",
+                        request.getMethod(),
+                        url,
+                        request.containsHeader(ImdsRequest.TOKEN_HEADER),
+                        relayed);
         if (token != null) {
             request.setHeader(ImdsRequest.TOKEN_HEADER, token);
         }

@@ -18,11 +18,12 @@ import org.apache.hc.core5.http.HttpResponse;
  */
 public final class ApacheHttpAsyncClient5ResponseAdvice {
 
-    private ApacheHttpAsyncClient5ResponseAdvice() {
-    }
+    private ApacheHttpAsyncClient5ResponseAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(5) HttpResponse response, @Advice.Argument(6) HttpClientContext context) {
+    static void enter(
+            @Advice.Argument(5) HttpResponse response,
+            @Advice.Argument(6) HttpClientContext context) {
         if (response == null || response.getCode() != 401 || context == null) {
             return;
         }
@@ -32,7 +33,8 @@ public final class ApacheHttpAsyncClient5ResponseAdvice {
         }
         Header token = sent.getFirstHeader(ImdsRequest.TOKEN_HEADER);
         if (token != null) {
-            ImdsBridge.unauthorized(sent.getScheme() + "://" + sent.getAuthority() + "/", token.getValue());
+            ImdsBridge.unauthorized(
+                    sent.getScheme() + "://" + sent.getAuthority() + "/", token.getValue());
         }
     }
 }

@@ -21,22 +21,25 @@ import org.apache.hc.core5.http.HttpResponse;
  */
 public final class ApacheHttpClient5Advice {
 
-    private ApacheHttpClient5Advice() {
-    }
+    private ApacheHttpClient5Advice() {}
 
     /** Returns the token header value set on the request, or null when nothing was set. */
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static String enter(@Advice.Argument(0) HttpHost target,
-                        @Advice.Argument(1) ClassicHttpRequest request,
-                        @Advice.Local("imdsGuardUrl") String url,
-                        @Advice.Local("imdsGuardInside") boolean inside) {
+    static String enter(
+            @Advice.Argument(0) HttpHost target,
+            @Advice.Argument(1) ClassicHttpRequest request,
+            @Advice.Local("imdsGuardUrl") String url,
+            @Advice.Local("imdsGuardInside") boolean inside) {
         url = null;
         inside = false;
         if (request == null) {
             return null;
         }
-        // Most requests are not to IMDS: decide that from the target alone, before any string is built.
-        if (target != null && !ImdsBridge.isImds(target.getSchemeName(), target.getHostName(), target.getPort())) {
+        // Most requests are not to IMDS: decide that from the target alone, before any string is
+        // built.
+        if (target != null
+                && !ImdsBridge.isImds(
+                        target.getSchemeName(), target.getHostName(), target.getPort())) {
             return null;
         }
         // The socket catch-all then knows this client sees the request, without walking the stack.
@@ -50,13 +53,22 @@ public final class ApacheHttpClient5Advice {
             return null;
         }
         String path = request.getPath();
-        url = origin + (path == null || path.isEmpty() ? "/" : path.startsWith("/") ? path : "/" + path);
+        url =
+                origin
+                        + (path == null || path.isEmpty()
+                                ? "/"
+                                : path.startsWith("/") ? path : "/" + path);
         boolean relayed = false;
         for (String name : RelayHeaders.NAMES) {
             relayed |= request.containsHeader(name);
         }
-        String token = ImdsBridge.beforeRequest("apache-httpclient-5", request.getMethod(), url,
-                request.containsHeader(ImdsRequest.TOKEN_HEADER), relayed);
+        String token =
+                ImdsBridge.beforeRequest(
+                        "apache-httpclient-5",
+                        request.getMethod(),
+                        url,
+                        request.containsHeader(ImdsRequest.TOKEN_HEADER),
+                        relayed);
         if (token != null) {
             request.setHeader(ImdsRequest.TOKEN_HEADER, token);
         }
@@ -64,11 +76,12 @@ public final class ApacheHttpClient5Advice {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter String token,
-                     @Advice.Argument(1) ClassicHttpRequest request,
-                     @Advice.Return HttpResponse response,
-                     @Advice.Local("imdsGuardUrl") String url,
-                     @Advice.Local("imdsGuardInside") boolean inside) {
+    static void exit(
+            @Advice.Enter String token,
+            @Advice.Argument(1) ClassicHttpRequest request,
+            @Advice.Return HttpResponse response,
+            @Advice.Local("imdsGuardUrl") String url,
+            @Advice.Local("imdsGuardInside") boolean inside) {
         if (inside) {
             ImdsBridge.leftImdsCall();
         }

@@ -15,16 +15,18 @@ import org.asynchttpclient.uri.Uri;
  */
 public final class AsyncHttpClientRedirectAdvice {
 
-    private AsyncHttpClientRedirectAdvice() {
-    }
+    private AsyncHttpClientRedirectAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.Argument(0) Request answered, @Advice.Return HttpHeaders propagated) {
-        if (answered == null || propagated == null || !propagated.contains(ImdsRequest.TOKEN_HEADER)) {
+        if (answered == null
+                || propagated == null
+                || !propagated.contains(ImdsRequest.TOKEN_HEADER)) {
             return;
         }
         Uri uri = answered.getUri();
-        if (uri != null && ImdsBridge.isImds(uri.getScheme(), uri.getHost(), uri.getExplicitPort())) {
+        if (uri != null
+                && ImdsBridge.isImds(uri.getScheme(), uri.getHost(), uri.getExplicitPort())) {
             propagated.remove(ImdsRequest.TOKEN_HEADER);
         }
     }

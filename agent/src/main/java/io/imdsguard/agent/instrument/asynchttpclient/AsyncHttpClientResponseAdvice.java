@@ -12,17 +12,17 @@ import org.asynchttpclient.netty.NettyResponseFuture;
  * Inlined at the start of {@code HttpHandler.handleHttpResponse(HttpResponse, Channel,
  * NettyResponseFuture, AsyncHandler)}: a {@code 401} answer to a request that carried a token is
  * passed on, so that the agent drops its token if that was the one sent. Other answers cost one
- * comparison. There is no retry: the application receives that one {@code 401}, as with
- * {@code HttpURLConnection}.
+ * comparison. There is no retry: the application receives that one {@code 401}, as with {@code
+ * HttpURLConnection}.
  */
 public final class AsyncHttpClientResponseAdvice {
 
-    private AsyncHttpClientResponseAdvice() {
-    }
+    private AsyncHttpClientResponseAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(0) HttpResponse response,
-                      @Advice.Argument(2) NettyResponseFuture<?> future) {
+    static void enter(
+            @Advice.Argument(0) HttpResponse response,
+            @Advice.Argument(2) NettyResponseFuture<?> future) {
         if (response == null || future == null || response.status().code() != 401) {
             return;
         }

@@ -1,30 +1,34 @@
 package io.imdsguard.agent.instrument.httpurlconnection;
 
 import io.imdsguard.bootstrap.ImdsBridge;
-import net.bytebuddy.asm.Advice;
-
 import java.net.HttpURLConnection;
+import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined at the start of {@code connect()}, {@code getInputStream()} and {@code getOutputStream()}
- * of {@code sun.net.www.protocol.http.HttpURLConnection}: every way of sending a request
- * ({@code getResponseCode}, {@code URL.openStream}, ...) starts in one of them, and every redirect
- * hop passes through {@code connect()}. At the first of them the request headers can still be
- * changed: the other two mark the connection as connecting in their body, after this advice.
- * The nested calls of one request are told apart by {@link HttpUrlConnectionRequests#firstEntry}.
+ * of {@code sun.net.www.protocol.http.HttpURLConnection}: every way of sending a request ({@code
+ * getResponseCode}, {@code URL.openStream}, ...) starts in one of them, and every redirect hop
+ * passes through {@code connect()}. At the first of them the request headers can still be changed:
+ * the other two mark the connection as connecting in their body, after this advice. The nested
+ * calls of one request are told apart by {@link HttpUrlConnectionRequests#firstEntry}.
  */
 public final class HttpUrlConnectionAdvice {
 
-    private HttpUrlConnectionAdvice() {
-    }
+    private HttpUrlConnectionAdvice() {}
 
-    /** @return true for an IMDS request, which {@link #leftConnect} counts out again */
+    /**
+     * @return true for an IMDS request, which {@link #leftConnect} counts out again
+     */
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static boolean beforeConnect(@Advice.This HttpURLConnection connection,
-                                 @Advice.FieldValue("connected") boolean connected,
-                                 @Advice.FieldValue("instProxy") java.net.Proxy clientProxy) {
-        // instProxy: what openConnection(Proxy) was given, null for the JVM's default proxy settings.
-        return !connected && ImdsBridge.sending(HttpUrlConnectionRequests.CLIENT, connection, clientProxy) != null;
+    static boolean beforeConnect(
+            @Advice.This HttpURLConnection connection,
+            @Advice.FieldValue("connected") boolean connected,
+            @Advice.FieldValue("instProxy") java.net.Proxy clientProxy) {
+        // instProxy: what openConnection(Proxy) was given, null for the JVM's default proxy
+        // settings.
+        return !connected
+                && ImdsBridge.sending(HttpUrlConnectionRequests.CLIENT, connection, clientProxy)
+                        != null;
     }
 
     /**
@@ -44,34 +48,36 @@ public final class HttpUrlConnectionAdvice {
      * check is inlined so that every other answer costs one comparison.
      */
     public static final class Response {
-        private Response() {
-        }
+        private Response() {}
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void afterResponse(@Advice.This HttpURLConnection connection,
-                                  @Advice.FieldValue("responseCode") int responseCode) {
+        static void afterResponse(
+                @Advice.This HttpURLConnection connection,
+                @Advice.FieldValue("responseCode") int responseCode) {
             if (responseCode == 401) {
-                ImdsBridge.answered(HttpUrlConnectionRequests.CLIENT, connection, null, null, responseCode);
+                ImdsBridge.answered(
+                        HttpUrlConnectionRequests.CLIENT, connection, null, null, responseCode);
             }
         }
     }
 
     /**
-     * Inlined at the end of {@code connect()}, {@code getInputStream()} and {@code getOutputStream()}:
-     * a request that failed (timeout, refused, or an error status, which {@code getInputStream()}
-     * throws, even inside {@code getResponseCode()}) is reported, so that a failed token PUT can be
-     * diagnosed. A request that succeeds costs one comparison.
+     * Inlined at the end of {@code connect()}, {@code getInputStream()} and {@code
+     * getOutputStream()}: a request that failed (timeout, refused, or an error status, which {@code
+     * getInputStream()} throws, even inside {@code getResponseCode()}) is reported, so that a
+     * failed token PUT can be diagnosed. A request that succeeds costs one comparison.
      */
     public static final class Failure {
-        private Failure() {
-        }
+        private Failure() {}
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void afterFailure(@Advice.This HttpURLConnection connection,
-                                 @Advice.FieldValue("responseCode") int responseCode,
-                                 @Advice.Thrown Throwable thrown) {
+        static void afterFailure(
+                @Advice.This HttpURLConnection connection,
+                @Advice.FieldValue("responseCode") int responseCode,
+                @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
-                ImdsBridge.answered(HttpUrlConnectionRequests.CLIENT, connection, null, thrown, responseCode);
+                ImdsBridge.answered(
+                        HttpUrlConnectionRequests.CLIENT, connection, null, thrown, responseCode);
             }
         }
     }
@@ -82,8 +88,7 @@ public final class HttpUrlConnectionAdvice {
      * rewritten. Only redirect answers pay for it.
      */
     public static final class Redirect {
-        private Redirect() {
-        }
+        private Redirect() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter() {

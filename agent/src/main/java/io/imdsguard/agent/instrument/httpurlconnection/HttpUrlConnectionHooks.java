@@ -1,6 +1,5 @@
 package io.imdsguard.agent.instrument.httpurlconnection;
 
-import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
@@ -10,22 +9,22 @@ import io.imdsguard.agent.diagnose.TokenFailure;
 import io.imdsguard.agent.instrument.ClientContext;
 import io.imdsguard.agent.instrument.ClientHooks;
 import io.imdsguard.agent.instrument.FollowingRedirects;
-import io.imdsguard.agent.instrument.ImdsClientCalls;
 import io.imdsguard.agent.instrument.HookedRequests;
+import io.imdsguard.agent.instrument.ImdsClientCalls;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
-import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.rewrite.TokenProvider;
-
 import java.net.HttpURLConnection;
 import java.net.URL;
 
 /**
- * Applies the agent's decisions to an {@link HttpURLConnection}: its headers can still change before
- * it connects ({@link HttpUrlConnectionAdvice}), a 401 drops a rejected token of the agent's, and a
- * failed token PUT is diagnosed.
+ * Applies the agent's decisions to an {@link HttpURLConnection}: its headers can still change
+ * before it connects ({@link HttpUrlConnectionAdvice}), a 401 drops a rejected token of the
+ * agent's, and a failed token PUT is diagnosed.
  */
 public final class HttpUrlConnectionHooks implements ClientHooks {
 
@@ -49,7 +48,7 @@ public final class HttpUrlConnectionHooks implements ClientHooks {
      * Before the connection connects.
      *
      * @param route the {@code Proxy} given to {@code URL.openConnection(Proxy)}, or null when the
-     *              connection follows the JVM's default proxy settings
+     *     connection follows the JVM's default proxy settings
      * @return the connection when the request is to IMDS, counted in; null for any other
      */
     @Override
@@ -63,26 +62,32 @@ public final class HttpUrlConnectionHooks implements ClientHooks {
         }
         boolean entered = false;
         try {
-            // Non-IMDS requests, nearly all of them, leave right here: no per-request state for them.
+            // Non-IMDS requests, nearly all of them, leave right here: no per-request state for
+            // them.
             if (!HttpUrlConnectionRequests.targetsImds(connection, endpoints)) {
                 return false;
             }
             ImdsClientCalls.enter();
             entered = true;
-            // The nested entries of a request (getInputStream calls connect) leave before it is described.
+            // The nested entries of a request (getInputStream calls connect) leave before it is
+            // described.
             if (HttpUrlConnectionRequests.firstEntry(connection)) {
-                ImdsRequest request = HttpUrlConnectionRequests.describeImds(connection).routedBy(clientProxy);
+                ImdsRequest request =
+                        HttpUrlConnectionRequests.describeImds(connection).routedBy(clientProxy);
                 boolean redirectHop = FollowingRedirects.onThisThread();
                 if (redirectHop) {
                     request = request.reachedIndirectly(ImdsRequest.BY_REDIRECT);
                 }
                 Decision decision = observer.handle(request);
-                hooked.expect(request.method(), request.path(), decision.action() == Action.BLOCKED);
+                hooked.expect(
+                        request.method(), request.path(), decision.action() == Action.BLOCKED);
                 if (decision.tokenHeader() != null && !redirectHop) {
-                    // Mid-redirect the headers are fixed: the enforce refusal is then applied on the wire.
+                    // Mid-redirect the headers are fixed: the enforce refusal is then applied on
+                    // the wire.
                     connection.setRequestProperty(ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
                     if (decision.action() == Action.REWRITTEN) {
-                        // The agent's token must not follow a redirect to wherever the answer points.
+                        // The agent's token must not follow a redirect to wherever the answer
+                        // points.
                         connection.setInstanceFollowRedirects(false);
                     }
                 }
@@ -112,7 +117,8 @@ public final class HttpUrlConnectionHooks implements ClientHooks {
 
     @Override
     public boolean refusesRedirect(Object sentRequest) {
-        // HttpURLConnection follows its redirects in followRedirect(), where FollowingRedirects marks them.
+        // HttpURLConnection follows its redirects in followRedirect(), where FollowingRedirects
+        // marks them.
         return false;
     }
 
@@ -129,7 +135,8 @@ public final class HttpUrlConnectionHooks implements ClientHooks {
             }
             String sent = connection.getRequestProperty(ImdsRequest.TOKEN_HEADER);
             if (sent != null) {
-                // Only the agent's own token is dropped; an application token is the application's business.
+                // Only the agent's own token is dropped; an application token is the application's
+                // business.
                 tokens.rejected(ImdsRequest.origin(url.getProtocol(), url.getHost(), port), sent);
             }
         } catch (Throwable t) {
@@ -143,7 +150,8 @@ public final class HttpUrlConnectionHooks implements ClientHooks {
             return;
         }
         try {
-            // Only the application's token PUTs matter here; any other failed request leaves at once.
+            // Only the application's token PUTs matter here; any other failed request leaves at
+            // once.
             if (!"PUT".equals(connection.getRequestMethod())) {
                 return;
             }

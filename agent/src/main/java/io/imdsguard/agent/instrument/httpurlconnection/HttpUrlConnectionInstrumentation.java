@@ -1,13 +1,13 @@
 package io.imdsguard.agent.instrument.httpurlconnection;
 
-import io.imdsguard.agent.instrument.AdviceHooks;
-import io.imdsguard.agent.instrument.ClientInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.imdsguard.agent.instrument.AdviceHooks;
+import io.imdsguard.agent.instrument.ClientInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
 
 /** {@code java.net.HttpURLConnection} and {@code URL.openStream()}: the JDK's own HTTP handler. */
 public final class HttpUrlConnectionInstrumentation implements ClientInstrumentation {
@@ -20,13 +20,21 @@ public final class HttpUrlConnectionInstrumentation implements ClientInstrumenta
     @Override
     public AgentBuilder.Transformer transformer() {
         return AdviceHooks.of(client(), HttpUrlConnectionAdvice.class.getClassLoader())
-                .advice(namedOneOf("connect", "getInputStream", "getOutputStream").and(takesArguments(0))
-                        .and(isPublic()), HttpUrlConnectionAdvice.class.getName())
-                .advice(named("getInputStream").and(takesArguments(0)).and(isPublic()),
+                .advice(
+                        namedOneOf("connect", "getInputStream", "getOutputStream")
+                                .and(takesArguments(0))
+                                .and(isPublic()),
+                        HttpUrlConnectionAdvice.class.getName())
+                .advice(
+                        named("getInputStream").and(takesArguments(0)).and(isPublic()),
                         HttpUrlConnectionAdvice.Response.class.getName())
-                .advice(namedOneOf("connect", "getInputStream", "getOutputStream").and(takesArguments(0))
-                        .and(isPublic()), HttpUrlConnectionAdvice.Failure.class.getName())
-                .advice(named("followRedirect").and(takesArguments(0)),
+                .advice(
+                        namedOneOf("connect", "getInputStream", "getOutputStream")
+                                .and(takesArguments(0))
+                                .and(isPublic()),
+                        HttpUrlConnectionAdvice.Failure.class.getName())
+                .advice(
+                        named("followRedirect").and(takesArguments(0)),
                         HttpUrlConnectionAdvice.Redirect.class.getName());
     }
 }

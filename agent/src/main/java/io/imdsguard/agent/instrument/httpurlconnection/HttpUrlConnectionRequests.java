@@ -3,7 +3,6 @@ package io.imdsguard.agent.instrument.httpurlconnection;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.RelayHeaders;
-
 import java.lang.ref.WeakReference;
 import java.net.HttpURLConnection;
 import java.net.URL;
@@ -13,16 +12,18 @@ public final class HttpUrlConnectionRequests {
 
     public static final String CLIENT = "HttpURLConnection";
 
-    /** The connection and URL this thread last handled: nested entries of the same request repeat them. */
+    /**
+     * The connection and URL this thread last handled: nested entries of the same request repeat
+     * them.
+     */
     private static final ThreadLocal<Handled> LAST = new ThreadLocal<Handled>();
 
-    private HttpUrlConnectionRequests() {
-    }
+    private HttpUrlConnectionRequests() {}
 
     /**
      * True the first time a request of this connection enters the advice on this thread; false for
-     * the nested {@code connect()} inside {@code getInputStream()}, and for the client's own resends
-     * of the same URL. A redirect changes the URL, so each hop counts as the request it is.
+     * the nested {@code connect()} inside {@code getInputStream()}, and for the client's own
+     * resends of the same URL. A redirect changes the URL, so each hop counts as the request it is.
      */
     public static boolean firstEntry(HttpURLConnection connection) {
         URL url = connection.getURL();
@@ -34,7 +35,10 @@ public final class HttpUrlConnectionRequests {
         return true;
     }
 
-    /** Whether the connection goes to IMDS: decided from the URL alone, so every other request leaves cheaply. */
+    /**
+     * Whether the connection goes to IMDS: decided from the URL alone, so every other request
+     * leaves cheaply.
+     */
     public static boolean targetsImds(HttpURLConnection connection, ImdsEndpoints endpoints) {
         URL url = connection.getURL();
         return endpoints.isImds(url.getHost(), port(url));
@@ -49,13 +53,18 @@ public final class HttpUrlConnectionRequests {
     public static ImdsRequest describeImds(HttpURLConnection connection) {
         URL url = connection.getURL();
         int port = port(url);
-        return new ImdsRequest(CLIENT, connection.getRequestMethod(), url.getFile(),
+        return new ImdsRequest(
+                CLIENT,
+                connection.getRequestMethod(),
+                url.getFile(),
                 connection.getRequestProperty(ImdsRequest.TOKEN_HEADER) != null,
                 relayed(connection),
                 ImdsRequest.origin(url.getProtocol(), url.getHost(), port));
     }
 
-    /** Whether any relay header is set; the connection compares header names without regard to case. */
+    /**
+     * Whether any relay header is set; the connection compares header names without regard to case.
+     */
     private static boolean relayed(HttpURLConnection connection) {
         for (String name : RelayHeaders.NAMES) {
             if (connection.getRequestProperty(name) != null) {

@@ -1,6 +1,5 @@
 package io.imdsguard.agent.instrument.jdkhttpclient;
 
-import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.agent.detect.ImdsVersion;
@@ -8,15 +7,17 @@ import io.imdsguard.agent.diagnose.Diagnoses;
 import io.imdsguard.agent.instrument.ClientContext;
 import io.imdsguard.agent.instrument.ClientHooks;
 import io.imdsguard.agent.instrument.HookedRequests;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.observe.RequestObserver;
 import io.imdsguard.agent.policy.Action;
 import io.imdsguard.agent.policy.Decision;
-import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
 
 /**
- * Applies the agent's decisions to {@code java.net.http.HttpClient}'s requests ({@link JdkHttpClientAdvice}):
- * an immutable request is replaced by one with the token header, the agent's token is retried once when
- * IMDS rejects it, and a token is not carried away by a redirect ({@link JdkHttpRedirectAdvice}).
+ * Applies the agent's decisions to {@code java.net.http.HttpClient}'s requests ({@link
+ * JdkHttpClientAdvice}): an immutable request is replaced by one with the token header, the agent's
+ * token is retried once when IMDS rejects it, and a token is not carried away by a redirect ({@link
+ * JdkHttpRedirectAdvice}).
  */
 public final class JdkHttpClientHooks implements ClientHooks {
 
@@ -40,7 +41,7 @@ public final class JdkHttpClientHooks implements ClientHooks {
 
     /**
      * @param request the {@code HttpRequest} about to be sent
-     * @param route   the {@code HttpClient} that sends it: its proxy decides where the request goes
+     * @param route the {@code HttpClient} that sends it: its proxy decides where the request goes
      * @return the request to send, the same one or a replacement; null for a request not to IMDS
      */
     @Override
@@ -55,15 +56,19 @@ public final class JdkHttpClientHooks implements ClientHooks {
             }
             described = described.routedBy(httpRequests.proxySelector(route));
             Decision decision = observer.handle(described);
-            // The connection backstop sees the request again on the wire: it must not count it twice.
-            hooked.expect(described.method(), described.path(), decision.action() == Action.BLOCKED);
+            // The connection backstop sees the request again on the wire: it must not count it
+            // twice.
+            hooked.expect(
+                    described.method(), described.path(), decision.action() == Action.BLOCKED);
             if (decision.version() == ImdsVersion.TOKEN && diagnoses != null) {
                 jdkTokenOutcomes.sending(request, diagnoses.currentAttempt());
             }
             if (decision.tokenHeader() == null) {
                 return request;
             }
-            Object changed = httpRequests.withHeader(request, ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
+            Object changed =
+                    httpRequests.withHeader(
+                            request, ImdsRequest.TOKEN_HEADER, decision.tokenHeader());
             if (decision.action() == Action.REWRITTEN) {
                 retry.expect(changed, described.origin(), decision.tokenHeader());
             }

@@ -12,24 +12,27 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * token stays with the IMDS that issued it, and the application gets the redirect answer itself
  * (real IMDS never redirects). Answers that are not redirects cost one test of the returned value.
  *
- * <p>The request the answer is for is the answer's {@code request()}: a
- * {@code java.net.http.HttpRequest}, read by the agent through the public API. The filter's own
- * {@code request} field is not used: some JDK builds do not have it (the Java 21 build tested).
- * {@code Response} is not exported, so its package-private method is called reflectively; the
- * inlined code runs as {@code RedirectFilter}, in {@code Response}'s own package, which may call
- * it. Only redirects the client is about to follow pay for it.
+ * <p>The request the answer is for is the answer's {@code request()}: a {@code
+ * java.net.http.HttpRequest}, read by the agent through the public API. The filter's own {@code
+ * request} field is not used: some JDK builds do not have it (the Java 21 build tested). {@code
+ * Response} is not exported, so its package-private method is called reflectively; the inlined code
+ * runs as {@code RedirectFilter}, in {@code Response}'s own package, which may call it. Only
+ * redirects the client is about to follow pay for it.
  */
 public final class JdkHttpRedirectAdvice {
 
-    private JdkHttpRedirectAdvice() {
-    }
+    private JdkHttpRedirectAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void afterResponse(@Advice.Argument(0) Object answer,
-                              @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object next)
+    static void afterResponse(
+            @Advice.Argument(0) Object answer,
+            @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object next)
             throws Exception {
-        if (next != null && answer != null
-                && ImdsBridge.refusesRedirect(JdkHttpRequests.CLIENT, answer.getClass().getDeclaredMethod("request").invoke(answer))) {
+        if (next != null
+                && answer != null
+                && ImdsBridge.refusesRedirect(
+                        JdkHttpRequests.CLIENT,
+                        answer.getClass().getDeclaredMethod("request").invoke(answer))) {
             next = null;
         }
     }

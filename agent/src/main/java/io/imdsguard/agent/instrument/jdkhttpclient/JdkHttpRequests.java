@@ -3,7 +3,6 @@ package io.imdsguard.agent.instrument.jdkhttpclient;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsRequest;
 import io.imdsguard.bootstrap.RelayHeaders;
-
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -29,7 +28,10 @@ public final class JdkHttpRequests {
     public ImdsRequest describe(Object request, ImdsEndpoints endpoints) throws Throwable {
         Handles h = handles();
         URI uri = (URI) h.uri.invoke(request);
-        int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        int port =
+                uri.getPort() >= 0
+                        ? uri.getPort()
+                        : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
         if (!endpoints.isImds(uri.getHost(), port)) {
             return null;
         }
@@ -37,13 +39,18 @@ public final class JdkHttpRequests {
         if (uri.getRawQuery() != null) {
             path = path + "?" + uri.getRawQuery();
         }
-        return new ImdsRequest(CLIENT, (String) h.method.invoke(request), path,
+        return new ImdsRequest(
+                CLIENT,
+                (String) h.method.invoke(request),
+                path,
                 header(request, ImdsRequest.TOKEN_HEADER) != null,
                 relayed(request),
                 ImdsRequest.origin(uri.getScheme(), uri.getHost(), port));
     }
 
-    /** Whether any relay header is set; {@code HttpHeaders} compares names without regard to case. */
+    /**
+     * Whether any relay header is set; {@code HttpHeaders} compares names without regard to case.
+     */
     private boolean relayed(Object request) throws Throwable {
         for (String name : RelayHeaders.NAMES) {
             if (header(request, name) != null) {
@@ -65,12 +72,13 @@ public final class JdkHttpRequests {
         Handles h = handles();
         Object builder;
         if (h.copyBuilder != null) {
-            BiPredicate<String, String> allOthers = new BiPredicate<String, String>() {
-                @Override
-                public boolean test(String header, String headerValue) {
-                    return !header.equalsIgnoreCase(name);
-                }
-            };
+            BiPredicate<String, String> allOthers =
+                    new BiPredicate<String, String>() {
+                        @Override
+                        public boolean test(String header, String headerValue) {
+                            return !header.equalsIgnoreCase(name);
+                        }
+                    };
             builder = h.copyBuilder.invoke(request, allOthers);
         } else {
             builder = copyByHand(h, request, name);
@@ -79,11 +87,15 @@ public final class JdkHttpRequests {
     }
 
     /** Java 11 to 15 have no {@code HttpRequest.newBuilder(HttpRequest, BiPredicate)}. */
-    private static Object copyByHand(Handles h, Object request, String skippedHeader) throws Throwable {
+    private static Object copyByHand(Handles h, Object request, String skippedHeader)
+            throws Throwable {
         Object builder = h.newBuilder.invoke((URI) h.uri.invoke(request));
         Optional<?> body = (Optional<?>) h.bodyPublisher.invoke(request);
-        builder = h.method2.invoke(builder, (String) h.method.invoke(request),
-                body.isPresent() ? body.get() : h.noBody.invoke());
+        builder =
+                h.method2.invoke(
+                        builder,
+                        (String) h.method.invoke(request),
+                        body.isPresent() ? body.get() : h.noBody.invoke());
         Optional<?> timeout = (Optional<?>) h.timeout.invoke(request);
         if (timeout.isPresent()) {
             builder = h.timeoutSetter.invoke(builder, (Duration) timeout.get());
@@ -92,7 +104,8 @@ public final class JdkHttpRequests {
         if (version.isPresent()) {
             builder = h.versionSetter.invoke(builder, version.get());
         }
-        builder = h.expectContinueSetter.invoke(builder, (boolean) h.expectContinue.invoke(request));
+        builder =
+                h.expectContinueSetter.invoke(builder, (boolean) h.expectContinue.invoke(request));
         Map<?, ?> headers = (Map<?, ?>) h.headerMap.invoke(h.headers.invoke(request));
         for (Map.Entry<?, ?> header : headers.entrySet()) {
             String headerName = (String) header.getKey();
@@ -124,7 +137,8 @@ public final class JdkHttpRequests {
 
     /** {@code client.sendAsync(request, handler)}, the public two-argument form. */
     @SuppressWarnings("unchecked")
-    public CompletableFuture<Object> sendAsync(Object client, Object request, Object handler) throws Throwable {
+    public CompletableFuture<Object> sendAsync(Object client, Object request, Object handler)
+            throws Throwable {
         return (CompletableFuture<Object>) handles().sendAsync.invoke(client, request, handler);
     }
 
@@ -166,11 +180,14 @@ public final class JdkHttpRequests {
             ClassLoader loader = ClassLoader.getSystemClassLoader();
             Class<?> request = Class.forName("java.net.http.HttpRequest", false, loader);
             Class<?> builder = Class.forName("java.net.http.HttpRequest$Builder", false, loader);
-            Class<?> publisher = Class.forName("java.net.http.HttpRequest$BodyPublisher", false, loader);
-            Class<?> publishers = Class.forName("java.net.http.HttpRequest$BodyPublishers", false, loader);
+            Class<?> publisher =
+                    Class.forName("java.net.http.HttpRequest$BodyPublisher", false, loader);
+            Class<?> publishers =
+                    Class.forName("java.net.http.HttpRequest$BodyPublishers", false, loader);
             Class<?> headersType = Class.forName("java.net.http.HttpHeaders", false, loader);
             Class<?> response = Class.forName("java.net.http.HttpResponse", false, loader);
-            Class<?> handler = Class.forName("java.net.http.HttpResponse$BodyHandler", false, loader);
+            Class<?> handler =
+                    Class.forName("java.net.http.HttpResponse$BodyHandler", false, loader);
             Class<?> client = Class.forName("java.net.http.HttpClient", false, loader);
             Class<?> httpVersion = Class.forName("java.net.http.HttpClient$Version", false, loader);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -179,34 +196,57 @@ public final class JdkHttpRequests {
             headers = virtual(lookup, request, "headers", headersType);
             firstValue = virtual(lookup, headersType, "firstValue", Optional.class, String.class);
             headerMap = virtual(lookup, headersType, "map", Map.class);
-            copyBuilder = optionalStatic(lookup, request, "newBuilder", builder, request, BiPredicate.class);
-            newBuilder = generic(lookup.findStatic(request, "newBuilder", MethodType.methodType(builder, URI.class)));
+            copyBuilder =
+                    optionalStatic(
+                            lookup, request, "newBuilder", builder, request, BiPredicate.class);
+            newBuilder =
+                    generic(
+                            lookup.findStatic(
+                                    request,
+                                    "newBuilder",
+                                    MethodType.methodType(builder, URI.class)));
             bodyPublisher = virtual(lookup, request, "bodyPublisher", Optional.class);
-            noBody = generic(lookup.findStatic(publishers, "noBody", MethodType.methodType(publisher)));
+            noBody =
+                    generic(
+                            lookup.findStatic(
+                                    publishers, "noBody", MethodType.methodType(publisher)));
             method2 = virtual(lookup, builder, "method", builder, String.class, publisher);
             timeout = virtual(lookup, request, "timeout", Optional.class);
             timeoutSetter = virtual(lookup, builder, "timeout", builder, Duration.class);
             version = virtual(lookup, request, "version", Optional.class);
             versionSetter = virtual(lookup, builder, "version", builder, httpVersion);
             expectContinue = virtual(lookup, request, "expectContinue", boolean.class);
-            expectContinueSetter = virtual(lookup, builder, "expectContinue", builder, boolean.class);
+            expectContinueSetter =
+                    virtual(lookup, builder, "expectContinue", builder, boolean.class);
             addHeader = virtual(lookup, builder, "header", builder, String.class, String.class);
             setHeader = virtual(lookup, builder, "setHeader", builder, String.class, String.class);
             build = virtual(lookup, builder, "build", request);
             statusCode = virtual(lookup, response, "statusCode", int.class);
-            sendAsync = virtual(lookup, client, "sendAsync", CompletableFuture.class, request, handler);
+            sendAsync =
+                    virtual(lookup, client, "sendAsync", CompletableFuture.class, request, handler);
             proxy = virtual(lookup, client, "proxy", Optional.class);
         }
 
-        private static MethodHandle virtual(MethodHandles.Lookup lookup, Class<?> owner, String name, Class<?> returns,
-                                            Class<?>... parameters) throws ReflectiveOperationException {
-            return generic(lookup.findVirtual(owner, name, MethodType.methodType(returns, parameters)));
+        private static MethodHandle virtual(
+                MethodHandles.Lookup lookup,
+                Class<?> owner,
+                String name,
+                Class<?> returns,
+                Class<?>... parameters)
+                throws ReflectiveOperationException {
+            return generic(
+                    lookup.findVirtual(owner, name, MethodType.methodType(returns, parameters)));
         }
 
-        private static MethodHandle optionalStatic(MethodHandles.Lookup lookup, Class<?> owner, String name,
-                                                   Class<?> returns, Class<?>... parameters) {
+        private static MethodHandle optionalStatic(
+                MethodHandles.Lookup lookup,
+                Class<?> owner,
+                String name,
+                Class<?> returns,
+                Class<?>... parameters) {
             try {
-                return generic(lookup.findStatic(owner, name, MethodType.methodType(returns, parameters)));
+                return generic(
+                        lookup.findStatic(owner, name, MethodType.methodType(returns, parameters)));
             } catch (ReflectiveOperationException e) {
                 return null;
             }

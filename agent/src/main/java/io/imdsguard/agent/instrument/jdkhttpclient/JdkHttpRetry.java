@@ -5,14 +5,13 @@ import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.LazyTokenProvider;
 import io.imdsguard.agent.rewrite.TokenProvider;
 import io.imdsguard.agent.rewrite.TokenResult;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * A rewritten request answered 401 (IMDS restarted, or the token expired early) is sent once
- * more with a fresh token, so that the application sees the answer a v2 client would get. Never
- * more than once: the retry itself is not watched.
+ * A rewritten request answered 401 (IMDS restarted, or the token expired early) is sent once more
+ * with a fresh token, so that the application sees the answer a v2 client would get. Never more
+ * than once: the retry itself is not watched.
  */
 public final class JdkHttpRetry {
 
@@ -40,7 +39,8 @@ public final class JdkHttpRetry {
     }
 
     @SuppressWarnings("unchecked")
-    public Object wrap(final Object client, final Object sentRequest, final Object handler, Object future) {
+    public Object wrap(
+            final Object client, final Object sentRequest, final Object handler, Object future) {
         Expected expected = EXPECTED.get();
         if (expected == null) {
             return future;
@@ -51,16 +51,24 @@ public final class JdkHttpRetry {
         }
         final String origin = expected.origin;
         final String token = expected.token;
-        return ((CompletableFuture<Object>) future).thenCompose(new Function<Object, CompletableFuture<Object>>() {
-            @Override
-            public CompletableFuture<Object> apply(Object response) {
-                return retryIfRejected(client, sentRequest, handler, response, origin, token);
-            }
-        });
+        return ((CompletableFuture<Object>) future)
+                .thenCompose(
+                        new Function<Object, CompletableFuture<Object>>() {
+                            @Override
+                            public CompletableFuture<Object> apply(Object response) {
+                                return retryIfRejected(
+                                        client, sentRequest, handler, response, origin, token);
+                            }
+                        });
     }
 
-    private CompletableFuture<Object> retryIfRejected(Object client, Object sentRequest, Object handler,
-                                                      Object response, String origin, String token) {
+    private CompletableFuture<Object> retryIfRejected(
+            Object client,
+            Object sentRequest,
+            Object handler,
+            Object response,
+            String origin,
+            String token) {
         try {
             // Only a rewritten request is watched, so rewrite mode made the provider.
             TokenProvider tokens = this.tokens.existing();
@@ -72,7 +80,8 @@ public final class JdkHttpRetry {
             if (!fresh.ok() || fresh.value().equals(token)) {
                 return CompletableFuture.completedFuture(response);
             }
-            Object again = requests.withHeader(sentRequest, ImdsRequest.TOKEN_HEADER, fresh.value());
+            Object again =
+                    requests.withHeader(sentRequest, ImdsRequest.TOKEN_HEADER, fresh.value());
             RETRYING.set(Boolean.TRUE);
             try {
                 return requests.sendAsync(client, again, handler);

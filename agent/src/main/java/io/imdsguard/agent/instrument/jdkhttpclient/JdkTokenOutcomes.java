@@ -2,7 +2,6 @@ package io.imdsguard.agent.instrument.jdkhttpclient;
 
 import io.imdsguard.agent.diagnose.TokenAttempt;
 import io.imdsguard.agent.diagnose.TokenFailure;
-
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,19 +41,22 @@ public final class JdkTokenOutcomes {
         if (sending.request == request && future instanceof CompletableFuture) {
             final CompletableFuture<?> response = (CompletableFuture<?>) future;
             final TokenAttempt attempt = sending.attempt;
-            attempt.outcomeLater(new TokenAttempt.PendingOutcome() {
-                @Override
-                public String failure() {
-                    return response.isDone() ? failureOf(response) : null;
-                }
-            });
-            // A dependent stage of its own: the application's future and its result stay as they were.
-            response.whenComplete(new BiConsumer<Object, Throwable>() {
-                @Override
-                public void accept(Object ignored, Throwable error) {
-                    attempt.settle(failureOf(response));
-                }
-            });
+            attempt.outcomeLater(
+                    new TokenAttempt.PendingOutcome() {
+                        @Override
+                        public String failure() {
+                            return response.isDone() ? failureOf(response) : null;
+                        }
+                    });
+            // A dependent stage of its own: the application's future and its result stay as they
+            // were.
+            response.whenComplete(
+                    new BiConsumer<Object, Throwable>() {
+                        @Override
+                        public void accept(Object ignored, Throwable error) {
+                            attempt.settle(failureOf(response));
+                        }
+                    });
         }
     }
 

@@ -19,18 +19,16 @@ import org.eclipse.jetty.http.HttpField;
  */
 public final class Jetty9Advice {
 
-    private Jetty9Advice() {
-    }
+    private Jetty9Advice() {}
 
     /**
-     * Inlined at the start of {@code HttpDestination.send(HttpRequest, List)}, which every
-     * {@code request.send()}, {@code request.send(listener)} and redirect passes through on the
-     * thread that called {@code send}, before the request is queued.
+     * Inlined at the start of {@code HttpDestination.send(HttpRequest, List)}, which every {@code
+     * request.send()}, {@code request.send(listener)} and redirect passes through on the thread
+     * that called {@code send}, before the request is queued.
      */
     public static final class Send {
 
-        private Send() {
-        }
+        private Send() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.Argument(0) HttpRequest request) {
@@ -43,8 +41,13 @@ public final class Jetty9Advice {
             }
             String path = request.getPath();
             String query = request.getQuery();
-            String url = request.getScheme() + "://" + host + (request.getPort() > 0 ? ":" + request.getPort() : "")
-                    + (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+            String url =
+                    request.getScheme()
+                            + "://"
+                            + host
+                            + (request.getPort() > 0 ? ":" + request.getPort() : "")
+                            + (path == null || path.isEmpty() ? "/" : path)
+                            + (query == null ? "" : "?" + query);
             boolean token = false;
             boolean forwarded = false;
             Iterable<?> headers = request.getHeaders();
@@ -58,18 +61,27 @@ public final class Jetty9Advice {
                     }
                 }
             }
-            // HttpRedirector counts the redirects it followed on the conversation: a request sent with
+            // HttpRedirector counts the redirects it followed on the conversation: a request sent
+            // with
             // that count set is Jetty following a redirect, never the application's own URL.
             HttpConversation conversation = request.getConversation();
-            boolean redirectHop = conversation != null
-                    && conversation.getAttribute("org.eclipse.jetty.client.HttpRedirector.redirects") != null;
+            boolean redirectHop =
+                    conversation != null
+                            && conversation.getAttribute(
+                                            "org.eclipse.jetty.client.HttpRedirector.redirects")
+                                    != null;
             if (redirectHop) {
                 ImdsBridge.followingRedirect(true);
             }
             String value;
             try {
-                value = ImdsBridge.beforeRequest(JettyInstrumentation.CLIENT, request.getMethod(), url, token,
-                        forwarded);
+                value =
+                        ImdsBridge.beforeRequest(
+                                JettyInstrumentation.CLIENT,
+                                request.getMethod(),
+                                url,
+                                token,
+                                forwarded);
             } finally {
                 if (redirectHop) {
                     ImdsBridge.followingRedirect(false);
@@ -88,8 +100,7 @@ public final class Jetty9Advice {
      */
     public static final class Status {
 
-        private Status() {
-        }
+        private Status() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This HttpResponse response, @Advice.Argument(0) int status) {
@@ -118,9 +129,13 @@ public final class Jetty9Advice {
                 host = "[" + host + "]";
             }
             String path = request.getPath();
-            ImdsBridge.unauthorized(request.getScheme() + "://" + host
-                    + (request.getPort() > 0 ? ":" + request.getPort() : "")
-                    + (path == null || path.isEmpty() ? "/" : path), sent);
+            ImdsBridge.unauthorized(
+                    request.getScheme()
+                            + "://"
+                            + host
+                            + (request.getPort() > 0 ? ":" + request.getPort() : "")
+                            + (path == null || path.isEmpty() ? "/" : path),
+                    sent);
         }
     }
 }

@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The NIO channels connected to IMDS, held weakly and found by identity without a lock. Every write of
- * every socket channel in the JVM asks here: while no channel to IMDS is reachable that costs one
- * volatile read, and while some are, one identity comparison each (IMDS channels are few and short-lived).
- * The array is copied, under a lock, only when a channel connects to IMDS; that is when channels
- * collected or closed since are let go. A channel is never held strongly: the entry is a weak reference.
+ * The NIO channels connected to IMDS, held weakly and found by identity without a lock. Every write
+ * of every socket channel in the JVM asks here: while no channel to IMDS is reachable that costs
+ * one volatile read, and while some are, one identity comparison each (IMDS channels are few and
+ * short-lived). The array is copied, under a lock, only when a channel connects to IMDS; that is
+ * when channels collected or closed since are let go. A channel is never held strongly: the entry
+ * is a weak reference.
  */
 final class ImdsChannels {
 

@@ -10,25 +10,28 @@ import okhttp3.Response;
 /**
  * Inlined into {@code RealCall.getResponseWithInterceptorChain}, which both {@code execute()} and
  * {@code enqueue()} go through once per call, on the thread that sends it:
+ *
  * <ul>
- * <li>an IMDS call is counted in and out around it, so the socket catch-all knows this client sees
- * the request and needs no stack walk for each new IMDS connection;</li>
- * <li>a 401 answer to a request that carried a token is handed to the agent, which drops its token
- * if it was its own (IMDS restarted), so that the next call fetches a fresh one. The 401 itself
- * reaches the application unchanged.</li>
+ *   <li>an IMDS call is counted in and out around it, so the socket catch-all knows this client
+ *       sees the request and needs no stack walk for each new IMDS connection;
+ *   <li>a 401 answer to a request that carried a token is handed to the agent, which drops its
+ *       token if it was its own (IMDS restarted), so that the next call fetches a fresh one. The
+ *       401 itself reaches the application unchanged.
  * </ul>
  */
 public final class OkHttpResponseAdvice {
 
-    private OkHttpResponseAdvice() {
-    }
+    private OkHttpResponseAdvice() {}
 
-    /** @return true for an IMDS call, counted in */
+    /**
+     * @return true for an IMDS call, counted in
+     */
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static boolean beforeChain(@Advice.This Call call) {
         Request request = call.request();
         return request != null
-                && ImdsBridge.isImds(request.url().scheme(), request.url().host(), request.url().port())
+                && ImdsBridge.isImds(
+                        request.url().scheme(), request.url().host(), request.url().port())
                 && ImdsBridge.enteredImdsCall();
     }
 

@@ -8,15 +8,14 @@ import net.bytebuddy.asm.Advice;
 import reactor.netty.http.client.HttpClientRequest;
 
 /**
- * Inlined at the end of {@code HttpClientOperations.beforeMarkSentHeaders()} (see
- * {@link ReactorNettyInstrumentation}). {@code HttpClientOperations} is package-private, so the
- * advice sees it through the public {@code HttpClientRequest} it implements: method, absolute URL
- * ({@code resourceUrl()}) and the mutable request headers, which are written right after.
+ * Inlined at the end of {@code HttpClientOperations.beforeMarkSentHeaders()} (see {@link
+ * ReactorNettyInstrumentation}). {@code HttpClientOperations} is package-private, so the advice
+ * sees it through the public {@code HttpClientRequest} it implements: method, absolute URL ({@code
+ * resourceUrl()}) and the mutable request headers, which are written right after.
  */
 public final class ReactorNettyAdvice {
 
-    private ReactorNettyAdvice() {
-    }
+    private ReactorNettyAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This HttpClientRequest request) {
@@ -37,8 +36,15 @@ public final class ReactorNettyAdvice {
         }
         String token;
         try {
-            token = ImdsBridge.beforeRequest("reactor-netty", request.method().name(), url,
-                    headers.contains(ImdsRequest.TOKEN_HEADER), relayed, null, request);
+            token =
+                    ImdsBridge.beforeRequest(
+                            "reactor-netty",
+                            request.method().name(),
+                            url,
+                            headers.contains(ImdsRequest.TOKEN_HEADER),
+                            relayed,
+                            null,
+                            request);
         } finally {
             if (redirectHop) {
                 ImdsBridge.followingRedirect(false);

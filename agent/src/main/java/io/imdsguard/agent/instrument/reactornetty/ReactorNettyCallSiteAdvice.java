@@ -10,13 +10,14 @@ import reactor.netty.http.client.HttpClientConfig;
  */
 public final class ReactorNettyCallSiteAdvice {
 
-    private ReactorNettyCallSiteAdvice() {
-    }
+    private ReactorNettyCallSiteAdvice() {}
 
-    /** The end of {@code MonoHttpConnect(HttpClientConfig)}: the request is made, on the caller's thread. */
+    /**
+     * The end of {@code MonoHttpConnect(HttpClientConfig)}: the request is made, on the caller's
+     * thread.
+     */
     public static final class Assembled {
-        private Assembled() {
-        }
+        private Assembled() {}
 
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.Argument(0) HttpClientConfig config) {
@@ -30,8 +31,7 @@ public final class ReactorNettyCallSiteAdvice {
 
     /** The end of {@code HttpClientHandler(HttpClientConfig)}: one per subscription. */
     public static final class Subscribed {
-        private Subscribed() {
-        }
+        private Subscribed() {}
 
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object handler, @Advice.Argument(0) Object config) {
@@ -41,8 +41,7 @@ public final class ReactorNettyCallSiteAdvice {
 
     /** The start of {@code HttpClientHandler.channel(HttpClientOperations)}: a request goes out. */
     public static final class Sending {
-        private Sending() {
-        }
+        private Sending() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object handler, @Advice.Argument(0) Object operations) {

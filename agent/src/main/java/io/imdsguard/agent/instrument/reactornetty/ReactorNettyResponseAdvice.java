@@ -14,11 +14,11 @@ import reactor.netty.http.client.HttpClientRequest;
  */
 public final class ReactorNettyResponseAdvice {
 
-    private ReactorNettyResponseAdvice() {
-    }
+    private ReactorNettyResponseAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This HttpClientRequest request, @Advice.Argument(0) HttpResponse response) {
+    static void enter(
+            @Advice.This HttpClientRequest request, @Advice.Argument(0) HttpResponse response) {
         if (response == null || response.status().code() != 401) {
             return;
         }

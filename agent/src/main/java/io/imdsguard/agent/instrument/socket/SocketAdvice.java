@@ -1,10 +1,9 @@
 package io.imdsguard.agent.instrument.socket;
 
 import io.imdsguard.bootstrap.ImdsBridge;
-import net.bytebuddy.asm.Advice;
-
 import java.io.OutputStream;
 import java.net.Socket;
+import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined at the end of {@code java.net.Socket.getOutputStream()}: the stream of a socket connected
@@ -12,12 +11,11 @@ import java.net.Socket;
  */
 public final class SocketAdvice {
 
-    private SocketAdvice() {
-    }
+    private SocketAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void afterGetOutputStream(@Advice.This Socket socket,
-                                     @Advice.Return(readOnly = false) OutputStream out) {
+    static void afterGetOutputStream(
+            @Advice.This Socket socket, @Advice.Return(readOnly = false) OutputStream out) {
         Object watched = ImdsBridge.sending(SocketRequests.CLIENT, out, socket);
         if (watched != null) {
             out = (OutputStream) watched;

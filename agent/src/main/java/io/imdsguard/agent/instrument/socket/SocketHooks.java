@@ -4,7 +4,6 @@ import io.imdsguard.agent.instrument.ClientContext;
 import io.imdsguard.agent.instrument.ClientHooks;
 import io.imdsguard.agent.log.AgentLog;
 import io.imdsguard.agent.rewrite.AgentOwnRequests;
-
 import java.io.OutputStream;
 import java.net.Socket;
 
@@ -15,14 +14,17 @@ public final class SocketHooks implements ClientHooks {
     private final AgentLog log;
 
     public SocketHooks(ClientContext context) {
-        this.sockets = new SocketRequests(context.endpoints(), context.observer(), context.hooked(), context.log());
+        this.sockets =
+                new SocketRequests(
+                        context.endpoints(), context.observer(), context.hooked(), context.log());
         this.log = context.log();
     }
 
     /**
      * @param request the stream {@code Socket.getOutputStream()} returns
-     * @param route   the socket
-     * @return a stream that reads the HTTP request heads written to an IMDS socket, or null for any other
+     * @param route the socket
+     * @return a stream that reads the HTTP request heads written to an IMDS socket, or null for any
+     *     other
      */
     @Override
     public Object sending(Object request, Object route) {

@@ -1,11 +1,11 @@
 package io.imdsguard.agent.instrument.socket;
 
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
 import io.imdsguard.agent.instrument.AdviceHooks;
 import io.imdsguard.agent.instrument.ClientInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * The catch-all: a blocking {@code java.net.Socket} to IMDS, written by code that no client
@@ -21,6 +21,8 @@ public final class SocketInstrumentation implements ClientInstrumentation {
     @Override
     public AgentBuilder.Transformer transformer() {
         return AdviceHooks.of(client(), SocketAdvice.class.getClassLoader())
-                .advice(named("getOutputStream").and(takesArguments(0)), SocketAdvice.class.getName());
+                .advice(
+                        named("getOutputStream").and(takesArguments(0)),
+                        SocketAdvice.class.getName());
     }
 }

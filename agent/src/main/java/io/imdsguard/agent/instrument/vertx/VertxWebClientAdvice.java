@@ -11,17 +11,16 @@ import io.vertx.ext.web.client.impl.HttpContext;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined at the start of {@code HttpContext.handleCreateRequest()} (see
- * {@link VertxWebClientInstrumentation}). It may call nothing of the agent but {@link ImdsBridge},
- * so the URL is put together here, the way Vert.x's {@code HttpClient} resolves it: the server
- * address when one is set (a virtual host only changes the {@code Host} header), otherwise host and
- * port. The {@code RequestOptions} are built afresh for every send, so the token header set on them
- * never sticks to the application's reusable {@code HttpRequest}.
+ * Inlined at the start of {@code HttpContext.handleCreateRequest()} (see {@link
+ * VertxWebClientInstrumentation}). It may call nothing of the agent but {@link ImdsBridge}, so the
+ * URL is put together here, the way Vert.x's {@code HttpClient} resolves it: the server address
+ * when one is set (a virtual host only changes the {@code Host} header), otherwise host and port.
+ * The {@code RequestOptions} are built afresh for every send, so the token header set on them never
+ * sticks to the application's reusable {@code HttpRequest}.
  */
 public final class VertxWebClientAdvice {
 
-    private VertxWebClientAdvice() {
-    }
+    private VertxWebClientAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This HttpContext<?> context) {
@@ -45,8 +44,14 @@ public final class VertxWebClientAdvice {
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        String url = uri.startsWith("http://") || uri.startsWith("https://") ? uri
-                : (ssl ? "https://" : "http://") + host + ":" + effectivePort + (uri.startsWith("/") ? uri : "/" + uri);
+        String url =
+                uri.startsWith("http://") || uri.startsWith("https://")
+                        ? uri
+                        : (ssl ? "https://" : "http://")
+                                + host
+                                + ":"
+                                + effectivePort
+                                + (uri.startsWith("/") ? uri : "/" + uri);
         MultiMap headers = options.getHeaders();
         HttpMethod method = options.getMethod();
         boolean relayed = false;
@@ -66,8 +71,13 @@ public final class VertxWebClientAdvice {
         }
         String token;
         try {
-            token = ImdsBridge.beforeRequest("vertx-web-client", method == null ? "GET" : method.name(), url,
-                    headers != null && headers.contains(ImdsRequest.TOKEN_HEADER), relayed);
+            token =
+                    ImdsBridge.beforeRequest(
+                            "vertx-web-client",
+                            method == null ? "GET" : method.name(),
+                            url,
+                            headers != null && headers.contains(ImdsRequest.TOKEN_HEADER),
+                            relayed);
         } finally {
             if (redirectHop) {
                 ImdsBridge.followingRedirect(false);

@@ -14,8 +14,7 @@ import net.bytebuddy.asm.Advice;
  */
 public final class VertxWebClientResponseAdvice {
 
-    private VertxWebClientResponseAdvice() {
-    }
+    private VertxWebClientResponseAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(0) HttpClientResponse response) {

@@ -1,14 +1,13 @@
 package io.imdsguard.agent.instrument.wire;
 
 import io.imdsguard.bootstrap.RelayHeaders;
-
 import java.util.Locale;
 
 /**
- * One HTTP/1 request head as the socket sniffer read it, parsed as leniently as servers read
- * heads: lines end in CRLF or a bare LF, and the request line's parts may be separated by runs of
- * spaces or tabs. What cannot be read that way is {@link #unreadable() unreadable}, with the reason,
- * and is never guessed at.
+ * One HTTP/1 request head as the socket sniffer read it, parsed as leniently as servers read heads:
+ * lines end in CRLF or a bare LF, and the request line's parts may be separated by runs of spaces
+ * or tabs. What cannot be read that way is {@link #unreadable() unreadable}, with the reason, and
+ * is never guessed at.
  */
 final class RequestHead {
 
@@ -16,22 +15,39 @@ final class RequestHead {
     final String target;
     final boolean carriesToken;
     final boolean relayed;
+
     /** The Host header's value, null when there is none. */
     final String host;
+
     /** Body bytes that follow the head, by {@code Content-Length}. */
     final long contentLength;
+
     /** A body the sniffer cannot step over (chunked, or any other transfer coding). */
     final boolean unknownBodyLength;
-    /** Where the token header goes: right after the request line, which ends here (its line break included). */
+
+    /**
+     * Where the token header goes: right after the request line, which ends here (its line break
+     * included).
+     */
     final int requestLineEnd;
+
     /** The request line's own line break, so that an inserted header matches it. */
     final String lineBreak;
+
     /** Why the head cannot be read, or null when it can. */
     final String unreadable;
 
-    private RequestHead(String method, String target, boolean carriesToken, boolean relayed, String host,
-                        long contentLength, boolean unknownBodyLength, int requestLineEnd, String lineBreak,
-                        String unreadable) {
+    private RequestHead(
+            String method,
+            String target,
+            boolean carriesToken,
+            boolean relayed,
+            String host,
+            long contentLength,
+            boolean unknownBodyLength,
+            int requestLineEnd,
+            String lineBreak,
+            String unreadable) {
         this.method = method;
         this.target = target;
         this.carriesToken = carriesToken;
@@ -130,8 +146,17 @@ final class RequestHead {
                 unknownLength = true;
             }
         }
-        return new RequestHead(line[0], line[1], token, relayed, host, Math.max(contentLength, 0), unknownLength,
-                firstLf + 1, lineBreak, null);
+        return new RequestHead(
+                line[0],
+                line[1],
+                token,
+                relayed,
+                host,
+                Math.max(contentLength, 0),
+                unknownLength,
+                firstLf + 1,
+                lineBreak,
+                null);
     }
 
     /** A Content-Length value: digits only, as HTTP defines it; -1 for anything else. */

@@ -1,21 +1,20 @@
 package io.imdsguard.agent.instrument.socket;
 
-import io.imdsguard.agent.observe.RequestObserver;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imdsguard.agent.callsite.CallSiteRegistry;
+import io.imdsguard.agent.callsite.RequestTotals;
 import io.imdsguard.agent.detect.ImdsEndpoints;
 import io.imdsguard.agent.detect.ImdsVersion;
-import io.imdsguard.agent.instrument.ImdsClientCalls;
-import io.imdsguard.agent.metrics.ImdsMetrics;
-import io.imdsguard.agent.policy.EnforcePolicy;
-import io.imdsguard.agent.log.AgentLog;
-import io.imdsguard.agent.callsite.CallSiteRegistry;
-import io.imdsguard.agent.report.Reporter;
-import io.imdsguard.agent.callsite.RequestTotals;
 import io.imdsguard.agent.environment.RuntimeInfo;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.imdsguard.agent.instrument.ImdsClientCalls;
+import io.imdsguard.agent.log.AgentLog;
+import io.imdsguard.agent.metrics.ImdsMetrics;
+import io.imdsguard.agent.observe.RequestObserver;
+import io.imdsguard.agent.policy.EnforcePolicy;
+import io.imdsguard.agent.report.Reporter;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,15 +22,14 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SocketRequestsTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private ServerSocket imds;
     private RequestTotals totals;
@@ -40,13 +38,20 @@ class SocketRequestsTest {
     @BeforeEach
     void wire() throws Exception {
         imds = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        ImdsEndpoints endpoints = new ImdsEndpoints(URI.create("http://127.0.0.1:" + imds.getLocalPort()), null,
-                name -> null);
+        ImdsEndpoints endpoints =
+                new ImdsEndpoints(
+                        URI.create("http://127.0.0.1:" + imds.getLocalPort()), null, name -> null);
         AgentLog log = AgentLog.open(dir.resolve("imds-guard.log").toString(), false);
         totals = new RequestTotals();
         CallSiteRegistry sites = new CallSiteRegistry();
-        Reporter reporter = new Reporter(log, RuntimeInfo.current("socket-test"), "report", totals, sites, null);
-        requests = new SocketRequests(endpoints, new RequestObserver(new ImdsMetrics(), totals, sites, reporter), log);
+        Reporter reporter =
+                new Reporter(
+                        log, RuntimeInfo.current("socket-test"), "report", totals, sites, null);
+        requests =
+                new SocketRequests(
+                        endpoints,
+                        new RequestObserver(new ImdsMetrics(), totals, sites, reporter),
+                        log);
     }
 
     @AfterEach
@@ -60,34 +65,44 @@ class SocketRequestsTest {
             OutputStream first = requests.watch(socket, socket.getOutputStream());
             OutputStream second = requests.watch(socket, socket.getOutputStream());
             assertSame(first, second);
-            first.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: ".getBytes(StandardCharsets.ISO_8859_1));
+            first.write(
+                    "GET /latest/meta-data/ HTTP/1.1\r\nHost: "
+                            .getBytes(StandardCharsets.ISO_8859_1));
             second.write("127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             assertEquals(1, totals.get(ImdsVersion.V1));
         }
     }
 
     /**
-     * A head that a client's own hook judged is counted once, by that hook, not again on the wire; an
-     * enforce refusal the hook decided but could not apply (HttpURLConnection mid-redirect) leaves on
-     * the wire all the same.
+     * A head that a client's own hook judged is counted once, by that hook, not again on the wire;
+     * an enforce refusal the hook decided but could not apply (HttpURLConnection mid-redirect)
+     * leaves on the wire all the same.
      */
     @Test
     void aHeadTheHookJudgedIsNotCountedAgainAndItsEnforceRefusalLeavesOnTheWire() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort());
-             Socket served = imds.accept()) {
+                Socket served = imds.accept()) {
             requests.hooked().expect("GET", "/latest/meta-data/", true);
             OutputStream out = requests.watch(socket, socket.getOutputStream());
-            out.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(
+                    "GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             String head = readHead(served);
-            assertTrue(head.contains("\r\nX-aws-ec2-metadata-token: " + EnforcePolicy.INVALID_TOKEN + "\r\n"), head);
+            assertTrue(
+                    head.contains(
+                            "\r\nX-aws-ec2-metadata-token: "
+                                    + EnforcePolicy.INVALID_TOKEN
+                                    + "\r\n"),
+                    head);
             assertEquals(0, totals.get(ImdsVersion.V1));
         }
     }
 
     /**
-     * A v1 head that an instrumented client writes on an IMDS connection without its hook having seen an
-     * IMDS URL (a redirect, or a name that resolves to IMDS) is counted by the connection backstop.
+     * A v1 head that an instrumented client writes on an IMDS connection without its hook having
+     * seen an IMDS URL (a redirect, or a name that resolves to IMDS) is counted by the connection
+     * backstop.
      */
     @Test
     void aV1HeadAnInstrumentedClientWritesUnjudgedIsCounted() throws Exception {
@@ -95,8 +110,9 @@ class SocketRequestsTest {
             OutputStream out = requests.watch(socket, socket.getOutputStream());
             ImdsClientCalls.enter();
             try {
-                out.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(
+                        "GET /latest/meta-data/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                .getBytes(StandardCharsets.ISO_8859_1));
             } finally {
                 ImdsClientCalls.leave();
             }
@@ -113,8 +129,9 @@ class SocketRequestsTest {
     }
 
     /**
-     * An unreadable head from inside an instrumented client, on a connection it reached IMDS by without
-     * its hook seeing an IMDS URL: its request line names it, no hook judged it, so it is counted.
+     * An unreadable head from inside an instrumented client, on a connection it reached IMDS by
+     * without its hook seeing an IMDS URL: its request line names it, no hook judged it, so it is
+     * counted.
      */
     @Test
     void anUnreadableHeadNoHookJudgedIsCountedInsideAnInstrumentedClientToo() throws Exception {
@@ -122,7 +139,8 @@ class SocketRequestsTest {
             OutputStream out = requests.watch(socket, socket.getOutputStream());
             ImdsClientCalls.enter();
             try {
-                out.write(headOverTheLimit("GET /latest/meta-data/ HTTP/1.1\r\nHost: localhost\r\n"));
+                out.write(
+                        headOverTheLimit("GET /latest/meta-data/ HTTP/1.1\r\nHost: localhost\r\n"));
             } finally {
                 ImdsClientCalls.leave();
             }
@@ -138,7 +156,8 @@ class SocketRequestsTest {
             requests.hooked().expect("GET", "/latest/meta-data/", false);
             ImdsClientCalls.enter();
             try {
-                out.write(headOverTheLimit("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+                out.write(
+                        headOverTheLimit("GET /latest/meta-data/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
             } finally {
                 ImdsClientCalls.leave();
             }
@@ -161,7 +180,10 @@ class SocketRequestsTest {
         return head.toString();
     }
 
-    /** A long-running service opens a socket to IMDS for every credential refresh; none may stay reachable. */
+    /**
+     * A long-running service opens a socket to IMDS for every credential refresh; none may stay
+     * reachable.
+     */
     @Test
     void aClosedAndDroppedImdsSocketIsForgotten() throws Exception {
         for (int i = 0; i < 20; i++) {
@@ -179,8 +201,9 @@ class SocketRequestsTest {
     private void writeOneRequestAndDropTheSocket() throws Exception {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), imds.getLocalPort());
         OutputStream out = requests.watch(socket, socket.getOutputStream());
-        out.write("GET /latest/meta-data/iam/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(
+                "GET /latest/meta-data/iam/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         socket.close();
     }

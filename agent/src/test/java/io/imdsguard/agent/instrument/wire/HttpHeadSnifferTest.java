@@ -1,16 +1,15 @@
 package io.imdsguard.agent.instrument.wire;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The head reader on bytes in memory: no socket is opened, so the IMDS address in a request line
@@ -28,24 +27,45 @@ class HttpHeadSnifferTest {
     private String answer;
     private boolean refuse;
 
-    private final HttpHeadSniffer sniffer = new HttpHeadSniffer(wire, new HttpHeadSniffer.HeadHandler() {
-        @Override
-        public String onHead(String method, String path, boolean carriesToken, boolean relayed) {
-            heads.add(method + " " + path + " token=" + carriesToken + " relayed=" + relayed);
-            return answer;
-        }
+    private final HttpHeadSniffer sniffer =
+            new HttpHeadSniffer(
+                    wire,
+                    new HttpHeadSniffer.HeadHandler() {
+                        @Override
+                        public String onHead(
+                                String method, String path, boolean carriesToken, boolean relayed) {
+                            heads.add(
+                                    method
+                                            + " "
+                                            + path
+                                            + " token="
+                                            + carriesToken
+                                            + " relayed="
+                                            + relayed);
+                            return answer;
+                        }
 
-        @Override
-        public boolean onUnparsed(String method, String path, boolean requestLineRead, String reason) {
-            unparsed.add(method + " " + path + (requestLineRead ? "" : " (guessed)") + ": " + reason);
-            return refuse;
-        }
+                        @Override
+                        public boolean onUnparsed(
+                                String method,
+                                String path,
+                                boolean requestLineRead,
+                                String reason) {
+                            unparsed.add(
+                                    method
+                                            + " "
+                                            + path
+                                            + (requestLineRead ? "" : " (guessed)")
+                                            + ": "
+                                            + reason);
+                            return refuse;
+                        }
 
-        @Override
-        public void failed(Throwable error) {
-            failures.add(error);
-        }
-    });
+                        @Override
+                        public void failed(Throwable error) {
+                            failures.add(error);
+                        }
+                    });
 
     @Test
     void aHeadWrittenByteByByteIsJudgedOnceCompleteAndPassedOnUnchanged() throws IOException {
@@ -58,7 +78,10 @@ class HttpHeadSnifferTest {
         assertEquals(request, wire.toString("ISO-8859-1"));
     }
 
-    /** TLS to an https endpoint, or any other protocol: passed on at once, never held waiting for a blank line. */
+    /**
+     * TLS to an https endpoint, or any other protocol: passed on at once, never held waiting for a
+     * blank line.
+     */
     @Test
     void bytesThatCannotStartARequestLinePassAtOnce() throws IOException {
         byte[] clientHello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
@@ -81,31 +104,40 @@ class HttpHeadSnifferTest {
     void theTokenHeaderIsAddedRightAfterTheRequestLine() throws IOException {
         answer = "TOKEN-VALUE";
         write("GET /latest/meta-data/ami-id HTTP/1.1\r\nHost: imds\r\n\r\n");
-        assertEquals("GET /latest/meta-data/ami-id HTTP/1.1\r\nX-aws-ec2-metadata-token: TOKEN-VALUE\r\nHost: imds\r\n\r\n",
+        assertEquals(
+                "GET /latest/meta-data/ami-id HTTP/1.1\r\nX-aws-ec2-metadata-token: TOKEN-VALUE\r\nHost: imds\r\n\r\n",
                 wire.toString("ISO-8859-1"));
     }
 
     @Test
     void headersAreReadCaseInsensitivelyAndAbsoluteTargetsGiveTheirPath() throws IOException {
-        write("PUT http://169.254.169.254/latest/api/token HTTP/1.0\r\nx-AWS-ec2-metadata-TOKEN: t\r\n"
-                + "X-FORWARDED-FOR: 1.2.3.4\r\n\r\n");
+        write(
+                "PUT http://169.254.169.254/latest/api/token HTTP/1.0\r\nx-AWS-ec2-metadata-TOKEN: t\r\n"
+                        + "X-FORWARDED-FOR: 1.2.3.4\r\n\r\n");
         assertEquals("PUT /latest/api/token token=true relayed=true", heads.get(0));
     }
 
     @Test
     void everyRelayHeaderInAnyCaseMarksTheRequestRelayed() throws IOException {
-        String[] relays = {"Forwarded: for=192.0.2.1", "x-forwarded-for: 192.0.2.1", "X-FORWARDED-HOST: example.com",
-            "X-Real-Ip: 192.0.2.1", "via: 1.1 proxy"};
+        String[] relays = {
+            "Forwarded: for=192.0.2.1",
+            "x-forwarded-for: 192.0.2.1",
+            "X-FORWARDED-HOST: example.com",
+            "X-Real-Ip: 192.0.2.1",
+            "via: 1.1 proxy"
+        };
         for (String relay : relays) {
             write("GET /latest/meta-data/ HTTP/1.1\r\nHost: imds\r\n" + relay + "\r\n\r\n");
         }
         for (int i = 0; i < relays.length; i++) {
-            assertEquals("GET /latest/meta-data/ token=false relayed=true", heads.get(i), relays[i]);
+            assertEquals(
+                    "GET /latest/meta-data/ token=false relayed=true", heads.get(i), relays[i]);
         }
     }
 
     @Test
-    void aBodyOfContentLengthBytesIsSkippedAndTheNextHeadOnTheConnectionIsJudged() throws IOException {
+    void aBodyOfContentLengthBytesIsSkippedAndTheNextHeadOnTheConnectionIsJudged()
+            throws IOException {
         String first = "POST /latest/meta-data/x HTTP/1.1\r\nContent-Length: 8\r\n\r\n";
         String body = "\r\n\r\nGET /";
         String second = "GET /latest/user-data HTTP/1.1\r\n\r\n";
@@ -116,7 +148,8 @@ class HttpHeadSnifferTest {
     }
 
     @Test
-    void aChunkedBodyOrSomethingThatIsNotHttpIsPassedThroughForTheRestOfTheConnection() throws IOException {
+    void aChunkedBodyOrSomethingThatIsNotHttpIsPassedThroughForTheRestOfTheConnection()
+            throws IOException {
         write("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nGET /\r\n0\r\n\r\n");
         assertEquals(1, heads.size());
         write("GET /latest/meta-data/ HTTP/1.1\r\n\r\n");
@@ -136,7 +169,8 @@ class HttpHeadSnifferTest {
         }
         write(huge + "\r\n\r\n");
         assertEquals(0, heads.size());
-        assertEquals("[GET /: request head over 16 KB]", unparsed.toString(), "counted, not judged");
+        assertEquals(
+                "[GET /: request head over 16 KB]", unparsed.toString(), "counted, not judged");
         assertEquals(huge + "\r\n\r\n", wire.toString("ISO-8859-1"));
     }
 
@@ -174,7 +208,8 @@ class HttpHeadSnifferTest {
     void aTokenHeaderInABareLineFeedHeadEndsInALineFeedToo() throws IOException {
         answer = "T";
         write("GET /latest/meta-data/ HTTP/1.1\nHost: imds\r\n\n");
-        assertEquals("GET /latest/meta-data/ HTTP/1.1\nX-aws-ec2-metadata-token: T\nHost: imds\r\n\n",
+        assertEquals(
+                "GET /latest/meta-data/ HTTP/1.1\nX-aws-ec2-metadata-token: T\nHost: imds\r\n\n",
                 wire.toString("ISO-8859-1"));
     }
 
@@ -182,16 +217,20 @@ class HttpHeadSnifferTest {
     void oddSpacingInTheRequestLineIsReadAsServersReadIt() throws IOException {
         String request = "GET  /latest/meta-data/instance-id \tHTTP/1.1\r\nHost: imds\r\n\r\n";
         write(request);
-        assertEquals("[GET /latest/meta-data/instance-id token=false relayed=false]", heads.toString());
+        assertEquals(
+                "[GET /latest/meta-data/instance-id token=false relayed=false]", heads.toString());
         assertEquals(request, wire.toString("ISO-8859-1"));
     }
 
     @Test
     void pipelinedHeadsWithMixedLineEndsInOneWriteAreEachJudged() throws IOException {
-        String requests = "\r\nGET /latest/a HTTP/1.1\n\nGET /latest/b HTTP/1.1\r\n\r\nHEAD /latest/c HTTP/1.0\n\r\n";
+        String requests =
+                "\r\nGET /latest/a HTTP/1.1\n\nGET /latest/b HTTP/1.1\r\n\r\nHEAD /latest/c HTTP/1.0\n\r\n";
         write(requests);
-        assertEquals("[GET /latest/a token=false relayed=false, GET /latest/b token=false relayed=false, "
-                + "HEAD /latest/c token=false relayed=false]", heads.toString());
+        assertEquals(
+                "[GET /latest/a token=false relayed=false, GET /latest/b token=false relayed=false, "
+                        + "HEAD /latest/c token=false relayed=false]",
+                heads.toString());
         assertEquals(requests, wire.toString("ISO-8859-1"));
     }
 
@@ -205,7 +244,9 @@ class HttpHeadSnifferTest {
     @Test
     void aRequestLineWithoutAnHttp1VersionIsDecidedAtItsLineEnd() throws IOException {
         write("GET /latest/meta-data/\r\n");
-        assertEquals("[GET /latest/meta-data/ (guessed): not an HTTP/1 request line]", unparsed.toString(),
+        assertEquals(
+                "[GET /latest/meta-data/ (guessed): not an HTTP/1 request line]",
+                unparsed.toString(),
                 "HTTP/0.9 has no head to wait for");
         assertEquals("GET /latest/meta-data/\r\n", wire.toString("ISO-8859-1"));
     }

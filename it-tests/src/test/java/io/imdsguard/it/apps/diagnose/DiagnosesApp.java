@@ -13,16 +13,18 @@ import java.time.Duration;
  * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, as the SDKs do.
  *
  * <p>Arguments: {@code STEP COUNT [--hold]}, where STEP is
+ *
  * <ul>
- * <li>{@code fallback}: COUNT reads, each fetching a token first and falling back to v1 when that fails
- *     (HttpURLConnection);</li>
- * <li>{@code churn}: COUNT reads, each with a token fetched for it;</li>
- * <li>{@code cached}: one token, then COUNT reads with it;</li>
- * <li>{@code jdk-fallback}: COUNT reads through {@code java.net.http}, each after a token PUT with a
- *     500 ms timeout, falling back to v1 when it fails.</li>
+ *   <li>{@code fallback}: COUNT reads, each fetching a token first and falling back to v1 when that
+ *       fails (HttpURLConnection);
+ *   <li>{@code churn}: COUNT reads, each with a token fetched for it;
+ *   <li>{@code cached}: one token, then COUNT reads with it;
+ *   <li>{@code jdk-fallback}: COUNT reads through {@code java.net.http}, each after a token PUT
+ *       with a 500 ms timeout, falling back to v1 when it fails.
  * </ul>
- * Each read prints {@code read: <answer>}; then {@code done}. With {@code --hold} it waits for a line
- * on standard input before it exits.
+ *
+ * Each read prints {@code read: <answer>}; then {@code done}. With {@code --hold} it waits for a
+ * line on standard input before it exits.
  */
 public final class DiagnosesApp {
 
@@ -33,31 +35,36 @@ public final class DiagnosesApp {
         int count = Integer.parseInt(args[1]);
         ImdsReader reader = new ImdsReader(endpoint);
         switch (args[0]) {
-            case "fallback": {
-                for (int i = 0; i < count; i++) {
-                    System.out.println("read: " + reader.readWithFallback(PATH));
+            case "fallback":
+                {
+                    for (int i = 0; i < count; i++) {
+                        System.out.println("read: " + reader.readWithFallback(PATH));
+                    }
+                    break;
                 }
-                break;
-            }
-            case "churn": {
-                for (int i = 0; i < count; i++) {
-                    System.out.println("read: " + reader.read(PATH, reader.token()));
+            case "churn":
+                {
+                    for (int i = 0; i < count; i++) {
+                        System.out.println("read: " + reader.read(PATH, reader.token()));
+                    }
+                    break;
                 }
-                break;
-            }
-            case "cached": {
-                String token = reader.token();
-                for (int i = 0; i < count; i++) {
-                    System.out.println("read: " + reader.read(PATH, token));
+            case "cached":
+                {
+                    String token = reader.token();
+                    for (int i = 0; i < count; i++) {
+                        System.out.println("read: " + reader.read(PATH, token));
+                    }
+                    break;
                 }
-                break;
-            }
-            case "jdk-fallback": {
-                for (int i = 0; i < count; i++) {
-                    System.out.println("read: " + JdkImdsReader.readWithFallback(endpoint, PATH));
+            case "jdk-fallback":
+                {
+                    for (int i = 0; i < count; i++) {
+                        System.out.println(
+                                "read: " + JdkImdsReader.readWithFallback(endpoint, PATH));
+                    }
+                    break;
                 }
-                break;
-            }
             default:
                 throw new IllegalArgumentException("unknown step " + args[0]);
         }
@@ -69,26 +76,34 @@ public final class DiagnosesApp {
 
     /** The same habit on {@code java.net.http}. */
     static final class JdkImdsReader {
-        private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        private static final HttpClient CLIENT =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
         static String readWithFallback(String endpoint, String path) throws Exception {
             String token = null;
             try {
-                HttpResponse<String> put = CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/latest/api/token"))
-                        .PUT(HttpRequest.BodyPublishers.noBody())
-                        .header("X-aws-ec2-metadata-token-ttl-seconds", "21600")
-                        .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> put =
+                        CLIENT.send(
+                                HttpRequest.newBuilder(URI.create(endpoint + "/latest/api/token"))
+                                        .PUT(HttpRequest.BodyPublishers.noBody())
+                                        .header("X-aws-ec2-metadata-token-ttl-seconds", "21600")
+                                        .timeout(Duration.ofMillis(500))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 if (put.statusCode() == 200) {
                     token = put.body();
                 }
             } catch (java.io.IOException e) {
                 // no token: fall back to v1, as the SDKs do
             }
-            HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofSeconds(2));
+            HttpRequest.Builder get =
+                    HttpRequest.newBuilder(URI.create(endpoint + path))
+                            .timeout(Duration.ofSeconds(2));
             if (token != null) {
                 get.header("X-aws-ec2-metadata-token", token);
             }
-            HttpResponse<String> answer = CLIENT.send(get.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer =
+                    CLIENT.send(get.build(), HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 ? answer.body() : "status " + answer.statusCode();
         }
     }

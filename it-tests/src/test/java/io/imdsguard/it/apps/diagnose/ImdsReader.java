@@ -20,9 +20,12 @@ public final class ImdsReader {
         this.endpoint = endpoint;
     }
 
-    /** {@code PUT /latest/api/token}; throws when it fails (timeout, refused, or an error status). */
+    /**
+     * {@code PUT /latest/api/token}; throws when it fails (timeout, refused, or an error status).
+     */
     public String token() throws IOException {
-        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
         c.setRequestMethod("PUT");
         c.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", "21600");
         c.setConnectTimeout(1000);

@@ -10,17 +10,18 @@ import java.net.URL;
 /** Legacy code reading metadata with IMDSv1 through HttpURLConnection. */
 public final class InventorySync {
 
-    private InventorySync() {
-    }
+    private InventorySync() {}
 
     static int fetchInstanceId(String endpoint) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id")
-                    .openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection)
+                            new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
             connection.setConnectTimeout(2000);
             connection.setReadTimeout(2000);
             int status = connection.getResponseCode();
-            try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            try (InputStream body =
+                    status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
                 if (body != null) {
                     AppStreams.readAll(body);
                 }

@@ -13,26 +13,33 @@ import java.net.URL;
  */
 public final class LegacySdkFetcher {
 
-    private LegacySdkFetcher() {
-    }
+    private LegacySdkFetcher() {}
 
     static int fetchAvailabilityZone(String endpoint) {
         try {
             String token = null;
             try {
-                HttpURLConnection put = (HttpURLConnection) new URL(endpoint + "/latest/api/token").openConnection();
+                HttpURLConnection put =
+                        (HttpURLConnection)
+                                new URL(endpoint + "/latest/api/token").openConnection();
                 put.setRequestMethod("PUT");
                 put.setRequestProperty("X-aws-ec2-metadata-token-ttl-seconds", "21600");
                 put.setConnectTimeout(300);
                 put.setReadTimeout(300);
                 try (InputStream body = put.getInputStream()) {
-                    token = new String(AppStreams.readAll(body), java.nio.charset.StandardCharsets.UTF_8).trim();
+                    token =
+                            new String(
+                                            AppStreams.readAll(body),
+                                            java.nio.charset.StandardCharsets.UTF_8)
+                                    .trim();
                 }
             } catch (IOException noToken) {
                 // fall back to IMDSv1, as the SDKs do
             }
-            HttpURLConnection get = (HttpURLConnection) new URL(endpoint
-                    + "/latest/meta-data/placement/availability-zone").openConnection();
+            HttpURLConnection get =
+                    (HttpURLConnection)
+                            new URL(endpoint + "/latest/meta-data/placement/availability-zone")
+                                    .openConnection();
             if (token != null) {
                 get.setRequestProperty("X-aws-ec2-metadata-token", token);
             }

@@ -9,10 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * {@link IndirectRequestsApp} for {@code java.net.http} (JDK 11+), which writes through NIO channels:
- * reads one URL, following redirects ({@code Redirect.NORMAL}), and prints
- * {@code jdk: <status> <body or ->}. An optional second argument is the port of an HTTP proxy on
- * 127.0.0.1 that the client is built with ({@code HttpClient.Builder.proxy(ProxySelector.of(...))}).
+ * {@link IndirectRequestsApp} for {@code java.net.http} (JDK 11+), which writes through NIO
+ * channels: reads one URL, following redirects ({@code Redirect.NORMAL}), and prints {@code jdk:
+ * <status> <body or ->}. An optional second argument is the port of an HTTP proxy on 127.0.0.1 that
+ * the client is built with ({@code HttpClient.Builder.proxy(ProxySelector.of(...))}).
  */
 public final class IndirectRequestsJdk11App {
 
@@ -28,14 +28,22 @@ public final class IndirectRequestsJdk11App {
     }
 
     static String jdkRead(String url, int proxyPort) throws Exception {
-        HttpClient.Builder builder = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(5));
+        HttpClient.Builder builder =
+                HttpClient.newBuilder()
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .connectTimeout(Duration.ofSeconds(5));
         if (proxyPort > 0) {
             builder.proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)));
         }
         HttpClient client = builder.build();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() + " " + (response.statusCode() == 200 ? response.body().trim() : "-");
+        HttpResponse<String> response =
+                client.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return response.statusCode()
+                + " "
+                + (response.statusCode() == 200 ? response.body().trim() : "-");
     }
 }

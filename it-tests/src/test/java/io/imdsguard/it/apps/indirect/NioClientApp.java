@@ -11,19 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A hand-written HTTP/1.1 client over an NIO {@link SocketChannel}, as code without any HTTP library
- * might talk to IMDS: no client hook sees it, only the connection. Reads one URL and prints
+ * A hand-written HTTP/1.1 client over an NIO {@link SocketChannel}, as code without any HTTP
+ * library might talk to IMDS: no client hook sees it, only the connection. Reads one URL and prints
  * {@code nio: <status> <body or ->}, or {@code nio: FAILED <exception>}. Java 8 API only.
  *
- * <p>Arguments: the URL, then optionally how the request head is written, and {@code v2} to send the
- * GET with a token (taken first with a PUT written whole):
+ * <p>Arguments: the URL, then optionally how the request head is written, and {@code v2} to send
+ * the GET with a token (taken first with a PUT written whole):
+ *
  * <ul>
- * <li>{@code whole}: one write (the default);</li>
- * <li>{@code bytes}: one write per byte;</li>
- * <li>{@code split}: one write per line, the token header's value cut in two;</li>
- * <li>{@code gather}: the pieces of {@code split} as the buffers of one gathering write;</li>
- * <li>{@code lf}: one write, lines ending in a bare LF;</li>
- * <li>{@code huge}: one write, a head over 16 KB.</li>
+ *   <li>{@code whole}: one write (the default);
+ *   <li>{@code bytes}: one write per byte;
+ *   <li>{@code split}: one write per line, the token header's value cut in two;
+ *   <li>{@code gather}: the pieces of {@code split} as the buffers of one gathering write;
+ *   <li>{@code lf}: one write, lines ending in a bare LF;
+ *   <li>{@code huge}: one write, a head over 16 KB.
  * </ul>
  */
 public final class NioClientApp {
@@ -36,8 +37,15 @@ public final class NioClientApp {
         try {
             String token = null;
             if (v2) {
-                token = send(url, "PUT", "/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds: 60\r\n",
-                        "whole", null).split(" ", 2)[1];
+                token =
+                        send(
+                                        url,
+                                        "PUT",
+                                        "/latest/api/token",
+                                        "X-aws-ec2-metadata-token-ttl-seconds: 60\r\n",
+                                        "whole",
+                                        null)
+                                .split(" ", 2)[1];
             }
             answer = send(url, "GET", url.getRawPath(), "", mode, token);
         } catch (IOException e) {
@@ -52,9 +60,11 @@ public final class NioClientApp {
         return send(url, "GET", url.getRawPath(), "", "whole", null);
     }
 
-    static String send(URI url, String method, String path, String extraHeaders, String mode, String token)
+    static String send(
+            URI url, String method, String path, String extraHeaders, String mode, String token)
             throws IOException {
-        SocketChannel channel = SocketChannel.open(new InetSocketAddress(url.getHost(), url.getPort()));
+        SocketChannel channel =
+                SocketChannel.open(new InetSocketAddress(url.getHost(), url.getPort()));
         try {
             List<String> pieces = new ArrayList<String>();
             pieces.add(method + " " + path + " HTTP/1.1\r\n");
@@ -83,7 +93,8 @@ public final class NioClientApp {
         }
     }
 
-    private static void write(SocketChannel channel, List<String> pieces, String mode) throws IOException {
+    private static void write(SocketChannel channel, List<String> pieces, String mode)
+            throws IOException {
         StringBuilder whole = new StringBuilder();
         for (String piece : pieces) {
             whole.append(piece);

@@ -1,19 +1,19 @@
 package io.imdsguard.it.apps.metrics;
 
 import io.imdsguard.it.apps.AppStreams;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
- * Calls IMDS v1 twice, then lists what its platform MBean server holds in the domain
- * {@code imds-guard}, with each MBean's {@code Count} (or {@code Value}), as JConsole would show it.
- * It waits up to 15 s for the agent's counter to appear there.
+ * Calls IMDS v1 twice, then lists what its platform MBean server holds in the domain {@code
+ * imds-guard}, with each MBean's {@code Count} (or {@code Value}), as JConsole would show it. It
+ * waits up to 15 s for the agent's counter to appear there.
  */
 public final class JmxMetricsApp {
 
@@ -47,7 +47,9 @@ public final class JmxMetricsApp {
     }
 
     static void instanceId(String endpoint) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection)
+                        new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
         try (InputStream in = c.getInputStream()) {
             AppStreams.readAll(in);
         }

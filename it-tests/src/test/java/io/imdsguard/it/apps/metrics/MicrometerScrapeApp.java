@@ -10,15 +10,16 @@ import java.util.concurrent.TimeUnit;
  * A service with its own (unshaded) Micrometer, of whatever 1.x version its classpath holds, that
  * serves the global registry the way Spring Boot's /actuator/prometheus does: a Prometheus registry
  * added to {@code Metrics.globalRegistry}. It calls IMDS v1 from two places, then scrapes itself
- * until the agent's meters show all its calls (or WAIT_MS passed) and prints the {@code imds_} lines.
+ * until the agent's meters show all its calls (or WAIT_MS passed) and prints the {@code imds_}
+ * lines.
  *
  * <p>Everything Micrometer is reached by reflection, so that one class runs against Micrometer 1.9
  * ({@code io.micrometer.prometheus}) and 1.13+ ({@code io.micrometer.prometheusmetrics}).
  *
- * <p>Arguments: {@code WAIT_MS}, and optionally the URL of the agent's own Prometheus endpoint: then,
- * before it scrapes itself, it waits (at most WAIT_MS) until the agent has counted all its calls there
- * and prints {@code the agent counted N calls}, so that an absence in its own scrape afterwards
- * means something. IMDS from {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
+ * <p>Arguments: {@code WAIT_MS}, and optionally the URL of the agent's own Prometheus endpoint:
+ * then, before it scrapes itself, it waits (at most WAIT_MS) until the agent has counted all its
+ * calls there and prints {@code the agent counted N calls}, so that an absence in its own scrape
+ * afterwards means something. IMDS from {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
  */
 public final class MicrometerScrapeApp {
 
@@ -46,7 +47,8 @@ public final class MicrometerScrapeApp {
             scrape = (String) prometheus.getClass().getMethod("scrape").invoke(prometheus);
             // The agent mirrors each of its meters into this registry as it is made, on a thread of
             // its own: wait until all three calls show, under both call sites.
-            if (sum(scrape, "imds_v1_callsite_requests_total{") == CALLS && sum(scrape, "imds_requests_total{") == CALLS
+            if (sum(scrape, "imds_v1_callsite_requests_total{") == CALLS
+                    && sum(scrape, "imds_requests_total{") == CALLS
                     && scrape.contains("imds_v1_callsites{")) {
                 break;
             }
@@ -60,7 +62,10 @@ public final class MicrometerScrapeApp {
         System.out.println("done");
     }
 
-    /** Waits until the agent's own scrape shows every call; the event an absence elsewhere is tied to. */
+    /**
+     * Waits until the agent's own scrape shows every call; the event an absence elsewhere is tied
+     * to.
+     */
     private static void awaitAgentCounted(String agentMetrics, long waitMillis) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (true) {
@@ -108,11 +113,13 @@ public final class MicrometerScrapeApp {
     }
 
     private static Object newPrometheusRegistry() throws Exception {
-        for (String pkg : new String[] {"io.micrometer.prometheusmetrics", "io.micrometer.prometheus"}) {
+        for (String pkg :
+                new String[] {"io.micrometer.prometheusmetrics", "io.micrometer.prometheus"}) {
             try {
                 Class<?> type = Class.forName(pkg + ".PrometheusMeterRegistry");
                 Class<?> config = Class.forName(pkg + ".PrometheusConfig");
-                return type.getConstructor(config).newInstance(config.getField("DEFAULT").get(null));
+                return type.getConstructor(config)
+                        .newInstance(config.getField("DEFAULT").get(null));
             } catch (ClassNotFoundException e) {
                 // the other generation
             }
@@ -122,15 +129,18 @@ public final class MicrometerScrapeApp {
 
     /** Each IMDS read has its own method: each is one call site. */
     static void instanceId(String endpoint) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection)
+                        new URL(endpoint + "/latest/meta-data/instance-id").openConnection();
         try (InputStream in = c.getInputStream()) {
             AppStreams.readAll(in);
         }
     }
 
     static void region(String endpoint) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) new URL(endpoint + "/latest/meta-data/placement/region")
-                .openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection)
+                        new URL(endpoint + "/latest/meta-data/placement/region").openConnection();
         try (InputStream in = c.getInputStream()) {
             AppStreams.readAll(in);
         }

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A service on AWS with a multi-cloud library in it: the library probes the metadata address the
- * way Azure's and Google's clients do, while the service reads its instance id with IMDSv2.
- * Prints {@code azure: <status>}, {@code google: <status>}, {@code aws v2: <status> <body>}, then
- * {@code done}. Java 8 API only.
+ * way Azure's and Google's clients do, while the service reads its instance id with IMDSv2. Prints
+ * {@code azure: <status>}, {@code google: <status>}, {@code aws v2: <status> <body>}, then {@code
+ * done}. Java 8 API only.
  */
 public final class OtherCloudProbesApp {
 
@@ -24,7 +24,8 @@ public final class OtherCloudProbesApp {
     }
 
     static int azureProbe(String endpoint) throws IOException {
-        HttpURLConnection c = open(endpoint + "/metadata/instance/compute?api-version=2021-02-01", "GET");
+        HttpURLConnection c =
+                open(endpoint + "/metadata/instance/compute?api-version=2021-02-01", "GET");
         c.setRequestProperty("Metadata", "true");
         int status = c.getResponseCode();
         drain(c, status);

@@ -1,21 +1,20 @@
 package io.imdsguard.it.clients.harness;
 
-import io.imdsguard.it.support.AppJvm;
-import io.imdsguard.it.support.JvmResult;
-import io.imdsguard.mockimds.HttpTokens;
-import io.imdsguard.mockimds.MockImds;
-
-import java.io.IOException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imdsguard.it.support.AppJvm;
+import io.imdsguard.it.support.JvmResult;
+import io.imdsguard.mockimds.HttpTokens;
+import io.imdsguard.mockimds.MockImds;
+import java.io.IOException;
+
 /**
  * IMDS restarted (it forgets its tokens) under mode=rewrite against HttpTokens=required, for a
- * client app that takes its calls one at a time from standard input: like HttpURLConnection (README,
- * Limits) the one call sent with the dead token gets the 401, not re-sent; the agent drops that
- * token on the 401, and the next call gets a fresh one at once.
+ * client app that takes its calls one at a time from standard input: like HttpURLConnection
+ * (README, Limits) the one call sent with the dead token gets the 401, not re-sent; the agent drops
+ * that token on the 401, and the next call gets a fresh one at once.
  */
 public final class TokenRestart {
 
@@ -29,10 +28,16 @@ public final class TokenRestart {
         this.app = app;
     }
 
-    /** Starts the app (it prints {@code ready}, then answers each step) against a required-token mock. */
-    public static TokenRestart start(MockImds mock, AppJvm app) throws IOException, InterruptedException {
-        AppJvm.Running running = app.withAgent("mode=rewrite,rewrite.callers=" + ClientContract.APPS)
-                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint()).start();
+    /**
+     * Starts the app (it prints {@code ready}, then answers each step) against a required-token
+     * mock.
+     */
+    public static TokenRestart start(MockImds mock, AppJvm app)
+            throws IOException, InterruptedException {
+        AppJvm.Running running =
+                app.withAgent("mode=rewrite,rewrite.callers=" + ClientContract.APPS)
+                        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", mock.endpoint())
+                        .start();
         running.awaitStdout("ready");
         return new TokenRestart(mock, running);
     }
@@ -51,9 +56,14 @@ public final class TokenRestart {
         assertEquals(tokensBefore, mock.stats().tokensIssued(), mock.stats().summary());
         mock.invalidateTokens();
         String rejected = app.step(step);
-        assertTrue(rejected.startsWith("401 "), "not re-sent: the one 401 reaches the application: " + rejected);
+        assertTrue(
+                rejected.startsWith("401 "),
+                "not re-sent: the one 401 reaches the application: " + rejected);
         assertEquals("200 " + answer, app.step(step), "a fresh token, at once");
-        assertEquals(tokensBefore + 1, mock.stats().tokensIssued(), "exactly one refresh: " + mock.stats().summary());
+        assertEquals(
+                tokensBefore + 1,
+                mock.stats().tokensIssued(),
+                "exactly one refresh: " + mock.stats().summary());
         return this;
     }
 
@@ -63,7 +73,9 @@ public final class TokenRestart {
         JvmResult jvm = app.finish();
         assertEquals(0, jvm.exitCode(), jvm.describe());
         for (String token : mock.issuedTokens()) {
-            assertFalse(jvm.stdout().contains(token) || jvm.stderr().contains(token), "a token value leaked");
+            assertFalse(
+                    jvm.stdout().contains(token) || jvm.stderr().contains(token),
+                    "a token value leaked");
         }
     }
 }

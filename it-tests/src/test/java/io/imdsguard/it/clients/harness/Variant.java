@@ -2,7 +2,6 @@ package io.imdsguard.it.clients.harness;
 
 import io.imdsguard.it.support.AppJvm;
 import io.imdsguard.mockimds.HttpTokens;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,9 +36,9 @@ public final class Variant {
     }
 
     /**
-     * @param name   how the test's runs are named
+     * @param name how the test's runs are named
      * @param client the agent's client name reported for the app's calls
-     * @param app    the app's main class; its methods are the call sites
+     * @param app the app's main class; its methods are the call sites
      */
     public static Variant of(String name, String client, Class<?> app) {
         return new Variant(name, client, app);
@@ -79,7 +78,10 @@ public final class Variant {
         return this;
     }
 
-    /** Each mode once (report/optional, rewrite/required, enforce/optional), where the full matrix runs elsewhere. */
+    /**
+     * Each mode once (report/optional, rewrite/required, enforce/optional), where the full matrix
+     * runs elsewhere.
+     */
     public Variant eachModeOnce() {
         this.cases = Matrix.EACH_MODE_ONCE;
         return this;
@@ -104,8 +106,11 @@ public final class Variant {
     }
 
     AppJvm launch(String imds) {
-        String[] args = Arrays.stream(arguments).map(a -> a.replace(IMDS, imds)).toArray(String[]::new);
-        return libraries == null ? AppJvm.mainClass(app, args) : AppJvm.mainClassWithLibraries(libraries, app, args);
+        String[] args =
+                Arrays.stream(arguments).map(a -> a.replace(IMDS, imds)).toArray(String[]::new);
+        return libraries == null
+                ? AppJvm.mainClass(app, args)
+                : AppJvm.mainClassWithLibraries(libraries, app, args);
     }
 
     List<Object[]> cases() {

@@ -1,6 +1,7 @@
 package io.imdsguard.it.apps.clients.apachehttpclient4;
 
 import io.imdsguard.it.apps.clients.Calls;
+import java.io.IOException;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpResponse;
 import org.apache.http.client.config.RequestConfig;
@@ -12,8 +13,6 @@ import org.apache.http.impl.client.HttpClients;
 import org.apache.http.message.BasicHttpRequest;
 import org.apache.http.util.EntityUtils;
 
-import java.io.IOException;
-
 /**
  * A service that reads IMDS through Apache HttpClient 4.5 in every way a legacy service does: the
  * builder's client ({@code InternalHttpClient}) with an {@code HttpGet}, with a target host and a
@@ -21,17 +20,23 @@ import java.io.IOException;
  * again; the minimal client; the deprecated {@code DefaultHttpClient}; plus native v2 (token PUT,
  * then GET with the token). It finds IMDS through {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
  *
- * <p>Each call is a method of its own, so each is one call site; each prints
- * {@code methodName: result} ({@code STATUS body}, or {@code FAILED exception}), v1 calls in methods
- * whose names start with {@code v1}, v2 calls in {@code v2...}. Arguments: {@code REPS}, or
- * {@code --steps} for {@link Calls#steps}.
+ * <p>Each call is a method of its own, so each is one call site; each prints {@code methodName:
+ * result} ({@code STATUS body}, or {@code FAILED exception}), v1 calls in methods whose names start
+ * with {@code v1}, v2 calls in {@code v2...}. Arguments: {@code REPS}, or {@code --steps} for
+ * {@link Calls#steps}.
  */
 public final class ApacheHttpClient4App {
 
-    private static final RequestConfig TIMEOUTS = RequestConfig.custom().setConnectTimeout(2000)
-            .setSocketTimeout(5000).setConnectionRequestTimeout(2000).build();
-    private static final CloseableHttpClient CLIENT = HttpClients.custom().setDefaultRequestConfig(TIMEOUTS).build();
+    private static final RequestConfig TIMEOUTS =
+            RequestConfig.custom()
+                    .setConnectTimeout(2000)
+                    .setSocketTimeout(5000)
+                    .setConnectionRequestTimeout(2000)
+                    .build();
+    private static final CloseableHttpClient CLIENT =
+            HttpClients.custom().setDefaultRequestConfig(TIMEOUTS).build();
     private static final CloseableHttpClient MINIMAL = HttpClients.createMinimal();
+
     @SuppressWarnings("deprecation")
     private static final org.apache.http.impl.client.DefaultHttpClient LEGACY =
             new org.apache.http.impl.client.DefaultHttpClient();
@@ -50,7 +55,8 @@ public final class ApacheHttpClient4App {
         }
         for (int i = 0; i < reps; i++) {
             Calls.print("v1Execute", ApacheHttpClient4App::v1Execute);
-            Calls.print("v1TargetAndRelativeRequest", ApacheHttpClient4App::v1TargetAndRelativeRequest);
+            Calls.print(
+                    "v1TargetAndRelativeRequest", ApacheHttpClient4App::v1TargetAndRelativeRequest);
             Calls.print("v1ResponseHandler", ApacheHttpClient4App::v1ResponseHandler);
             Calls.print("v1ReusedRequest", ApacheHttpClient4App::v1ReusedRequest);
             Calls.print("v1MinimalClient", ApacheHttpClient4App::v1MinimalClient);
@@ -68,14 +74,19 @@ public final class ApacheHttpClient4App {
     }
 
     static String v1TargetAndRelativeRequest() throws IOException {
-        return answer(CLIENT.execute(HttpHost.create(endpoint),
-                new BasicHttpRequest("GET", "/latest/meta-data/placement/region")));
+        return answer(
+                CLIENT.execute(
+                        HttpHost.create(endpoint),
+                        new BasicHttpRequest("GET", "/latest/meta-data/placement/region")));
     }
 
     static String v1ResponseHandler() throws IOException {
-        // BasicResponseHandler throws HttpResponseException for any status >= 300, as much legacy code relies on.
-        return "200 " + CLIENT.execute(new HttpGet(endpoint + "/latest/meta-data/iam/security-credentials/"),
-                new BasicResponseHandler());
+        // BasicResponseHandler throws HttpResponseException for any status >= 300, as much legacy
+        // code relies on.
+        return "200 "
+                + CLIENT.execute(
+                        new HttpGet(endpoint + "/latest/meta-data/iam/security-credentials/"),
+                        new BasicResponseHandler());
     }
 
     static String v1ReusedRequest() throws IOException {
@@ -87,7 +98,9 @@ public final class ApacheHttpClient4App {
     }
 
     static String v1DefaultHttpClient() throws IOException {
-        return answer(LEGACY.execute(new HttpGet(endpoint + "/latest/dynamic/instance-identity/document")));
+        return answer(
+                LEGACY.execute(
+                        new HttpGet(endpoint + "/latest/dynamic/instance-identity/document")));
     }
 
     static String v2Execute() throws IOException {
@@ -108,6 +121,8 @@ public final class ApacheHttpClient4App {
     }
 
     private static String answer(HttpResponse response) throws IOException {
-        return response.getStatusLine().getStatusCode() + " " + EntityUtils.toString(response.getEntity());
+        return response.getStatusLine().getStatusCode()
+                + " "
+                + EntityUtils.toString(response.getEntity());
     }
 }

@@ -1,6 +1,7 @@
 package io.imdsguard.it.apps.clients.apachehttpclient5;
 
 import io.imdsguard.it.apps.clients.Calls;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
@@ -20,25 +21,29 @@ import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * A service that reads IMDS through Apache HttpClient 5: classic ({@code execute} with a response
  * handler, {@code executeOpen} without a target as Spring calls it, a target host with a relative
- * request, one request object executed again and again, the minimal client) and async
- * ({@code CloseableHttpAsyncClient.execute(SimpleHttpRequest, ...)}), plus native v2 through both.
- * It finds IMDS through {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
+ * request, one request object executed again and again, the minimal client) and async ({@code
+ * CloseableHttpAsyncClient.execute(SimpleHttpRequest, ...)}), plus native v2 through both. It finds
+ * IMDS through {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}.
  *
  * <p>Output and method naming as in {@link ApacheHttpClient4App}; async calls have {@code Async} in
  * their names. Arguments: {@code REPS}, or {@code --steps} for {@link Calls#steps}.
  */
 public final class ApacheHttpClient5App {
 
-    private static final CloseableHttpClient CLIENT = HttpClients.custom()
-            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(2))
-                            .setSocketTimeout(Timeout.ofSeconds(5)).build()).build())
-            .build();
+    private static final CloseableHttpClient CLIENT =
+            HttpClients.custom()
+                    .setConnectionManager(
+                            PoolingHttpClientConnectionManagerBuilder.create()
+                                    .setDefaultConnectionConfig(
+                                            ConnectionConfig.custom()
+                                                    .setConnectTimeout(Timeout.ofSeconds(2))
+                                                    .setSocketTimeout(Timeout.ofSeconds(5))
+                                                    .build())
+                                    .build())
+                    .build();
     private static final CloseableHttpClient MINIMAL = HttpClients.createMinimal();
     private static final CloseableHttpAsyncClient ASYNC = HttpAsyncClients.createDefault();
     private static final HttpClientResponseHandler<String> STATUS_AND_BODY =
@@ -61,8 +66,10 @@ public final class ApacheHttpClient5App {
         }
         for (int i = 0; i < reps; i++) {
             Calls.print("v1Execute", ApacheHttpClient5App::v1Execute);
-            Calls.print("v1ExecuteOpenWithoutTarget", ApacheHttpClient5App::v1ExecuteOpenWithoutTarget);
-            Calls.print("v1TargetAndRelativeRequest", ApacheHttpClient5App::v1TargetAndRelativeRequest);
+            Calls.print(
+                    "v1ExecuteOpenWithoutTarget", ApacheHttpClient5App::v1ExecuteOpenWithoutTarget);
+            Calls.print(
+                    "v1TargetAndRelativeRequest", ApacheHttpClient5App::v1TargetAndRelativeRequest);
             Calls.print("v1ReusedRequest", ApacheHttpClient5App::v1ReusedRequest);
             Calls.print("v1MinimalClient", ApacheHttpClient5App::v1MinimalClient);
             Calls.print("v1Async", ApacheHttpClient5App::v1Async);
@@ -77,19 +84,25 @@ public final class ApacheHttpClient5App {
     }
 
     static String v1Execute() throws Exception {
-        return CLIENT.execute(new HttpGet(endpoint + "/latest/meta-data/instance-id"), STATUS_AND_BODY);
+        return CLIENT.execute(
+                new HttpGet(endpoint + "/latest/meta-data/instance-id"), STATUS_AND_BODY);
     }
 
     static String v1ExecuteOpenWithoutTarget() throws Exception {
-        try (ClassicHttpResponse response = CLIENT.executeOpen(null,
-                new HttpGet(endpoint + "/latest/meta-data/iam/security-credentials/"), null)) {
+        try (ClassicHttpResponse response =
+                CLIENT.executeOpen(
+                        null,
+                        new HttpGet(endpoint + "/latest/meta-data/iam/security-credentials/"),
+                        null)) {
             return STATUS_AND_BODY.handleResponse(response);
         }
     }
 
     static String v1TargetAndRelativeRequest() throws Exception {
-        return CLIENT.execute(HttpHost.create(endpoint),
-                new BasicClassicHttpRequest("GET", "/latest/meta-data/placement/region"), STATUS_AND_BODY);
+        return CLIENT.execute(
+                HttpHost.create(endpoint),
+                new BasicClassicHttpRequest("GET", "/latest/meta-data/placement/region"),
+                STATUS_AND_BODY);
     }
 
     static String v1ReusedRequest() throws Exception {
@@ -97,12 +110,19 @@ public final class ApacheHttpClient5App {
     }
 
     static String v1MinimalClient() throws Exception {
-        return MINIMAL.execute(new HttpGet(endpoint + "/latest/meta-data/local-ipv4"), STATUS_AND_BODY);
+        return MINIMAL.execute(
+                new HttpGet(endpoint + "/latest/meta-data/local-ipv4"), STATUS_AND_BODY);
     }
 
     static String v1Async() throws Exception {
-        return answer(ASYNC.execute(SimpleRequestBuilder.get(endpoint + "/latest/dynamic/instance-identity/document")
-                .build(), null).get(10, TimeUnit.SECONDS));
+        return answer(
+                ASYNC.execute(
+                                SimpleRequestBuilder.get(
+                                                endpoint
+                                                        + "/latest/dynamic/instance-identity/document")
+                                        .build(),
+                                null)
+                        .get(10, TimeUnit.SECONDS));
     }
 
     static String v1AsyncReusedRequest() throws Exception {
@@ -116,8 +136,13 @@ public final class ApacheHttpClient5App {
     }
 
     static String v2Async() throws Exception {
-        return answer(ASYNC.execute(SimpleRequestBuilder.get(endpoint + "/latest/meta-data/ami-id")
-                .setHeader("X-aws-ec2-metadata-token", token()).build(), null).get(10, TimeUnit.SECONDS));
+        return answer(
+                ASYNC.execute(
+                                SimpleRequestBuilder.get(endpoint + "/latest/meta-data/ami-id")
+                                        .setHeader("X-aws-ec2-metadata-token", token())
+                                        .build(),
+                                null)
+                        .get(10, TimeUnit.SECONDS));
     }
 
     /** One token for the whole run, as a well-behaved v2 client keeps it. */

@@ -1,15 +1,14 @@
 package io.imdsguard.it.apps.clients.asynchttpclient;
 
 import io.imdsguard.it.apps.clients.ClientScript;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.DefaultAsyncHttpClientConfig;
 import org.asynchttpclient.Dsl;
 import org.asynchttpclient.ListenableFuture;
 import org.asynchttpclient.Request;
 import org.asynchttpclient.Response;
-
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A service reading IMDS through AsyncHttpClient. Each kind of call has its own method that makes
@@ -36,25 +35,34 @@ public final class AsyncHttpClientApp {
         // Shut down at once at the end rather than after AsyncHttpClient's default quiet period.
         try (AsyncHttpClient client = Dsl.asyncHttpClient(quickShutdown(Dsl.config()))) {
             AsyncHttpClientApp app = new AsyncHttpClientApp(client, endpoint);
-            ClientScript.run(args, ClientScript.calls(
-                    "v1", () -> show(app.v1Read()),
-                    "v1-xff", () -> show(app.v1Relayed()),
-                    "v1-request", () -> show(app.v1Reused()) + " token-on-app-request="
-                            + app.reused.getHeaders().contains("X-aws-ec2-metadata-token"),
-                    "v2", app::v2Read));
+            ClientScript.run(
+                    args,
+                    ClientScript.calls(
+                            "v1", () -> show(app.v1Read()),
+                            "v1-xff", () -> show(app.v1Relayed()),
+                            "v1-request",
+                                    () ->
+                                            show(app.v1Reused())
+                                                    + " token-on-app-request="
+                                                    + app.reused
+                                                            .getHeaders()
+                                                            .contains("X-aws-ec2-metadata-token"),
+                            "v2", app::v2Read));
         }
     }
 
     /**
-     * No quiet period and a short timeout at shutdown. AsyncHttpClient 3 takes Durations, 2.x milliseconds
-     * (this app runs against both, compiled against 3), hence by reflection.
+     * No quiet period and a short timeout at shutdown. AsyncHttpClient 3 takes Durations, 2.x
+     * milliseconds (this app runs against both, compiled against 3), hence by reflection.
      */
-    private static DefaultAsyncHttpClientConfig.Builder quickShutdown(DefaultAsyncHttpClientConfig.Builder config)
-            throws ReflectiveOperationException {
+    private static DefaultAsyncHttpClientConfig.Builder quickShutdown(
+            DefaultAsyncHttpClientConfig.Builder config) throws ReflectiveOperationException {
         Class<?> builder = DefaultAsyncHttpClientConfig.Builder.class;
         try {
-            builder.getMethod("setShutdownQuietPeriod", Duration.class).invoke(config, Duration.ZERO);
-            builder.getMethod("setShutdownTimeout", Duration.class).invoke(config, Duration.ofSeconds(1));
+            builder.getMethod("setShutdownQuietPeriod", Duration.class)
+                    .invoke(config, Duration.ZERO);
+            builder.getMethod("setShutdownTimeout", Duration.class)
+                    .invoke(config, Duration.ofSeconds(1));
         } catch (NoSuchMethodException version2) {
             builder.getMethod("setShutdownQuietPeriod", int.class).invoke(config, 0);
             builder.getMethod("setShutdownTimeout", int.class).invoke(config, 1000);
@@ -68,7 +76,8 @@ public final class AsyncHttpClientApp {
 
     ListenableFuture<Response> v1Relayed() {
         return client.prepareGet(endpoint + "/latest/meta-data/instance-id")
-                .setHeader("X-Forwarded-For", "203.0.113.7").execute();
+                .setHeader("X-Forwarded-For", "203.0.113.7")
+                .execute();
     }
 
     ListenableFuture<Response> v1Reused() {
@@ -76,10 +85,15 @@ public final class AsyncHttpClientApp {
     }
 
     String v2Read() throws Exception {
-        Response token = client.preparePut(endpoint + "/latest/api/token")
-                .setHeader("X-aws-ec2-metadata-token-ttl-seconds", "60").execute().get(10, TimeUnit.SECONDS);
-        return show(client.prepareGet(endpoint + "/latest/meta-data/ami-id")
-                .setHeader("X-aws-ec2-metadata-token", token.getResponseBody()).execute());
+        Response token =
+                client.preparePut(endpoint + "/latest/api/token")
+                        .setHeader("X-aws-ec2-metadata-token-ttl-seconds", "60")
+                        .execute()
+                        .get(10, TimeUnit.SECONDS);
+        return show(
+                client.prepareGet(endpoint + "/latest/meta-data/ami-id")
+                        .setHeader("X-aws-ec2-metadata-token", token.getResponseBody())
+                        .execute());
     }
 
     private static String show(ListenableFuture<Response> pending) throws Exception {

@@ -1,7 +1,6 @@
 package io.imdsguard.it.apps.clients.jdkhttpclient;
 
 import io.imdsguard.it.apps.clients.Calls;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,14 +10,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * java.net.http's HttpClient (Java 11) as services use it: {@code send}, {@code sendAsync} (whose
- * answer arrives on the client's executor), a relayed request (X-Forwarded-For) and a native v2 read
- * with a token of its own. Each call is a method of its own (one call site each) printed by
+ * answer arrives on the client's executor), a relayed request (X-Forwarded-For) and a native v2
+ * read with a token of its own. Each call is a method of its own (one call site each) printed by
  * {@link Calls} as {@code name: <status> <body>}, as many times as the first argument says; then
  * {@code done}.
  */
 public final class JdkHttpClientJdk11App {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static String endpoint;
     private static String token;
 
@@ -35,27 +35,47 @@ public final class JdkHttpClientJdk11App {
     }
 
     static String v1Send() throws Exception {
-        return answer(CLIENT.send(get("/latest/meta-data/instance-id").build(), HttpResponse.BodyHandlers.ofString()));
+        return answer(
+                CLIENT.send(
+                        get("/latest/meta-data/instance-id").build(),
+                        HttpResponse.BodyHandlers.ofString()));
     }
 
     static String v1SendAsync() throws Exception {
-        return answer(CLIENT.sendAsync(get("/latest/meta-data/placement/region").build(),
-                HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS));
+        return answer(
+                CLIENT.sendAsync(
+                                get("/latest/meta-data/placement/region").build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .get(30, TimeUnit.SECONDS));
     }
 
     static String relayedV1() throws Exception {
-        return answer(CLIENT.send(get("/latest/meta-data/local-ipv4").header("X-Forwarded-For", "203.0.113.7").build(),
-                HttpResponse.BodyHandlers.ofString()));
+        return answer(
+                CLIENT.send(
+                        get("/latest/meta-data/local-ipv4")
+                                .header("X-Forwarded-For", "203.0.113.7")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
     }
 
     static String v2WithOwnToken() throws Exception {
         if (token == null) {
-            token = CLIENT.send(HttpRequest.newBuilder(URI.create(endpoint + "/latest/api/token"))
-                    .header("X-aws-ec2-metadata-token-ttl-seconds", "300")
-                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body();
+            token =
+                    CLIENT.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(endpoint + "/latest/api/token"))
+                                            .header("X-aws-ec2-metadata-token-ttl-seconds", "300")
+                                            .PUT(HttpRequest.BodyPublishers.noBody())
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
         }
-        return answer(CLIENT.send(get("/latest/meta-data/ami-id").header("X-aws-ec2-metadata-token", token).build(),
-                HttpResponse.BodyHandlers.ofString()));
+        return answer(
+                CLIENT.send(
+                        get("/latest/meta-data/ami-id")
+                                .header("X-aws-ec2-metadata-token", token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
     }
 
     private static HttpRequest.Builder get(String path) {

@@ -17,14 +17,16 @@ import java.util.function.Consumer;
  * read (X-Forwarded-For), a native v2 session (token PUT, then GET with the token), and, when
  * {@code PLAIN_URL} is set, a request to an ordinary server, which is no IMDS business.
  *
- * <p>One source for Jetty 9.4, 11 and 12 (run with {@code AppJvm.mainClassWithLibraries("jetty-…")}):
- * the calls are the same in every version, but Jetty 12 moved the API out of
- * {@code org.eclipse.jetty.client.api}, so no single compiled call links against both. The app
- * therefore makes them through {@link Method#invoke}, whose frames are JDK frames: for the agent the
- * call site is still the method of this class that calls {@code send}, as in typed code.
+ * <p>One source for Jetty 9.4, 11 and 12 (run with {@code
+ * AppJvm.mainClassWithLibraries("jetty-…")}): the calls are the same in every version, but Jetty 12
+ * moved the API out of {@code org.eclipse.jetty.client.api}, so no single compiled call links
+ * against both. The app therefore makes them through {@link Method#invoke}, whose frames are JDK
+ * frames: for the agent the call site is still the method of this class that calls {@code send}, as
+ * in typed code.
  *
- * <p>Each answer is printed as {@code <status> <body>}; a {@code 401} as {@code 401 HttpResponseException},
- * since that is how Jetty fails a 401 without {@code WWW-Authenticate} (IMDS sends none).
+ * <p>Each answer is printed as {@code <status> <body>}; a {@code 401} as {@code 401
+ * HttpResponseException}, since that is how Jetty fails a 401 without {@code WWW-Authenticate}
+ * (IMDS sends none).
  *
  * <p>Arguments: {@code [reps] [--pause]}. With {@code --pause} it prints {@code paused} after the
  * regular reads, waits for a line on standard input (the test restarts IMDS meanwhile), then reads
@@ -34,8 +36,7 @@ public final class JettyClientApp {
 
     private static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
 
-    private JettyClientApp() {
-    }
+    private JettyClientApp() {}
 
     public static void main(String[] args) throws Exception {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -49,13 +50,20 @@ public final class JettyClientApp {
         try {
             String instanceId = imds + "/latest/meta-data/instance-id";
             for (int i = 0; i < reps; i++) {
-                System.out.println("blocking v1: " + outcome(jetty, () -> blockingV1Read(jetty, instanceId)));
+                System.out.println(
+                        "blocking v1: " + outcome(jetty, () -> blockingV1Read(jetty, instanceId)));
             }
             for (int i = 0; i < reps; i++) {
-                System.out.println("async v1: " + outcome(jetty, () -> asyncV1Read(jetty, instanceId)));
+                System.out.println(
+                        "async v1: " + outcome(jetty, () -> asyncV1Read(jetty, instanceId)));
             }
-            System.out.println("forwarded v1: "
-                    + outcome(jetty, () -> forwardedV1Read(jetty, imds + "/latest/meta-data/local-ipv4")));
+            System.out.println(
+                    "forwarded v1: "
+                            + outcome(
+                                    jetty,
+                                    () ->
+                                            forwardedV1Read(
+                                                    jetty, imds + "/latest/meta-data/local-ipv4")));
             System.out.println("v2: " + outcome(jetty, () -> v2Read(jetty, imds)));
             String plain = System.getenv("PLAIN_URL");
             if (plain != null) {
@@ -63,10 +71,15 @@ public final class JettyClientApp {
             }
             if (pause) {
                 System.out.println("paused");
-                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                System.out.println("after restart: " + outcome(jetty, () -> asyncV1Read(jetty, instanceId)));
-                System.out.println("after restart: " + outcome(jetty, () -> asyncV1Read(jetty, instanceId)));
-                System.out.println("after restart: " + outcome(jetty, () -> blockingV1Read(jetty, instanceId)));
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                        .readLine();
+                System.out.println(
+                        "after restart: " + outcome(jetty, () -> asyncV1Read(jetty, instanceId)));
+                System.out.println(
+                        "after restart: " + outcome(jetty, () -> asyncV1Read(jetty, instanceId)));
+                System.out.println(
+                        "after restart: "
+                                + outcome(jetty, () -> blockingV1Read(jetty, instanceId)));
             }
         } finally {
             jetty.client.getClass().getMethod("stop").invoke(jetty.client);
@@ -75,8 +88,8 @@ public final class JettyClientApp {
     }
 
     /**
-     * The answer as {@code <status> <body>}. Jetty fails a {@code 401} that has no
-     * {@code WWW-Authenticate} header (as IMDS's has not) with an {@code HttpResponseException}, which
+     * The answer as {@code <status> <body>}. Jetty fails a {@code 401} that has no {@code
+     * WWW-Authenticate} header (as IMDS's has not) with an {@code HttpResponseException}, which
      * carries the response: that is printed as {@code <status> HttpResponseException}.
      */
     static String outcome(Jetty jetty, Callable<String> call) throws Exception {
@@ -89,7 +102,10 @@ public final class JettyClientApp {
                     return jetty.status.invoke(response) + " HttpResponseException";
                 }
             }
-            Throwable cause = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause =
+                    e instanceof InvocationTargetException && e.getCause() != null
+                            ? e.getCause()
+                            : e;
             return "failed " + cause;
         }
     }
@@ -101,7 +117,9 @@ public final class JettyClientApp {
         return jetty.describe(response);
     }
 
-    /** {@code request.send(listener)}: the answer arrives on a Jetty thread; the call is made here. */
+    /**
+     * {@code request.send(listener)}: the answer arrives on a Jetty thread; the call is made here.
+     */
     static String asyncV1Read(Jetty jetty, String url) throws Exception {
         Object request = jetty.newRequest(url);
         Object listener = jetty.inputStreamListener.getConstructor().newInstance();
@@ -132,7 +150,9 @@ public final class JettyClientApp {
         return jetty.describe(jetty.send.invoke(get));
     }
 
-    /** The few Jetty calls the app makes, looked up once for whichever version is on the classpath. */
+    /**
+     * The few Jetty calls the app makes, looked up once for whichever version is on the classpath.
+     */
     static final class Jetty {
         final Object client;
         final String version;
@@ -157,18 +177,30 @@ public final class JettyClientApp {
             Class<?> request = Class.forName(api + "Request");
             Class<?> response = Class.forName(api + "Response");
             Class<?> contentResponse = Class.forName(api + "ContentResponse");
-            inputStreamListener = Class.forName((jetty12 ? "org.eclipse.jetty.client." : "org.eclipse.jetty.client.util.")
-                    + "InputStreamResponseListener");
-            version = (String) Class.forName("org.eclipse.jetty.util.Jetty").getField("VERSION").get(null);
+            inputStreamListener =
+                    Class.forName(
+                            (jetty12
+                                            ? "org.eclipse.jetty.client."
+                                            : "org.eclipse.jetty.client.util.")
+                                    + "InputStreamResponseListener");
+            version =
+                    (String)
+                            Class.forName("org.eclipse.jetty.util.Jetty")
+                                    .getField("VERSION")
+                                    .get(null);
             client = httpClient.getConstructor().newInstance();
             httpClient.getMethod("start").invoke(client);
             newRequest = httpClient.getMethod("newRequest", String.class);
             timeout = request.getMethod("timeout", long.class, TimeUnit.class);
             send = request.getMethod("send");
-            sendWithListener = request.getMethod("send", Class.forName(api + "Response$CompleteListener"));
+            sendWithListener =
+                    request.getMethod("send", Class.forName(api + "Response$CompleteListener"));
             requestMethod = request.getMethod("method", String.class);
-            header = jetty12 ? Class.forName("org.eclipse.jetty.http.HttpFields$Mutable")
-                    .getMethod("put", String.class, String.class) : request.getMethod("header", String.class, String.class);
+            header =
+                    jetty12
+                            ? Class.forName("org.eclipse.jetty.http.HttpFields$Mutable")
+                                    .getMethod("put", String.class, String.class)
+                            : request.getMethod("header", String.class, String.class);
             headers = jetty12 ? request.getMethod("headers", Consumer.class) : null;
             status = response.getMethod("getStatus");
             content = contentResponse.getMethod("getContentAsString");
@@ -182,19 +214,23 @@ public final class JettyClientApp {
             return request;
         }
 
-        /** 9.4 and 11: {@code request.header(name, value)}; 12: {@code request.headers(h -> h.put(name, value))}. */
+        /**
+         * 9.4 and 11: {@code request.header(name, value)}; 12: {@code request.headers(h ->
+         * h.put(name, value))}.
+         */
         void header(Object request, String name, String value) throws Exception {
             if (!jetty12) {
                 header.invoke(request, name, value);
                 return;
             }
-            Consumer<Object> put = fields -> {
-                try {
-                    header.invoke(fields, name, value);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
+            Consumer<Object> put =
+                    fields -> {
+                        try {
+                            header.invoke(fields, name, value);
+                        } catch (ReflectiveOperationException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    };
             headers.invoke(request, put);
         }
 
@@ -205,7 +241,9 @@ public final class JettyClientApp {
         String describeAsync(Object listener) throws Exception {
             Object response = listenerGet.invoke(listener, 10L, TimeUnit.SECONDS);
             try (InputStream body = (InputStream) listenerStream.invoke(listener)) {
-                return status.invoke(response) + " " + oneLine(new String(AppStreams.readAll(body), StandardCharsets.UTF_8));
+                return status.invoke(response)
+                        + " "
+                        + oneLine(new String(AppStreams.readAll(body), StandardCharsets.UTF_8));
             }
         }
 

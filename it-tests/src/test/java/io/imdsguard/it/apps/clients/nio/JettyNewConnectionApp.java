@@ -1,5 +1,8 @@
 package io.imdsguard.it.apps.clients.nio;
 
+import java.net.URI;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Connection;
 import org.eclipse.jetty.client.api.ContentResponse;
@@ -8,23 +11,19 @@ import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.util.FutureResponseListener;
 import org.eclipse.jetty.util.FuturePromise;
 
-import java.net.URI;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-
 /**
- * Code that sends a request over a connection it opened itself with Jetty 9.4's
- * {@code Destination.newConnection(Promise)}, then {@code connection.send(request, listener)}: the
- * path around {@code HttpDestination.send}, where the agent's Jetty hook sits, so only the connection
- * backstop sees it. Prints {@code jetty: <status> <body or ->}, or {@code jetty: FAILED <exception>}.
+ * Code that sends a request over a connection it opened itself with Jetty 9.4's {@code
+ * Destination.newConnection(Promise)}, then {@code connection.send(request, listener)}: the path
+ * around {@code HttpDestination.send}, where the agent's Jetty hook sits, so only the connection
+ * backstop sees it. Prints {@code jetty: <status> <body or ->}, or {@code jetty: FAILED
+ * <exception>}.
  *
  * <p>Compiled against Jetty 9.4 and run with {@code AppJvm.mainClassWithLibraries("jetty-9.4")}
  * (the API moved in Jetty 10 and 12). Argument: the URL. Java 8 API only.
  */
 public final class JettyNewConnectionApp {
 
-    private JettyNewConnectionApp() {
-    }
+    private JettyNewConnectionApp() {}
 
     public static void main(String[] args) throws Exception {
         HttpClient client = new HttpClient();
@@ -43,7 +42,8 @@ public final class JettyNewConnectionApp {
 
     static String v1ReadOnOwnConnection(HttpClient client, String url) throws Exception {
         URI uri = URI.create(url);
-        Destination destination = client.getDestination(uri.getScheme(), uri.getHost(), uri.getPort());
+        Destination destination =
+                client.getDestination(uri.getScheme(), uri.getHost(), uri.getPort());
         FuturePromise<Connection> promise = new FuturePromise<>();
         destination.newConnection(promise);
         Connection connection = promise.get(10, TimeUnit.SECONDS);
@@ -52,8 +52,9 @@ public final class JettyNewConnectionApp {
             FutureResponseListener listener = new FutureResponseListener(request);
             connection.send(request, listener);
             ContentResponse response = listener.get(10, TimeUnit.SECONDS);
-            return response.getStatus() + " " + (response.getStatus() == 200
-                    ? response.getContentAsString().trim() : "-");
+            return response.getStatus()
+                    + " "
+                    + (response.getStatus() == 200 ? response.getContentAsString().trim() : "-");
         } finally {
             connection.close();
         }

@@ -20,7 +20,10 @@ public final class MalformedHeadsApp {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        String[] cases = args.length > 1 ? java.util.Arrays.copyOfRange(args, 1, args.length) : CASES.split(" ");
+        String[] cases =
+                args.length > 1
+                        ? java.util.Arrays.copyOfRange(args, 1, args.length)
+                        : CASES.split(" ");
         for (String name : cases) {
             String result;
             try {
@@ -73,7 +76,9 @@ public final class MalformedHeadsApp {
         } else if (name.equals("double-space")) {
             return "GET  " + path + " HTTP/1.1\r\nHost: imds\r\n\r\n";
         } else if (name.equals("pipelined")) {
-            return "GET " + path + " HTTP/1.1\nHost: imds\n\nGET /latest/meta-data/ami-id HTTP/1.1\r\nHost: imds\r\n\r\n";
+            return "GET "
+                    + path
+                    + " HTTP/1.1\nHost: imds\n\nGET /latest/meta-data/ami-id HTTP/1.1\r\nHost: imds\r\n\r\n";
         } else if (name.equals("byte-by-byte")) {
             return "GET " + path + " HTTP/1.1\r\nHost: imds\r\n\r\n";
         } else if (name.equals("http09")) {

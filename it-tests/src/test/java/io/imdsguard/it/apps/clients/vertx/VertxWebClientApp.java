@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +30,8 @@ public final class VertxWebClientApp {
         this.client = client;
         this.endpoint = endpoint;
         this.imds = URI.create(endpoint);
-        this.reused = client.requestAbs(HttpMethod.GET, endpoint + "/latest/meta-data/placement/region");
+        this.reused =
+                client.requestAbs(HttpMethod.GET, endpoint + "/latest/meta-data/placement/region");
     }
 
     public static void main(String[] args) throws Exception {
@@ -40,12 +40,19 @@ public final class VertxWebClientApp {
         WebClient client = WebClient.create(vertx);
         try {
             VertxWebClientApp app = new VertxWebClientApp(client, endpoint);
-            ClientScript.run(args, ClientScript.calls(
-                    "v1", () -> show(app.v1Read()),
-                    "v1-xff", () -> show(app.v1Relayed()),
-                    "v1-request", () -> show(app.v1Reused()) + " token-on-app-request="
-                            + app.reused.headers().contains("X-aws-ec2-metadata-token"),
-                    "v2", app::v2Read));
+            ClientScript.run(
+                    args,
+                    ClientScript.calls(
+                            "v1", () -> show(app.v1Read()),
+                            "v1-xff", () -> show(app.v1Relayed()),
+                            "v1-request",
+                                    () ->
+                                            show(app.v1Reused())
+                                                    + " token-on-app-request="
+                                                    + app.reused
+                                                            .headers()
+                                                            .contains("X-aws-ec2-metadata-token"),
+                            "v2", app::v2Read));
         } finally {
             client.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -58,7 +65,8 @@ public final class VertxWebClientApp {
 
     Future<HttpResponse<Buffer>> v1Relayed() {
         return client.get(imds.getPort(), imds.getHost(), "/latest/meta-data/instance-id")
-                .putHeader("X-Forwarded-For", "203.0.113.7").send();
+                .putHeader("X-Forwarded-For", "203.0.113.7")
+                .send();
     }
 
     Future<HttpResponse<Buffer>> v1Reused() {
@@ -66,10 +74,15 @@ public final class VertxWebClientApp {
     }
 
     String v2Read() throws Exception {
-        HttpResponse<Buffer> token = await(client.putAbs(endpoint + "/latest/api/token")
-                .putHeader("X-aws-ec2-metadata-token-ttl-seconds", "60").send());
-        return show(client.get(imds.getPort(), imds.getHost(), "/latest/meta-data/ami-id")
-                .putHeader("X-aws-ec2-metadata-token", token.bodyAsString()).send());
+        HttpResponse<Buffer> token =
+                await(
+                        client.putAbs(endpoint + "/latest/api/token")
+                                .putHeader("X-aws-ec2-metadata-token-ttl-seconds", "60")
+                                .send());
+        return show(
+                client.get(imds.getPort(), imds.getHost(), "/latest/meta-data/ami-id")
+                        .putHeader("X-aws-ec2-metadata-token", token.bodyAsString())
+                        .send());
     }
 
     private static String show(Future<HttpResponse<Buffer>> pending) throws Exception {
@@ -77,7 +90,8 @@ public final class VertxWebClientApp {
         return ClientScript.show(response.statusCode(), response.bodyAsString());
     }
 
-    private static HttpResponse<Buffer> await(Future<HttpResponse<Buffer>> pending) throws Exception {
+    private static HttpResponse<Buffer> await(Future<HttpResponse<Buffer>> pending)
+            throws Exception {
         return pending.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -8,21 +8,22 @@ import com.amazonaws.util.VersionInfoUtils;
 
 /**
  * A service that reads IMDS the way applications on the AWS SDK for Java v1 do: instance facts
- * through {@code EC2MetadataUtils}, role credentials through {@code InstanceProfileCredentialsProvider}.
- * It uses only API that exists in 1.11.600 and 1.12.x alike, and runs on the SDK version its
- * classpath holds ({@code client-libs/aws-sdk-v1-1.11} or {@code -1.12}). The SDK finds the mock
- * through the system property {@code com.amazonaws.sdk.ec2MetadataServiceEndpointOverride}.
+ * through {@code EC2MetadataUtils}, role credentials through {@code
+ * InstanceProfileCredentialsProvider}. It uses only API that exists in 1.11.600 and 1.12.x alike,
+ * and runs on the SDK version its classpath holds ({@code client-libs/aws-sdk-v1-1.11} or {@code
+ * -1.12}). The SDK finds the mock through the system property {@code
+ * com.amazonaws.sdk.ec2MetadataServiceEndpointOverride}.
  *
  * <p>Arguments: the steps to run, in order: {@code instance-id}, {@code region} (the identity
- * document; not cached by the SDK, unlike {@code instance-id}), {@code credentials} (a new
- * provider each time, so each step fetches). Each prints one line {@code <step>: <result>}.
+ * document; not cached by the SDK, unlike {@code instance-id}), {@code credentials} (a new provider
+ * each time, so each step fetches). Each prints one line {@code <step>: <result>}.
  */
 public final class AwsSdkV1App {
 
-    public static final String ENDPOINT_PROPERTY = "com.amazonaws.sdk.ec2MetadataServiceEndpointOverride";
+    public static final String ENDPOINT_PROPERTY =
+            "com.amazonaws.sdk.ec2MetadataServiceEndpointOverride";
 
-    private AwsSdkV1App() {
-    }
+    private AwsSdkV1App() {}
 
     public static void main(String[] args) {
         LoopbackOnly.require(ENDPOINT_PROPERTY);

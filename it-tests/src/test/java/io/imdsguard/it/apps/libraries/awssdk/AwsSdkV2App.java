@@ -7,22 +7,24 @@ import software.amazon.awssdk.regions.providers.InstanceProfileRegionProvider;
 
 /**
  * A service that reads IMDS through the AWS SDK for Java v2's three ways in:
+ *
  * <ul>
- *   <li>{@code imds}: {@link Ec2MetadataClient} (module {@code imds}), which sends its requests through
- *       the SDK's pluggable HTTP client: the one named by the system property
- *       {@code software.amazon.awssdk.http.service.impl} (the test picks UrlConnection or Apache);
+ *   <li>{@code imds}: {@link Ec2MetadataClient} (module {@code imds}), which sends its requests
+ *       through the SDK's pluggable HTTP client: the one named by the system property {@code
+ *       software.amazon.awssdk.http.service.impl} (the test picks UrlConnection or Apache);
  *   <li>{@code credentials}: {@link InstanceProfileCredentialsProvider}, a new provider each time;
  *   <li>{@code region}: {@link InstanceProfileRegionProvider}, part of the default region chain.
  * </ul>
+ *
  * The last two use the SDK's own HttpURLConnection code. The SDK finds the mock through the system
- * property {@code aws.ec2MetadataServiceEndpoint}. Each step prints one line {@code <step>: <result>}.
+ * property {@code aws.ec2MetadataServiceEndpoint}. Each step prints one line {@code <step>:
+ * <result>}.
  */
 public final class AwsSdkV2App {
 
     public static final String ENDPOINT_PROPERTY = "aws.ec2MetadataServiceEndpoint";
 
-    private AwsSdkV2App() {
-    }
+    private AwsSdkV2App() {}
 
     public static void main(String[] args) {
         LoopbackOnly.require(ENDPOINT_PROPERTY);
@@ -41,10 +43,14 @@ public final class AwsSdkV2App {
 
     private static String step(String step) {
         switch (step) {
-            case "imds": return imds();
-            case "credentials": return credentials();
-            case "region": return region();
-            default: throw new IllegalArgumentException("unknown step " + step);
+            case "imds":
+                return imds();
+            case "credentials":
+                return credentials();
+            case "region":
+                return region();
+            default:
+                throw new IllegalArgumentException("unknown step " + step);
         }
     }
 
@@ -59,7 +65,8 @@ public final class AwsSdkV2App {
 
     /** The access key id, never the secret. */
     static String credentials() {
-        try (InstanceProfileCredentialsProvider provider = InstanceProfileCredentialsProvider.create()) {
+        try (InstanceProfileCredentialsProvider provider =
+                InstanceProfileCredentialsProvider.create()) {
             return provider.resolveCredentials().accessKeyId();
         }
     }

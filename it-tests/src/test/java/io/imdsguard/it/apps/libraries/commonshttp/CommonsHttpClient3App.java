@@ -1,21 +1,19 @@
 package io.imdsguard.it.apps.libraries.commonshttp;
 
+import java.io.IOException;
 import org.apache.commons.httpclient.HttpClient;
 import org.apache.commons.httpclient.methods.GetMethod;
 
-import java.io.IOException;
-
 /**
  * Reads IMDS v1 through commons-httpclient 3.1, which writes its requests to raw sockets, from two
- * methods of its own. Arguments: steps, {@code instance-id} or {@code ami-id}; each prints
- * {@code <step>: <status> <body>}.
+ * methods of its own. Arguments: steps, {@code instance-id} or {@code ami-id}; each prints {@code
+ * <step>: <status> <body>}.
  */
 public final class CommonsHttpClient3App {
 
     private static final HttpClient CLIENT = new HttpClient();
 
-    private CommonsHttpClient3App() {
-    }
+    private CommonsHttpClient3App() {}
 
     public static void main(String[] args) throws Exception {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");

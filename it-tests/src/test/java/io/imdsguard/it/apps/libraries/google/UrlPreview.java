@@ -2,7 +2,6 @@ package io.imdsguard.it.apps.libraries.google;
 
 import com.google.api.client.http.GenericUrl;
 import com.google.api.client.http.HttpRequest;
-
 import java.io.IOException;
 
 /**
@@ -11,11 +10,11 @@ import java.io.IOException;
  */
 public final class UrlPreview {
 
-    private UrlPreview() {
-    }
+    private UrlPreview() {}
 
     static String fetch(String userSuppliedUrl) throws IOException {
-        HttpRequest request = GoogleHttpClientApp.REQUESTS.buildGetRequest(new GenericUrl(userSuppliedUrl));
+        HttpRequest request =
+                GoogleHttpClientApp.REQUESTS.buildGetRequest(new GenericUrl(userSuppliedUrl));
         request.setThrowExceptionOnExecuteError(false);
         return GoogleHttpClientApp.statusAndBody(request.execute());
     }

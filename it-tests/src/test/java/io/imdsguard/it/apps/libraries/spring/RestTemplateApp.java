@@ -8,15 +8,15 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * A Spring service that reads IMDS through {@code RestTemplate}: {@code getForObject} and
- * {@code exchange} for v1, a token PUT and a GET with the token for v2.
+ * A Spring service that reads IMDS through {@code RestTemplate}: {@code getForObject} and {@code
+ * exchange} for v1, a token PUT and a GET with the token for v2.
  *
- * <p>Arguments: {@code FACTORY REPS}. {@code FACTORY} is {@code apache} for
- * {@code new HttpComponentsClientHttpRequestFactory()} (Spring 6: HttpClient 5; Spring 5: HttpClient 4;
- * the no-argument constructor is the same in both, so this class runs on either) or {@code default}
- * for {@code new RestTemplate()} ({@code SimpleClientHttpRequestFactory}, i.e. HttpURLConnection).
- * Output as in {@link io.imdsguard.it.apps.clients.apachehttpclient4.ApacheHttpClient4App}; a failed call prints
- * Spring's exception ({@code HttpClientErrorException$Unauthorized: 401 ...}).
+ * <p>Arguments: {@code FACTORY REPS}. {@code FACTORY} is {@code apache} for {@code new
+ * HttpComponentsClientHttpRequestFactory()} (Spring 6: HttpClient 5; Spring 5: HttpClient 4; the
+ * no-argument constructor is the same in both, so this class runs on either) or {@code default} for
+ * {@code new RestTemplate()} ({@code SimpleClientHttpRequestFactory}, i.e. HttpURLConnection).
+ * Output as in {@link io.imdsguard.it.apps.clients.apachehttpclient4.ApacheHttpClient4App}; a
+ * failed call prints Spring's exception ({@code HttpClientErrorException$Unauthorized: 401 ...}).
  */
 public final class RestTemplateApp {
 
@@ -56,15 +56,25 @@ public final class RestTemplateApp {
     }
 
     static String v1Exchange() {
-        return "200 " + rest.exchange(endpoint + "/latest/meta-data/placement/region", HttpMethod.GET, null,
-                String.class).getBody();
+        return "200 "
+                + rest.exchange(
+                                endpoint + "/latest/meta-data/placement/region",
+                                HttpMethod.GET,
+                                null,
+                                String.class)
+                        .getBody();
     }
 
     static String v2Exchange() {
         HttpHeaders headers = new HttpHeaders();
         headers.set("X-aws-ec2-metadata-token", token());
-        return "200 " + rest.exchange(endpoint + "/latest/meta-data/instance-type", HttpMethod.GET,
-                new HttpEntity<String>(headers), String.class).getBody();
+        return "200 "
+                + rest.exchange(
+                                endpoint + "/latest/meta-data/instance-type",
+                                HttpMethod.GET,
+                                new HttpEntity<String>(headers),
+                                String.class)
+                        .getBody();
     }
 
     /** One token for the whole run, as a well-behaved v2 client keeps it. */
@@ -72,8 +82,13 @@ public final class RestTemplateApp {
         if (token == null) {
             HttpHeaders headers = new HttpHeaders();
             headers.set("X-aws-ec2-metadata-token-ttl-seconds", "600");
-            token = rest.exchange(endpoint + "/latest/api/token", HttpMethod.PUT, new HttpEntity<String>(headers),
-                    String.class).getBody();
+            token =
+                    rest.exchange(
+                                    endpoint + "/latest/api/token",
+                                    HttpMethod.PUT,
+                                    new HttpEntity<String>(headers),
+                                    String.class)
+                            .getBody();
         }
         return token;
     }

@@ -9,8 +9,7 @@ import net.tinyhttp.TinyHttp;
  */
 public final class TinyHttpApp {
 
-    private TinyHttpApp() {
-    }
+    private TinyHttpApp() {}
 
     public static void main(String[] args) throws Exception {
         String endpoint = System.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
