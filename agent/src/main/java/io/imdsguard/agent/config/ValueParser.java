@@ -5,6 +5,6 @@ interface ValueParser {
 
     Object parse(String raw) throws ConfigException;
 
-    /** Human description of the accepted values, for error messages and the README. */
+    /** Human description of the accepted values, for error messages and docs/configuration.md. */
     String accepted();
 }

@@ -13,7 +13,7 @@ import java.io.IOException;
 /**
  * IMDS restarted (it forgets its tokens) under mode=rewrite against HttpTokens=required, for a
  * client app that takes its calls one at a time from standard input: like HttpURLConnection
- * (README, Limits) the one call sent with the dead token gets the 401, not re-sent; the agent drops
+ * (docs/limits.md) the one call sent with the dead token gets the 401, not re-sent; the agent drops
  * that token on the 401, and the next call gets a fresh one at once.
  */
 public final class TokenRestart {
