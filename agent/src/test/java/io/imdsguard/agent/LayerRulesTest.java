@@ -35,13 +35,17 @@ import java.util.Set;
  */
 @AnalyzeClasses(
         packages = "io.imdsguard",
-        importOptions = {ImportOption.DoNotIncludeTests.class, LayerRulesTest.AgentModulesOnly.class})
+        importOptions = {
+            ImportOption.DoNotIncludeTests.class,
+            LayerRulesTest.AgentModulesOnly.class
+        })
 class LayerRulesTest {
 
     /**
      * The agent's classes and its sibling modules' (the bridge, the Jetty 12 advice), never a
      * library's: Maven hands the siblings over as folders when it stops before {@code package} and
-     * as jars in a full build, so excluding every jar would leave the bridge's rules nothing to check.
+     * as jars in a full build, so excluding every jar would leave the bridge's rules nothing to
+     * check.
      */
     static final class AgentModulesOnly implements ImportOption {
         @Override
